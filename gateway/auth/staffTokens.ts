@@ -1,0 +1,62 @@
+import { createRemoteJWKSet, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
+import { HttpError } from '../../subgraphs/kit/http';
+import { ROLES, type Role } from '../../subgraphs/kit/principal';
+
+/** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
+export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
+
+export interface StaffTokenConfig {
+  issuer: string;
+  audience: string;
+  /** A public key, or a JWKS resolver (e.g. the identity provider's JWKS URL). */
+  key: CryptoKey | JWTVerifyGetKey;
+}
+
+/** The caller as the identity provider vouches for them. */
+export interface StaffIdentity {
+  sub: string;
+  role: Role;
+  municipality?: string;
+  myNumber?: string;
+  purpose?: string;
+}
+
+/** Builds a JWKS resolver for `AUTH_JWKS_URL`. */
+export function remoteKeys(url: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(url));
+}
+
+/** Verifies a bearer token's signature, issuer, audience and expiry, and reads the caller from it. */
+export async function verifyStaffToken(token: string, config: StaffTokenConfig): Promise<StaffIdentity> {
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(token, config.key as CryptoKey, {
+      issuer: config.issuer,
+      audience: config.audience,
+      algorithms: STAFF_TOKEN_ALGORITHMS,
+      requiredClaims: ['exp', 'sub'],
+    }));
+  } catch (err) {
+    const code = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN';
+    throw new HttpError(401, code, code === 'TOKEN_EXPIRED' ? 'The token has expired' : 'The token is not valid', {
+      'www-authenticate': `Bearer error="invalid_token"`,
+    });
+  }
+  const role = payload.role as Role;
+  if (!ROLES.includes(role)) throw new HttpError(403, 'UNKNOWN_ROLE', 'The token carries no known role');
+  const municipality = typeof payload.municipality === 'string' ? payload.municipality : undefined;
+  if (role === 'municipal-clerk' && !municipality) {
+    throw new HttpError(403, 'MUNICIPALITY_REQUIRED', 'A municipal clerk token must name its municipality');
+  }
+  const myNumber = typeof payload.my_number === 'string' ? payload.my_number : undefined;
+  if (role === 'resident' && !myNumber) {
+    throw new HttpError(403, 'MY_NUMBER_REQUIRED', 'A resident token must be bound to a My Number');
+  }
+  return {
+    sub: payload.sub as string,
+    role,
+    municipality,
+    myNumber,
+    purpose: typeof payload.purpose === 'string' ? payload.purpose : undefined,
+  };
+}

@@ -1,0 +1,4 @@
+import { runSubgraph } from '../kit/main';
+import { buildImmigrationServer, migrations } from './server';
+
+void runSubgraph('immigration', migrations, buildImmigrationServer);

@@ -1,0 +1,75 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
+import type { Counter } from 'prom-client';
+import type { PGlite } from '@electric-sql/pglite';
+import { openPGlite, pgliteDriver } from './pglite';
+
+// Dates travel as ISO strings (yyyy-mm-dd) and counts as numbers, on PostgreSQL as on PGlite.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
+
+export type Authority = 'immigration' | 'registry' | 'mynumber';
+
+export interface DatabaseOptions {
+  authority: Authority;
+  /** A PostgreSQL URL; without one, an embedded PGlite database under `dataDir/<authority>`. */
+  url?: string;
+  /** Where embedded databases live; undefined keeps an embedded database in memory. */
+  dataDir?: string;
+  migrations: NonNullable<DataSourceOptions['migrations']>;
+  statements: Counter<'subgraph'>;
+  poolSize?: number;
+}
+
+/** Counts every statement the authority sends to its database, for `subgraph_db_statements_total`. */
+class StatementCounter implements Logger {
+  constructor(
+    private readonly counter: Counter<'subgraph'>,
+    private readonly authority: Authority,
+  ) {}
+  logQuery(): void {
+    this.counter.inc({ subgraph: this.authority });
+  }
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
+}
+
+const embedded = new WeakMap<DataSource, PGlite>();
+
+/** The PGlite instance behind an embedded data source (undefined on PostgreSQL), for bulk COPY loads. */
+export function embeddedDatabase(dataSource: DataSource): PGlite | undefined {
+  return embedded.get(dataSource);
+}
+
+/** Connects to the authority's own database and brings its schema up to date with its migrations. */
+export async function openDatabase(options: DatabaseOptions): Promise<DataSource> {
+  const common = {
+    type: 'postgres' as const,
+    migrations: options.migrations,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: true,
+    logger: new StatementCounter(options.statements, options.authority),
+  };
+  let dataSource: DataSource;
+  if (options.url) {
+    dataSource = new DataSource({ ...common, url: options.url, poolSize: options.poolSize ?? 10 });
+  } else {
+    let dir: string | undefined;
+    if (options.dataDir) {
+      dir = join(options.dataDir, options.authority);
+      mkdirSync(dir, { recursive: true });
+    }
+    const db = await openPGlite(dir);
+    dataSource = new DataSource({ ...common, driver: pgliteDriver(db) });
+    embedded.set(dataSource, db);
+  }
+  await dataSource.initialize();
+  return dataSource;
+}

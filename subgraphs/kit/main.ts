@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import type { CryptoKey } from 'jose';
+import type { DataSource } from 'typeorm';
+import { seedIfEmpty } from '../../seeds/load';
+import { openDatabase, type Authority, type DatabaseOptions } from './database';
+import { close, listen } from './http';
+import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
+import { createMetrics, type Metrics } from './metrics';
+
+export const DEFAULT_PORTS: Record<Authority, number> = { mynumber: 4001, registry: 4002, immigration: 4003 };
+
+/** Reads a subgraph's configuration from the environment, opens its database and listens until signalled. */
+export async function runSubgraph(
+  authority: Authority,
+  migrations: DatabaseOptions['migrations'],
+  build: (deps: { db: DataSource; gatewayKey: CryptoKey; metrics: Metrics }) => Promise<{ server: Server }>,
+): Promise<void> {
+  const env = process.env;
+  const upper = authority.toUpperCase();
+  const dataDir = env.DATA_DIR ?? '.data';
+  const url = env[`${upper}_DATABASE_URL`] || undefined;
+  const metrics = createMetrics(authority, { defaultMetrics: true });
+
+  const gatewayKey = env.GATEWAY_PUBLIC_KEY_FILE
+    ? (await loadPublicKey(env.GATEWAY_PUBLIC_KEY_FILE)).key
+    : (await loadOrCreateKeyPair(keysDir(dataDir), 'gateway')).publicKey;
+  const db = await openDatabase({ authority, url, dataDir, migrations, statements: metrics.dbStatements });
+
+  const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
+  if (seedPersons > 0) {
+    await seedIfEmpty(authority, db, { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' });
+  }
+
+  const { server } = await build({ db, gatewayKey, metrics });
+  const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
+  console.log(JSON.stringify({ level: 'info', service: authority, msg: 'listening', port }));
+
+  const stop = async () => {
+    await close(server);
+    await db.destroy();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

@@ -1,0 +1,51 @@
+import { parseMyNumber } from '../../../schema/identifiers';
+import { userError } from '../../kit/errors';
+import type { SubgraphContext } from '../../kit/subgraph';
+import { canSeePerson } from '../../kit/visibility';
+import type { Loaders, MyNumberRow } from '../loaders';
+import { PERSON_POLICY } from '../policy';
+
+export interface MyNumberContext extends SubgraphContext {
+  loaders: Loaders;
+}
+
+/** At most this many persons in one `persons` query (DESIGN.md §4). */
+export const MAX_PERSONS = 100;
+
+/** Validates a My Number argument, or raises its stable error code. */
+function myNumberArgument(input: string): string {
+  const parsed = parseMyNumber(input);
+  if (!parsed.ok) {
+    const message =
+      parsed.code === 'INVALID_MY_NUMBER_CHECK_DIGIT'
+        ? 'The My Number check digit is wrong'
+        : 'A My Number is 12 digits';
+    throw userError(parsed.code, message);
+  }
+  return parsed.value;
+}
+
+/** The person if it exists and the caller may see it; otherwise null, with no difference between the two. */
+async function visiblePerson(myNumber: string, ctx: MyNumberContext): Promise<MyNumberRow | null> {
+  const row = await ctx.loaders.person.load(myNumber);
+  return row && canSeePerson(PERSON_POLICY, ctx.principal, row) ? row : null;
+}
+
+export const resolvers = {
+  Query: {
+    person: (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) =>
+      visiblePerson(myNumberArgument(args.myNumber), ctx),
+    persons: (_: unknown, args: { myNumbers: string[] }, ctx: MyNumberContext) => {
+      if (args.myNumbers.length > MAX_PERSONS) {
+        throw userError('TOO_MANY_PERSONS', `At most ${MAX_PERSONS} persons can be asked for at once`);
+      }
+      const numbers = args.myNumbers.map(myNumberArgument);
+      return Promise.all(numbers.map((n) => visiblePerson(n, ctx)));
+    },
+  },
+  Person: {
+    __resolveReference: (ref: { myNumber: string }, ctx: MyNumberContext) => visiblePerson(ref.myNumber, ctx),
+    myNumberAssignedOn: (row: MyNumberRow) => row.assignedOn,
+    myNumberCard: (row: MyNumberRow) => row.card,
+  },
+};

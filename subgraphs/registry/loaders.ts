@@ -1,0 +1,49 @@
+import DataLoader from 'dataloader';
+import type { DataSource } from 'typeorm';
+
+export interface AddressRow {
+  municipalityCode: string;
+  line: string;
+  movedInOn: string;
+  movedOutOn: string | null;
+}
+
+/** A resident record as read; the resident record code is deliberately not selected. */
+export interface ResidentRow {
+  myNumber: string;
+  familyName: string;
+  givenName: string;
+  birthDate: string;
+  sex: string;
+  category: string;
+  municipalityCode: string;
+  registeredOn: string;
+  removedOn: string | null;
+  removalReason: string | null;
+  addresses: AddressRow[];
+}
+
+const RESIDENTS_SQL = `
+  SELECT r.my_number AS "myNumber", r.family_name AS "familyName", r.given_name AS "givenName",
+         r.birth_date AS "birthDate", r.sex, r.resident_category AS category,
+         r.municipality_code AS "municipalityCode", r.registered_on AS "registeredOn",
+         r.removed_on AS "removedOn", r.removal_reason AS "removalReason",
+         (SELECT coalesce(json_agg(json_build_object('municipalityCode', a.municipality_code, 'line', a.line,
+                                                     'movedInOn', a.moved_in_on, 'movedOutOn', a.moved_out_on)
+                                   ORDER BY a.moved_in_on, a.id), '[]')
+          FROM address a WHERE a.resident_id = r.id) AS addresses
+  FROM resident r
+  WHERE r.my_number = ANY($1)`;
+
+/** Per-request loaders: results in key order, one SQL statement per batch. */
+export function createLoaders(db: DataSource) {
+  return {
+    resident: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
+      const rows: ResidentRow[] = await db.query(RESIDENTS_SQL, [myNumbers]);
+      const byNumber = new Map(rows.map((row) => [row.myNumber, row]));
+      return myNumbers.map((n) => byNumber.get(n) ?? null);
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { Client } from 'pg';
+import type { DataSource } from 'typeorm';
+import { buildGateway } from '../gateway/server';
+import { staffTokenConfig } from '../gateway/config';
+import { issueDevToken } from '../gateway/tokenCli';
+import { seedIfEmpty } from '../seeds/load';
+import { openDatabase, type Authority } from '../subgraphs/kit/database';
+import { close, listen } from '../subgraphs/kit/http';
+import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
+import { createMetrics, type Metrics } from '../subgraphs/kit/metrics';
+import type { Role } from '../subgraphs/kit/principal';
+import { buildImmigrationServer, migrations as immigrationMigrations } from '../subgraphs/immigration/server';
+import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
+import { buildRegistryServer, migrations as registryMigrations } from '../subgraphs/registry/server';
+
+/** The day the suites are answered for, so card validity does not drift with the calendar. */
+export const TEST_TODAY = '2026-11-28';
+
+const SUBGRAPHS = {
+  mynumber: { build: buildMyNumberServer, migrations: myNumberMigrations },
+  registry: { build: buildRegistryServer, migrations: registryMigrations },
+  immigration: { build: buildImmigrationServer, migrations: immigrationMigrations },
+} as const;
+
+export interface Stack {
+  gatewayUrl: string;
+  subgraphUrls: Record<Authority, string>;
+  dataDir: string;
+  dbs: Record<Authority, DataSource>;
+  metrics: Record<Authority | 'gateway', Metrics>;
+  token(role: Role, options?: { municipality?: string; myNumber?: string; ttl?: string }): Promise<string>;
+  query<T = Record<string, unknown>>(
+    token: string | null,
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> } }>;
+  /** The value of `subgraph_db_statements_total` for one subgraph, read over HTTP from its /metrics. */
+  statements(authority: Authority): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Which database backs the suites: PostgreSQL when the three URLs are set, else embedded PGlite. */
+export const databaseKind = process.env.IMMIGRATION_DATABASE_URL ? 'postgresql' : 'pglite';
+
+/**
+ * Starts the whole system in this process, each server on port 0 and each authority on its own fresh
+ * database (in-memory PGlite, or a throwaway database on the configured PostgreSQL servers), seeded with
+ * the personas and `persons` generated persons.
+ */
+export async function startStack(options: { persons?: number } = {}): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rc-test-'));
+  const gatewayKeys = await loadOrCreateKeyPair(keysDir(dataDir), 'gateway');
+  const servers: Server[] = [];
+  const dropDatabases: Array<() => Promise<void>> = [];
+  const dbs = {} as Record<Authority, DataSource>;
+  const metrics = {} as Stack['metrics'];
+  const subgraphUrls = {} as Record<Authority, string>;
+
+  for (const authority of Object.keys(SUBGRAPHS) as Authority[]) {
+    const { build, migrations } = SUBGRAPHS[authority];
+    metrics[authority] = createMetrics(authority);
+    const url = await throwawayDatabase(authority, dropDatabases);
+    const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
+    await seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY });
+    dbs[authority] = db;
+    const { server } = await build({ db, gatewayKey: gatewayKeys.publicKey, metrics: metrics[authority], clock: () => TEST_TODAY });
+    servers.push(server);
+    subgraphUrls[authority] = `http://127.0.0.1:${await listen(server, 0)}/graphql`;
+  }
+
+  metrics.gateway = createMetrics('gateway');
+  const { server: gatewayServer } = await buildGateway({
+    supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
+    subgraphUrls,
+    staffTokens: await staffTokenConfig({ DATA_DIR: dataDir }),
+    signingKey: gatewayKeys,
+    metrics: metrics.gateway,
+  });
+  servers.push(gatewayServer);
+  const gatewayUrl = `http://127.0.0.1:${await listen(gatewayServer, 0)}/graphql`;
+
+  return {
+    gatewayUrl,
+    subgraphUrls,
+    dataDir,
+    dbs,
+    metrics,
+    token: (role, o = {}) => issueDevToken({ role, dataDir, ...o }),
+    async query(token, query, variables) {
+      const res = await fetch(gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, body: await res.json() };
+    },
+    async statements(authority) {
+      const res = await fetch(subgraphUrls[authority].replace('/graphql', '/metrics'));
+      const text = await res.text();
+      const line = text.split('\n').find((l) => l.startsWith('subgraph_db_statements_total{'));
+      return line ? Number(line.split(' ').at(-1)) : 0;
+    },
+    async stop() {
+      for (const server of servers.reverse()) await close(server);
+      for (const db of Object.values(dbs)) await db.destroy();
+      for (const drop of dropDatabases) await drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** On PostgreSQL, a fresh database per authority and stack, dropped afterwards; undefined means embedded. */
+async function throwawayDatabase(authority: Authority, cleanups: Array<() => Promise<void>>): Promise<string | undefined> {
+  const base = process.env[`${authority.toUpperCase()}_DATABASE_URL`];
+  if (!base) return undefined;
+  const name = `rc_test_${authority}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  cleanups.push(async () => {
+    const c = new Client({ connectionString: base });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.end();
+  });
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
