@@ -65,7 +65,8 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     metrics: options.metrics,
     context: (req) => authenticate(req, options),
   });
-  server.on('request', (req: IncomingMessage, res) => {
+  // Before the request handler, so the id is set before any response starts (health and metrics included).
+  server.prependListener('request', (req: IncomingMessage, res) => {
     res.setHeader('x-request-id', requestId(req));
   });
   server.on('close', () => void apollo.stop());

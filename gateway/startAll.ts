@@ -11,8 +11,7 @@ async function main(): Promise<void> {
   const root = join(__dirname, '..');
   const dir = dataDir();
   // Keys first, so the four processes never race to create them.
-  await loadOrCreateKeyPair(keysDir(dir), 'issuer');
-  await loadOrCreateKeyPair(keysDir(dir), 'gateway');
+  for (const name of ['issuer', 'gateway', ...AUTHORITIES]) await loadOrCreateKeyPair(keysDir(dir), name);
 
   const children: ChildProcess[] = [];
   let stopping = false;

@@ -5,8 +5,8 @@
  * in words (入管法 19条の5第1項第2号: 「誕生日が二月二十九日であるときは、…うるう年以外の年における誕生日は
  * 二月二十八日であるものとみなす」), and 民法 143条2項 ends a period of years on the last day of the month
  * when the month has no corresponding day; addYears, nthBirthday and ageOn all follow that one rule.
- * So a child born on Feb 29 turns 16 on Feb 28 of a common year: the day the card statutes deem the
- * birthday (年齢計算ニ関スル法律 completes the year at the end of that same day).
+ * So a child born on 2008-02-29 turns 15 on 2023-02-28: the day the card statutes deem the birthday
+ * (年齢計算ニ関スル法律 completes the year at the end of that same day).
  */
 
 const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;

@@ -93,9 +93,9 @@ export class Weighted<T> {
     this.total = sum;
   }
 
-  /** Builds a table from a record of value → weight. */
-  static of<K extends string>(weights: Readonly<Record<K, number>>): Weighted<K> {
-    return new Weighted(Object.entries(weights) as Array<[K, number]>);
+  /** Builds a table from a record of value → weight (absent values weigh nothing). */
+  static of<K extends string>(weights: Readonly<Partial<Record<K, number>>>): Weighted<K> {
+    return new Weighted((Object.entries(weights) as Array<[K, number | undefined]>).map(([k, w]) => [k, w ?? 0] as const));
   }
 
   /** One value, with probability proportional to its weight. */

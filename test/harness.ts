@@ -12,7 +12,9 @@ import { seedIfEmpty } from '../seeds/load';
 import { openDatabase, type Authority } from '../subgraphs/kit/database';
 import { close, listen } from '../subgraphs/kit/http';
 import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
-import { createMetrics, type Metrics } from '../subgraphs/kit/metrics';
+import { eventsOptionsFor } from '../subgraphs/kit/eventRoutes';
+import { createEventMetrics, createMetrics, type Metrics } from '../subgraphs/kit/metrics';
+import type { OutboxRelay } from '../subgraphs/kit/outbox';
 import type { Role } from '../subgraphs/kit/principal';
 import { buildImmigrationServer, migrations as immigrationMigrations } from '../subgraphs/immigration/server';
 import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
@@ -32,6 +34,7 @@ export interface Stack {
   subgraphUrls: Record<Authority, string>;
   dataDir: string;
   dbs: Record<Authority, DataSource>;
+  relays: Record<Authority, OutboxRelay>;
   metrics: Record<Authority | 'gateway', Metrics>;
   token(role: Role, options?: { municipality?: string; myNumber?: string; ttl?: string }): Promise<string>;
   query<T = Record<string, unknown>>(
@@ -61,6 +64,9 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
   const metrics = {} as Stack['metrics'];
   const subgraphUrls = {} as Record<Authority, string>;
 
+  // Filled in as each subgraph starts listening; the relays read it when they deliver.
+  const internalUrls: Partial<Record<Authority, string>> = {};
+  const relays = {} as Stack['relays'];
   for (const authority of Object.keys(SUBGRAPHS) as Authority[]) {
     const { build, migrations } = SUBGRAPHS[authority];
     metrics[authority] = createMetrics(authority);
@@ -68,9 +74,19 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
     await seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY });
     dbs[authority] = db;
-    const { server } = await build({ db, gatewayKey: gatewayKeys.publicKey, metrics: metrics[authority], clock: () => TEST_TODAY });
+    const events = await eventsOptionsFor(authority, keysDir(dataDir), internalUrls, {});
+    const { server, relay } = await build({
+      db,
+      gatewayKey: gatewayKeys.publicKey,
+      metrics: metrics[authority],
+      clock: () => TEST_TODAY,
+      events: { ...events, metrics: createEventMetrics(metrics[authority].registry), relay: { pollMs: 200, maxBackoffMs: 1000 } },
+    });
     servers.push(server);
-    subgraphUrls[authority] = `http://127.0.0.1:${await listen(server, 0)}/graphql`;
+    relays[authority] = relay;
+    const port = await listen(server, 0);
+    internalUrls[authority] = `http://127.0.0.1:${port}`;
+    subgraphUrls[authority] = `http://127.0.0.1:${port}/graphql`;
   }
 
   metrics.gateway = createMetrics('gateway');
@@ -89,6 +105,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     subgraphUrls,
     dataDir,
     dbs,
+    relays,
     metrics,
     token: (role, o = {}) => issueDevToken({ role, dataDir, ...o }),
     async query(token, query, variables) {
@@ -97,7 +114,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify({ query, variables }),
       });
-      return { status: res.status, body: await res.json() };
+      return { status: res.status, body: (await res.json()) as { data?: never; errors?: never } };
     },
     async statements(authority) {
       const res = await fetch(subgraphUrls[authority].replace('/graphql', '/metrics'));
@@ -106,6 +123,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
       return line ? Number(line.split(' ').at(-1)) : 0;
     },
     async stop() {
+      for (const relay of Object.values(relays)) await relay.stop();
       for (const server of servers.reverse()) await close(server);
       for (const db of Object.values(dbs)) await db.destroy();
       for (const drop of dropDatabases) await drop();

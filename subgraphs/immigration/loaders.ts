@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createPendingLoader } from '../kit/outbox';
 
 export interface CardRow {
   number: string;
@@ -9,6 +10,8 @@ export interface CardRow {
   validUntil: string | null;
   lossReportedOn: string | null;
   supersededBy: string | null;
+  myNumberFunctionEndedOn: string | null;
+  myNumberFunctionEndReason: string | null;
 }
 
 export interface ResidentRow {
@@ -32,7 +35,8 @@ export interface ResidentRow {
 }
 
 const CARD_COLUMNS = `c.number, c.kind, c.status, c.issued_on AS "issuedOn", c.valid_until AS "validUntil",
-  c.loss_reported_on AS "lossReportedOn", c.superseded_by AS "supersededBy"`;
+  c.loss_reported_on AS "lossReportedOn", c.superseded_by AS "supersededBy",
+  c.my_number_function_ended_on AS "myNumberFunctionEndedOn", c.my_number_function_end_reason AS "myNumberFunctionEndReason"`;
 
 const RESIDENT_COLUMNS = `r.id, r.my_number AS "myNumber", r.resident_class AS "residentClass", r.nationality,
   r.birth_date AS "birthDate", r.sex, r.status_of_residence AS "statusOfResidence", r.period_of_stay AS "periodOfStay",
@@ -45,6 +49,7 @@ const RESIDENT_COLUMNS = `r.id, r.my_number AS "myNumber", r.resident_class AS "
 /** Per-request loaders: results in key order, one SQL statement per batch. */
 export function createLoaders(db: DataSource) {
   return {
+    pendingChanges: createPendingLoader(db, 'immigration'),
     residentByMyNumber: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(
         `SELECT ${RESIDENT_COLUMNS} FROM foreign_resident r WHERE r.my_number = ANY($1)`,

@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
-import type { CryptoKey } from 'jose';
-import type { DataSource } from 'typeorm';
 import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
-import { createMetrics, type Metrics } from './metrics';
+import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
+import { createEventMetrics, createMetrics } from './metrics';
+import type { SubgraphDeps } from './subgraph';
 
 export const DEFAULT_PORTS: Record<Authority, number> = { mynumber: 4001, registry: 4002, immigration: 4003 };
 
@@ -13,7 +13,7 @@ export const DEFAULT_PORTS: Record<Authority, number> = { mynumber: 4001, regist
 export async function runSubgraph(
   authority: Authority,
   migrations: DatabaseOptions['migrations'],
-  build: (deps: { db: DataSource; gatewayKey: CryptoKey; metrics: Metrics }) => Promise<{ server: Server }>,
+  build: (deps: SubgraphDeps) => Promise<{ server: Server }>,
 ): Promise<void> {
   const env = process.env;
   const upper = authority.toUpperCase();
@@ -31,7 +31,19 @@ export async function runSubgraph(
     await seedIfEmpty(authority, db, { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' });
   }
 
-  const { server } = await build({ db, gatewayKey, metrics });
+  const destinations = Object.fromEntries(
+    EVENT_ROUTES[authority].map((consumer) => {
+      const upper = consumer.toUpperCase();
+      return [consumer, env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[consumer]}`];
+    }),
+  );
+  const events = await eventsOptionsFor(authority, keysDir(dataDir), destinations, env);
+  const { server } = await build({
+    db,
+    gatewayKey,
+    metrics,
+    events: { ...events, metrics: createEventMetrics(metrics.registry) },
+  });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   console.log(JSON.stringify({ level: 'info', service: authority, msg: 'listening', port }));
 

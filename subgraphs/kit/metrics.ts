@@ -8,6 +8,47 @@ export interface Metrics {
   httpDuration: Histogram<'route'>;
 }
 
+/** Counters of the events an authority delivers and applies. */
+export interface EventMetrics {
+  delivered(event: { type: string }, ms: number): void;
+  failed(event: { type: string }, parked: boolean): void;
+  applied(event: { type: string; occurredAt: string }): void;
+}
+
+/** Registers the event counters (and the delivery latency histogram) in a process's registry. */
+export function createEventMetrics(registry: Registry): EventMetrics {
+  const delivered = new Counter({ name: 'events_delivered_total', help: 'Events delivered to their consumer', labelNames: ['type'], registers: [registry] });
+  const failures = new Counter({ name: 'events_delivery_failures_total', help: 'Failed delivery attempts', labelNames: ['type', 'parked'], registers: [registry] });
+  const applied = new Counter({ name: 'events_applied_total', help: 'Events applied from the inbox', labelNames: ['type'], registers: [registry] });
+  const lag = new Histogram({
+    name: 'events_apply_lag_seconds',
+    help: 'Time from an event being recorded to its effect being applied by the consumer',
+    labelNames: ['type'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+    registers: [registry],
+  });
+  const deliveryTime = new Histogram({
+    name: 'events_delivery_seconds',
+    help: 'Time to deliver one event over HTTP',
+    labelNames: ['type'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [registry],
+  });
+  return {
+    delivered(event, ms) {
+      delivered.inc({ type: event.type });
+      deliveryTime.observe({ type: event.type }, ms / 1000);
+    },
+    failed(event, parked) {
+      failures.inc({ type: event.type, parked: String(parked) });
+    },
+    applied(event) {
+      applied.inc({ type: event.type });
+      lag.observe({ type: event.type }, Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+    },
+  };
+}
+
 /** Creates the registry; `service` labels everything so several roles can share one process in tests. */
 export function createMetrics(service: string, options: { defaultMetrics?: boolean } = {}): Metrics {
   const registry = new Registry();

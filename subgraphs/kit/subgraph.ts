@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -10,7 +10,11 @@ import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
 import { maskError } from './errors';
 import { createHttpServer, HttpError } from './http';
-import type { Metrics } from './metrics';
+import type { Kickable } from './commands';
+import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, verifyDelivery } from './events';
+import { inboxRoute, type EventHandler } from './inbox';
+import type { EventMetrics, Metrics } from './metrics';
+import { OutboxRelay, type RelayOptions } from './outbox';
 import { PRINCIPAL_HEADER, verifyPrincipal, type Principal } from './principal';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
@@ -19,6 +23,31 @@ export interface SubgraphContext extends BaseContext {
   db: DataSource;
   /** The day the request is answered for (card validity, ages). */
   today: string;
+  /** Woken after a command's transaction commits, so its events leave at once. */
+  relay: Kickable;
+}
+
+/** How an authority exchanges events with the others. */
+export interface EventsOptions {
+  /** This authority's signing key for the deliveries it makes. */
+  signingKey: { kid: string; privateKey: CryptoKey };
+  /** Public keys of the authorities it accepts events from. */
+  producerKeys: Partial<Record<Authority, CryptoKey>>;
+  /** Base URLs of the authorities it delivers to. */
+  destinations: Partial<Record<Authority, string>>;
+  handlers: Record<string, EventHandler>;
+  metrics?: EventMetrics;
+  /** Relay tuning (tests shorten the backoff). */
+  relay?: Partial<Pick<RelayOptions, 'maxAttempts' | 'maxBackoffMs' | 'pollMs'>>;
+}
+
+/** What a subgraph is built from (its `server.ts` adds schema, resolvers, loaders and event handlers). */
+export interface SubgraphDeps {
+  db: DataSource;
+  gatewayKey: CryptoKey;
+  metrics: Metrics;
+  clock?: () => string;
+  events: Omit<EventsOptions, 'handlers'>;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -32,12 +61,17 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   /** Adds the per-request parts (DataLoaders) to the base context. */
   extendContext: (base: SubgraphContext) => TContext;
   clock?: () => string;
+  events: EventsOptions;
+  /** Internal endpoints beside the event inbox (signed by the calling authority, never routed by the gateway). */
+  internalRoutes?: (verify: (req: IncomingMessage, body: string) => Promise<Authority>) => Record<string, Route>;
 }
+
+type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promise<void>;
 
 /** Builds an authority's subgraph server (not yet listening). */
 export async function buildSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphOptions<TContext>,
-): Promise<{ server: Server; apollo: ApolloServer<TContext> }> {
+): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay }> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
   const apollo = new ApolloServer<TContext>({
     schema: buildSubgraphSchema({ typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
@@ -48,16 +82,49 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
   await apollo.start();
   const clock = options.clock ?? (() => new Date().toISOString().slice(0, 10));
 
+  const { events } = options;
+  const relay = new OutboxRelay({
+    db: options.db,
+    source: options.authority,
+    destinations: events.destinations,
+    signingKey: events.signingKey,
+    ...events.relay,
+    onDelivered: (e, ms) => events.metrics?.delivered(e, ms),
+    onFailed: (e, _err, parked) => events.metrics?.failed(e, parked),
+  });
+
   const server = createHttpServer<TContext>({
     apollo,
     metrics: options.metrics,
     context: async (req: IncomingMessage) => {
       const principal = await authenticate(req, options);
-      return options.extendContext({ principal, db: options.db, today: clock() });
+      return options.extendContext({ principal, db: options.db, today: clock(), relay });
+    },
+    routes: {
+      ...options.internalRoutes?.(async (req, body) => {
+        const signature = req.headers[EVENT_SIGNATURE_HEADER];
+        try {
+          if (typeof signature !== 'string') throw new Error('unsigned');
+          return await verifyDelivery(body, signature, options.authority, events.producerKeys);
+        } catch {
+          throw new HttpError(401, 'CALLER_SIGNATURE_INVALID', 'Internal calls must be signed by a known authority');
+        }
+      }),
+      [EVENTS_PATH]: inboxRoute({
+        db: options.db,
+        authority: options.authority,
+        producerKeys: events.producerKeys,
+        handlers: events.handlers,
+        onApplied: (e) => events.metrics?.applied(e),
+      }),
     },
   });
-  server.on('close', () => void apollo.stop());
-  return { server, apollo };
+  server.on('listening', () => relay.start());
+  server.on('close', () => {
+    void relay.stop();
+    void apollo.stop();
+  });
+  return { server, apollo, relay };
 }
 
 async function authenticate(req: IncomingMessage, options: { authority: Authority; gatewayKey: CryptoKey }): Promise<Principal> {

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createPendingLoader } from '../kit/outbox';
 
 export interface CardFunctionRow {
   function: string;
@@ -43,6 +44,7 @@ const PERSONS_SQL = `
 /** Per-request loaders: results in key order, one SQL statement per batch. */
 export function createLoaders(db: DataSource) {
   return {
+    pendingChanges: createPendingLoader(db, 'mynumber'),
     person: new DataLoader<string, MyNumberRow | null>(async (myNumbers) => {
       const rows: MyNumberRow[] = await db.query(PERSONS_SQL, [myNumbers]);
       const byNumber = new Map(rows.map((row) => [row.myNumber, row]));

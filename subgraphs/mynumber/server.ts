@@ -1,20 +1,21 @@
 import { join } from 'node:path';
-import type { CryptoKey } from 'jose';
-import type { DataSource } from 'typeorm';
-import type { Metrics } from '../kit/metrics';
-import { buildSubgraphServer } from '../kit/subgraph';
+import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
+import { ASSIGNMENT_PATH, assignmentRoute } from './assignment';
+import { EVENT_HANDLERS } from './events';
 import { createLoaders } from './loaders';
 import { resolvers, type MyNumberContext } from './resolvers';
 
 export { migrations } from './migrations';
 
 /** Builds the J-LIS subgraph over its own database; the caller decides where it listens. */
-export function buildMyNumberServer(deps: { db: DataSource; gatewayKey: CryptoKey; metrics: Metrics; clock?: () => string }) {
+export function buildMyNumberServer(deps: SubgraphDeps) {
   return buildSubgraphServer<MyNumberContext>({
     authority: 'mynumber',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
     ...deps,
+    events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({ ...base, loaders: createLoaders(base.db) }),
+    internalRoutes: (verify) => ({ [ASSIGNMENT_PATH]: assignmentRoute(deps.db, verify) }),
   });
 }

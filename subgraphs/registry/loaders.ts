@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createPendingLoader } from '../kit/outbox';
 
 export interface AddressRow {
   municipalityCode: string;
@@ -38,6 +39,7 @@ const RESIDENTS_SQL = `
 /** Per-request loaders: results in key order, one SQL statement per batch. */
 export function createLoaders(db: DataSource) {
   return {
+    pendingChanges: createPendingLoader(db, 'registry'),
     resident: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(RESIDENTS_SQL, [myNumbers]);
       const byNumber = new Map(rows.map((row) => [row.myNumber, row]));

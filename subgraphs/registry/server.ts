@@ -1,20 +1,30 @@
 import { join } from 'node:path';
-import type { CryptoKey } from 'jose';
-import type { DataSource } from 'typeorm';
-import type { Metrics } from '../kit/metrics';
-import { buildSubgraphServer } from '../kit/subgraph';
+import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
+import { EVENT_HANDLERS } from './events';
+import { callInternal } from '../kit/internalCall';
+import { ASSIGNMENT_PATH } from '../../schema/internalPaths';
 import { createLoaders } from './loaders';
 import { resolvers, type RegistryContext } from './resolvers';
 
 export { migrations } from './migrations';
 
 /** Builds the resident-registry subgraph over its own database; the caller decides where it listens. */
-export function buildRegistryServer(deps: { db: DataSource; gatewayKey: CryptoKey; metrics: Metrics; clock?: () => string }) {
+export function buildRegistryServer(deps: SubgraphDeps) {
   return buildSubgraphServer<RegistryContext>({
     authority: 'registry',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
     ...deps,
-    extendContext: (base) => ({ ...base, loaders: createLoaders(base.db) }),
+    events: { ...deps.events, handlers: EVENT_HANDLERS },
+    extendContext: (base) => ({
+      ...base,
+      loaders: createLoaders(base.db),
+      assignMyNumber: async (request) => {
+        const url = deps.events.destinations.mynumber;
+        if (!url) throw new Error('No address for J-LIS');
+        const answer = await callInternal<{ myNumber: string }>('registry', 'mynumber', url, ASSIGNMENT_PATH, request, deps.events.signingKey);
+        return answer.myNumber;
+      },
+    }),
   });
 }

@@ -10,6 +10,7 @@ const personas: Array<{ myNumber: string | null }> = JSON.parse(
   readFileSync(join(__dirname, '..', '..', 'seeds', 'personas.json'), 'utf8'),
 );
 const myNumber = personas.find((p) => p.myNumber)!.myNumber!;
+type ErrorBody = { data?: unknown; errors: Array<{ extensions: { code: string } }> };
 const PERSON = `query ($n: ID!) { person(myNumber: $n) { myNumber } }`;
 
 let stack: Stack;
@@ -125,8 +126,8 @@ describe('a subgraph answers nothing without the gateway principal', () => {
     ]) {
       const res = await post(stack.subgraphUrls[a], query);
       expect(res.status).toBe(401);
-      const body = await res.json();
-      expect(body.errors[0].extensions.code).toBe('PRINCIPAL_REQUIRED');
+      const body = (await res.json()) as ErrorBody;
+      expect(body.errors[0]!.extensions.code).toBe('PRINCIPAL_REQUIRED');
       expect(body.data).toBeUndefined();
     }
   });
@@ -137,7 +138,7 @@ describe('a subgraph answers nothing without the gateway principal', () => {
       [PRINCIPAL_HEADER]: await signPrincipal(officer, a, privateKey, 'forged'),
     });
     expect(res.status).toBe(401);
-    expect((await res.json()).errors[0].extensions.code).toBe('PRINCIPAL_INVALID');
+    expect(((await res.json()) as ErrorBody).errors[0]!.extensions.code).toBe('PRINCIPAL_INVALID');
   });
 
   test('a principal signed for one subgraph is refused by another', async () => {

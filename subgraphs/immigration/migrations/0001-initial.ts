@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The ISA's records: foreign residents and every residence card / certificate issued to them. */
-export class Initial0001 implements MigrationInterface {
-  name = 'Initial0001';
+export class Initial1764288000001 implements MigrationInterface {
+  name = 'Initial1764288000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
@@ -36,7 +36,9 @@ export class Initial0001 implements MigrationInterface {
         issued_on date NOT NULL,
         valid_until date,
         loss_reported_on date,
-        superseded_by char(12) REFERENCES residence_card (number),
+        superseded_by char(12) REFERENCES residence_card (number) DEFERRABLE INITIALLY DEFERRED,
+        my_number_function_ended_on date,
+        my_number_function_end_reason text,
         CHECK ((status = 'SUPERSEDED') = (superseded_by IS NOT NULL))
       )`);
     // The card in force: at most one card per resident that has not been superseded.

@@ -1,4 +1,5 @@
-import { Initial0001 } from './0001-initial';
+import { EventTables1764288000002 } from '../../kit/eventTables';
+import { Initial1764288000001 } from './0001-initial';
 
 /** Every migration of the immigration database, in order. */
-export const migrations = [Initial0001];
+export const migrations = [Initial1764288000001, EventTables1764288000002];

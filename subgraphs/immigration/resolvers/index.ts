@@ -1,6 +1,16 @@
-import { parseResidenceCardNumber } from '../../../schema/identifiers';
+import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
 import { NATIONALITIES } from '../../../schema/codes';
-import type { MyNumberCardKind, MyNumberCardStatus, ResidenceCardKind, ResidenceCardStatus, ResidentClass } from '../../../schema/codes';
+import type {
+  MyNumberCardKind,
+  MyNumberCardStatus,
+  ResidenceCardKind,
+  ResidenceCardStatus,
+  ResidentClass,
+  StatusOfResidence,
+} from '../../../schema/codes';
+import { inTransaction } from '../../kit/commands';
+import type { PendingChange } from '../../kit/outbox';
+import * as commands from '../commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { canSeePerson } from '../../kit/visibility';
@@ -19,6 +29,8 @@ interface PersonPart {
   myNumber: string;
   row: ResidentRow | null;
   myNumberCard?: { kind: MyNumberCardKind; status: MyNumberCardStatus } | null;
+  jlisOutgoingChanges?: PendingChange[];
+  registryOutgoingChanges?: PendingChange[];
 }
 
 /** A card as answered: its row, its holder, and the day its status is judged on. */
@@ -43,14 +55,74 @@ function statusOn(card: CardRow, today: string): ResidenceCardStatus {
   return residenceCardStatusOn({ status: card.status as ResidenceCardStatus, validUntil: card.validUntil }, today);
 }
 
+/** Parses a My Number argument or raises its stable error code. */
+function myNumberArgument(input: string): string {
+  const parsed = parseMyNumber(input);
+  if (!parsed.ok) throw userError(parsed.code, 'Not a valid My Number');
+  return parsed.value;
+}
+
+function cardNumberArgument(input: string): string {
+  const parsed = parseResidenceCardNumber(input);
+  if (!parsed.ok) throw userError(parsed.code, 'A residence card number is two letters, eight digits and two letters');
+  return parsed.value;
+}
+
+function dateArgument(input: string): string {
+  const parsed = parseDate(input);
+  if (!parsed.ok) throw userError(parsed.code, 'Dates are written yyyy-mm-dd');
+  return parsed.value;
+}
+
+/** The card as it is after a command committed (read afresh, not from this request's cache). */
+async function cardAfter(number: string, ctx: ImmigrationContext): Promise<CardView> {
+  const found = await ctx.loaders.cardByNumber.clear(number).load(number);
+  return cardView(found!.card, found!.holder, ctx.today)!;
+}
+
+async function recordAfter(myNumber: string, ctx: ImmigrationContext): Promise<ResidentRow> {
+  return (await ctx.loaders.residentByMyNumber.clear(myNumber).load(myNumber))!;
+}
+
 export const resolvers = {
+  Mutation: {
+    issueSpecificResidenceCard: async (_: unknown, args: { myNumber: string }, ctx: ImmigrationContext) => {
+      const myNumber = myNumberArgument(args.myNumber);
+      const number = await inTransaction(ctx, (m) => commands.issueSpecificResidenceCard(m, ctx.principal, myNumber, ctx.today));
+      return cardAfter(number, ctx);
+    },
+    reportResidenceCardLost: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
+      const number = cardNumberArgument(args.number);
+      await inTransaction(ctx, (m) => commands.reportResidenceCardLost(m, ctx.principal, number, ctx.today));
+      return cardAfter(number, ctx);
+    },
+    reissueResidenceCard: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
+      const number = cardNumberArgument(args.number);
+      const newNumber = await inTransaction(ctx, (m) => commands.reissueResidenceCard(m, ctx.principal, number, ctx.today));
+      return cardAfter(newNumber, ctx);
+    },
+    renewPeriodOfStay: async (_: unknown, args: { myNumber: string; newExpiry: string }, ctx: ImmigrationContext) => {
+      const myNumber = myNumberArgument(args.myNumber);
+      const newExpiry = dateArgument(args.newExpiry);
+      await inTransaction(ctx, (m) => commands.renewPeriodOfStay(m, ctx.principal, myNumber, newExpiry, ctx.today));
+      return recordAfter(myNumber, ctx);
+    },
+    changeStatusOfResidence: async (
+      _: unknown,
+      args: { myNumber: string; status: StatusOfResidence; newExpiry?: string | null },
+      ctx: ImmigrationContext,
+    ) => {
+      const myNumber = myNumberArgument(args.myNumber);
+      const newExpiry = args.newExpiry ? dateArgument(args.newExpiry) : null;
+      await inTransaction(ctx, (m) =>
+        commands.changeStatusOfResidence(m, ctx.principal, { myNumber, status: args.status, newExpiry }, ctx.today),
+      );
+      return recordAfter(myNumber, ctx);
+    },
+  },
   Query: {
     residenceCard: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
-      const parsed = parseResidenceCardNumber(args.number);
-      if (!parsed.ok) {
-        throw userError(parsed.code, 'A residence card number is two letters, eight digits and two letters');
-      }
-      const found = await ctx.loaders.cardByNumber.load(parsed.value);
+      const found = await ctx.loaders.cardByNumber.load(cardNumberArgument(args.number));
       const holder = visible(found?.holder ?? null, ctx);
       return found && holder ? cardView(found.card, holder, ctx.today) : null;
     },
@@ -70,6 +142,11 @@ export const resolvers = {
         myNumberCard: part.myNumberCard ?? null,
       });
     },
+    pendingChanges: async (part: PersonPart, _: unknown, ctx: ImmigrationContext) => [
+      ...(part.row ? await ctx.loaders.pendingChanges.load(part.myNumber) : []),
+      ...(part.jlisOutgoingChanges ?? []),
+      ...(part.registryOutgoingChanges ?? []),
+    ],
   },
   ImmigrationRecord: {
     nationality: (row: ResidentRow) => ({ code: row.nationality, kind: NATIONALITY_KIND.get(row.nationality) ?? 'COUNTRY' }),
@@ -90,6 +167,8 @@ export const resolvers = {
     lossReportedOn: (v: CardView) => v.card.lossReportedOn,
     validUntil: (v: CardView) => v.card.validUntil,
     supersededBy: (v: CardView) => v.card.supersededBy,
+    myNumberFunctionEndedOn: (v: CardView) => v.card.myNumberFunctionEndedOn,
+    myNumberFunctionEndReason: (v: CardView) => v.card.myNumberFunctionEndReason,
     shows: (v: CardView) => cardShows(v.card.kind as ResidenceCardKind),
     holder: (v: CardView) => v.holder,
   },

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** J-LIS's records: My Numbers, My Number cards (standalone or carried by a specific card) and their functions. */
-export class Initial0001 implements MigrationInterface {
-  name = 'Initial0001';
+export class Initial1764288000001 implements MigrationInterface {
+  name = 'Initial1764288000001';
 
   async up(q: QueryRunner): Promise<void> {
     // The check digit is enforced by the database too, so no load path can store a wrong My Number.
@@ -19,7 +19,11 @@ export class Initial0001 implements MigrationInterface {
         my_number char(12) PRIMARY KEY CHECK (my_number_is_valid(my_number)),
         assigned_on date NOT NULL,
         birth_date date NOT NULL,
-        municipality_code char(6) NOT NULL
+        municipality_code char(6) NOT NULL,
+        -- The resident record code (住民票コード) the number was assigned for; makes assignment idempotent.
+        resident_record_code char(11) UNIQUE,
+        -- The end of the period of stay when the My Number function follows it (null: it does not).
+        stay_expires_on date
       )`);
     await q.query(`CREATE INDEX my_number_municipality ON my_number (municipality_code)`);
     await q.query(`

@@ -1,5 +1,8 @@
 import { parseMyNumber } from '../../../schema/identifiers';
+import type { EntityManager } from 'typeorm';
+import { inTransaction } from '../../kit/commands';
 import { userError } from '../../kit/errors';
+import { endMyNumberFunction, issueMyNumberCard, setCertificatesSuspended } from '../commands';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { canSeePerson } from '../../kit/visibility';
 import type { Loaders, MyNumberRow } from '../loaders';
@@ -31,7 +34,28 @@ async function visiblePerson(myNumber: string, ctx: MyNumberContext): Promise<My
   return row && canSeePerson(PERSON_POLICY, ctx.principal, row) ? row : null;
 }
 
+/** The person as it is after a command committed (read afresh, not from this request's cache). */
+async function personAfter(myNumber: string, ctx: MyNumberContext): Promise<MyNumberRow> {
+  return (await ctx.loaders.person.clear(myNumber).load(myNumber))!;
+}
+
+/** Runs a J-LIS command for one My Number and answers with the person afterwards. */
+function command(run: (m: EntityManager, ctx: MyNumberContext, myNumber: string) => Promise<void>) {
+  return async (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) => {
+    const myNumber = myNumberArgument(args.myNumber);
+    await inTransaction(ctx, (m) => run(m, ctx, myNumber));
+    return personAfter(myNumber, ctx);
+  };
+}
+
 export const resolvers = {
+  Mutation: {
+    issueMyNumberCard: command((m, ctx, n) => issueMyNumberCard(m, ctx.principal, n, ctx.today)),
+    returnMyNumberFunction: command((m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'FUNCTION_RETURNED', ctx.today)),
+    revokeMyNumberFunction: command((m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'REVOKED_BY_AUTHORITY', ctx.today)),
+    suspendCertificates: command((m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, true)),
+    resumeCertificates: command((m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, false)),
+  },
   Query: {
     person: (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) =>
       visiblePerson(myNumberArgument(args.myNumber), ctx),
@@ -47,5 +71,6 @@ export const resolvers = {
     __resolveReference: (ref: { myNumber: string }, ctx: MyNumberContext) => visiblePerson(ref.myNumber, ctx),
     myNumberAssignedOn: (row: MyNumberRow) => row.assignedOn,
     myNumberCard: (row: MyNumberRow) => row.card,
+    jlisOutgoingChanges: (row: MyNumberRow, _: unknown, ctx: MyNumberContext) => ctx.loaders.pendingChanges.load(row.myNumber),
   },
 };

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The municipalities' resident registry (住民基本台帳) for foreign residents. */
-export class Initial0001 implements MigrationInterface {
-  name = 'Initial0001';
+export class Initial1764288000001 implements MigrationInterface {
+  name = 'Initial1764288000001';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`

@@ -1,11 +1,34 @@
 import { municipality } from '../../../schema/municipalities';
+import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
+import { inTransaction } from '../../kit/commands';
+import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
+import { changeAddress, checkRegistration, registerResident, removeResident, type Registration } from '../commands';
 import { canSeePerson } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { PERSON_POLICY } from '../policy';
 
 export interface RegistryContext extends SubgraphContext {
   loaders: Loaders;
+  /** Asks J-LIS for the My Number of a newly recorded resident. */
+  assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string }): Promise<string>;
+}
+
+function myNumberArgument(input: string): string {
+  const parsed = parseMyNumber(input);
+  if (!parsed.ok) throw userError(parsed.code, 'Not a valid My Number');
+  return parsed.value;
+}
+
+function dateArgument(input: string): string {
+  const parsed = parseDate(input);
+  if (!parsed.ok) throw userError(parsed.code, 'Dates are written yyyy-mm-dd');
+  return parsed.value;
+}
+
+/** The person's registry part after a command committed (read afresh). */
+async function personAfter(myNumber: string, ctx: RegistryContext): Promise<PersonPart> {
+  return { myNumber, row: await ctx.loaders.resident.clear(myNumber).load(myNumber) };
 }
 
 interface PersonPart {
@@ -28,6 +51,47 @@ function toAddress(a: AddressRow) {
 }
 
 export const resolvers = {
+  Mutation: {
+    registerResident: async (_: unknown, { input }: { input: Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & { registeredOn?: string; residenceCardNumber?: string | null } }, ctx: RegistryContext) => {
+      let residenceCardNumber: string | null = null;
+      if (input.residenceCardNumber) {
+        const parsed = parseResidenceCardNumber(input.residenceCardNumber);
+        if (!parsed.ok) throw userError(parsed.code, 'A residence card number is two letters, eight digits and two letters');
+        residenceCardNumber = parsed.value;
+      }
+      const registration: Registration = {
+        ...input,
+        residenceCardNumber,
+        birthDate: dateArgument(input.birthDate),
+        registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
+      };
+      const residentRecordCode = checkRegistration(ctx.principal, registration);
+      const myNumber = await ctx.assignMyNumber({
+        residentRecordCode,
+        birthDate: registration.birthDate,
+        municipalityCode: registration.municipalityCode,
+        assignedOn: registration.registeredOn,
+      });
+      await inTransaction(ctx, (m) => registerResident(m, registration, myNumber, residentRecordCode));
+      return personAfter(myNumber, ctx);
+    },
+    changeAddress: async (
+      _: unknown,
+      args: { myNumber: string; municipalityCode: string; addressLine: string; movedOn: string },
+      ctx: RegistryContext,
+    ) => {
+      const myNumber = myNumberArgument(args.myNumber);
+      const movedOn = dateArgument(args.movedOn);
+      await inTransaction(ctx, (m) => changeAddress(m, ctx.principal, { ...args, myNumber, movedOn }));
+      return personAfter(myNumber, ctx);
+    },
+    removeResident: async (_: unknown, args: { myNumber: string; reason: string; removedOn: string }, ctx: RegistryContext) => {
+      const myNumber = myNumberArgument(args.myNumber);
+      const removedOn = dateArgument(args.removedOn);
+      await inTransaction(ctx, (m) => removeResident(m, ctx.principal, { myNumber, reason: args.reason, removedOn }));
+      return personAfter(myNumber, ctx);
+    },
+  },
   Person: {
     /** The registry's part of a person; a record the caller may not see reads as no record. */
     __resolveReference: async (ref: { myNumber: string }, ctx: RegistryContext): Promise<PersonPart> => {
@@ -35,6 +99,8 @@ export const resolvers = {
       return { myNumber: ref.myNumber, row: row && canSeePerson(PERSON_POLICY, ctx.principal, row) ? row : null };
     },
     resident: (part: PersonPart) => part.row,
+    registryOutgoingChanges: (part: PersonPart, _: unknown, ctx: RegistryContext) =>
+      part.row ? ctx.loaders.pendingChanges.load(part.myNumber) : [],
   },
   ResidentRecord: {
     municipality: (row: ResidentRow) => toMunicipality(row.municipalityCode),

@@ -1,0 +1,89 @@
+/**
+ * The cross-authority events (DESIGN.md §3, flows table): their names and payloads are the contract between
+ * a producing authority's outbox and a consuming authority's inbox.
+ */
+import type { MyNumberCardStatus, ResidenceCardKind, ResidentCategory, ResidentClass, StatusOfResidence } from './codes';
+
+/** immigration → mynumber: a specific card now carries the My Number function (new issuance or conversion). */
+export interface SpecificCardIssued {
+  myNumber: string;
+  cardNumber: string;
+  kind: ResidenceCardKind;
+  issuedOn: string;
+  validUntil: string | null;
+  /** The card it replaced, if any (its My Number part, if it had one, ends). */
+  replacedCardNumber: string | null;
+}
+
+/** immigration → mynumber: a specific card was reported lost; its My Number function is revoked at once. */
+export interface CardReportedLost {
+  myNumber: string;
+  cardNumber: string;
+  reportedOn: string;
+}
+
+/** immigration → mynumber: a card was reissued under a new number; the old one is superseded. */
+export interface CardReissued {
+  myNumber: string;
+  oldCardNumber: string;
+  newCardNumber: string;
+  kind: ResidenceCardKind;
+  issuedOn: string;
+  validUntil: string | null;
+}
+
+/** immigration → mynumber: the period of stay changed; the card and its My Number function follow. */
+export interface PeriodOfStayRenewed {
+  myNumber: string;
+  cardNumber: string | null;
+  stayExpiresOn: string | null;
+  cardValidUntil: string | null;
+  /** J-LIS decides from these whether the My Number function follows the stay (not for PR, SPR, HSP (ii)). */
+  residentClass: ResidentClass;
+  statusOfResidence: StatusOfResidence | null;
+}
+
+/** mynumber → immigration: the My Number function of a card ended (returned, revoked or expired). */
+export interface MyNumberFunctionEnded {
+  myNumber: string;
+  carrierCardNumber: string | null;
+  status: MyNumberCardStatus;
+  reason: string;
+  endedOn: string;
+}
+
+/** registry → immigration: a foreign resident was registered (and given a My Number). */
+export interface ResidentRegistered {
+  myNumber: string;
+  residenceCardNumber: string | null;
+  municipalityCode: string;
+  category: ResidentCategory;
+  registeredOn: string;
+}
+
+/** registry → immigration: a resident moved to another municipality. */
+export interface ResidentMoved {
+  myNumber: string;
+  municipalityCode: string;
+  movedOn: string;
+}
+
+/** registry → immigration: a resident record was removed (moved abroad, status ended, ...). */
+export interface ResidentRemoved {
+  myNumber: string;
+  removedOn: string;
+  reason: string;
+}
+
+/** Every event type, by name, with its payload. */
+export interface EventPayloads {
+  SpecificCardIssued: SpecificCardIssued;
+  CardReportedLost: CardReportedLost;
+  CardReissued: CardReissued;
+  PeriodOfStayRenewed: PeriodOfStayRenewed;
+  MyNumberFunctionEnded: MyNumberFunctionEnded;
+  ResidentRegistered: ResidentRegistered;
+  ResidentMoved: ResidentMoved;
+  ResidentRemoved: ResidentRemoved;
+}
+export type EventType = keyof EventPayloads;

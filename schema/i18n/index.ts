@@ -1,0 +1,23 @@
+/** Label lookup by code type, code and language. */
+import { LANGUAGES, type CodeType, type Language } from '../codes';
+import { labels as en } from './en';
+import { labels as ja } from './ja';
+import { labels as jaEasy } from './ja-x-easy';
+import type { CodeOf, Labels } from './types';
+
+export type { CodeOf, Labels };
+
+/** The label files by language: a new language is one more file and one more entry here. */
+export const LABELS: Readonly<Partial<Record<Language, Labels>>> = { ja, 'ja-x-easy': jaEasy, en };
+
+/** The languages that have a label file of their own, in LANGUAGES order. */
+export const LANGUAGES_WITH_LABELS: readonly Language[] = LANGUAGES.filter((lang) => LABELS[lang] !== undefined);
+
+/** The label of a code in a language, falling back to English, then Japanese, then the code itself. */
+export function label<T extends CodeType>(type: T, code: CodeOf<T>, lang: Language): string {
+  for (const labels of [LABELS[lang], en, ja]) {
+    const text: string | undefined = labels?.[type][code];
+    if (text) return text;
+  }
+  return code;
+}

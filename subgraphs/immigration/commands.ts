@@ -1,0 +1,264 @@
+import { randomInt } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import type { ResidenceCardKind, ResidentClass, StatusOfResidence } from '../../schema/codes';
+import { compareDates } from '../../schema/dates';
+import { requireRole } from '../kit/commands';
+import { userError } from '../kit/errors';
+import { enqueue } from '../kit/outbox';
+import type { Principal } from '../kit/principal';
+import { residenceCardStatusOn, residenceCardValidUntil } from './rules/cardValidity';
+import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
+import { specificCardEligibility, specificCardKindFor } from './rules/eligibility';
+import { isMidToLongTermStatus, WORK_RESTRICTION_BY_STATUS } from './rules/workRestriction';
+
+/** Only immigration officers change immigration records. */
+export const IMMIGRATION_ROLES = ['isa-officer'] as const;
+
+interface LockedResident {
+  id: number;
+  myNumber: string | null;
+  residentClass: ResidentClass;
+  statusOfResidence: StatusOfResidence | null;
+  stayExpiresOn: string | null;
+  birthDate: string;
+  residentRegistered: boolean;
+}
+
+interface LockedCard {
+  number: string;
+  residentId: number;
+  kind: ResidenceCardKind;
+  status: 'VALID' | 'SUPERSEDED' | 'EXPIRED' | 'RETURNED' | 'REVOKED';
+  issuedOn: string;
+  validUntil: string | null;
+  lossReportedOn: string | null;
+}
+
+const RESIDENT_SELECT = `SELECT id, my_number AS "myNumber", resident_class AS "residentClass",
+  status_of_residence AS "statusOfResidence", stay_expires_on AS "stayExpiresOn", birth_date AS "birthDate",
+  resident_registered AS "residentRegistered" FROM foreign_resident`;
+const CARD_SELECT = `SELECT number, resident_id AS "residentId", kind, status, issued_on AS "issuedOn",
+  valid_until AS "validUntil", loss_reported_on AS "lossReportedOn" FROM residence_card`;
+
+async function lockResidentByMyNumber(m: EntityManager, myNumber: string): Promise<LockedResident> {
+  const [row] = (await m.query(`${RESIDENT_SELECT} WHERE my_number = $1 FOR UPDATE`, [myNumber])) as LockedResident[];
+  if (!row) throw userError('PERSON_NOT_FOUND', 'No immigration record for this My Number');
+  return row;
+}
+
+async function lockResidentById(m: EntityManager, id: number): Promise<LockedResident> {
+  const [row] = (await m.query(`${RESIDENT_SELECT} WHERE id = $1 FOR UPDATE`, [id])) as LockedResident[];
+  return row!;
+}
+
+async function cardInForce(m: EntityManager, residentId: number): Promise<LockedCard | null> {
+  const [row] = (await m.query(`${CARD_SELECT} WHERE resident_id = $1 AND status <> 'SUPERSEDED' FOR UPDATE`, [
+    residentId,
+  ])) as LockedCard[];
+  return row ?? null;
+}
+
+/** A card that is in force today: VALID and not past its validity. */
+function requireInForce(card: LockedCard | null, today: string): LockedCard {
+  if (!card) throw userError('NO_CARD_IN_FORCE', 'This person holds no residence card');
+  const status = residenceCardStatusOn({ status: card.status, validUntil: card.validUntil }, today);
+  if (status !== 'VALID') {
+    throw userError('CARD_NOT_IN_FORCE', `The card is ${status.toLowerCase()}`, { cardStatus: status });
+  }
+  return card;
+}
+
+/** A fresh card number in the card format, unused so far. */
+async function newCardNumber(m: EntityManager): Promise<string> {
+  const letter = () => String.fromCharCode(65 + randomInt(26));
+  for (;;) {
+    const number = `${letter()}${letter()}${String(randomInt(100_000_000)).padStart(8, '0')}${letter()}${letter()}`;
+    const taken: unknown[] = await m.query(`SELECT 1 FROM residence_card WHERE number = $1`, [number]);
+    if (taken.length === 0) return number;
+  }
+}
+
+/** Replaces the card in force (if any) with a new one; returns the new card's number. */
+async function replaceCard(
+  m: EntityManager,
+  resident: LockedResident,
+  old: LockedCard | null,
+  kind: ResidenceCardKind,
+  today: string,
+  validUntil: string | null,
+): Promise<string> {
+  const number = await newCardNumber(m);
+  if (old) {
+    await m.query(`UPDATE residence_card SET status = 'SUPERSEDED', superseded_by = $2 WHERE number = $1`, [old.number, number]);
+  }
+  await m.query(
+    `INSERT INTO residence_card (number, resident_id, kind, status, issued_on, valid_until) VALUES ($1, $2, $3, 'VALID', $4, $5)`,
+    [number, resident.id, kind, today, validUntil],
+  );
+  return number;
+}
+
+function validityFor(resident: LockedResident, kind: ResidenceCardKind, issuedOn: string, today: string): string | null {
+  return residenceCardValidUntil({
+    kind,
+    statusOfResidence: resident.statusOfResidence,
+    birthDate: resident.birthDate,
+    issuedOn,
+    stayExpiresOn: resident.stayExpiresOn,
+    sprBasisDate: today,
+  });
+}
+
+/** Issues a specific card: a new card, or conversion from arrangement (b) or (c). Returns the new card's number. */
+export async function issueSpecificResidenceCard(m: EntityManager, principal: Principal, myNumber: string, today: string) {
+  requireRole(principal, IMMIGRATION_ROLES);
+  const resident = await lockResidentByMyNumber(m, myNumber);
+  const { eligibility, reason } = specificCardEligibility({
+    residentClass: resident.residentClass,
+    hasResidentRecord: resident.residentRegistered,
+  });
+  if (eligibility !== 'ELIGIBLE') {
+    throw userError('NOT_ELIGIBLE', 'This person may not hold a specific card', { eligibility, reason });
+  }
+  const old = await cardInForce(m, resident.id);
+  if (old && SPECIFIC_CARD_KINDS.includes(old.kind) && old.status === 'VALID') {
+    throw userError('ALREADY_HOLDS_SPECIFIC_CARD', 'This person already holds a specific card');
+  }
+  const kind = specificCardKindFor(resident.residentClass)!;
+  const validUntil = validityFor(resident, kind, today, today);
+  const number = await replaceCard(m, resident, old, kind, today, validUntil);
+  await enqueue(m, {
+    type: 'SpecificCardIssued',
+    key: myNumber,
+    destination: 'mynumber',
+    payload: { myNumber, cardNumber: number, kind, issuedOn: today, validUntil, replacedCardNumber: old?.number ?? null },
+  });
+  return number;
+}
+
+/** Records a card as lost. A specific card's My Number function is revoked through J-LIS; the card stays VALID. */
+export async function reportResidenceCardLost(m: EntityManager, principal: Principal, number: string, today: string) {
+  requireRole(principal, IMMIGRATION_ROLES);
+  const [found] = (await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[];
+  if (!found) throw userError('CARD_NOT_FOUND', 'No card with this number');
+  const card = requireInForce(found, today);
+  if (card.lossReportedOn) throw userError('CARD_ALREADY_REPORTED_LOST', 'This card was already reported lost');
+  const resident = await lockResidentById(m, card.residentId);
+  await m.query(`UPDATE residence_card SET loss_reported_on = $2 WHERE number = $1`, [number, today]);
+  if (resident.myNumber && SPECIFIC_CARD_KINDS.includes(card.kind)) {
+    await enqueue(m, {
+      type: 'CardReportedLost',
+      key: resident.myNumber,
+      destination: 'mynumber',
+      payload: { myNumber: resident.myNumber, cardNumber: number, reportedOn: today },
+    });
+  }
+  return number;
+}
+
+/** Reissues a card in force under a new number (old format cards come back in the new format). */
+export async function reissueResidenceCard(m: EntityManager, principal: Principal, number: string, today: string) {
+  requireRole(principal, IMMIGRATION_ROLES);
+  const [found] = (await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[];
+  if (!found) throw userError('CARD_NOT_FOUND', 'No card with this number');
+  const card = requireInForce(found, today);
+  const resident = await lockResidentById(m, card.residentId);
+  const kind: ResidenceCardKind = card.kind === 'RESIDENCE_CARD_OLD_FORMAT' ? 'RESIDENCE_CARD_NEW_FORMAT' : card.kind;
+  // A reissued card replaces the document, not the permission: it keeps the validity of the card it replaces.
+  const newNumber = await replaceCard(m, resident, card, kind, today, card.validUntil);
+  if (resident.myNumber && SPECIFIC_CARD_KINDS.includes(kind)) {
+    await enqueue(m, {
+      type: 'CardReissued',
+      key: resident.myNumber,
+      destination: 'mynumber',
+      payload: { myNumber: resident.myNumber, oldCardNumber: number, newCardNumber: newNumber, kind, issuedOn: today, validUntil: card.validUntil },
+    });
+  }
+  return newNumber;
+}
+
+/** Sets a new period of stay (renewal or change of status); the card in force and the My Number function follow. */
+async function setStay(
+  m: EntityManager,
+  resident: LockedResident,
+  change: { status: StatusOfResidence; stayExpiresOn: string | null; periodOfStay: string | null; permissionKind: string },
+  today: string,
+): Promise<void> {
+  const card = requireInForce(await cardInForce(m, resident.id), today);
+  const updated: LockedResident = { ...resident, statusOfResidence: change.status, stayExpiresOn: change.stayExpiresOn };
+  const cardValidUntil = validityFor(updated, card.kind, card.issuedOn, today);
+  await m.query(
+    `UPDATE foreign_resident SET status_of_residence = $2, stay_expires_on = $3, period_of_stay = $4,
+       permission_kind = $5, permission_date = $6, work_restriction = $7,
+       activity_outside_status = CASE WHEN status_of_residence = $2 THEN activity_outside_status END
+     WHERE id = $1`,
+    [resident.id, change.status, change.stayExpiresOn, change.periodOfStay, change.permissionKind, today, WORK_RESTRICTION_BY_STATUS[change.status]],
+  );
+  await m.query(`UPDATE residence_card SET valid_until = $2 WHERE number = $1`, [card.number, cardValidUntil]);
+  if (resident.myNumber) {
+    await enqueue(m, {
+      type: 'PeriodOfStayRenewed',
+      key: resident.myNumber,
+      destination: 'mynumber',
+      payload: {
+        myNumber: resident.myNumber,
+        cardNumber: card.number,
+        stayExpiresOn: change.stayExpiresOn,
+        cardValidUntil,
+        residentClass: resident.residentClass,
+        statusOfResidence: change.status,
+      },
+    });
+  }
+}
+
+/** Renews the period of stay to a new last day, which must be later than the current one and than today. */
+export async function renewPeriodOfStay(m: EntityManager, principal: Principal, myNumber: string, newExpiry: string, today: string) {
+  requireRole(principal, IMMIGRATION_ROLES);
+  const resident = await lockResidentByMyNumber(m, myNumber);
+  if (!resident.statusOfResidence || !resident.stayExpiresOn) {
+    throw userError('NO_PERIOD_OF_STAY', 'This person has no period of stay to renew');
+  }
+  if (compareDates(newExpiry, resident.stayExpiresOn) <= 0 || compareDates(newExpiry, today) <= 0) {
+    throw userError('INVALID_NEW_EXPIRY', 'The new end of stay must be later than the current one and than today');
+  }
+  await setStay(
+    m,
+    resident,
+    { status: resident.statusOfResidence, stayExpiresOn: newExpiry, periodOfStay: null, permissionKind: 'EXTENSION_OF_PERIOD_OF_STAY' },
+    today,
+  );
+}
+
+/** Changes the status of residence of a mid-to-long-term resident (to permanent residence: no end of stay). */
+export async function changeStatusOfResidence(
+  m: EntityManager,
+  principal: Principal,
+  args: { myNumber: string; status: StatusOfResidence; newExpiry: string | null },
+  today: string,
+) {
+  requireRole(principal, IMMIGRATION_ROLES);
+  const resident = await lockResidentByMyNumber(m, args.myNumber);
+  if (resident.residentClass !== 'MID_TO_LONG_TERM' || !isMidToLongTermStatus(args.status)) {
+    throw userError('STATUS_CHANGE_NOT_APPLICABLE', 'Only a mid-to-long-term resident changes to a mid-to-long-term status');
+  }
+  if (args.status === resident.statusOfResidence) throw userError('SAME_STATUS', 'The person already holds this status');
+  const indefinite = args.status === 'PERMANENT_RESIDENT' || args.status === 'HIGHLY_SKILLED_PROFESSIONAL_2';
+  if (indefinite !== (args.newExpiry === null) || (args.newExpiry && compareDates(args.newExpiry, today) <= 0)) {
+    throw userError(
+      'INVALID_NEW_EXPIRY',
+      indefinite ? 'This status has no end of stay' : 'A later end of stay is required for this status',
+    );
+  }
+  await setStay(
+    m,
+    resident,
+    {
+      status: args.status,
+      stayExpiresOn: args.newExpiry,
+      periodOfStay: null,
+      permissionKind: args.status === 'PERMANENT_RESIDENT' ? 'PERMANENT_RESIDENCE' : 'CHANGE_OF_STATUS',
+    },
+    today,
+  );
+}

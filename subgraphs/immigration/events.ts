@@ -1,0 +1,46 @@
+import type { EntityManager } from 'typeorm';
+import type { EventPayloads } from '../../schema/events';
+import type { EventEnvelope } from '../kit/events';
+import { RejectedEvent, type EventHandler } from '../kit/inbox';
+
+type Handler<T extends keyof EventPayloads> = (m: EntityManager, payload: EventPayloads[T]) => Promise<void>;
+
+const functionEnded: Handler<'MyNumberFunctionEnded'> = async (m, p) => {
+  if (!p.carrierCardNumber) return; // a standalone My Number card: nothing on the residence card changes
+  const [, affected] = (await m.query(
+    `UPDATE residence_card SET my_number_function_ended_on = $2, my_number_function_end_reason = $3 WHERE number = $1`,
+    [p.carrierCardNumber, p.endedOn, p.reason],
+  )) as [unknown, number];
+  if (affected === 0) throw new RejectedEvent('UNKNOWN_CARD', `No card ${p.carrierCardNumber}`);
+};
+
+const registered: Handler<'ResidentRegistered'> = async (m, p) => {
+  // ISA keeps records for card holders only; a registration without a card (e.g. after birth) has nothing to follow.
+  if (!p.residenceCardNumber) return;
+  const [, affected] = (await m.query(
+    `UPDATE foreign_resident SET my_number = $2, resident_registered = true, municipality_code = $3
+     WHERE id = (SELECT resident_id FROM residence_card WHERE number = $1)`,
+    [p.residenceCardNumber, p.myNumber, p.municipalityCode],
+  )) as [unknown, number];
+  if (affected === 0) throw new RejectedEvent('UNKNOWN_CARD', `No card ${p.residenceCardNumber}`);
+};
+
+const moved: Handler<'ResidentMoved'> = async (m, p) => {
+  await m.query(`UPDATE foreign_resident SET municipality_code = $2 WHERE my_number = $1`, [p.myNumber, p.municipalityCode]);
+};
+
+const removed: Handler<'ResidentRemoved'> = async (m, p) => {
+  await m.query(`UPDATE foreign_resident SET resident_registered = false WHERE my_number = $1`, [p.myNumber]);
+};
+
+function handle<T extends keyof EventPayloads>(handler: Handler<T>): EventHandler {
+  return (m, event: EventEnvelope) => handler(m, event.payload as unknown as EventPayloads[T]);
+}
+
+/** What the ISA does with the events it consumes (DESIGN.md §3 flows). */
+export const EVENT_HANDLERS: Record<string, EventHandler> = {
+  MyNumberFunctionEnded: handle(functionEnded),
+  ResidentRegistered: handle(registered),
+  ResidentMoved: handle(moved),
+  ResidentRemoved: handle(removed),
+};

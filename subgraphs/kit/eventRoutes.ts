@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { importJWK, type CryptoKey, type JWK } from 'jose';
+import type { Authority } from './database';
+import { loadOrCreateKeyPair, loadPublicKey } from './keys';
+import type { EventsOptions } from './subgraph';
+
+/** Who delivers events to whom (DESIGN.md §3 flows table). */
+export const EVENT_ROUTES: Record<Authority, Authority[]> = {
+  immigration: ['mynumber'],
+  mynumber: ['immigration'],
+  // The registry also asks J-LIS for My Numbers and tells it where residents live.
+  registry: ['immigration', 'mynumber'],
+};
+
+/** The authorities an authority accepts events from. */
+export function producersFor(authority: Authority): Authority[] {
+  return (Object.keys(EVENT_ROUTES) as Authority[]).filter((p) => EVENT_ROUTES[p].includes(authority));
+}
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * An authority's event keys and peers. Keys come from `<AUTHORITY>_PRIVATE_KEY_FILE` and
+ * `<PRODUCER>_PUBLIC_KEY_FILE`, else from development key pairs under `keysDir` (created when missing).
+ * `destinations` maps each consumer to its base URL (`<CONSUMER>_INTERNAL_URL`, default from its port).
+ */
+export async function eventsOptionsFor(
+  authority: Authority,
+  keysDir: string,
+  destinations: Partial<Record<Authority, string>>,
+  env: Env = process.env,
+): Promise<Omit<EventsOptions, 'handlers'>> {
+  const own = env[`${authority.toUpperCase()}_PRIVATE_KEY_FILE`];
+  const signingKey = own ? await loadPrivate(own, authority) : await loadOrCreateKeyPair(keysDir, authority);
+  const producerKeys: EventsOptions['producerKeys'] = {};
+  for (const producer of producersFor(authority)) {
+    const file = env[`${producer.toUpperCase()}_PUBLIC_KEY_FILE`];
+    producerKeys[producer] = file ? (await loadPublicKey(file)).key : (await loadOrCreateKeyPair(keysDir, producer)).publicKey;
+  }
+  return { signingKey, producerKeys, destinations };
+}
+
+async function loadPrivate(path: string, authority: Authority): Promise<{ kid: string; privateKey: CryptoKey }> {
+  const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK;
+  return { kid: jwk.kid ?? authority, privateKey: (await importJWK(jwk, 'EdDSA')) as CryptoKey };
+}

@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CryptoKey } from 'jose';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { Authority } from './database';
+import { EVENT_SIGNATURE_HEADER, verifyDelivery, type EventEnvelope } from './events';
+import { HttpError } from './http';
+
+/** Applies one event's effect inside the inbox transaction; throw `RejectedEvent` for an event that can never apply. */
+export type EventHandler = (manager: EntityManager, event: EventEnvelope) => Promise<void>;
+
+/** An event that is well-formed but cannot apply here (e.g. about a card this authority never saw): parked by the producer. */
+export class RejectedEvent extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface InboxOptions {
+  db: DataSource;
+  authority: Authority;
+  producerKeys: Partial<Record<Authority, CryptoKey>>;
+  handlers: Record<string, EventHandler>;
+  onApplied?: (event: EventEnvelope) => void;
+}
+
+/**
+ * The internal endpoint events are delivered to. The event id is recorded in the inbox in the same
+ * transaction as the effect, so a redelivered event changes nothing and is acknowledged again.
+ */
+export function inboxRoute(options: InboxOptions) {
+  return async (req: IncomingMessage, body: string, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Events are delivered by POST');
+    const signature = req.headers[EVENT_SIGNATURE_HEADER];
+    let event: EventEnvelope;
+    try {
+      if (typeof signature !== 'string') throw new Error('unsigned');
+      await verifyDelivery(body, signature, options.authority, options.producerKeys);
+      event = JSON.parse(body) as EventEnvelope;
+    } catch {
+      throw new HttpError(401, 'EVENT_SIGNATURE_INVALID', 'Events must be signed by their producing authority');
+    }
+    const handler = options.handlers[event.type];
+    if (!handler) throw new HttpError(422, 'UNKNOWN_EVENT_TYPE', `No handler for ${event.type}`);
+
+    let outcome: 'applied' | 'duplicate';
+    try {
+      outcome = await options.db.transaction(async (manager) => {
+        const inserted: unknown[] = await manager.query(
+          `INSERT INTO inbox (event_id, source, type, aggregate_key) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+          [event.eventId, event.source, event.type, event.key],
+        );
+        if (inserted.length === 0) return 'duplicate';
+        await handler(manager, event);
+        return 'applied';
+      });
+    } catch (err) {
+      if (err instanceof RejectedEvent) throw new HttpError(422, err.code, err.message);
+      throw err;
+    }
+    if (outcome === 'applied') options.onApplied?.(event);
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ eventId: event.eventId, outcome }));
+  };
+}

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import DataLoader from 'dataloader';
+import type { CryptoKey } from 'jose';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { EventPayloads, EventType } from '../../schema/events';
+import type { Authority } from './database';
+import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, signDelivery, type EventEnvelope } from './events';
+
+/** An event to record in the same transaction as the state change it reports. */
+export interface OutgoingEvent<T extends EventType> {
+  type: T;
+  key: string;
+  destination: Authority;
+  payload: EventPayloads[T];
+}
+
+/** Writes the event into the outbox through the caller's transaction: it commits, or neither does. */
+export async function enqueue<T extends EventType>(manager: EntityManager, event: OutgoingEvent<T>): Promise<string> {
+  const eventId = randomUUID();
+  await manager.query(
+    `INSERT INTO outbox (event_id, type, aggregate_key, destination, payload) VALUES ($1, $2, $3, $4, $5)`,
+    [eventId, event.type, event.key, event.destination, JSON.stringify(event.payload)],
+  );
+  return eventId;
+}
+
+export interface RelayOptions {
+  db: DataSource;
+  source: Authority;
+  /** Base URL of each consuming subgraph (e.g. http://127.0.0.1:4001). */
+  destinations: Partial<Record<Authority, string>>;
+  signingKey: { kid: string; privateKey: CryptoKey };
+  /** Attempts before an event is parked for an operator. */
+  maxAttempts?: number;
+  /** Longest wait between retries. */
+  maxBackoffMs?: number;
+  /** How often to look again when nothing woke the relay. */
+  pollMs?: number;
+  onDelivered?: (event: EventEnvelope, ms: number) => void;
+  onFailed?: (event: EventEnvelope, error: string, parked: boolean) => void;
+}
+
+interface PendingRow {
+  id: number;
+  eventId: string;
+  type: string;
+  key: string;
+  destination: Authority;
+  payload: Record<string, unknown>;
+  occurredAt: string;
+  attempts: number;
+}
+
+/**
+ * Delivers outbox events to their consumers: at least once, in order per person and destination, with
+ * exponential backoff; a consumer that refuses an event (4xx) or keeps failing parks it, and the events after
+ * it for the same person wait behind it rather than overtake it.
+ */
+export class OutboxRelay {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private kicked = false;
+  private loop: Promise<void> | null = null;
+
+  constructor(private readonly options: RelayOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops after the deliveries in flight; undelivered events stay in the outbox for the next start. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+  }
+
+  /** Wakes the relay at once (called after a transaction that enqueued events commits). */
+  kick(): void {
+    this.kicked = true;
+    this.wake?.();
+  }
+
+  private async run(): Promise<void> {
+    const pollMs = this.options.pollMs ?? 1000;
+    while (this.running) {
+      this.kicked = false;
+      let progressed = false;
+      try {
+        progressed = await this.deliverReady();
+      } catch {
+        // The database may be briefly unavailable; try again after the poll interval.
+      }
+      if (!this.running) break;
+      if (progressed || this.kicked) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pollMs);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Delivers the oldest owed event of each person that is due; true when any was delivered. */
+  private async deliverReady(): Promise<boolean> {
+    const heads: PendingRow[] = await this.options.db.query(
+      `SELECT id, event_id AS "eventId", type, aggregate_key AS key, destination, payload,
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", attempts
+       FROM (SELECT DISTINCT ON (destination, aggregate_key) *
+             FROM outbox WHERE delivered_at IS NULL
+             ORDER BY destination, aggregate_key, id) AS head
+       WHERE parked_at IS NULL AND next_attempt_at <= now()
+       ORDER BY id
+       LIMIT 256`,
+    );
+    if (heads.length === 0) return false;
+    const results = await Promise.all(heads.map((row) => this.deliver(row)));
+    return results.some(Boolean);
+  }
+
+  private async deliver(row: PendingRow): Promise<boolean> {
+    const { db, source, destinations, signingKey } = this.options;
+    const envelope: EventEnvelope = {
+      eventId: row.eventId,
+      type: row.type,
+      source,
+      key: row.key,
+      occurredAt: row.occurredAt,
+      payload: row.payload,
+    };
+    const started = Date.now();
+    let error: string;
+    let permanent = false;
+    try {
+      const base = destinations[row.destination];
+      if (!base) throw new Error(`No address for ${row.destination}`);
+      const body = JSON.stringify(envelope);
+      const res = await fetch(base + EVENTS_PATH, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [EVENT_SIGNATURE_HEADER]: await signDelivery(body, source, row.destination, signingKey.privateKey, signingKey.kid),
+        },
+        body,
+        signal: AbortSignal.timeout(10_000),
+      });
+      if (res.ok) {
+        await res.arrayBuffer();
+        await db.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id]);
+        this.options.onDelivered?.(envelope, Date.now() - started);
+        return true;
+      }
+      error = `HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`;
+      permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
+    } catch (err) {
+      error = (err as Error).message;
+    }
+    const attempts = row.attempts + 1;
+    const park = permanent || attempts >= (this.options.maxAttempts ?? 20);
+    const backoff = Math.min(this.options.maxBackoffMs ?? 30_000, 100 * 2 ** Math.min(attempts, 16));
+    const jittered = Math.round(backoff * (0.75 + Math.random() * 0.5));
+    await db.query(
+      `UPDATE outbox SET attempts = $2, last_error = $3,
+              next_attempt_at = now() + ($4 || ' milliseconds')::interval,
+              parked_at = CASE WHEN $5 THEN now() END
+       WHERE id = $1`,
+      [row.id, attempts, error, String(jittered), park],
+    );
+    this.options.onFailed?.(envelope, error, park);
+    return false;
+  }
+}
+
+/** An event about a person that has not reached its consumer yet. */
+export interface PendingChange {
+  event: string;
+  from: Authority;
+  to: Authority;
+  since: string;
+  attempts: number;
+  parked: boolean;
+}
+
+/** Per-request loader of each person's events still in flight from this authority, one statement per batch. */
+export function createPendingLoader(db: DataSource, source: Authority): DataLoader<string, PendingChange[]> {
+  return new DataLoader(async (keys) => {
+    const rows: Array<PendingChange & { key: string }> = await db.query(
+      `SELECT aggregate_key AS key, type AS event, destination AS "to", attempts, parked_at IS NOT NULL AS parked,
+              to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since
+       FROM outbox WHERE delivered_at IS NULL AND aggregate_key = ANY($1) ORDER BY id`,
+      [keys],
+    );
+    const byKey = new Map<string, PendingChange[]>();
+    for (const { key, ...change } of rows) byKey.set(key, [...(byKey.get(key) ?? []), { ...change, from: source }]);
+    return keys.map((k) => byKey.get(k) ?? []);
+  });
+}

@@ -1,0 +1,82 @@
+import type { EntityManager } from 'typeorm';
+import { requireRole } from '../kit/commands';
+import { userError } from '../kit/errors';
+import { enqueue } from '../kit/outbox';
+import type { Principal } from '../kit/principal';
+import { cardInForce, CARRIES_FUNCTION, endCard, issueCard, lockHolder, type CardRow, type HolderRow } from './cards';
+
+/** J-LIS operators, and municipal clerks for their own residents (cards are handed over at the municipal counter). */
+export const MY_NUMBER_ROLES = ['jlis-operator', 'municipal-clerk'] as const;
+
+async function holderFor(m: EntityManager, principal: Principal, myNumber: string): Promise<HolderRow> {
+  requireRole(principal, MY_NUMBER_ROLES);
+  const holder = await lockHolder(m, myNumber);
+  // A clerk of another municipality learns nothing, not even that the number exists.
+  if (!holder || (principal.role === 'municipal-clerk' && principal.municipality !== holder.municipalityCode)) {
+    throw userError('PERSON_NOT_FOUND', 'No such My Number');
+  }
+  return holder;
+}
+
+function carries(card: CardRow | null): card is CardRow {
+  return card !== null && (CARRIES_FUNCTION as readonly string[]).includes(card.status);
+}
+
+/** Issues a standalone My Number card; refused while a specific card carries the function or a card is held. */
+export async function issueMyNumberCard(m: EntityManager, principal: Principal, myNumber: string, today: string): Promise<void> {
+  const holder = await holderFor(m, principal, myNumber);
+  const current = await cardInForce(m, myNumber);
+  if (carries(current)) {
+    throw current.kind === 'MY_NUMBER_CARD'
+      ? userError('MY_NUMBER_CARD_ALREADY_ISSUED', 'This person already holds a My Number card')
+      : userError('SPECIFIC_CARD_CARRIES_FUNCTION', 'The specific card already carries the My Number function');
+  }
+  await issueCard(m, holder, { kind: 'MY_NUMBER_CARD', issuedOn: today, carrierCardNumber: null, carrierValidUntil: null });
+}
+
+/** Ends the My Number function of the card in force (returned by the holder, or revoked by J-LIS). */
+export async function endMyNumberFunction(
+  m: EntityManager,
+  principal: Principal,
+  myNumber: string,
+  reason: 'FUNCTION_RETURNED' | 'REVOKED_BY_AUTHORITY',
+  today: string,
+): Promise<void> {
+  await holderFor(m, principal, myNumber);
+  if (reason === 'REVOKED_BY_AUTHORITY') requireRole(principal, ['jlis-operator']);
+  const current = await cardInForce(m, myNumber);
+  if (!carries(current)) throw userError('NO_ACTIVE_MY_NUMBER_CARD', 'No card carries the My Number function');
+  await endCard(m, current.id, 'REVOKED', reason);
+  if (current.carrierCardNumber) {
+    await enqueue(m, {
+      type: 'MyNumberFunctionEnded',
+      key: myNumber,
+      destination: 'immigration',
+      payload: { myNumber, carrierCardNumber: current.carrierCardNumber, status: 'REVOKED', reason, endedOn: today },
+    });
+  }
+}
+
+/** Suspends (or resumes) the signature and user-authentication certificates of the card in force. */
+export async function setCertificatesSuspended(
+  m: EntityManager,
+  principal: Principal,
+  myNumber: string,
+  suspend: boolean,
+): Promise<void> {
+  await holderFor(m, principal, myNumber);
+  const current = await cardInForce(m, myNumber);
+  if (!carries(current)) throw userError('NO_ACTIVE_MY_NUMBER_CARD', 'No card carries the My Number function');
+  const [from, to] = suspend ? ['ACTIVE', 'SUSPENDED'] : ['SUSPENDED', 'ACTIVE'];
+  const [, affected] = (await m.query(
+    `UPDATE card_function SET status = $3
+     WHERE card_id = $1 AND function <> 'CARD_FUNCTION' AND status = $2`,
+    [current.id, from, to],
+  )) as [unknown, number];
+  if (affected === 0) {
+    throw userError(
+      suspend ? 'CERTIFICATES_NOT_ACTIVE' : 'CERTIFICATES_NOT_SUSPENDED',
+      suspend ? 'No active certificate to suspend' : 'No suspended certificate to resume',
+    );
+  }
+}

@@ -1,0 +1,91 @@
+import type { EntityManager } from 'typeorm';
+import type { MyNumberCardKind } from '../../schema/codes';
+import type { EventPayloads } from '../../schema/events';
+import type { EventEnvelope } from '../kit/events';
+import { RejectedEvent, type EventHandler } from '../kit/inbox';
+import { cardInForce, CARRIES_FUNCTION, endCard, issueCard, lockHolder, type HolderRow } from './cards';
+import { myNumberFunctionFollowsStay } from './rules/myNumberCardValidity';
+
+type Handler<T extends keyof EventPayloads> = (m: EntityManager, payload: EventPayloads[T]) => Promise<void>;
+
+async function holder(m: EntityManager, myNumber: string): Promise<HolderRow> {
+  const row = await lockHolder(m, myNumber);
+  if (!row) throw new RejectedEvent('UNKNOWN_MY_NUMBER', 'No such My Number at J-LIS');
+  return row;
+}
+
+/** The card carried by a residence card, if it still carries the function. */
+async function carriedBy(m: EntityManager, cardNumber: string): Promise<{ id: number } | null> {
+  const [row] = (await m.query(
+    `SELECT id FROM my_number_card WHERE carrier_card_number = $1 AND status = ANY($2)`,
+    [cardNumber, CARRIES_FUNCTION],
+  )) as Array<{ id: number }>;
+  return row ?? null;
+}
+
+/** Conversion or new issuance: a standalone card ends, the function moves to the specific card. */
+const specificCardIssued: Handler<'SpecificCardIssued'> = async (m, p) => {
+  const h = await holder(m, p.myNumber);
+  const current = await cardInForce(m, p.myNumber);
+  if (current && (CARRIES_FUNCTION as readonly string[]).includes(current.status)) {
+    await endCard(m, current.id, 'REVOKED', current.kind === 'MY_NUMBER_CARD' ? 'CONVERTED_TO_SPECIFIC_CARD' : 'CARD_REISSUED');
+  }
+  await issueCard(m, h, {
+    kind: p.kind as MyNumberCardKind,
+    issuedOn: p.issuedOn,
+    carrierCardNumber: p.cardNumber,
+    carrierValidUntil: p.validUntil,
+  });
+};
+
+/** Partial invalidation: the My Number function of a lost specific card is revoked at once. */
+const cardReportedLost: Handler<'CardReportedLost'> = async (m, p) => {
+  await holder(m, p.myNumber);
+  const card = await carriedBy(m, p.cardNumber);
+  if (card) await endCard(m, card.id, 'REVOKED', 'CARD_REPORTED_LOST');
+};
+
+const cardReissued: Handler<'CardReissued'> = async (m, p) => {
+  const h = await holder(m, p.myNumber);
+  const old = await carriedBy(m, p.oldCardNumber);
+  if (old) await endCard(m, old.id, 'REVOKED', 'CARD_REISSUED');
+  await issueCard(m, h, {
+    kind: p.kind as MyNumberCardKind,
+    issuedOn: p.issuedOn,
+    carrierCardNumber: p.newCardNumber,
+    carrierValidUntil: p.validUntil,
+  });
+};
+
+/** One renewal: the card and its My Number function are valid until the new end. */
+const periodOfStayRenewed: Handler<'PeriodOfStayRenewed'> = async (m, p) => {
+  await holder(m, p.myNumber);
+  const follows = myNumberFunctionFollowsStay(p.residentClass, p.statusOfResidence);
+  await m.query(`UPDATE my_number SET stay_expires_on = $2 WHERE my_number = $1`, [p.myNumber, follows ? p.stayExpiresOn : null]);
+  if (!p.cardNumber || !p.cardValidUntil) return;
+  const card = await carriedBy(m, p.cardNumber);
+  if (!card) return;
+  await m.query(`UPDATE my_number_card SET valid_until = $2 WHERE id = $1`, [card.id, p.cardValidUntil]);
+  await m.query(`UPDATE card_function SET valid_until = $2 WHERE card_id = $1 AND function = 'CARD_FUNCTION'`, [
+    card.id,
+    p.cardValidUntil,
+  ]);
+};
+
+/** Where a resident lives decides which municipality's clerks may act for them. */
+const residentMoved: Handler<'ResidentMoved'> = async (m, p) => {
+  await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [p.myNumber, p.municipalityCode]);
+};
+
+function handle<T extends keyof EventPayloads>(handler: Handler<T>): EventHandler {
+  return (m, event: EventEnvelope) => handler(m, event.payload as unknown as EventPayloads[T]);
+}
+
+/** What J-LIS does with the events it consumes (DESIGN.md §3 flows). */
+export const EVENT_HANDLERS: Record<string, EventHandler> = {
+  SpecificCardIssued: handle(specificCardIssued),
+  CardReportedLost: handle(cardReportedLost),
+  CardReissued: handle(cardReissued),
+  PeriodOfStayRenewed: handle(periodOfStayRenewed),
+  ResidentMoved: handle(residentMoved),
+};
