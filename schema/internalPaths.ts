@@ -2,3 +2,26 @@
 
 /** J-LIS: assign a My Number to a newly recorded resident. */
 export const ASSIGNMENT_PATH = '/internal/my-numbers';
+
+/** Reconciliation (`npm run reconcile`): each authority's view of the specific cards, and the ISA's repair. */
+export const RECONCILE_CARDS_PATH = '/internal/reconcile/cards';
+export const RECONCILE_REPAIR_PATH = '/internal/reconcile/repair';
+
+/** The ISA's view of one specific card, as reconciliation compares it with J-LIS's. */
+export interface IsaCardView {
+  number: string;
+  myNumber: string | null;
+  status: string;
+  lossReportedOn: string | null;
+  validUntil: string | null;
+  functionEndedOn: string | null;
+}
+
+/** J-LIS's view of the My Number function carried by one specific card (its latest card for that carrier). */
+export interface JlisCardView {
+  carrierCardNumber: string;
+  myNumber: string;
+  status: string;
+  statusReason: string | null;
+  validUntil: string;
+}

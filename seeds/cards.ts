@@ -6,7 +6,7 @@ import type {
   ResidentClass,
   StatusOfResidence,
 } from '../schema/codes';
-import { addDays, addYears, ageOn, compareDates, nthBirthday } from '../schema/dates';
+import { addDays, addYears, ageOn, nthBirthday } from '../schema/dates';
 import { residenceCardValidUntil } from '../subgraphs/immigration/rules/cardValidity';
 import { specificCardKindFor } from '../subgraphs/immigration/rules/eligibility';
 import {
@@ -52,7 +52,7 @@ export function residenceCardKind(residentClass: ResidentClass, issuedOn: string
     return kind;
   }
   if (residentClass === 'SPECIAL_PERMANENT') return 'SPECIAL_PERMANENT_RESIDENT_CERTIFICATE';
-  return compareDates(issuedOn, SPECIFIC_CARD_START) < 0 ? 'RESIDENCE_CARD_OLD_FORMAT' : 'RESIDENCE_CARD_NEW_FORMAT';
+  return issuedOn < SPECIFIC_CARD_START ? 'RESIDENCE_CARD_OLD_FORMAT' : 'RESIDENCE_CARD_NEW_FORMAT';
 }
 
 function validUntil(facts: CardHolderFacts, kind: ResidenceCardKind, issuedOn: string, status = facts.statusOfResidence, stayExpiresOn = facts.stay.stayExpiresOn): string | null {
@@ -62,7 +62,7 @@ function validUntil(facts: CardHolderFacts, kind: ResidenceCardKind, issuedOn: s
 /** Whether a card issued on `on` under the holder's current status is still valid on asOf. */
 function stillValidOn(facts: CardHolderFacts, on: string, asOf: string): boolean {
   const until = validUntil(facts, residenceCardKind(facts.residentClass, on, false), on);
-  return until !== null && compareDates(until, asOf) >= 0;
+  return until !== null && until >= asOf;
 }
 
 /** An issue date in [from, asOf] whose card is still valid on asOf; a card that ended at 16 is renewed from the 16th birthday. */
@@ -75,11 +75,17 @@ function issueStillValid(random: Random, facts: CardHolderFacts, from: string, a
 
 /**
  * The residence cards of a mid-to-long-term or special permanent resident, oldest first: maybe the card before
- * the current permission or renewal, the card issued then, and for a specific card holder whose card predates
- * 2026-06-14, the specific card converted to since. Every card but the last is SUPERSEDED by the next; the
- * last is VALID on asOf.
+ * the current permission or renewal, the card issued then, and for a specific card holder (`specific.from`:
+ * the first day one could be issued, no earlier than 2026-06-14 and the My Number's assignment) whose card
+ * predates that day, the specific card converted to since. Every card but the last is SUPERSEDED by the
+ * next; the last is VALID on asOf.
  */
-export function residenceCards(random: Random, facts: CardHolderFacts, asOf: string, specific: boolean): ResidenceCardRow[] {
+export function residenceCards(
+  random: Random,
+  facts: CardHolderFacts,
+  asOf: string,
+  specific: { from: string } | null,
+): ResidenceCardRow[] {
   const { stay } = facts;
   const permissionDate = stay.permissionDate ?? facts.birthDate;
   // Fixed-term cards are issued with the permission; indefinite ones (PR, HSP (ii), SPR) are renewed every 7 years.
@@ -97,12 +103,12 @@ export function residenceCards(random: Random, facts: CardHolderFacts, asOf: str
   const earlierCard = earlierCardIssue(random, facts, base);
   if (earlierCard) issues.push(earlierCard);
 
-  const baseSpecific = specific && compareDates(base, SPECIFIC_CARD_START) >= 0;
+  const baseSpecific = specific !== null && base >= specific.from;
   const baseKind = residenceCardKind(facts.residentClass, base, baseSpecific);
   issues.push({ on: base, kind: baseKind, validUntil: validUntil(facts, baseKind, base) });
 
-  if (specific && !baseSpecific) {
-    const on = issueStillValid(random, facts, later(SPECIFIC_CARD_START, addDays(base, 1)), asOf);
+  if (specific !== null && !baseSpecific) {
+    const on = issueStillValid(random, facts, later(specific.from, addDays(base, 1)), asOf);
     const kind = residenceCardKind(facts.residentClass, on, true);
     issues.push({ on, kind, validUntil: validUntil(facts, kind, on) });
   }
@@ -140,7 +146,7 @@ function earlierCardIssue(
     on = dateBetween(random, later(floor, addYears(base, -3)), addDays(base, -30));
     if (stay.permissionKind === 'CHANGE_OF_STATUS') status = statusOfResidence && (EARLIER_STATUS[statusOfResidence] ?? statusOfResidence);
     stayExpiresOn = dateBetween(random, base, addDays(base, 60));
-  } else if (compareDates(base, stay.permissionDate ?? base) > 0) {
+  } else if (base > (stay.permissionDate ?? base)) {
     // A renewal of an indefinite card or certificate, applied for within 2 months before the old one ended.
     on = later(later(stay.permissionDate ?? floor, floor), addDays(addYears(base, -7), random.int(1, 60)));
   } else if (statusOfResidence !== null && EARLIER_STATUS[statusOfResidence]) {
@@ -151,7 +157,7 @@ function earlierCardIssue(
   } else {
     return null;
   }
-  if (compareDates(on, floor) < 0 || compareDates(on, base) >= 0) return null;
+  if (on < floor || on >= base) return null;
   const kind = residenceCardKind(facts.residentClass, on, false);
   return { on, kind, validUntil: validUntil(facts, kind, on, status, stayExpiresOn) };
 }
@@ -169,7 +175,7 @@ export interface MyNumberCardFacts {
 
 /** The card function and the two certificates of a card, by the rules, with their status on asOf. */
 export function cardFunctions(cardId: number, birthDate: string, issuedOn: string, cardValidUntil: string, asOf: string): CardFunctionRow[] {
-  const statusOn = (until: string): CardFunctionStatus => (compareDates(until, asOf) >= 0 ? 'ACTIVE' : 'EXPIRED');
+  const statusOn = (until: string): CardFunctionStatus => (until >= asOf ? 'ACTIVE' : 'EXPIRED');
   const certificateUntil = certificateValidUntil({ birthDate, issuedOn, cardValidUntil });
   const signature: CardFunctionRow = signatureCertificateIssuable(ageOn(birthDate, issuedOn))
     ? { cardId, function: 'SIGNATURE_CERTIFICATE', status: statusOn(certificateUntil), validUntil: certificateUntil }
@@ -193,8 +199,8 @@ export function standaloneValidUntil(facts: MyNumberCardFacts, issuedOn: string)
 /** A standalone My Number card issued in [from, to] that is still valid on asOf (issued later if need be). */
 function standaloneCard(random: Random, facts: MyNumberCardFacts, slot: number, from: string, to: string, asOf: string): MyNumberCardRow {
   let issuedOn = dateBetween(random, from, to);
-  if (compareDates(standaloneValidUntil(facts, issuedOn), asOf) < 0) issuedOn = dateBetween(random, later(from, addYears(asOf, -2)), to);
-  if (compareDates(standaloneValidUntil(facts, issuedOn), asOf) < 0) issuedOn = to;
+  if (standaloneValidUntil(facts, issuedOn) < asOf) issuedOn = dateBetween(random, later(from, addYears(asOf, -2)), to);
+  if (standaloneValidUntil(facts, issuedOn) < asOf) issuedOn = to;
   return {
     id: rowId(facts.key, slot),
     myNumber: facts.myNumber,
@@ -232,9 +238,9 @@ export function myNumberCards(
   if (!cardInForce || cardInForce.validUntil === null) throw new Error('a specific My Number card needs the specific card in force');
   const cards: Array<{ card: MyNumberCardRow; functions: CardFunctionRow[] }> = [];
   const convertedOn = cardInForce.issuedOn;
-  if (random.chance(CONVERTED_FROM_STANDALONE_SHARE) && compareDates(from, addDays(convertedOn, -30)) < 0) {
+  if (random.chance(CONVERTED_FROM_STANDALONE_SHARE) && from < addDays(convertedOn, -30)) {
     const old = standaloneCard(random, facts, 0, from, addDays(convertedOn, -30), convertedOn);
-    if (compareDates(old.validUntil, convertedOn) >= 0) {
+    if (old.validUntil >= convertedOn) {
       const ended = withFunctions({ ...old, status: 'REVOKED', statusReason: 'CONVERTED_TO_SPECIFIC_CARD' });
       ended.functions = ended.functions.map((f) => (f.status === 'NOT_ISSUED' ? f : { ...f, status: 'REVOKED' }));
       cards.push(ended);

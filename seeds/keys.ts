@@ -17,7 +17,7 @@ const RECORD_CODE_OFFSET = 50_718_334_269n;
 const CARD_DIGITS = 10n ** 8n;
 const CARD_LETTERS = 26n ** 4n;
 const CARD_SPACE = CARD_DIGITS * CARD_LETTERS; // 45,697,600,000,000 distinct numbers
-const CARD_MULTIPLIER = 19_387_425_911n; // coprime to 2, 5 and 13, hence to CARD_SPACE
+const CARD_MULTIPLIER = 28_242_317_953_021n; // coprime to 2, 5 and 13, hence to CARD_SPACE; about 0.618 of it
 const CARD_OFFSET = 7_305_911_120_453n;
 
 /** The person's My Number: 11 digits from a bijection of the key, then the check digit. */
@@ -43,8 +43,9 @@ function letters(value: bigint, count: number): string {
 /** The number of the person's `slot`-th residence card (AB12345678CD), unique per (key, slot). */
 export function residenceCardNumberOf(key: number, slot: number): string {
   const n = (BigInt(rowId(key, slot)) * CARD_MULTIPLIER + CARD_OFFSET) % CARD_SPACE;
-  const digits = (n % CARD_DIGITS).toString().padStart(8, '0');
-  const head = letters(n / CARD_DIGITS, 4);
+  // Letters from the low part and digits from the high part, so neighbouring keys share neither.
+  const head = letters(n % CARD_LETTERS, 4);
+  const digits = (n / CARD_LETTERS).toString().padStart(8, '0');
   return `${head.slice(0, 2)}${digits}${head.slice(2)}`;
 }
 

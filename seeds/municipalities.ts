@@ -211,7 +211,3 @@ export function municipalityByCode(code: string): Municipality | undefined {
   return municipalityByCodeMap.get(code);
 }
 
-/** The prefecture with this 2-digit code. */
-export function prefectureByCodeOf(code: string): Prefecture | undefined {
-  return prefectureByCode.get(code);
-}

@@ -153,7 +153,10 @@ export function buildPerson(random: Random, profile: Profile, asOf: string): Syn
   const { key, residentClass, birthDate, sex, statusOfResidence } = profile;
   const stay = stayOf(random, profile, asOf);
   const myNumber = profile.hasResidentRecord ? myNumberOf(key) : null;
-  const specific = profile.myNumberCard === 'SPECIFIC';
+  const registered = registeredOn(random, residentClass, stay.arrivedOn, asOf);
+  const assignedOn = later(registered, MY_NUMBER_START);
+  // A specific card carries the My Number, so it is issued once there is one, and not before 2026-06-14.
+  const specific = profile.myNumberCard === 'SPECIFIC' ? { from: later(SPECIFIC_CARD_START, assignedOn) } : null;
   const cards = holdsResidenceCard(residentClass)
     ? residenceCards(random, { key, residentClass, statusOfResidence, birthDate, stay }, asOf, specific)
     : [];
@@ -180,8 +183,6 @@ export function buildPerson(random: Random, profile: Profile, asOf: string): Syn
   };
   if (myNumber === null) return { key, immigration, registry: null, mynumber: null };
 
-  const registered = registeredOn(random, residentClass, stay.arrivedOn, asOf);
-  const assignedOn = later(registered, MY_NUMBER_START);
   const name = personName(random, profile.nationality, sex);
   const registry: NonNullable<SyntheticPerson['registry']> = {
     resident: {

@@ -27,7 +27,7 @@ export const mtlStatus = new Weighted(MTL_STATUSES.map((s) => [s, MTL_STATUS_COU
  * The status × nationality table of MTL residents: the affinity prior fitted by iterative proportional
  * fitting to the status counts (rows) and the nationality counts minus special permanent residents (columns).
  */
-export function fitStatusNationality(iterations = 200): Map<StatusOfResidence, Map<NationalityCode, number>> {
+function fitStatusNationality(iterations = 200): Map<StatusOfResidence, Map<NationalityCode, number>> {
   const columns = NATIONALITY_CODES;
   const columnTargets = columns.map((n) => (NATIONALITY_COUNTS[n] ?? 0) - (SPR_NATIONALITY_COUNTS[n] ?? 0));
   const matrix = MTL_STATUSES.map((s) => columns.map((n) => BASE_AFFINITY + (NATIONALITY_AFFINITY[s]?.[n] ?? 0)));

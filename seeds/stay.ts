@@ -1,6 +1,6 @@
 /** A synthetic person's stay as the ISA records it: period of stay, expiry, permission kind and date, arrival. */
 import type { PermissionKind, ResidentClass, StatusOfResidence, WorkRestriction } from '../schema/codes';
-import { addDays, addYears, ageOn, compareDates } from '../schema/dates';
+import { addDays, addYears, ageOn } from '../schema/dates';
 import {
   isMidToLongTermPeriod,
   PERIODS_OF_STAY_BY_STATUS,
@@ -35,19 +35,21 @@ export function addPeriod(date: string, period: string, sign: 1 | -1 = 1): strin
   return addDays(shifted, sign * Number(match[3] ?? 0));
 }
 
+// ISO dates (yyyy-mm-dd, four-digit years) order as strings, so plain comparison is exact and fast.
+
 /** A date uniformly in [from, to]; `from` when the range is empty. */
 export function dateBetween(random: Random, from: string, to: string): string {
-  return compareDates(from, to) >= 0 ? from : random.date(from, to);
+  return from >= to ? from : random.date(from, to);
 }
 
 /** The later of two dates. */
 export function later(a: string, b: string): string {
-  return compareDates(a, b) >= 0 ? a : b;
+  return a >= b ? a : b;
 }
 
 /** The earlier of two dates. */
 export function earlier(a: string, b: string): string {
-  return compareDates(a, b) <= 0 ? a : b;
+  return a <= b ? a : b;
 }
 
 // How often each period is granted among those a status allows (chosen: 1 and 3 years most common, 5 years for settled holders).
@@ -121,7 +123,7 @@ export function midToLongTermStay(
     const adultFrom = ageOn(birthDate, asOf) >= 18 ? addYears(birthDate, 18) : birthDate;
     const earliest = status === 'PERMANENT_RESIDENT' ? later(adultFrom, addYears(asOf, -30)) : later(addYears(birthDate, 25), HSP_2_START);
     const permissionDate = fixed.permissionDate ?? dateBetween(random, earliest, asOf);
-    const bornHere = compareDates(permissionDate, addDays(birthDate, 60)) <= 0;
+    const bornHere = permissionDate <= addDays(birthDate, 60);
     const permissionKind = bornHere ? 'ACQUISITION_OF_STATUS' : permissionKindFor(status).sample(random);
     const arrivedOn = bornHere ? birthDate : arrivalBefore(random, birthDate, permissionDate, status === 'PERMANENT_RESIDENT' ? [5, 20] : [3, 8]);
     return { periodOfStay: null, stayExpiresOn: null, permissionKind, permissionDate, workRestriction, arrivedOn };
@@ -130,7 +132,7 @@ export function midToLongTermStay(
   // The permission falls within the last period, so the stay has not ended on asOf.
   const permissionDate = fixed.permissionDate ?? dateBetween(random, later(birthDate, addDays(addPeriod(asOf, periodOfStay, -1), 1)), asOf);
   const stayExpiresOn = addPeriod(permissionDate, periodOfStay);
-  const bornHere = compareDates(permissionDate, addDays(birthDate, 60)) <= 0;
+  const bornHere = permissionDate <= addDays(birthDate, 60);
   const permissionKind = bornHere ? 'ACQUISITION_OF_STATUS' : permissionKindFor(status).sample(random);
   const arrivedOn = bornHere
     ? birthDate
@@ -143,7 +145,7 @@ export function midToLongTermStay(
 /** A special permanent resident: permission at birth (applied for within 60 days), or by law on 1991-11-01. */
 export function specialPermanentStay(random: Random, birthDate: string, asOf: string): Stay {
   const permissionDate =
-    compareDates(birthDate, SPR_LAW_START) < 0 ? SPR_LAW_START : earlier(addDays(birthDate, random.int(7, 60)), asOf);
+    birthDate < SPR_LAW_START ? SPR_LAW_START : earlier(addDays(birthDate, random.int(7, 60)), asOf);
   return {
     periodOfStay: null,
     stayExpiresOn: null,

@@ -44,6 +44,10 @@ export interface Stack {
   ): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> } }>;
   /** The value of `subgraph_db_statements_total` for one subgraph, read over HTTP from its /metrics. */
   statements(authority: Authority): Promise<number>;
+  /** Stops a subgraph like a crashed process: its server and relay go, its database stays. */
+  stopSubgraph(authority: Authority): Promise<void>;
+  /** Starts it again on the same port and database, with a new relay. */
+  startSubgraph(authority: Authority): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,6 +63,9 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
   const dataDir = mkdtempSync(join(tmpdir(), 'rc-test-'));
   const gatewayKeys = await loadOrCreateKeyPair(keysDir(dataDir), 'gateway');
   const servers: Server[] = [];
+  const subgraphServers = {} as Record<Authority, Server>;
+  const ports = {} as Record<Authority, number>;
+  const eventOptions = {} as Record<Authority, Awaited<ReturnType<typeof eventsOptionsFor>>>;
   const dropDatabases: Array<() => Promise<void>> = [];
   const dbs = {} as Record<Authority, DataSource>;
   const metrics = {} as Stack['metrics'];
@@ -68,25 +75,39 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
   const internalUrls: Partial<Record<Authority, string>> = {};
   const relays = {} as Stack['relays'];
   for (const authority of Object.keys(SUBGRAPHS) as Authority[]) {
-    const { build, migrations } = SUBGRAPHS[authority];
+    const { migrations } = SUBGRAPHS[authority];
     metrics[authority] = createMetrics(authority);
     const url = await throwawayDatabase(authority, dropDatabases);
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
     await seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY });
     dbs[authority] = db;
-    const events = await eventsOptionsFor(authority, keysDir(dataDir), internalUrls, {});
-    const { server, relay } = await build({
-      db,
+    eventOptions[authority] = {
+      ...(await eventsOptionsFor(authority, keysDir(dataDir), internalUrls, {})),
+      metrics: createEventMetrics(metrics[authority].registry),
+      relay: { pollMs: 200, maxBackoffMs: 1000 },
+    };
+    await startSubgraph(authority, 0);
+  }
+
+  async function startSubgraph(authority: Authority, port: number): Promise<void> {
+    const { server, relay } = await SUBGRAPHS[authority].build({
+      db: dbs[authority],
       gatewayKey: gatewayKeys.publicKey,
       metrics: metrics[authority],
       clock: () => TEST_TODAY,
-      events: { ...events, metrics: createEventMetrics(metrics[authority].registry), relay: { pollMs: 200, maxBackoffMs: 1000 } },
+      events: eventOptions[authority],
     });
-    servers.push(server);
+    subgraphServers[authority] = server;
     relays[authority] = relay;
-    const port = await listen(server, 0);
-    internalUrls[authority] = `http://127.0.0.1:${port}`;
-    subgraphUrls[authority] = `http://127.0.0.1:${port}/graphql`;
+    ports[authority] = await listen(server, port);
+    internalUrls[authority] = `http://127.0.0.1:${ports[authority]}`;
+    subgraphUrls[authority] = `http://127.0.0.1:${ports[authority]}/graphql`;
+  }
+
+  async function stopSubgraph(authority: Authority): Promise<void> {
+    await relays[authority].stop();
+    subgraphServers[authority].closeAllConnections();
+    await close(subgraphServers[authority]);
   }
 
   metrics.gateway = createMetrics('gateway');
@@ -122,9 +143,11 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
       const line = text.split('\n').find((l) => l.startsWith('subgraph_db_statements_total{'));
       return line ? Number(line.split(' ').at(-1)) : 0;
     },
+    stopSubgraph,
+    startSubgraph: (authority) => startSubgraph(authority, ports[authority]),
     async stop() {
       for (const relay of Object.values(relays)) await relay.stop();
-      for (const server of servers.reverse()) await close(server);
+      for (const server of [...servers, ...Object.values(subgraphServers)]) if (server.listening) await close(server);
       for (const db of Object.values(dbs)) await db.destroy();
       for (const drop of dropDatabases) await drop();
       rmSync(dataDir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
 import { EVENT_HANDLERS } from './events';
+import { reconcileRoutes } from './reconcile';
 import { createLoaders } from './loaders';
 import { resolvers, type ImmigrationContext } from './resolvers';
 
@@ -15,5 +16,6 @@ export function buildImmigrationServer(deps: SubgraphDeps) {
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({ ...base, loaders: createLoaders(base.db) }),
+    internalRoutes: ({ verify, relay, today }) => reconcileRoutes(deps.db, relay, today, verify),
   });
 }

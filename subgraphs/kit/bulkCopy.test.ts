@@ -1,6 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { migrations as raw } from '../registry/migrations';
-const migrations = raw.map((M) => class extends M { name = 'Initial1700000000001'; });
+import { migrations } from '../registry/migrations';
 import { copyRows, encodeCopyRow } from './bulkCopy';
 import { openDatabase } from './database';
 import { createMetrics } from './metrics';

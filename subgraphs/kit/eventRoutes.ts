@@ -33,7 +33,8 @@ export async function eventsOptionsFor(
   const own = env[`${authority.toUpperCase()}_PRIVATE_KEY_FILE`];
   const signingKey = own ? await loadPrivate(own, authority) : await loadOrCreateKeyPair(keysDir, authority);
   const producerKeys: EventsOptions['producerKeys'] = {};
-  for (const producer of producersFor(authority)) {
+  // Its own key too: operator tools of this authority (reconciliation) sign as the authority itself.
+  for (const producer of [...producersFor(authority), authority]) {
     const file = env[`${producer.toUpperCase()}_PUBLIC_KEY_FILE`];
     producerKeys[producer] = file ? (await loadPublicKey(file)).key : (await loadOrCreateKeyPair(keysDir, producer)).publicKey;
   }

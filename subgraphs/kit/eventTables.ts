@@ -27,10 +27,13 @@ export class EventTables1764288000002 implements MigrationInterface {
     await q.query(`
       CREATE TABLE inbox (
         event_id uuid PRIMARY KEY,
+        -- Application order, to show that events of one person were applied in the order they were recorded.
+        seq bigint GENERATED ALWAYS AS IDENTITY,
         source text NOT NULL,
         type text NOT NULL,
         aggregate_key text NOT NULL,
-        applied_at timestamptz NOT NULL DEFAULT now()
+        -- clock_timestamp: when this event was applied, not when the transaction began.
+        applied_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
   }
 

@@ -63,7 +63,14 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   clock?: () => string;
   events: EventsOptions;
   /** Internal endpoints beside the event inbox (signed by the calling authority, never routed by the gateway). */
-  internalRoutes?: (verify: (req: IncomingMessage, body: string) => Promise<Authority>) => Record<string, Route>;
+  internalRoutes?: (tools: InternalRouteTools) => Record<string, Route>;
+}
+
+/** What internal endpoints get: caller verification, the relay to wake, and the clock. */
+export interface InternalRouteTools {
+  verify: (req: IncomingMessage, body: string) => Promise<Authority>;
+  relay: Kickable;
+  today: () => string;
 }
 
 type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promise<void>;
@@ -101,14 +108,18 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       return options.extendContext({ principal, db: options.db, today: clock(), relay });
     },
     routes: {
-      ...options.internalRoutes?.(async (req, body) => {
-        const signature = req.headers[EVENT_SIGNATURE_HEADER];
-        try {
-          if (typeof signature !== 'string') throw new Error('unsigned');
-          return await verifyDelivery(body, signature, options.authority, events.producerKeys);
-        } catch {
-          throw new HttpError(401, 'CALLER_SIGNATURE_INVALID', 'Internal calls must be signed by a known authority');
-        }
+      ...options.internalRoutes?.({
+        verify: async (req, body) => {
+          const signature = req.headers[EVENT_SIGNATURE_HEADER];
+          try {
+            if (typeof signature !== 'string') throw new Error('unsigned');
+            return await verifyDelivery(body, signature, options.authority, events.producerKeys);
+          } catch {
+            throw new HttpError(401, 'CALLER_SIGNATURE_INVALID', 'Internal calls must be signed by a known authority');
+          }
+        },
+        relay,
+        today: clock,
       }),
       [EVENTS_PATH]: inboxRoute({
         db: options.db,

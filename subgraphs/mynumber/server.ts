@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
+import { RECONCILE_CARDS_PATH } from '../../schema/internalPaths';
 import { ASSIGNMENT_PATH, assignmentRoute } from './assignment';
+import { reconcileCardsRoute } from './reconcile';
 import { EVENT_HANDLERS } from './events';
 import { createLoaders } from './loaders';
 import { resolvers, type MyNumberContext } from './resolvers';
@@ -16,6 +18,9 @@ export function buildMyNumberServer(deps: SubgraphDeps) {
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({ ...base, loaders: createLoaders(base.db) }),
-    internalRoutes: (verify) => ({ [ASSIGNMENT_PATH]: assignmentRoute(deps.db, verify) }),
+    internalRoutes: ({ verify }) => ({
+      [ASSIGNMENT_PATH]: assignmentRoute(deps.db, verify),
+      [RECONCILE_CARDS_PATH]: reconcileCardsRoute(deps.db, verify),
+    }),
   });
 }

@@ -39,6 +39,9 @@ export class Initial1764288000001 implements MigrationInterface {
         CHECK ((kind = 'MY_NUMBER_CARD') = (carrier_card_number IS NULL))
       )`);
     await q.query(`CREATE INDEX my_number_card_holder ON my_number_card (my_number, issued_on)`);
+    await q.query(
+      `CREATE INDEX my_number_card_carrier ON my_number_card (carrier_card_number) WHERE carrier_card_number IS NOT NULL`,
+    );
     await q.query(`
       CREATE TABLE card_function (
         card_id bigint NOT NULL REFERENCES my_number_card (id),

@@ -1,0 +1,76 @@
+import type { DataSource } from 'typeorm';
+import { migrations as immigrationMigrations } from '../subgraphs/immigration/migrations';
+import { migrations as myNumberMigrations } from '../subgraphs/mynumber/migrations';
+import { migrations as registryMigrations } from '../subgraphs/registry/migrations';
+import { openDatabase, type Authority } from '../subgraphs/kit/database';
+import { createMetrics } from '../subgraphs/kit/metrics';
+import { populationSize } from './generate';
+import { countPersons, loadAuthority, seedIfEmpty, seedPersons, truncateAuthority } from './load';
+import { personas } from './personas';
+
+const MIGRATIONS = { immigration: immigrationMigrations, registry: registryMigrations, mynumber: myNumberMigrations };
+const OPTIONS = { seed: 7, persons: 1_500, asOf: '2026-11-28' };
+const dbs = {} as Record<Authority, DataSource>;
+const total = personas().length + populationSize(OPTIONS.persons);
+const one = async <T>(db: DataSource, sql: string): Promise<T> => ((await db.query(sql)) as T[])[0] as T;
+
+beforeAll(async () => {
+  for (const authority of Object.keys(MIGRATIONS) as Authority[]) {
+    dbs[authority] = await openDatabase({ authority, migrations: MIGRATIONS[authority], statements: createMetrics('t').dbStatements });
+  }
+});
+afterAll(async () => {
+  for (const db of Object.values(dbs)) await db.destroy();
+});
+
+describe('seedIfEmpty', () => {
+  it('loads personas and generated persons into each authority, every row passing the database constraints', async () => {
+    for (const authority of Object.keys(dbs) as Authority[]) {
+      await expect(seedIfEmpty(authority, dbs[authority], OPTIONS)).resolves.toEqual({ seeded: true, persons: total });
+    }
+    const persons = [...seedPersons(OPTIONS)];
+    const registered = persons.filter((p) => p.registry !== null).length;
+    expect(await countPersons('immigration', dbs.immigration)).toBe(total);
+    expect(await countPersons('registry', dbs.registry)).toBe(registered);
+    expect(await countPersons('mynumber', dbs.mynumber)).toBe(registered);
+    expect(await one(dbs.immigration, `SELECT count(*)::int AS n FROM residence_card`)).toEqual({
+      n: persons.reduce((sum, p) => sum + p.immigration.cards.length, 0),
+    });
+    expect(await one(dbs.mynumber, `SELECT count(*)::int AS n FROM card_function`)).toEqual({
+      n: persons.reduce((sum, p) => sum + (p.mynumber?.cards.length ?? 0) * 3, 0),
+    });
+  });
+
+  it('agrees across authorities: the same My Numbers, birth dates and municipalities', async () => {
+    const immigration: Array<{ my_number: string; birth_date: string; municipality_code: string }> = await dbs.immigration.query(
+      `SELECT my_number, birth_date, municipality_code FROM foreign_resident WHERE my_number IS NOT NULL ORDER BY my_number`,
+    );
+    const registry = await dbs.registry.query(`SELECT my_number, birth_date, municipality_code FROM resident ORDER BY my_number`);
+    const mynumber = await dbs.mynumber.query(`SELECT my_number, birth_date, municipality_code FROM my_number ORDER BY my_number`);
+    expect(registry).toEqual(immigration);
+    expect(mynumber).toEqual(immigration);
+  });
+
+  it('moves identity sequences past the loaded ids', async () => {
+    const { max } = await one<{ max: number }>(dbs.registry, `SELECT max(id) AS max FROM address`);
+    const [{ id }] = await dbs.registry.query(
+      `INSERT INTO address (resident_id, municipality_code, line, moved_in_on, moved_out_on)
+       SELECT id, municipality_code, 'test', '2026-11-28', '2026-11-28' FROM resident LIMIT 1 RETURNING id`,
+    );
+    expect(id).toBe(max + 1);
+  });
+
+  it('does nothing when the authority already has persons', async () => {
+    await expect(seedIfEmpty('registry', dbs.registry, { ...OPTIONS, seed: 8 })).resolves.toEqual({ seeded: false, persons: 0 });
+  });
+
+  it('reloads after truncation, reporting progress per batch', async () => {
+    await truncateAuthority('mynumber', dbs.mynumber);
+    expect(await countPersons('mynumber', dbs.mynumber)).toBe(0);
+    const progress: number[] = [];
+    await loadAuthority('mynumber', dbs.mynumber, seedPersons(OPTIONS), (n) => progress.push(n));
+    expect(progress.at(-1)).toBe(total);
+    const { n } = await one<{ n: number }>(dbs.mynumber, `SELECT count(*)::int AS n FROM my_number WHERE my_number_is_valid(my_number)`);
+    expect(n).toBe(await countPersons('registry', dbs.registry));
+  });
+});

@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DataSource } from 'typeorm';
+import type { Authority } from '../kit/database';
+import { HttpError } from '../kit/http';
+import { enqueue } from '../kit/outbox';
+import type { Kickable } from '../kit/commands';
+import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
+import { residenceCardStatusOn } from './rules/cardValidity';
+import type { ResidenceCardStatus } from '../../schema/codes';
+import { RECONCILE_CARDS_PATH, RECONCILE_REPAIR_PATH, type IsaCardView } from '../../schema/internalPaths';
+
+
+const PAGE = 5000;
+
+/** Pages of the ISA's specific cards in card-number order (`after` is the last number of the previous page). */
+async function cardsPage(db: DataSource, after: string, today: string): Promise<IsaCardView[]> {
+  const rows: Array<IsaCardView & { status: ResidenceCardStatus }> = await db.query(
+    `SELECT c.number, r.my_number AS "myNumber", c.status, c.loss_reported_on AS "lossReportedOn",
+            c.valid_until AS "validUntil", c.my_number_function_ended_on AS "functionEndedOn"
+     FROM residence_card c JOIN foreign_resident r ON r.id = c.resident_id
+     WHERE c.kind = ANY($1) AND c.number > $2 ORDER BY c.number LIMIT ${PAGE}`,
+    [SPECIFIC_CARD_KINDS, after],
+  );
+  return rows.map((r) => ({ ...r, status: residenceCardStatusOn({ status: r.status, validUntil: r.validUntil }, today) }));
+}
+
+/**
+ * Re-emits, through the outbox, the event that carries the ISA's current fact about each card, so J-LIS applies
+ * it by the same path as the original (idempotent on J-LIS's side by its own rules).
+ */
+async function repair(db: DataSource, cards: string[], today: string): Promise<number> {
+  let emitted = 0;
+  await db.transaction(async (m) => {
+    const rows: Array<{
+      number: string;
+      kind: string;
+      status: ResidenceCardStatus;
+      lossReportedOn: string | null;
+      validUntil: string | null;
+      issuedOn: string;
+      myNumber: string | null;
+      residentClass: string;
+      statusOfResidence: string | null;
+      stayExpiresOn: string | null;
+    }> = await m.query(
+      `SELECT c.number, c.kind, c.status, c.loss_reported_on AS "lossReportedOn", c.valid_until AS "validUntil",
+              c.issued_on AS "issuedOn", r.my_number AS "myNumber", r.resident_class AS "residentClass",
+              r.status_of_residence AS "statusOfResidence", r.stay_expires_on AS "stayExpiresOn"
+       FROM residence_card c JOIN foreign_resident r ON r.id = c.resident_id WHERE c.number = ANY($1)`,
+      [cards],
+    );
+    for (const c of rows) {
+      const status = residenceCardStatusOn({ status: c.status, validUntil: c.validUntil }, today);
+      if (!c.myNumber || status !== 'VALID') continue;
+      if (c.lossReportedOn) {
+        await enqueue(m, {
+          type: 'CardReportedLost',
+          key: c.myNumber,
+          destination: 'mynumber',
+          payload: { myNumber: c.myNumber, cardNumber: c.number, reportedOn: c.lossReportedOn },
+        });
+      } else {
+        await enqueue(m, {
+          type: 'SpecificCardIssued',
+          key: c.myNumber,
+          destination: 'mynumber',
+          payload: {
+            myNumber: c.myNumber,
+            cardNumber: c.number,
+            kind: c.kind as (typeof SPECIFIC_CARD_KINDS)[number],
+            issuedOn: c.issuedOn,
+            validUntil: c.validUntil,
+            replacedCardNumber: null,
+          },
+        });
+      }
+      emitted++;
+    }
+  });
+  return emitted;
+}
+
+/** Internal endpoints for `npm run reconcile` (signed by the ISA's own key). */
+export function reconcileRoutes(
+  db: DataSource,
+  relay: Kickable,
+  clock: () => string,
+  verify: (req: IncomingMessage, body: string) => Promise<Authority>,
+) {
+  const isaOnly = async (req: IncomingMessage, body: string) => {
+    if ((await verify(req, body)) !== 'immigration') throw new HttpError(403, 'FORBIDDEN', 'ISA reconciliation only');
+  };
+  return {
+    [RECONCILE_CARDS_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
+      await isaOnly(req, body);
+      const { after } = JSON.parse(body) as { after?: string };
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ cards: await cardsPage(db, after ?? '', clock()) }));
+    },
+    [RECONCILE_REPAIR_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
+      await isaOnly(req, body);
+      const { cards } = JSON.parse(body) as { cards: string[] };
+      const emitted = await repair(db, cards, clock());
+      relay.kick();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ emitted }));
+    },
+  };
+}
