@@ -109,6 +109,7 @@ async function authenticate(req: IncomingMessage, options: GatewayOptions): Prom
     myNumber: identity.myNumber,
     purpose: identity.purpose ?? DEFAULT_PURPOSE[identity.role],
     requestId: requestId(req),
+    requestStartedAt: Date.now(),
   };
   const signed = new Map<Authority, Promise<string>>();
   return {

@@ -55,7 +55,14 @@ export function residenceCardKind(residentClass: ResidentClass, issuedOn: string
   return issuedOn < SPECIFIC_CARD_START ? 'RESIDENCE_CARD_OLD_FORMAT' : 'RESIDENCE_CARD_NEW_FORMAT';
 }
 
-function validUntil(facts: CardHolderFacts, kind: ResidenceCardKind, issuedOn: string, status = facts.statusOfResidence, stayExpiresOn = facts.stay.stayExpiresOn): string | null {
+/** A card's validity by the rule, under the holder's current status and stay unless an earlier one is given. */
+function validUntil(
+  facts: CardHolderFacts,
+  kind: ResidenceCardKind,
+  issuedOn: string,
+  status = facts.statusOfResidence,
+  stayExpiresOn = facts.stay.stayExpiresOn,
+): string | null {
   return residenceCardValidUntil({ kind, statusOfResidence: status, birthDate: facts.birthDate, issuedOn, stayExpiresOn });
 }
 

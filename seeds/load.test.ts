@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { migrations as immigrationMigrations } from '../subgraphs/immigration/migrations';
 import { migrations as myNumberMigrations } from '../subgraphs/mynumber/migrations';
@@ -14,13 +15,36 @@ const dbs = {} as Record<Authority, DataSource>;
 const total = personas().length + populationSize(OPTIONS.persons);
 const one = async <T>(db: DataSource, sql: string): Promise<T> => ((await db.query(sql)) as T[])[0] as T;
 
+const dropScratch: Array<() => Promise<void>> = [];
+
+async function admin(server: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+/** Embedded in memory; on PostgreSQL (`<AUTHORITY>_DATABASE_URL` set) a throwaway database on that server. */
+async function scratchUrl(authority: Authority): Promise<string | undefined> {
+  const server = process.env[`${authority.toUpperCase()}_DATABASE_URL`];
+  if (!server) return undefined;
+  const name = `rc_test_seed_${authority}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+  await admin(server, `CREATE DATABASE ${name}`);
+  dropScratch.push(() => admin(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
 beforeAll(async () => {
   for (const authority of Object.keys(MIGRATIONS) as Authority[]) {
-    dbs[authority] = await openDatabase({ authority, migrations: MIGRATIONS[authority], statements: createMetrics('t').dbStatements });
+    const url = await scratchUrl(authority);
+    dbs[authority] = await openDatabase({ authority, url, migrations: MIGRATIONS[authority], statements: createMetrics('t').dbStatements });
   }
 });
 afterAll(async () => {
   for (const db of Object.values(dbs)) await db.destroy();
+  for (const drop of dropScratch) await drop();
 });
 
 describe('seedIfEmpty', () => {

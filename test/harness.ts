@@ -9,7 +9,7 @@ import { buildGateway } from '../gateway/server';
 import { staffTokenConfig } from '../gateway/config';
 import { issueDevToken } from '../gateway/tokenCli';
 import { seedIfEmpty } from '../seeds/load';
-import { openDatabase, type Authority } from '../subgraphs/kit/database';
+import { openDatabase, statementSource, type Authority } from '../subgraphs/kit/database';
 import { close, listen } from '../subgraphs/kit/http';
 import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
 import { eventsOptionsFor } from '../subgraphs/kit/eventRoutes';
@@ -42,7 +42,7 @@ export interface Stack {
     query: string,
     variables?: Record<string, unknown>,
   ): Promise<{ status: number; body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> } }>;
-  /** The value of `subgraph_db_statements_total` for one subgraph, read over HTTP from its /metrics. */
+  /** Statements sent for client requests (`subgraph_db_statements_total{source="request"}`), read over HTTP from /metrics. */
   statements(authority: Authority): Promise<number>;
   /** Stops a subgraph like a crashed process: its server and relay go, its database stays. */
   stopSubgraph(authority: Authority): Promise<void>;
@@ -79,7 +79,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     metrics[authority] = createMetrics(authority);
     const url = await throwawayDatabase(authority, dropDatabases);
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
-    await seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY });
+    await statementSource.run('seed', () => seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY }));
     dbs[authority] = db;
     eventOptions[authority] = {
       ...(await eventsOptionsFor(authority, keysDir(dataDir), internalUrls, {})),
@@ -140,7 +140,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     async statements(authority) {
       const res = await fetch(subgraphUrls[authority].replace('/graphql', '/metrics'));
       const text = await res.text();
-      const line = text.split('\n').find((l) => l.startsWith('subgraph_db_statements_total{'));
+      const line = text.split('\n').find((l) => l.startsWith('subgraph_db_statements_total{') && l.includes('source="request"'));
       return line ? Number(line.split(' ').at(-1)) : 0;
     },
     stopSubgraph,

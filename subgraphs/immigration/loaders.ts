@@ -47,9 +47,9 @@ const RESIDENT_COLUMNS = `r.id, r.my_number AS "myNumber", r.resident_class AS "
                                WHERE c.resident_id = r.id AND c.status <> 'SUPERSEDED') c) AS card`;
 
 /** Per-request loaders: results in key order, one SQL statement per batch. */
-export function createLoaders(db: DataSource) {
+export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
-    pendingChanges: createPendingLoader(db, 'immigration'),
+    pendingChanges: createPendingLoader(db, 'immigration', requestStartedAt),
     residentByMyNumber: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(
         `SELECT ${RESIDENT_COLUMNS} FROM foreign_resident r WHERE r.my_number = ANY($1)`,

@@ -15,7 +15,7 @@ export function buildImmigrationServer(deps: SubgraphDeps) {
     resolvers,
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
-    extendContext: (base) => ({ ...base, loaders: createLoaders(base.db) }),
+    extendContext: (base) => ({ ...base, loaders: createLoaders(base.db, base.principal.requestStartedAt) }),
     internalRoutes: ({ verify, relay, today }) => reconcileRoutes(deps.db, relay, today, verify),
   });
 }

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { migrations } from '../registry/migrations';
 import { copyRows, encodeCopyRow } from './bulkCopy';
@@ -37,19 +38,36 @@ describe('encodeCopyRow', () => {
   });
 });
 
-// TEST_POSTGRES_URL: a throwaway PostgreSQL database; the registry migrations run on it and rows are added.
+// On PostgreSQL too when REGISTRY_DATABASE_URL is set: a throwaway database on that server, dropped afterwards.
+const server = process.env.REGISTRY_DATABASE_URL;
 const targets: Array<[string, string | undefined]> = [['embedded PGlite', undefined]];
-if (process.env.TEST_POSTGRES_URL) targets.push(['PostgreSQL', process.env.TEST_POSTGRES_URL]);
+if (server) targets.push(['PostgreSQL', server]);
 
-describe.each(targets)('copyRows on %s', (_name, url) => {
+async function admin(sql: string): Promise<void> {
+  const client = new Client({ connectionString: server });
+  await client.connect();
+  await client.query(sql);
+  await client.end();
+}
+
+describe.each(targets)('copyRows on %s', (_name, serverUrl) => {
   let db: DataSource;
-  const base = 900_000_000 + (process.pid % 1000) * 10_000;
+  const base = 900_000_000;
+  const scratch = `rc_test_bulk_copy_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
   beforeAll(async () => {
+    let url: string | undefined;
+    if (serverUrl) {
+      await admin(`CREATE DATABASE ${scratch}`);
+      const parsed = new URL(serverUrl);
+      parsed.pathname = `/${scratch}`;
+      url = parsed.toString();
+    }
     db = await openDatabase({ authority: 'registry', url, migrations, statements: createMetrics('t').dbStatements });
   });
   afterAll(async () => {
-    await db.destroy();
+    await db?.destroy();
+    if (serverUrl) await admin(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`);
   });
 
   it('round-trips tabs, newlines, backslashes, quotes, Japanese text and NULLs', async () => {

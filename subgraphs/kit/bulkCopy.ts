@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
@@ -74,10 +74,10 @@ async function* chunks(
 }
 
 /** Holds one session of the data source's pool (pg's, or the PGlite driver's single session) while `work` runs. */
-function withSession<T>(pool: Pool, work: (client: unknown) => Promise<T>): Promise<T> {
+function withSession<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     pool.connect((err, client, release) => {
-      if (err) return reject(err);
+      if (err || !client) return reject(err ?? new Error('no database session'));
       work(client).then(
         (value) => {
           release();
@@ -122,9 +122,7 @@ export async function copyRows(
   }
 
   return withSession(pool, async (client) => {
-    const stream = (client as { query(q: ReturnType<typeof copyFrom>): ReturnType<typeof copyFrom> }).query(
-      copyFrom(`COPY ${target} FROM STDIN`),
-    );
+    const stream = client.query(copyFrom(`COPY ${target} FROM STDIN`));
     await pipeline(Readable.from(chunks(rows, columns.length, Math.min(chunkSize, 64 * 1024), counter)), stream);
     return counter.rows;
   });

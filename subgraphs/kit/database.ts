@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,18 +20,21 @@ export interface DatabaseOptions {
   /** Where embedded databases live; undefined keeps an embedded database in memory. */
   dataDir?: string;
   migrations: NonNullable<DataSourceOptions['migrations']>;
-  statements: Counter<'subgraph'>;
+  statements: Counter<'subgraph' | 'source'>;
   poolSize?: number;
 }
+
+/** What is sending statements: a client request unless a background task says otherwise. */
+export const statementSource = new AsyncLocalStorage<'relay' | 'event' | 'seed'>();
 
 /** Counts every statement the authority sends to its database, for `subgraph_db_statements_total`. */
 class StatementCounter implements Logger {
   constructor(
-    private readonly counter: Counter<'subgraph'>,
+    private readonly counter: Counter<'subgraph' | 'source'>,
     private readonly authority: Authority,
   ) {}
   logQuery(): void {
-    this.counter.inc({ subgraph: this.authority });
+    this.counter.inc({ subgraph: this.authority, source: statementSource.getStore() ?? 'request' });
   }
   logQueryError(): void {}
   logQuerySlow(): void {}

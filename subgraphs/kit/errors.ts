@@ -9,6 +9,9 @@ export function userError(code: string, message: string, extra: Record<string, u
 /** Errors we raised on purpose pass through; anything else is masked so no SQL or stack leaves the process. */
 export function maskError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = unwrapResolverError(error);
-  if (original instanceof GraphQLError) return { ...formatted, extensions: { code: formatted.extensions?.code } };
+  if (original instanceof GraphQLError) {
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { ...formatted, extensions };
+  }
   return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Authority } from './database';
+import { statementSource, type Authority } from './database';
 import { EVENT_SIGNATURE_HEADER, verifyDelivery, type EventEnvelope } from './events';
 import { HttpError } from './http';
 
@@ -47,7 +47,7 @@ export function inboxRoute(options: InboxOptions) {
 
     let outcome: 'applied' | 'duplicate';
     try {
-      outcome = await options.db.transaction(async (manager) => {
+      outcome = await statementSource.run('event', () => options.db.transaction(async (manager) => {
         const inserted: unknown[] = await manager.query(
           `INSERT INTO inbox (event_id, source, type, aggregate_key) VALUES ($1, $2, $3, $4)
            ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
@@ -55,8 +55,8 @@ export function inboxRoute(options: InboxOptions) {
         );
         if (inserted.length === 0) return 'duplicate';
         await handler(manager, event);
-        return 'applied';
-      });
+        return 'applied' as const;
+      }));
     } catch (err) {
       if (err instanceof RejectedEvent) throw new HttpError(422, err.code, err.message);
       throw err;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { seedIfEmpty } from '../../seeds/load';
-import { openDatabase, type Authority, type DatabaseOptions } from './database';
+import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
@@ -28,7 +28,7 @@ export async function runSubgraph(
 
   const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
   if (seedPersons > 0) {
-    await seedIfEmpty(authority, db, { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' });
+    await statementSource.run('seed', () => seedIfEmpty(authority, db, { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' }));
   }
 
   const destinations = Object.fromEntries(

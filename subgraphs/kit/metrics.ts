@@ -3,7 +3,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** The Prometheus metrics of one process role (a subgraph or the gateway), in a registry of its own. */
 export interface Metrics {
   registry: Registry;
-  dbStatements: Counter<'subgraph'>;
+  dbStatements: Counter<'subgraph' | 'source'>;
   httpRequests: Counter<'route' | 'status'>;
   httpDuration: Histogram<'route'>;
 }
@@ -58,8 +58,8 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
     registry,
     dbStatements: new Counter({
       name: 'subgraph_db_statements_total',
-      help: 'SQL statements sent to this authority database',
-      labelNames: ['subgraph'],
+      help: 'SQL statements sent to this authority database, by what sent them (request, relay)',
+      labelNames: ['subgraph', 'source'],
       registers: [registry],
     }),
     httpRequests: new Counter({

@@ -3,7 +3,7 @@ import DataLoader from 'dataloader';
 import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayloads, EventType } from '../../schema/events';
-import type { Authority } from './database';
+import { statementSource, type Authority } from './database';
 import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, signDelivery, type EventEnvelope } from './events';
 
 /** An event to record in the same transaction as the state change it reports. */
@@ -67,7 +67,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = this.run();
+    this.loop = statementSource.run('relay', () => this.run());
   }
 
   /** Stops after the deliveries in flight; undelivered events stay in the outbox for the next start. */
@@ -186,14 +186,24 @@ export interface PendingChange {
   parked: boolean;
 }
 
-/** Per-request loader of each person's events still in flight from this authority, one statement per batch. */
-export function createPendingLoader(db: DataSource, source: Authority): DataLoader<string, PendingChange[]> {
+/** Allowance for clock differences between the gateway and the database servers. */
+const CLOCK_MARGIN_MS = 1000;
+
+/**
+ * Per-request loader of each person's events in flight from this authority, one statement per batch. The
+ * gateway may have read the consumer's part of the record before this subgraph is asked, so an event delivered
+ * since the request began (less a clock margin) still counts as in flight: the record never looks settled
+ * while one of its parts may predate a change.
+ */
+export function createPendingLoader(db: DataSource, source: Authority, requestStartedAt = Date.now()): DataLoader<string, PendingChange[]> {
   return new DataLoader(async (keys) => {
     const rows: Array<PendingChange & { key: string }> = await db.query(
       `SELECT aggregate_key AS key, type AS event, destination AS "to", attempts, parked_at IS NOT NULL AS parked,
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS since
-       FROM outbox WHERE delivered_at IS NULL AND aggregate_key = ANY($1) ORDER BY id`,
-      [keys],
+       FROM outbox
+       WHERE aggregate_key = ANY($1) AND (delivered_at IS NULL OR delivered_at >= to_timestamp($2::float8 / 1000))
+       ORDER BY id`,
+      [keys, requestStartedAt - CLOCK_MARGIN_MS],
     );
     const byKey = new Map<string, PendingChange[]>();
     for (const { key, ...change } of rows) byKey.set(key, [...(byKey.get(key) ?? []), { ...change, from: source }]);

@@ -17,6 +17,8 @@ export interface Principal {
   myNumber?: string;
   purpose: string;
   requestId: string;
+  /** When the gateway received the request (ms since epoch): events delivered after it may not show in parts read earlier. */
+  requestStartedAt?: number;
 }
 
 export const PRINCIPAL_HEADER = 'x-principal';
@@ -52,5 +54,6 @@ export async function verifyPrincipal(token: string, audience: Authority, key: C
     myNumber: typeof payload.myNumber === 'string' ? payload.myNumber : undefined,
     purpose: String(payload.purpose ?? ''),
     requestId: String(payload.requestId ?? ''),
+    requestStartedAt: typeof payload.requestStartedAt === 'number' ? payload.requestStartedAt : undefined,
   };
 }

@@ -42,9 +42,9 @@ const PERSONS_SQL = `
   WHERE m.my_number = ANY($1)`;
 
 /** Per-request loaders: results in key order, one SQL statement per batch. */
-export function createLoaders(db: DataSource) {
+export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
-    pendingChanges: createPendingLoader(db, 'mynumber'),
+    pendingChanges: createPendingLoader(db, 'mynumber', requestStartedAt),
     person: new DataLoader<string, MyNumberRow | null>(async (myNumbers) => {
       const rows: MyNumberRow[] = await db.query(PERSONS_SQL, [myNumbers]);
       const byNumber = new Map(rows.map((row) => [row.myNumber, row]));

@@ -17,7 +17,7 @@ export function buildMyNumberServer(deps: SubgraphDeps) {
     resolvers,
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
-    extendContext: (base) => ({ ...base, loaders: createLoaders(base.db) }),
+    extendContext: (base) => ({ ...base, loaders: createLoaders(base.db, base.principal.requestStartedAt) }),
     internalRoutes: ({ verify }) => ({
       [ASSIGNMENT_PATH]: assignmentRoute(deps.db, verify),
       [RECONCILE_CARDS_PATH]: reconcileCardsRoute(deps.db, verify),

@@ -37,9 +37,9 @@ const RESIDENTS_SQL = `
   WHERE r.my_number = ANY($1)`;
 
 /** Per-request loaders: results in key order, one SQL statement per batch. */
-export function createLoaders(db: DataSource) {
+export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
-    pendingChanges: createPendingLoader(db, 'registry'),
+    pendingChanges: createPendingLoader(db, 'registry', requestStartedAt),
     resident: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(RESIDENTS_SQL, [myNumbers]);
       const byNumber = new Map(rows.map((row) => [row.myNumber, row]));

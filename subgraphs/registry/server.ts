@@ -18,7 +18,7 @@ export function buildRegistryServer(deps: SubgraphDeps) {
     events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({
       ...base,
-      loaders: createLoaders(base.db),
+      loaders: createLoaders(base.db, base.principal.requestStartedAt),
       assignMyNumber: async (request) => {
         const url = deps.events.destinations.mynumber;
         if (!url) throw new Error('No address for J-LIS');

@@ -1,4 +1,4 @@
-import { isValidLocalGovernmentCode } from '../schema/identifiers';
+import { isValidLocalGovernmentCode } from './identifiers';
 import { MUNICIPALITIES, municipalityByCode, PREFECTURES } from './municipalities';
 
 describe('municipalities', () => {
