@@ -112,6 +112,9 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
     if (r.sex !== resident.sex) fail('sexes disagree');
     if (r.municipalityCode !== resident.municipalityCode || m.municipalityCode !== resident.municipalityCode) fail('municipalities disagree');
     if (r.residentCategory !== resident.residentClass) fail('registry category is not the resident class');
+    if (m.residentRecordCode !== r.residentRecordCode) fail('J-LIS and the registry disagree on the resident record code');
+    const follows = myNumberFunctionFollowsStay(resident.residentClass, status);
+    if (m.stayExpiresOn !== (follows ? resident.stayExpiresOn : null)) fail('J-LIS stay expiry does not follow the rule');
     if (!/^[0-9]{11}$/.test(r.residentRecordCode)) fail('bad resident record code');
     if (!isValidLocalGovernmentCode(r.municipalityCode)) fail(`bad municipality code ${r.municipalityCode}`);
     if (!before(r.registeredOn, asOf) || !before(r.birthDate, r.registeredOn)) fail('registered outside birth..asOf');

@@ -73,6 +73,8 @@ describe('seedIfEmpty', () => {
     const mynumber = await dbs.mynumber.query(`SELECT my_number, birth_date, municipality_code FROM my_number ORDER BY my_number`);
     expect(registry).toEqual(immigration);
     expect(mynumber).toEqual(immigration);
+    const codes = `SELECT my_number, resident_record_code FROM %s ORDER BY my_number`;
+    expect(await dbs.mynumber.query(codes.replace('%s', 'my_number'))).toEqual(await dbs.registry.query(codes.replace('%s', 'resident')));
   });
 
   it('moves identity sequences past the loaded ids', async () => {

@@ -56,7 +56,11 @@ export const AUTHORITY_TABLES: Readonly<Record<Authority, readonly TableLoad[]>>
     table('address', ['id', 'residentId', 'municipalityCode', 'line', 'movedInOn', 'movedOutOn'], (p) => p.registry?.addresses ?? [], 'id'),
   ],
   mynumber: [
-    table('my_number', ['myNumber', 'assignedOn', 'birthDate', 'municipalityCode'], (p) => (p.mynumber ? [p.mynumber.myNumber] : [])),
+    table(
+      'my_number',
+      ['myNumber', 'assignedOn', 'birthDate', 'municipalityCode', 'residentRecordCode', 'stayExpiresOn'],
+      (p) => (p.mynumber ? [p.mynumber.myNumber] : []),
+    ),
     table(
       'my_number_card',
       ['id', 'myNumber', 'kind', 'status', 'statusReason', 'issuedOn', 'validUntil', 'carrierCardNumber'],

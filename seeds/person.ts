@@ -2,6 +2,7 @@
 import type { ActivityOutsideStatusPermission, NationalityCode, ResidentClass, Sex, StatusOfResidence } from '../schema/codes';
 import { addDays, addYears, ageOn } from '../schema/dates';
 import { holdsResidenceCard, specificCardKindFor } from '../subgraphs/immigration/rules/eligibility';
+import { myNumberFunctionFollowsStay } from '../subgraphs/mynumber/rules/myNumberCardValidity';
 import { myNumberCards, residenceCards } from './cards';
 import {
   COMPREHENSIVE_ACTIVITY_OUTSIDE_STATUS,
@@ -202,7 +203,14 @@ export function buildPerson(random: Random, profile: Profile, asOf: string): Syn
     addresses: addresses(random, key, profile.municipality, registered, asOf),
   };
   const mynumber: NonNullable<SyntheticPerson['mynumber']> = {
-    myNumber: { myNumber, assignedOn, birthDate, municipalityCode: profile.municipality.code },
+    myNumber: {
+      myNumber,
+      assignedOn,
+      birthDate,
+      municipalityCode: profile.municipality.code,
+      residentRecordCode: registry.resident.residentRecordCode,
+      stayExpiresOn: myNumberFunctionFollowsStay(residentClass, statusOfResidence) ? stay.stayExpiresOn : null,
+    },
     cards: myNumberCards(
       random,
       { key, myNumber, residentClass, statusOfResidence, birthDate, stayExpiresOn: stay.stayExpiresOn, assignedOn },

@@ -80,6 +80,10 @@ export interface MyNumberRow {
   assignedOn: string;
   birthDate: string;
   municipalityCode: string;
+  /** The resident record code the number was assigned for (the registry's). */
+  residentRecordCode: string;
+  /** The end of the period of stay when the My Number function follows it; null when it does not. */
+  stayExpiresOn: string | null;
 }
 
 /** mynumber.my_number_card */

@@ -33,7 +33,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
   const maxBody = options.maxBodyBytes ?? 1_000_000;
   const { metrics } = options;
 
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
     const end = metrics.httpDuration.startTimer({ route: routeLabel(route) });
@@ -47,6 +47,10 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       else res.end();
     });
   });
+  // Keep idle connections longer than clients keep them, so a client never reuses a socket the server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     if (url.pathname === '/health' && req.method === 'GET') {

@@ -89,11 +89,14 @@ async function expectAppliedExactlyOnceInOrder(renewals: Map<string, string[]>):
   expect(finals).toHaveLength(keys.length);
   for (const f of finals) expect(f.stayExpiresOn).toBe(renewals.get(f.myNumber)!.at(-1));
 
-  const [{ owed }] = await stack.dbs.immigration.query(
-    `SELECT count(*)::int AS owed FROM outbox WHERE delivered_at IS NULL AND aggregate_key = ANY($1)`,
-    [keys],
-  );
-  expect(owed).toBe(0);
+  // The relay marks an event delivered once the consumer has answered: nothing stays owed.
+  await eventually(async () => {
+    const [{ owed }] = await stack.dbs.immigration.query(
+      `SELECT count(*)::int AS owed FROM outbox WHERE delivered_at IS NULL AND aggregate_key = ANY($1)`,
+      [keys],
+    );
+    return owed === 0;
+  });
 }
 
 describe(`events survive faults (${databaseKind})`, () => {
@@ -125,17 +128,22 @@ describe(`events survive faults (${databaseKind})`, () => {
   }, 180_000);
 
   test('a redelivered event changes nothing', async () => {
+    // The first renewal of a person: applying it again would move their end of stay back.
     const [row] = await stack.dbs.immigration.query(
-      `SELECT event_id AS "eventId" FROM outbox WHERE type = 'PeriodOfStayRenewed' AND delivered_at IS NOT NULL ORDER BY id LIMIT 1`,
+      `SELECT event_id AS "eventId", aggregate_key AS key FROM outbox
+       WHERE type = 'PeriodOfStayRenewed' AND delivered_at IS NOT NULL ORDER BY id LIMIT 1`,
     );
-    const [{ before }] = await stack.dbs.mynumber.query(`SELECT count(*)::int AS before FROM inbox`);
+    const stayOf = async () =>
+      (await stack.dbs.mynumber.query(`SELECT stay_expires_on AS s FROM my_number WHERE my_number = $1`, [row.key]))[0].s;
+    const before = await stayOf();
     await stack.dbs.immigration.query(`UPDATE outbox SET delivered_at = NULL, next_attempt_at = now() WHERE event_id = $1`, [row.eventId]);
     stack.relays.immigration.kick();
     await eventually(async () => {
       const [r] = await stack.dbs.immigration.query(`SELECT delivered_at FROM outbox WHERE event_id = $1`, [row.eventId]);
       return r.delivered_at !== null;
     });
-    const [{ after }] = await stack.dbs.mynumber.query(`SELECT count(*)::int AS after FROM inbox`);
-    expect(after).toBe(before);
+    const [{ copies }] = await stack.dbs.mynumber.query(`SELECT count(*)::int AS copies FROM inbox WHERE event_id = $1`, [row.eventId]);
+    expect(copies).toBe(1);
+    expect(await stayOf()).toBe(before);
   });
 });
