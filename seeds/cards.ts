@@ -45,7 +45,7 @@ const EARLIER_STATUS: Readonly<Partial<Record<StatusOfResidence, StatusOfResiden
 const EARLIER_CARD_SHARE = 0.6;
 
 /** The kind of a card issued on `issuedOn`: new format from 2026-06-14, certificates for special permanent residents. */
-export function residenceCardKind(residentClass: ResidentClass, issuedOn: string, specific: boolean): ResidenceCardKind {
+function residenceCardKind(residentClass: ResidentClass, issuedOn: string, specific: boolean): ResidenceCardKind {
   if (specific) {
     const kind = specificCardKindFor(residentClass);
     if (kind === null) throw new Error(`${residentClass} cannot hold a specific card`);
@@ -181,7 +181,7 @@ export interface MyNumberCardFacts {
 }
 
 /** The card function and the two certificates of a card, by the rules, with their status on asOf. */
-export function cardFunctions(cardId: number, birthDate: string, issuedOn: string, cardValidUntil: string, asOf: string): CardFunctionRow[] {
+function cardFunctions(cardId: number, birthDate: string, issuedOn: string, cardValidUntil: string, asOf: string): CardFunctionRow[] {
   const statusOn = (until: string): CardFunctionStatus => (until >= asOf ? 'ACTIVE' : 'EXPIRED');
   const certificateUntil = certificateValidUntil({ birthDate, issuedOn, cardValidUntil });
   const signature: CardFunctionRow = signatureCertificateIssuable(ageOn(birthDate, issuedOn))
@@ -195,7 +195,7 @@ export function cardFunctions(cardId: number, birthDate: string, issuedOn: strin
 }
 
 /** A standalone card's validity by the rules: birthdays after issue, and the period of stay where the function follows it. */
-export function standaloneValidUntil(facts: MyNumberCardFacts, issuedOn: string): string {
+function standaloneValidUntil(facts: MyNumberCardFacts, issuedOn: string): string {
   return myNumberCardValidUntil({
     birthDate: facts.birthDate,
     issuedOn,

@@ -83,7 +83,7 @@ export function drawProfile(random: Random, fixed: Apportioned, asOf: string): P
   const status = residentClass === 'MID_TO_LONG_TERM' ? mtlStatus.sample(random) : null;
   const nationality =
     residentClass === 'MID_TO_LONG_TERM'
-      ? (nationalityByStatus.get(status as StatusOfResidence) as NonNullable<ReturnType<typeof nationalityByStatus.get>>).sample(random)
+      ? (nationalityByStatus.get(status as StatusOfResidence) ?? anyNationality).sample(random)
       : residentClass === 'SPECIAL_PERMANENT'
         ? sprNationality.sample(random)
         : anyNationality.sample(random);

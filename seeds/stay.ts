@@ -118,8 +118,7 @@ export function midToLongTermStay(
   const workRestriction = WORK_RESTRICTION_BY_STATUS[status];
   const periods = periodsByStatus.get(status) ?? null;
   if (periods === null) {
-    // Indefinite: PR granted after years in Japan (or at birth to PR parents); HSP (ii) after HSP (i).
-    // Adults were granted PR as adults (mostly after years of residence); children, at or after birth.
+    // Indefinite: adults got PR as adults after years in Japan, children at or after birth; HSP (ii) after HSP (i).
     const adultFrom = ageOn(birthDate, asOf) >= 18 ? addYears(birthDate, 18) : birthDate;
     const earliest = status === 'PERMANENT_RESIDENT' ? later(adultFrom, addYears(asOf, -30)) : later(addYears(birthDate, 25), HSP_2_START);
     const permissionDate = fixed.permissionDate ?? dateBetween(random, earliest, asOf);
