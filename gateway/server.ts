@@ -1,15 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { CryptoKey } from 'jose';
 import type { Authority } from '../subgraphs/kit/database';
-import { createHttpServer, HttpError } from '../subgraphs/kit/http';
+import { createHttpServer } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
-import { PRINCIPAL_HEADER, signPrincipal, type Principal } from '../subgraphs/kit/principal';
-import { agencyOf, DEFAULT_PURPOSE } from './auth/agency';
-import { verifyStaffToken, type StaffTokenConfig } from './auth/staffTokens';
+import { PRINCIPAL_HEADER, type Principal } from '../subgraphs/kit/principal';
+import { authenticate, requestId } from './auth/authenticate';
+import type { StaffTokenConfig } from './auth/staffTokens';
 
 export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
 
@@ -63,64 +62,13 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   const server = createHttpServer<GatewayContext>({
     apollo,
     metrics: options.metrics,
-    context: (req) => authenticate(req, options),
+    context: (req) => authenticate(req, { staffTokens: options.staffTokens, signingKey: options.signingKey }),
   });
   // Before the request handler, so the id is set before any response starts (health and metrics included).
-  server.prependListener('request', (req: IncomingMessage, res) => {
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('x-request-id', requestId(req));
   });
   server.on('close', () => void apollo.stop());
   return { server, apollo };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-const requestIds = new WeakMap<IncomingMessage, string>();
-
-/** The caller's request id when it is a sane token, else a fresh one; the same for the whole request. */
-function requestId(req: IncomingMessage): string {
-  let id = requestIds.get(req);
-  if (!id) {
-    const given = req.headers['x-request-id'];
-    id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    requestIds.set(req, id);
-  }
-  return id;
-}
-
-async function authenticate(req: IncomingMessage, options: GatewayOptions): Promise<GatewayContext> {
-  const header = req.headers.authorization;
-  if (!header) {
-    throw new HttpError(401, 'UNAUTHENTICATED', 'Send a bearer token (Authorization: Bearer <JWT>)', {
-      'www-authenticate': 'Bearer',
-    });
-  }
-  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
-  if (!match?.[1]) {
-    throw new HttpError(401, 'INVALID_TOKEN', 'The Authorization header must be "Bearer <JWT>"', {
-      'www-authenticate': 'Bearer error="invalid_request"',
-    });
-  }
-  const identity = await verifyStaffToken(match[1], options.staffTokens);
-  const principal: Principal = {
-    sub: identity.sub,
-    role: identity.role,
-    agency: agencyOf(identity.role, identity.municipality),
-    municipality: identity.municipality,
-    myNumber: identity.myNumber,
-    purpose: identity.purpose ?? DEFAULT_PURPOSE[identity.role],
-    requestId: requestId(req),
-    requestStartedAt: Date.now(),
-  };
-  const signed = new Map<Authority, Promise<string>>();
-  return {
-    principal,
-    principalFor(authority) {
-      let token = signed.get(authority);
-      if (!token) {
-        token = signPrincipal(principal, authority, options.signingKey.privateKey, options.signingKey.kid);
-        signed.set(authority, token);
-      }
-      return token;
-    },
-  };
-}

@@ -32,16 +32,21 @@ export async function eventsOptionsFor(
 ): Promise<Omit<EventsOptions, 'handlers'>> {
   const own = env[`${authority.toUpperCase()}_PRIVATE_KEY_FILE`];
   const signingKey = own ? await loadPrivate(own, authority) : await loadOrCreateKeyPair(keysDir, authority);
-  const producerKeys: EventsOptions['producerKeys'] = {};
   // Its own key too: operator tools of this authority (reconciliation) sign as the authority itself.
-  for (const producer of [...producersFor(authority), authority]) {
+  const producerKeys: EventsOptions['producerKeys'] = { [authority]: signingKey.publicKey };
+  for (const producer of producersFor(authority)) {
     const file = env[`${producer.toUpperCase()}_PUBLIC_KEY_FILE`];
     producerKeys[producer] = file ? (await loadPublicKey(file)).key : (await loadOrCreateKeyPair(keysDir, producer)).publicKey;
   }
   return { signingKey, producerKeys, destinations };
 }
 
-async function loadPrivate(path: string, authority: Authority): Promise<{ kid: string; privateKey: CryptoKey }> {
+async function loadPrivate(path: string, authority: Authority): Promise<{ kid: string; privateKey: CryptoKey; publicKey: CryptoKey }> {
   const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK;
-  return { kid: jwk.kid ?? authority, privateKey: (await importJWK(jwk, 'EdDSA')) as CryptoKey };
+  const { d: _d, ...pub } = jwk;
+  return {
+    kid: jwk.kid ?? authority,
+    privateKey: (await importJWK(jwk, 'EdDSA')) as CryptoKey,
+    publicKey: (await importJWK(pub, 'EdDSA')) as CryptoKey,
+  };
 }

@@ -3,7 +3,8 @@ import DataLoader from 'dataloader';
 import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayloads, EventType } from '../../schema/events';
-import { statementSource, type Authority } from './database';
+import type { PoolClient } from 'pg';
+import { embeddedDatabase, statementSource, type Authority } from './database';
 import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, signDelivery, type EventEnvelope } from './events';
 
 /** An event to record in the same transaction as the state change it reports. */
@@ -14,6 +15,9 @@ export interface OutgoingEvent<T extends EventType> {
   payload: EventPayloads[T];
 }
 
+/** The notification channel that wakes relays when an event is committed. */
+export const OUTBOX_CHANNEL = 'outbox';
+
 /** Writes the event into the outbox through the caller's transaction: it commits, or neither does. */
 export async function enqueue<T extends EventType>(manager: EntityManager, event: OutgoingEvent<T>): Promise<string> {
   const eventId = randomUUID();
@@ -21,6 +25,8 @@ export async function enqueue<T extends EventType>(manager: EntityManager, event
     `INSERT INTO outbox (event_id, type, aggregate_key, destination, payload) VALUES ($1, $2, $3, $4, $5)`,
     [eventId, event.type, event.key, event.destination, JSON.stringify(event.payload)],
   );
+  // Delivered at commit to every relay listening (other replicas of this subgraph), so none waits for its poll.
+  await manager.query(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
   return eventId;
 }
 
@@ -67,7 +73,14 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = statementSource.run('relay', () => this.run());
+    this.loop = statementSource.run('relay', async () => {
+      const unlisten = await this.listen();
+      try {
+        await this.run();
+      } finally {
+        await unlisten();
+      }
+    });
   }
 
   /** Stops after the deliveries in flight; undelivered events stay in the outbox for the next start. */
@@ -75,6 +88,26 @@ export class OutboxRelay {
     this.running = false;
     this.kick();
     await this.loop;
+  }
+
+  /**
+   * On PostgreSQL, LISTENs on a connection of its own, so a commit by any replica wakes this relay at once
+   * (within one process, `kick()` does it). Embedded databases have one process and rely on `kick()`.
+   */
+  private async listen(): Promise<() => Promise<void>> {
+    const pool = (this.options.db.driver as unknown as { master?: { connect(): Promise<PoolClient> } }).master;
+    if (embeddedDatabase(this.options.db) || !pool?.connect) return async () => {};
+    try {
+      const client = await pool.connect();
+      client.on('notification', () => this.kick());
+      await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
+      return async () => {
+        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
+        client.release();
+      };
+    } catch {
+      return async () => {};
+    }
   }
 
   /** Wakes the relay at once (called after a transaction that enqueued events commits). */

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { CryptoKey } from 'jose';
+import type { Authority } from '../../subgraphs/kit/database';
+import { HttpError } from '../../subgraphs/kit/http';
+import { signPrincipal, type Principal } from '../../subgraphs/kit/principal';
+import type { GatewayContext } from '../server';
+import { agencyOf, DEFAULT_PURPOSE } from './agency';
+import { verifyStaffToken, type StaffTokenConfig } from './staffTokens';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const requestIds = new WeakMap<IncomingMessage, string>();
+
+/** The caller's request id when it is a sane token, else a fresh one; the same for the whole request. */
+export function requestId(req: IncomingMessage): string {
+  let id = requestIds.get(req);
+  if (!id) {
+    const given = req.headers['x-request-id'];
+    id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    requestIds.set(req, id);
+  }
+  return id;
+}
+
+/** Identifies the caller of one request and prepares the principal the subgraphs will receive. */
+export async function authenticate(
+  req: IncomingMessage,
+  options: { staffTokens: StaffTokenConfig; signingKey: { kid: string; privateKey: CryptoKey } },
+): Promise<GatewayContext> {
+  const header = req.headers.authorization;
+  if (!header) {
+    throw new HttpError(401, 'UNAUTHENTICATED', 'Send a bearer token (Authorization: Bearer <JWT>)', {
+      'www-authenticate': 'Bearer',
+    });
+  }
+  const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+  if (!match?.[1]) {
+    throw new HttpError(401, 'INVALID_TOKEN', 'The Authorization header must be "Bearer <JWT>"', {
+      'www-authenticate': 'Bearer error="invalid_request"',
+    });
+  }
+  const identity = await verifyStaffToken(match[1], options.staffTokens);
+  const principal: Principal = {
+    sub: identity.sub,
+    role: identity.role,
+    agency: agencyOf(identity.role, identity.municipality),
+    municipality: identity.municipality,
+    myNumber: identity.myNumber,
+    purpose: identity.purpose ?? DEFAULT_PURPOSE[identity.role],
+    requestId: requestId(req),
+    requestStartedAt: Date.now(),
+  };
+  const signed = new Map<Authority, Promise<string>>();
+  return {
+    principal,
+    principalFor(authority) {
+      let token = signed.get(authority);
+      if (!token) {
+        token = signPrincipal(principal, authority, options.signingKey.privateKey, options.signingKey.kid);
+        signed.set(authority, token);
+      }
+      return token;
+    },
+  };
+}
