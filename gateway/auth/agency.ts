@@ -1,4 +1,5 @@
-import type { Role } from '../../subgraphs/kit/principal';
+import { PURPOSES_BY_ROLE, purposeAllowed, type Purpose, type Role } from '../../schema/access';
+import { HttpError } from '../../subgraphs/kit/http';
 
 /** The organisation each role acts for, as recorded by the authorities. */
 export function agencyOf(role: Role, municipality?: string): string {
@@ -15,15 +16,16 @@ export function agencyOf(role: Role, municipality?: string): string {
       return 'audit';
     case 'resident':
       return 'self';
+    case 'partner':
+      return 'partner';
   }
 }
 
-/** The purpose a role's requests carry when its token names none. */
-export const DEFAULT_PURPOSE: Record<Role, string> = {
-  'isa-officer': 'residence-management',
-  'municipal-clerk': 'resident-registration',
-  'jlis-operator': 'my-number-card-management',
-  analyst: 'statistics',
-  auditor: 'audit',
-  resident: 'own-record',
-};
+/** The purpose a request carries: the one it names (X-Purpose header, else the token's claim), else the role's first. */
+export function purposeFor(role: Role, named: string | undefined): Purpose {
+  const purpose = named ?? PURPOSES_BY_ROLE[role][0]!;
+  if (!purposeAllowed(role, purpose)) {
+    throw new HttpError(403, 'PURPOSE_NOT_ALLOWED', `The role ${role} may not act for the purpose "${purpose}"`);
+  }
+  return purpose;
+}

@@ -5,7 +5,7 @@ import type { Authority } from '../../subgraphs/kit/database';
 import { HttpError } from '../../subgraphs/kit/http';
 import { signPrincipal, type Principal } from '../../subgraphs/kit/principal';
 import type { GatewayContext } from '../server';
-import { agencyOf, DEFAULT_PURPOSE } from './agency';
+import { agencyOf, purposeFor } from './agency';
 import { verifyStaffToken, type StaffTokenConfig } from './staffTokens';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -46,7 +46,7 @@ export async function authenticate(
     agency: agencyOf(identity.role, identity.municipality),
     municipality: identity.municipality,
     myNumber: identity.myNumber,
-    purpose: identity.purpose ?? DEFAULT_PURPOSE[identity.role],
+    purpose: purposeFor(identity.role, headerValue(req, 'x-purpose') ?? identity.purpose),
     requestId: requestId(req),
     requestStartedAt: Date.now(),
   };
@@ -62,4 +62,9 @@ export async function authenticate(
       return token;
     },
   };
+}
+
+function headerValue(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }

@@ -1,9 +1,45 @@
+import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
 import type { PersonPolicy } from '../kit/visibility';
 
-/** ISA: who may read immigration records and residence cards. */
+/** ISA: which persons a role may see at all (clerks only residents of their own municipality). */
 export const PERSON_POLICY: PersonPolicy = {
   'isa-officer': 'all',
   'jlis-operator': 'all',
   'municipal-clerk': 'own-municipality',
   resident: 'self',
+};
+
+/** The ISA's own staff, and the person about their own record. */
+const ISA: Grants = { 'isa-officer': ['residence-management'], resident: ['own-record'] };
+
+/** What other agencies' counters need of a residence record: who the person is and whether their card is good. */
+const COUNTERS: Grants = {
+  ...ISA,
+  'municipal-clerk': ['resident-registration', 'my-number-card-issuance'],
+  'jlis-operator': ['my-number-card-management'],
+};
+
+/**
+ * ISA field policy (role x purpose x field). Permissions, work conditions and the card history are the ISA's
+ * business and the person's; municipalities and J-LIS see the status, the stay and the card in force.
+ */
+export const FIELD_POLICY: FieldPolicy = {
+  Person: { '*': COUNTERS },
+  ImmigrationRecord: {
+    '*': ISA,
+    residentClass: COUNTERS,
+    nationality: COUNTERS,
+    birthDate: COUNTERS,
+    sex: COUNTERS,
+    statusOfResidence: COUNTERS,
+    stayExpiresOn: COUNTERS,
+    specificCardEligibility: COUNTERS,
+    residenceCard: COUNTERS,
+    person: COUNTERS,
+  },
+  ResidenceCard: {
+    '*': COUNTERS,
+    holder: COUNTERS,
+    supersededBy: ISA,
+  },
 };

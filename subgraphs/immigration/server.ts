@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
 import { EVENT_HANDLERS } from './events';
+import { FIELD_POLICY } from './policy';
 import { reconcileRoutes } from './reconcile';
 import { createLoaders } from './loaders';
 import { resolvers, type ImmigrationContext } from './resolvers';
@@ -13,6 +14,7 @@ export function buildImmigrationServer(deps: SubgraphDeps) {
     authority: 'immigration',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
+    fieldPolicy: FIELD_POLICY,
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({ ...base, loaders: createLoaders(base.db, base.principal.requestStartedAt) }),

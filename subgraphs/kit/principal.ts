@@ -1,9 +1,9 @@
 import { SignJWT, jwtVerify, type CryptoKey } from 'jose';
 import type { Authority } from './database';
 
-/** Roles a caller can hold (DESIGN.md §4). */
-export const ROLES = ['isa-officer', 'municipal-clerk', 'jlis-operator', 'analyst', 'auditor', 'resident'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES, type Role } from '../../schema/access';
+
+export { ROLES, type Role };
 
 /** What the gateway vouches for about the caller of one request, as each subgraph receives it. */
 export interface Principal {
@@ -15,6 +15,8 @@ export interface Principal {
   municipality?: string;
   /** The My Number a resident's token is bound to. */
   myNumber?: string;
+  /** A partner's API-key scopes (e.g. card:verify). */
+  scopes?: string[];
   purpose: string;
   requestId: string;
   /** When the gateway received the request (ms since epoch): events delivered after it may not show in parts read earlier. */
@@ -55,5 +57,6 @@ export async function verifyPrincipal(token: string, audience: Authority, key: C
     purpose: String(payload.purpose ?? ''),
     requestId: String(payload.requestId ?? ''),
     requestStartedAt: typeof payload.requestStartedAt === 'number' ? payload.requestStartedAt : undefined,
+    scopes: Array.isArray(payload.scopes) ? payload.scopes.map(String) : undefined,
   };
 }

@@ -9,6 +9,7 @@ import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
 import { maskError } from './errors';
+import { guardFields, type FieldPolicy } from './fieldPolicy';
 import { createHttpServer, HttpError } from './http';
 import type { Kickable } from './commands';
 import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, verifyDelivery } from './events';
@@ -54,6 +55,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   authority: Authority;
   schemaPath: string;
   resolvers: GraphQLResolverMap<TContext>;
+  /** Who may read which field for which purpose; enforced on every field of the guarded types. */
+  fieldPolicy: FieldPolicy;
   db: DataSource;
   /** The gateway's public key: nothing is answered without a principal it signed. */
   gatewayKey: CryptoKey;
@@ -81,7 +84,10 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
 ): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay }> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({ typeDefs, resolvers: options.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({
+      typeDefs,
+      resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,
+    }),
     // No inline traces: they would send resolver timings to whoever holds a principal, and cost time.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
     includeStacktraceInErrorResponses: false,

@@ -1,9 +1,41 @@
+import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
 import type { PersonPolicy } from '../kit/visibility';
 
-/** J-LIS: who may read My Numbers and My Number cards. */
+/** J-LIS: who may see My Numbers and My Number cards at all. */
 export const PERSON_POLICY: PersonPolicy = {
   'isa-officer': 'all',
   'jlis-operator': 'all',
   'municipal-clerk': 'own-municipality',
   resident: 'self',
+};
+
+const CARD_WORK: Grants = {
+  'jlis-operator': ['my-number-card-management'],
+  'municipal-clerk': ['my-number-card-issuance'],
+  resident: ['own-record'],
+};
+
+/** Every counter that sees the person: the card's kind and status tell the arrangements (a)/(b)/(c) apart. */
+const COUNTERS: Grants = {
+  ...CARD_WORK,
+  'isa-officer': ['residence-management'],
+  'municipal-clerk': ['resident-registration', 'my-number-card-issuance'],
+};
+
+/** The card's own issuers: J-LIS, the municipal card counter, the ISA for the specific cards it issues, the holder. */
+const ISSUERS: Grants = { ...CARD_WORK, 'isa-officer': ['residence-management'] };
+
+/**
+ * J-LIS field policy. Every counter sees which card carries the My Number function and whether it is active;
+ * the functions and certificates (公的個人認証) and the carrying card's number are for the card's issuers and
+ * its holder: a clerk registering a resident needs the My Number, not the card's functions.
+ */
+export const FIELD_POLICY: FieldPolicy = {
+  Person: { '*': COUNTERS },
+  MyNumberCard: {
+    '*': COUNTERS,
+    functions: ISSUERS,
+    carrierCardNumber: ISSUERS,
+  },
+  CardFunction: { '*': ISSUERS },
 };

@@ -4,6 +4,7 @@ import { RECONCILE_CARDS_PATH } from '../../schema/internalPaths';
 import { ASSIGNMENT_PATH, assignmentRoute } from './assignment';
 import { reconcileCardsRoute } from './reconcile';
 import { EVENT_HANDLERS } from './events';
+import { FIELD_POLICY } from './policy';
 import { createLoaders } from './loaders';
 import { resolvers, type MyNumberContext } from './resolvers';
 
@@ -15,6 +16,7 @@ export function buildMyNumberServer(deps: SubgraphDeps) {
     authority: 'mynumber',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
+    fieldPolicy: FIELD_POLICY,
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({ ...base, loaders: createLoaders(base.db, base.principal.requestStartedAt) }),

@@ -1,9 +1,31 @@
+import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
 import type { PersonPolicy } from '../kit/visibility';
 
-/** Municipalities: who may read resident records (clerks only their own municipality's residents). */
+/** Municipalities: who may see resident records at all (clerks only their own municipality's residents). */
 export const PERSON_POLICY: PersonPolicy = {
   'isa-officer': 'all',
   'jlis-operator': 'all',
   'municipal-clerk': 'own-municipality',
   resident: 'self',
+};
+
+const CLERK: Grants = { 'municipal-clerk': ['resident-registration', 'my-number-card-issuance'], resident: ['own-record'] };
+
+/**
+ * Registry field policy. The ISA receives residents' addresses (入管法 19条の9); J-LIS holds the four basic items
+ * of identification (name, birth date, sex, address) and the resident record code (住基法 30条の6), not the
+ * history. The resident record code is given only where the law names it (住基法 30条の42 ff.).
+ */
+export const FIELD_POLICY: FieldPolicy = {
+  Person: { '*': { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] } },
+  ResidentRecord: {
+    '*': { ...CLERK, 'isa-officer': ['residence-management'] },
+    familyName: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
+    givenName: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
+    birthDate: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
+    sex: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
+    address: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
+    municipality: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
+    residentRecordCode: { 'municipal-clerk': ['resident-registration'], 'jlis-operator': ['my-number-card-management'], resident: ['own-record'] },
+  },
 };

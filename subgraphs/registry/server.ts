@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
 import { EVENT_HANDLERS } from './events';
+import { FIELD_POLICY } from './policy';
 import { callInternal } from '../kit/internalCall';
 import { ASSIGNMENT_PATH } from '../../schema/internalPaths';
 import { createLoaders } from './loaders';
@@ -14,6 +15,7 @@ export function buildRegistryServer(deps: SubgraphDeps) {
     authority: 'registry',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
+    fieldPolicy: FIELD_POLICY,
     ...deps,
     events: { ...deps.events, handlers: EVENT_HANDLERS },
     extendContext: (base) => ({
