@@ -133,7 +133,7 @@ export async function issueSpecificResidenceCard(m: EntityManager, principal: Pr
     destination: 'mynumber',
     payload: { myNumber, cardNumber: number, kind, issuedOn: today, validUntil, replacedCardNumber: old?.number ?? null },
   });
-  return number;
+  return { number, myNumber };
 }
 
 /** Records a card as lost. A specific card's My Number function is revoked through J-LIS; the card stays VALID. */
@@ -153,7 +153,7 @@ export async function reportResidenceCardLost(m: EntityManager, principal: Princ
       payload: { myNumber: resident.myNumber, cardNumber: number, reportedOn: today },
     });
   }
-  return number;
+  return { number, myNumber: resident.myNumber };
 }
 
 /** Reissues a card in force under a new number (old format cards come back in the new format). */
@@ -174,7 +174,7 @@ export async function reissueResidenceCard(m: EntityManager, principal: Principa
       payload: { myNumber: resident.myNumber, oldCardNumber: number, newCardNumber: newNumber, kind, issuedOn: today, validUntil: card.validUntil },
     });
   }
-  return newNumber;
+  return { number: newNumber, myNumber: resident.myNumber };
 }
 
 /** Sets a new period of stay (renewal or change of status); the card in force and the My Number function follow. */

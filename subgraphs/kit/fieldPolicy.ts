@@ -1,6 +1,7 @@
 import { Kind, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Purpose, Role } from '../../schema/access';
 import { userError } from './errors';
+import type { AuditTrail } from './audit';
 import type { Principal } from './principal';
 
 /** Roles and the purposes for which each may read a field. */
@@ -18,6 +19,7 @@ export function mayRead(policy: FieldPolicy, principal: Pick<Principal, 'role' |
 }
 
 type ResolverMap = Record<string, Record<string, unknown>>;
+type GuardContext = { principal: Principal; audit: AuditTrail };
 
 /**
  * Wraps every field of every guarded type so a field the caller may not read resolves to an error with code
@@ -32,9 +34,10 @@ export function guardFields<T extends ResolverMap>(resolvers: T, typeDefs: Docum
     for (const field of def.fields ?? []) {
       const name = field.name.value;
       if (type === 'Person' && name === 'myNumber') continue; // the entity key the gateway joins on
-      const original = typeResolvers[name] as GraphQLFieldResolver<unknown, { principal: Principal }> | undefined;
-      typeResolvers[name] = (parent: Record<string, unknown>, args: unknown, ctx: { principal: Principal }, info: never) => {
+      const original = typeResolvers[name] as GraphQLFieldResolver<unknown, GuardContext> | undefined;
+      typeResolvers[name] = (parent: Record<string, unknown>, args: unknown, ctx: GuardContext, info: never) => {
         if (!mayRead(policy, ctx.principal, type, name)) {
+          ctx.audit.denied.add(`${type}.${name}`);
           throw userError('FORBIDDEN', `The role ${ctx.principal.role} may not read ${type}.${name} for ${ctx.principal.purpose}`);
         }
         return original ? original(parent, args, ctx, info) : parent[name];

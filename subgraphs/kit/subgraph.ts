@@ -8,6 +8,7 @@ import { parse } from 'graphql';
 import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
+import { AuditTrail, auditPlugin } from './audit';
 import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
 import { createHttpServer, HttpError } from './http';
@@ -26,6 +27,9 @@ export interface SubgraphContext extends BaseContext {
   today: string;
   /** Woken after a command's transaction commits, so its events leave at once. */
   relay: Kickable;
+  authority: Authority;
+  /** What this request did with personal data, for the access log. */
+  audit: AuditTrail;
 }
 
 /** How an authority exchanges events with the others. */
@@ -89,7 +93,11 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,
     }),
     // No inline traces: they would send resolver timings to whoever holds a principal, and cost time.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      auditPlugin<TContext>(options.authority, Object.keys(options.fieldPolicy)),
+    ],
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
   });
@@ -112,7 +120,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     metrics: options.metrics,
     context: async (req: IncomingMessage) => {
       const principal = await authenticate(req, options);
-      return options.extendContext({ principal, db: options.db, today: clock(), relay });
+      return options.extendContext({ principal, db: options.db, today: clock(), relay, authority: options.authority, audit: new AuditTrail() });
     },
     routes: {
       ...options.internalRoutes?.({

@@ -1,3 +1,4 @@
+import type { AuditTrail } from './audit';
 import type { Principal, Role } from './principal';
 
 /** How much of an authority's person data a role may read (issue "Who may see what" refines it per field). */
@@ -22,4 +23,23 @@ export function canSeePerson(
     case 'none':
       return false;
   }
+}
+
+/**
+ * The row if the caller may see the person, else null; either way the lookup is recorded for the access log
+ * (unknown and invisible persons too: repeated misses are how guessing shows).
+ */
+export function lookUp<R extends { myNumber: string | null; municipalityCode: string | null }>(
+  ctx: { principal: Principal; audit: AuditTrail },
+  policy: PersonPolicy,
+  subject: string,
+  row: R | null,
+): R | null {
+  if (!row) {
+    ctx.audit.saw(subject, 'not_found');
+    return null;
+  }
+  const visible = canSeePerson(policy, ctx.principal, row);
+  ctx.audit.saw(subject, visible ? 'ok' : 'not_visible');
+  return visible ? row : null;
 }

@@ -8,12 +8,13 @@ import type {
   ResidentClass,
   StatusOfResidence,
 } from '../../../schema/codes';
+import type { EntityManager } from 'typeorm';
 import { inTransaction } from '../../kit/commands';
 import type { PendingChange } from '../../kit/outbox';
 import * as commands from '../commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { canSeePerson } from '../../kit/visibility';
+import { lookUp } from '../../kit/visibility';
 import type { CardRow, Loaders, ResidentRow } from '../loaders';
 import { PERSON_POLICY } from '../policy';
 import { cardArrangement } from '../rules/cardArrangement';
@@ -42,8 +43,8 @@ interface CardView {
 
 const NATIONALITY_KIND = new Map<string, string>(NATIONALITIES.map((n) => [n.code, n.kind]));
 
-function visible(row: ResidentRow | null, ctx: ImmigrationContext): ResidentRow | null {
-  return row && canSeePerson(PERSON_POLICY, ctx.principal, row) ? row : null;
+function visible(subject: string, row: ResidentRow | null, ctx: ImmigrationContext): ResidentRow | null {
+  return lookUp(ctx, PERSON_POLICY, subject, row);
 }
 
 function cardView(card: CardRow | null, holder: ResidentRow, today: string): CardView | null {
@@ -88,23 +89,31 @@ export const resolvers = {
   Mutation: {
     issueSpecificResidenceCard: async (_: unknown, args: { myNumber: string }, ctx: ImmigrationContext) => {
       const myNumber = myNumberArgument(args.myNumber);
-      const number = await inTransaction(ctx, (m) => commands.issueSpecificResidenceCard(m, ctx.principal, myNumber, ctx.today));
+      const { number } = await inTransaction(ctx, { action: 'issueSpecificResidenceCard', subject: (r) => r.myNumber }, (m: EntityManager) =>
+        commands.issueSpecificResidenceCard(m, ctx.principal, myNumber, ctx.today),
+      );
       return cardAfter(number, ctx);
     },
     reportResidenceCardLost: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
       const number = cardNumberArgument(args.number);
-      await inTransaction(ctx, (m) => commands.reportResidenceCardLost(m, ctx.principal, number, ctx.today));
+      await inTransaction(ctx, { action: 'reportResidenceCardLost', subject: (r) => r.myNumber ?? `card:${r.number}` }, (m: EntityManager) =>
+        commands.reportResidenceCardLost(m, ctx.principal, number, ctx.today),
+      );
       return cardAfter(number, ctx);
     },
     reissueResidenceCard: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
       const number = cardNumberArgument(args.number);
-      const newNumber = await inTransaction(ctx, (m) => commands.reissueResidenceCard(m, ctx.principal, number, ctx.today));
-      return cardAfter(newNumber, ctx);
+      const reissued = await inTransaction(ctx, { action: 'reissueResidenceCard', subject: (r) => r.myNumber ?? `card:${r.number}` }, (m: EntityManager) =>
+        commands.reissueResidenceCard(m, ctx.principal, number, ctx.today),
+      );
+      return cardAfter(reissued.number, ctx);
     },
     renewPeriodOfStay: async (_: unknown, args: { myNumber: string; newExpiry: string }, ctx: ImmigrationContext) => {
       const myNumber = myNumberArgument(args.myNumber);
       const newExpiry = dateArgument(args.newExpiry);
-      await inTransaction(ctx, (m) => commands.renewPeriodOfStay(m, ctx.principal, myNumber, newExpiry, ctx.today));
+      await inTransaction(ctx, { action: 'renewPeriodOfStay', subject: () => myNumber }, (m) =>
+        commands.renewPeriodOfStay(m, ctx.principal, myNumber, newExpiry, ctx.today),
+      );
       return recordAfter(myNumber, ctx);
     },
     changeStatusOfResidence: async (
@@ -114,7 +123,7 @@ export const resolvers = {
     ) => {
       const myNumber = myNumberArgument(args.myNumber);
       const newExpiry = args.newExpiry ? dateArgument(args.newExpiry) : null;
-      await inTransaction(ctx, (m) =>
+      await inTransaction(ctx, { action: 'changeStatusOfResidence', subject: () => myNumber }, (m) =>
         commands.changeStatusOfResidence(m, ctx.principal, { myNumber, status: args.status, newExpiry }, ctx.today),
       );
       return recordAfter(myNumber, ctx);
@@ -122,15 +131,16 @@ export const resolvers = {
   },
   Query: {
     residenceCard: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
-      const found = await ctx.loaders.cardByNumber.load(cardNumberArgument(args.number));
-      const holder = visible(found?.holder ?? null, ctx);
+      const number = cardNumberArgument(args.number);
+      const found = await ctx.loaders.cardByNumber.load(number);
+      const holder = visible(found?.holder.myNumber ?? `card:${number}`, found?.holder ?? null, ctx);
       return found && holder ? cardView(found.card, holder, ctx.today) : null;
     },
   },
   Person: {
     __resolveReference: async (ref: PersonPart, ctx: ImmigrationContext): Promise<PersonPart> => ({
       ...ref,
-      row: visible(await ctx.loaders.residentByMyNumber.load(ref.myNumber), ctx),
+      row: visible(ref.myNumber, await ctx.loaders.residentByMyNumber.load(ref.myNumber), ctx),
     }),
     immigration: (part: PersonPart) => part.row,
     residenceCard: (part: PersonPart, _: unknown, ctx: ImmigrationContext) =>

@@ -1,5 +1,6 @@
+import { AccessLog1764288000003 } from '../../kit/accessLogTable';
 import { EventTables1764288000002 } from '../../kit/eventTables';
 import { Initial1764288000001 } from './0001-initial';
 
 /** Every migration of the J-LIS database, in order. */
-export const migrations = [Initial1764288000001, EventTables1764288000002];
+export const migrations = [Initial1764288000001, EventTables1764288000002, AccessLog1764288000003];

@@ -4,7 +4,7 @@ import { inTransaction } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import { endMyNumberFunction, issueMyNumberCard, setCertificatesSuspended } from '../commands';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { canSeePerson } from '../../kit/visibility';
+import { lookUp } from '../../kit/visibility';
 import type { Loaders, MyNumberRow } from '../loaders';
 import { PERSON_POLICY } from '../policy';
 
@@ -31,7 +31,7 @@ function myNumberArgument(input: string): string {
 /** The person if it exists and the caller may see it; otherwise null, with no difference between the two. */
 async function visiblePerson(myNumber: string, ctx: MyNumberContext): Promise<MyNumberRow | null> {
   const row = await ctx.loaders.person.load(myNumber);
-  return row && canSeePerson(PERSON_POLICY, ctx.principal, row) ? row : null;
+  return lookUp(ctx, PERSON_POLICY, myNumber, row);
 }
 
 /** The person as it is after a command committed (read afresh, not from this request's cache). */
@@ -40,21 +40,21 @@ async function personAfter(myNumber: string, ctx: MyNumberContext): Promise<MyNu
 }
 
 /** Runs a J-LIS command for one My Number and answers with the person afterwards. */
-function command(run: (m: EntityManager, ctx: MyNumberContext, myNumber: string) => Promise<void>) {
+function command(action: string, run: (m: EntityManager, ctx: MyNumberContext, myNumber: string) => Promise<void>) {
   return async (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) => {
     const myNumber = myNumberArgument(args.myNumber);
-    await inTransaction(ctx, (m) => run(m, ctx, myNumber));
+    await inTransaction(ctx, { action, subject: () => myNumber }, (m) => run(m, ctx, myNumber));
     return personAfter(myNumber, ctx);
   };
 }
 
 export const resolvers = {
   Mutation: {
-    issueMyNumberCard: command((m, ctx, n) => issueMyNumberCard(m, ctx.principal, n, ctx.today)),
-    returnMyNumberFunction: command((m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'FUNCTION_RETURNED', ctx.today)),
-    revokeMyNumberFunction: command((m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'REVOKED_BY_AUTHORITY', ctx.today)),
-    suspendCertificates: command((m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, true)),
-    resumeCertificates: command((m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, false)),
+    issueMyNumberCard: command('issueMyNumberCard', (m, ctx, n) => issueMyNumberCard(m, ctx.principal, n, ctx.today)),
+    returnMyNumberFunction: command('returnMyNumberFunction', (m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'FUNCTION_RETURNED', ctx.today)),
+    revokeMyNumberFunction: command('revokeMyNumberFunction', (m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'REVOKED_BY_AUTHORITY', ctx.today)),
+    suspendCertificates: command('suspendCertificates', (m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, true)),
+    resumeCertificates: command('resumeCertificates', (m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, false)),
   },
   Query: {
     person: (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) =>

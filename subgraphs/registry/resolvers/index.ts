@@ -4,7 +4,7 @@ import { inTransaction } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { changeAddress, checkRegistration, registerResident, removeResident, type Registration } from '../commands';
-import { canSeePerson } from '../../kit/visibility';
+import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { PERSON_POLICY } from '../policy';
 
@@ -72,7 +72,9 @@ export const resolvers = {
         municipalityCode: registration.municipalityCode,
         assignedOn: registration.registeredOn,
       });
-      await inTransaction(ctx, (m) => registerResident(m, registration, myNumber, residentRecordCode));
+      await inTransaction(ctx, { action: 'registerResident', subject: () => myNumber }, (m) =>
+        registerResident(m, registration, myNumber, residentRecordCode),
+      );
       return personAfter(myNumber, ctx);
     },
     changeAddress: async (
@@ -82,13 +84,17 @@ export const resolvers = {
     ) => {
       const myNumber = myNumberArgument(args.myNumber);
       const movedOn = dateArgument(args.movedOn);
-      await inTransaction(ctx, (m) => changeAddress(m, ctx.principal, { ...args, myNumber, movedOn }));
+      await inTransaction(ctx, { action: 'changeAddress', subject: () => myNumber }, (m) =>
+        changeAddress(m, ctx.principal, { ...args, myNumber, movedOn }),
+      );
       return personAfter(myNumber, ctx);
     },
     removeResident: async (_: unknown, args: { myNumber: string; reason: string; removedOn: string }, ctx: RegistryContext) => {
       const myNumber = myNumberArgument(args.myNumber);
       const removedOn = dateArgument(args.removedOn);
-      await inTransaction(ctx, (m) => removeResident(m, ctx.principal, { myNumber, reason: args.reason, removedOn }));
+      await inTransaction(ctx, { action: 'removeResident', subject: () => myNumber }, (m) =>
+        removeResident(m, ctx.principal, { myNumber, reason: args.reason, removedOn }),
+      );
       return personAfter(myNumber, ctx);
     },
   },
@@ -96,7 +102,7 @@ export const resolvers = {
     /** The registry's part of a person; a record the caller may not see reads as no record. */
     __resolveReference: async (ref: { myNumber: string }, ctx: RegistryContext): Promise<PersonPart> => {
       const row = await ctx.loaders.resident.load(ref.myNumber);
-      return { myNumber: ref.myNumber, row: row && canSeePerson(PERSON_POLICY, ctx.principal, row) ? row : null };
+      return { myNumber: ref.myNumber, row: lookUp(ctx, PERSON_POLICY, ref.myNumber, row) };
     },
     resident: (part: PersonPart) => part.row,
     registryOutgoingChanges: (part: PersonPart, _: unknown, ctx: RegistryContext) =>

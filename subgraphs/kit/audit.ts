@@ -1,0 +1,118 @@
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
+import type { DataSource, EntityManager } from 'typeorm';
+import { statementSource, type Authority } from './database';
+import type { Principal } from './principal';
+
+/** What one request did with personal data, written to the authority's access log before the answer leaves. */
+export class AuditTrail {
+  /** `Type.field` items of this authority's guarded types that the operation asked for. */
+  items: string[] = [];
+  /** Fields refused to the caller. */
+  readonly denied = new Set<string>();
+  /** Each person looked at, with the outcome of looking. */
+  readonly subjects = new Map<string, 'ok' | 'not_visible' | 'not_found'>();
+  /** Subjects already logged as changes inside a command's transaction. */
+  readonly changed = new Set<string>();
+  action = 'read';
+
+  /** Records that the caller looked a person up, and what came of it. */
+  saw(subject: string, outcome: 'ok' | 'not_visible' | 'not_found'): void {
+    if (this.subjects.get(subject) !== 'ok') this.subjects.set(subject, outcome);
+  }
+}
+
+export interface AuditRow {
+  subject: string | null;
+  items: string[];
+  action: string;
+  outcome: string;
+}
+
+/** Appends rows to the access log in one statement (the chain trigger hashes each). */
+export async function writeAccessLog(
+  db: DataSource | EntityManager,
+  provider: Authority,
+  principal: Principal,
+  rows: AuditRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await statementSource.run('audit', () =>
+    db.query(
+      `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
+       SELECT $1, $2, $3, $4, $5, r.subject, string_to_array(r.items, ','), $6, r.action, r.outcome
+       FROM unnest($7::text[], $8::text[], $9::text[], $10::text[]) AS r(subject, items, action, outcome)`,
+      [
+        principal.requestId || 'none',
+        principal.sub,
+        principal.role,
+        principal.agency,
+        provider,
+        principal.purpose,
+        rows.map((r) => r.subject),
+        rows.map((r) => r.items.join(',')),
+        rows.map((r) => r.action),
+        rows.map((r) => r.outcome),
+      ],
+    ),
+  );
+}
+
+/** The guarded `Type.field` items an operation selects, found by walking it with the schema's type information. */
+function requestedItems(schema: GraphQLSchema, document: GraphQLRequestContext<never>['document'], guarded: Set<string>): string[] {
+  if (!document) return [];
+  const items = new Set<string>();
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType()?.name;
+        if (parent && guarded.has(parent) && !node.name.value.startsWith('__')) items.add(`${parent}.${node.name.value}`);
+      },
+    }),
+  );
+  return [...items].sort();
+}
+
+/**
+ * Writes the request's access-log rows before the response is sent; if they cannot be written, the request
+ * fails (an unlogged read must not happen).
+ */
+export function auditPlugin<TContext extends { audit: AuditTrail; principal: Principal; db: DataSource }>(
+  provider: Authority,
+  guardedTypes: string[],
+): ApolloServerPlugin<TContext> {
+  const guarded = new Set(guardedTypes);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation(rc) {
+          rc.contextValue.audit.items = requestedItems(rc.schema, rc.document as never, guarded);
+          if (rc.operation?.operation === 'mutation') rc.contextValue.audit.action = 'change';
+        },
+        async willSendResponse(rc) {
+          const { audit, principal, db } = rc.contextValue;
+          const forbidden = audit.denied.size > 0 ? `forbidden:${[...audit.denied].sort().join(' ')}` : null;
+          const rows: AuditRow[] = [...audit.subjects]
+            .filter(([subject]) => !audit.changed.has(subject))
+            .map(([subject, outcome]) => ({
+              subject,
+              items: audit.items,
+              action: audit.action,
+              outcome: outcome === 'ok' ? (forbidden ?? (rc.response.body.kind === 'single' && rc.response.body.singleResult.errors?.length ? 'error' : 'ok')) : outcome,
+            }));
+          try {
+            await writeAccessLog(db, provider, principal, rows);
+          } catch {
+            rc.response.http.status = 503;
+            rc.response.body = {
+              kind: 'single',
+              singleResult: { errors: [{ message: 'The access log could not be written', extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } }] },
+            };
+          }
+        },
+      };
+    },
+  };
+}
