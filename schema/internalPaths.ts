@@ -25,3 +25,6 @@ export interface JlisCardView {
   statusReason: string | null;
   validUntil: string;
 }
+
+/** Access-log chain verification (`npm run audit:verify`), on each authority. */
+export const AUDIT_VERIFY_PATH = '/internal/audit/verify';

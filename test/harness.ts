@@ -36,7 +36,7 @@ export interface Stack {
   dbs: Record<Authority, DataSource>;
   relays: Record<Authority, OutboxRelay>;
   metrics: Record<Authority | 'gateway', Metrics>;
-  token(role: Role, options?: { municipality?: string; myNumber?: string; ttl?: string }): Promise<string>;
+  token(role: Role, options?: { municipality?: string; myNumber?: string; ttl?: string; purpose?: string }): Promise<string>;
   query<T = Record<string, unknown>>(
     token: string | null,
     query: string,

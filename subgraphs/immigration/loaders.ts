@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
 export interface CardRow {
@@ -49,6 +50,7 @@ const RESIDENT_COLUMNS = `r.id, r.my_number AS "myNumber", r.resident_class AS "
 /** Per-request loaders: results in key order, one SQL statement per batch. */
 export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
+    accessLog: createAccessLogLoader(db),
     pendingChanges: createPendingLoader(db, 'immigration', requestStartedAt),
     residentByMyNumber: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(

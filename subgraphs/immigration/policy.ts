@@ -7,7 +7,12 @@ export const PERSON_POLICY: PersonPolicy = {
   'jlis-operator': 'all',
   'municipal-clerk': 'own-municipality',
   resident: 'self',
+  // Auditors reach a person only to read the access log (every other field is refused by FIELD_POLICY).
+  auditor: 'all',
 };
+
+/** The access log: the person about themselves, auditors for audit. */
+const ACCESS_LOG: Grants = { resident: ['own-record'], auditor: ['audit'] };
 
 /** The ISA's own staff, and the person about their own record. */
 const ISA: Grants = { 'isa-officer': ['residence-management'], resident: ['own-record'] };
@@ -24,7 +29,7 @@ const COUNTERS: Grants = {
  * business and the person's; municipalities and J-LIS see the status, the stay and the card in force.
  */
 export const FIELD_POLICY: FieldPolicy = {
-  Person: { '*': COUNTERS },
+  Person: { '*': COUNTERS, accessLog: ACCESS_LOG },
   ImmigrationRecord: {
     '*': ISA,
     residentClass: COUNTERS,

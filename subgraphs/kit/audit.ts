@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import DataLoader from 'dataloader';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
 import { statementSource, type Authority } from './database';
@@ -115,4 +116,32 @@ export function auditPlugin<TContext extends { audit: AuditTrail; principal: Pri
       };
     },
   };
+}
+
+/** One access to a person's data, as shown to the person (and to auditors). */
+export interface AccessRecord {
+  at: string;
+  authority: string;
+  role: string;
+  agency: string;
+  purpose: string;
+  items: string[];
+  action: string;
+  outcome: string;
+}
+
+/** Per-request loader of each person's latest accesses in this authority's log, one statement per batch. */
+export function createAccessLogLoader(db: DataSource, limit = 100): DataLoader<string, AccessRecord[]> {
+  return new DataLoader(async (subjects) => {
+    const rows: Array<AccessRecord & { subject: string }> = await db.query(
+      `SELECT l.subject, to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, l.provider AS authority,
+              l.role, l.agency, l.purpose, l.items, l.action, l.outcome
+       FROM unnest($1::text[]) AS s(subject)
+       CROSS JOIN LATERAL (SELECT * FROM access_log WHERE subject = s.subject ORDER BY id DESC LIMIT ${limit}) AS l`,
+      [subjects],
+    );
+    const bySubject = new Map<string, AccessRecord[]>();
+    for (const { subject, ...record } of rows) bySubject.set(subject, [...(bySubject.get(subject) ?? []), record]);
+    return subjects.map((s) => bySubject.get(s) ?? []);
+  });
 }

@@ -34,9 +34,13 @@ export function guardFields<T extends ResolverMap>(resolvers: T, typeDefs: Docum
     for (const field of def.fields ?? []) {
       const name = field.name.value;
       if (type === 'Person' && name === 'myNumber') continue; // the entity key the gateway joins on
+      // Hidden fields exist only for another subgraph's @requires; that subgraph guards the public field, so here a
+      // refusal is an empty list rather than an error on a path the caller never asked for.
+      const hidden = (field.directives ?? []).some((d) => d.name.value === 'inaccessible');
       const original = typeResolvers[name] as GraphQLFieldResolver<unknown, GuardContext> | undefined;
       typeResolvers[name] = (parent: Record<string, unknown>, args: unknown, ctx: GuardContext, info: never) => {
         if (!mayRead(policy, ctx.principal, type, name)) {
+          if (hidden) return [];
           ctx.audit.denied.add(`${type}.${name}`);
           throw userError('FORBIDDEN', `The role ${ctx.principal.role} may not read ${type}.${name} for ${ctx.principal.purpose}`);
         }

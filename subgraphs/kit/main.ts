@@ -3,6 +3,7 @@ import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
+import { purgeAccessLog } from './auditVerify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
 import type { SubgraphDeps } from './subgraph';
@@ -38,6 +39,13 @@ export async function runSubgraph(
     }),
   );
   const events = await eventsOptionsFor(authority, keysDir(dataDir), destinations, env);
+  // Access-log rows past their retention (default 7 years) are purged at start and daily.
+  const retentionDays = Number(env.ACCESS_LOG_RETENTION_DAYS ?? 2557);
+  const purge = () => purgeAccessLog(db, retentionDays).catch(() => 0);
+  await purge();
+  const purgeTimer = setInterval(() => void purge(), 24 * 3600 * 1000);
+  purgeTimer.unref();
+
   const { server } = await build({
     db,
     gatewayKey,

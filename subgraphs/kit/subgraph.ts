@@ -9,6 +9,7 @@ import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
 import { AuditTrail, auditPlugin } from './audit';
+import { auditVerifyRoute } from './auditVerify';
 import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
 import { createHttpServer, HttpError } from './http';
@@ -115,6 +116,16 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     onFailed: (e, _err, parked) => events.metrics?.failed(e, parked),
   });
 
+  const verifyCaller = async (req: IncomingMessage, body: string): Promise<Authority> => {
+    const signature = req.headers[EVENT_SIGNATURE_HEADER];
+    try {
+      if (typeof signature !== 'string') throw new Error('unsigned');
+      return await verifyDelivery(body, signature, options.authority, events.producerKeys);
+    } catch {
+      throw new HttpError(401, 'CALLER_SIGNATURE_INVALID', 'Internal calls must be signed by a known authority');
+    }
+  };
+
   const server = createHttpServer<TContext>({
     apollo,
     metrics: options.metrics,
@@ -123,16 +134,9 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       return options.extendContext({ principal, db: options.db, today: clock(), relay, authority: options.authority, audit: new AuditTrail() });
     },
     routes: {
+      ...auditVerifyRoute(options.db, options.authority, verifyCaller),
       ...options.internalRoutes?.({
-        verify: async (req, body) => {
-          const signature = req.headers[EVENT_SIGNATURE_HEADER];
-          try {
-            if (typeof signature !== 'string') throw new Error('unsigned');
-            return await verifyDelivery(body, signature, options.authority, events.producerKeys);
-          } catch {
-            throw new HttpError(401, 'CALLER_SIGNATURE_INVALID', 'Internal calls must be signed by a known authority');
-          }
-        },
+        verify: verifyCaller,
         relay,
         today: clock,
       }),

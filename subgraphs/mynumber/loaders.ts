@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
 export interface CardFunctionRow {
@@ -44,6 +45,7 @@ const PERSONS_SQL = `
 /** Per-request loaders: results in key order, one SQL statement per batch. */
 export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
+    accessLog: createAccessLogLoader(db),
     pendingChanges: createPendingLoader(db, 'mynumber', requestStartedAt),
     person: new DataLoader<string, MyNumberRow | null>(async (myNumbers) => {
       const rows: MyNumberRow[] = await db.query(PERSONS_SQL, [myNumbers]);

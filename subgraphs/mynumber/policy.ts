@@ -7,7 +7,12 @@ export const PERSON_POLICY: PersonPolicy = {
   'jlis-operator': 'all',
   'municipal-clerk': 'own-municipality',
   resident: 'self',
+  // Auditors reach a person only to read the access log (every other field is refused by FIELD_POLICY).
+  auditor: 'all',
 };
+
+/** The access log: the person about themselves, auditors for audit. */
+const ACCESS_LOG: Grants = { resident: ['own-record'], auditor: ['audit'] };
 
 const CARD_WORK: Grants = {
   'jlis-operator': ['my-number-card-management'],
@@ -31,7 +36,7 @@ const ISSUERS: Grants = { ...CARD_WORK, 'isa-officer': ['residence-management'] 
  * its holder: a clerk registering a resident needs the My Number, not the card's functions.
  */
 export const FIELD_POLICY: FieldPolicy = {
-  Person: { '*': COUNTERS },
+  Person: { '*': COUNTERS, jlisAccessLog: ACCESS_LOG },
   MyNumberCard: {
     '*': COUNTERS,
     functions: ISSUERS,

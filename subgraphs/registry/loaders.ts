@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
 export interface AddressRow {
@@ -9,9 +10,10 @@ export interface AddressRow {
   movedOutOn: string | null;
 }
 
-/** A resident record as read; the resident record code is deliberately not selected. */
+/** A resident record as read (the resident record code is released only as the field policy allows). */
 export interface ResidentRow {
   myNumber: string;
+  residentRecordCode: string;
   familyName: string;
   givenName: string;
   birthDate: string;
@@ -25,7 +27,7 @@ export interface ResidentRow {
 }
 
 const RESIDENTS_SQL = `
-  SELECT r.my_number AS "myNumber", r.family_name AS "familyName", r.given_name AS "givenName",
+  SELECT r.my_number AS "myNumber", r.resident_record_code AS "residentRecordCode", r.family_name AS "familyName", r.given_name AS "givenName",
          r.birth_date AS "birthDate", r.sex, r.resident_category AS category,
          r.municipality_code AS "municipalityCode", r.registered_on AS "registeredOn",
          r.removed_on AS "removedOn", r.removal_reason AS "removalReason",
@@ -39,6 +41,7 @@ const RESIDENTS_SQL = `
 /** Per-request loaders: results in key order, one SQL statement per batch. */
 export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
+    accessLog: createAccessLogLoader(db),
     pendingChanges: createPendingLoader(db, 'registry', requestStartedAt),
     resident: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(RESIDENTS_SQL, [myNumbers]);

@@ -7,7 +7,12 @@ export const PERSON_POLICY: PersonPolicy = {
   'jlis-operator': 'all',
   'municipal-clerk': 'own-municipality',
   resident: 'self',
+  // Auditors reach a person only to read the access log (every other field is refused by FIELD_POLICY).
+  auditor: 'all',
 };
+
+/** The access log: the person about themselves, auditors for audit. */
+const ACCESS_LOG: Grants = { resident: ['own-record'], auditor: ['audit'] };
 
 const CLERK: Grants = { 'municipal-clerk': ['resident-registration', 'my-number-card-issuance'], resident: ['own-record'] };
 
@@ -17,7 +22,7 @@ const CLERK: Grants = { 'municipal-clerk': ['resident-registration', 'my-number-
  * history. The resident record code is given only where the law names it (住基法 30条の42 ff.).
  */
 export const FIELD_POLICY: FieldPolicy = {
-  Person: { '*': { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] } },
+  Person: { '*': { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] }, registryAccessLog: ACCESS_LOG },
   ResidentRecord: {
     '*': { ...CLERK, 'isa-officer': ['residence-management'] },
     familyName: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },

@@ -10,6 +10,7 @@ import type {
 } from '../../../schema/codes';
 import type { EntityManager } from 'typeorm';
 import { inTransaction } from '../../kit/commands';
+import type { AccessRecord } from '../../kit/audit';
 import type { PendingChange } from '../../kit/outbox';
 import * as commands from '../commands';
 import { userError } from '../../kit/errors';
@@ -32,6 +33,8 @@ interface PersonPart {
   myNumberCard?: { kind: MyNumberCardKind; status: MyNumberCardStatus } | null;
   jlisOutgoingChanges?: PendingChange[];
   registryOutgoingChanges?: PendingChange[];
+  jlisAccessLog?: AccessRecord[];
+  registryAccessLog?: AccessRecord[];
 }
 
 /** A card as answered: its row, its holder, and the day its status is judged on. */
@@ -152,6 +155,12 @@ export const resolvers = {
         myNumberCard: part.myNumberCard ?? null,
       });
     },
+    accessLog: async (part: PersonPart, _: unknown, ctx: ImmigrationContext) =>
+      [
+        ...(part.row ? await ctx.loaders.accessLog.load(part.myNumber) : []),
+        ...(part.jlisAccessLog ?? []),
+        ...(part.registryAccessLog ?? []),
+      ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)),
     pendingChanges: async (part: PersonPart, _: unknown, ctx: ImmigrationContext) => [
       ...(part.row ? await ctx.loaders.pendingChanges.load(part.myNumber) : []),
       ...(part.jlisOutgoingChanges ?? []),

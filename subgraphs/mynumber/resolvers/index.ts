@@ -72,5 +72,6 @@ export const resolvers = {
     myNumberAssignedOn: (row: MyNumberRow) => row.assignedOn,
     myNumberCard: (row: MyNumberRow) => row.card,
     jlisOutgoingChanges: (row: MyNumberRow, _: unknown, ctx: MyNumberContext) => ctx.loaders.pendingChanges.load(row.myNumber),
+    jlisAccessLog: (row: MyNumberRow, _: unknown, ctx: MyNumberContext) => ctx.loaders.accessLog.load(row.myNumber),
   },
 };

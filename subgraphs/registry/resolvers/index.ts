@@ -107,6 +107,8 @@ export const resolvers = {
     resident: (part: PersonPart) => part.row,
     registryOutgoingChanges: (part: PersonPart, _: unknown, ctx: RegistryContext) =>
       part.row ? ctx.loaders.pendingChanges.load(part.myNumber) : [],
+    registryAccessLog: (part: PersonPart, _: unknown, ctx: RegistryContext) =>
+      part.row ? ctx.loaders.accessLog.load(part.myNumber) : [],
   },
   ResidentRecord: {
     municipality: (row: ResidentRow) => toMunicipality(row.municipalityCode),
