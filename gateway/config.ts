@@ -4,6 +4,7 @@ import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { DEFAULT_PORTS } from '../subgraphs/kit/main';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/keys';
 import type { Authority } from '../subgraphs/kit/database';
+import { ApiKeyStore, apiKeysFile } from './auth/apiKeys';
 import { remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
 import { AUTHORITIES, type GatewayOptions } from './server';
 
@@ -30,6 +31,7 @@ export async function gatewayOptionsFromEnv(env: Env = process.env): Promise<Omi
     supergraphSdl: readFileSync(env.SUPERGRAPH_PATH ?? join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
     subgraphUrls,
     staffTokens: await staffTokenConfig(env),
+    apiKeys: new ApiKeyStore(apiKeysFile(env)),
     signingKey: env.GATEWAY_PRIVATE_KEY_FILE
       ? await loadPrivateKey(env.GATEWAY_PRIVATE_KEY_FILE)
       : await loadOrCreateKeyPair(keysDir(dataDir(env)), 'gateway'),

@@ -7,7 +7,9 @@ import type { Authority } from '../subgraphs/kit/database';
 import { createHttpServer } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, type Principal } from '../subgraphs/kit/principal';
+import { ApiKeyStore, RateLimiter, type StoredKey } from './auth/apiKeys';
 import { authenticate, requestId } from './auth/authenticate';
+import { partnerPlugin } from './auth/partnerPlugin';
 import type { StaffTokenConfig } from './auth/staffTokens';
 
 export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
@@ -16,6 +18,8 @@ export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
 export interface GatewayContext {
   principal: Principal;
   principalFor(authority: Authority): Promise<string>;
+  /** The partner's key, when the caller used one. */
+  partnerKey?: StoredKey;
 }
 
 export interface GatewayOptions {
@@ -25,6 +29,8 @@ export interface GatewayOptions {
   staffTokens: StaffTokenConfig;
   /** The gateway's own signing key for forwarded principals. */
   signingKey: { kid: string; privateKey: CryptoKey };
+  /** Partners' API keys (hashed). */
+  apiKeys: ApiKeyStore;
   metrics: Metrics;
 }
 
@@ -54,7 +60,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), partnerPlugin(new RateLimiter())],
     includeStacktraceInErrorResponses: false,
   });
   await apollo.start();
@@ -62,7 +68,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   const server = createHttpServer<GatewayContext>({
     apollo,
     metrics: options.metrics,
-    context: (req) => authenticate(req, { staffTokens: options.staffTokens, signingKey: options.signingKey }),
+    context: (req) => authenticate(req, { staffTokens: options.staffTokens, signingKey: options.signingKey, apiKeys: options.apiKeys }),
   });
   // Before the request handler, so the id is set before any response starts (health and metrics included).
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { ApiKeyStore, apiKeysFile } from '../gateway/auth/apiKeys';
 import { buildGateway } from '../gateway/server';
 import { staffTokenConfig } from '../gateway/config';
 import { issueDevToken } from '../gateway/tokenCli';
@@ -116,6 +117,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     subgraphUrls,
     staffTokens: await staffTokenConfig({ DATA_DIR: dataDir }),
     signingKey: gatewayKeys,
+    apiKeys: new ApiKeyStore(apiKeysFile({ DATA_DIR: dataDir })),
     metrics: metrics.gateway,
   });
   servers.push(gatewayServer);

@@ -6,6 +6,7 @@ import { HttpError } from '../../subgraphs/kit/http';
 import { signPrincipal, type Principal } from '../../subgraphs/kit/principal';
 import type { GatewayContext } from '../server';
 import { agencyOf, purposeFor } from './agency';
+import type { ApiKeyStore } from './apiKeys';
 import { verifyStaffToken, type StaffTokenConfig } from './staffTokens';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -25,8 +26,10 @@ export function requestId(req: IncomingMessage): string {
 /** Identifies the caller of one request and prepares the principal the subgraphs will receive. */
 export async function authenticate(
   req: IncomingMessage,
-  options: { staffTokens: StaffTokenConfig; signingKey: { kid: string; privateKey: CryptoKey } },
+  options: { staffTokens: StaffTokenConfig; signingKey: { kid: string; privateKey: CryptoKey }; apiKeys: ApiKeyStore },
 ): Promise<GatewayContext> {
+  const apiKey = headerValue(req, 'x-api-key');
+  if (apiKey !== undefined) return partnerContext(req, apiKey, options);
   const header = req.headers.authorization;
   if (!header) {
     throw new HttpError(401, 'UNAUTHENTICATED', 'Send a bearer token (Authorization: Bearer <JWT>)', {
@@ -50,13 +53,41 @@ export async function authenticate(
     requestId: requestId(req),
     requestStartedAt: Date.now(),
   };
+  return withSigner(principal, options.signingKey);
+}
+
+/** A partner calling with an API key: role `partner`, its scopes, purpose card verification only. */
+function partnerContext(
+  req: IncomingMessage,
+  presented: string,
+  options: { signingKey: { kid: string; privateKey: CryptoKey }; apiKeys: ApiKeyStore },
+): GatewayContext {
+  const stored = options.apiKeys.verify(presented, new Date().toISOString().slice(0, 10));
+  if (typeof stored === 'string') {
+    const messages = { INVALID_API_KEY: 'The API key is not valid', API_KEY_REVOKED: 'The API key was revoked', API_KEY_EXPIRED: 'The API key has expired' };
+    throw new HttpError(401, stored, messages[stored]);
+  }
+  const principal: Principal = {
+    sub: `partner:${stored.id}`,
+    role: 'partner',
+    agency: `partner:${stored.partner}`,
+    scopes: stored.scopes,
+    purpose: purposeFor('partner', headerValue(req, 'x-purpose')),
+    requestId: requestId(req),
+    requestStartedAt: Date.now(),
+  };
+  return { ...withSigner(principal, options.signingKey), partnerKey: stored };
+}
+
+/** The context for a principal: it is signed once per subgraph, on first use. */
+function withSigner(principal: Principal, signingKey: { kid: string; privateKey: CryptoKey }): GatewayContext {
   const signed = new Map<Authority, Promise<string>>();
   return {
     principal,
     principalFor(authority) {
       let token = signed.get(authority);
       if (!token) {
-        token = signPrincipal(principal, authority, options.signingKey.privateKey, options.signingKey.kid);
+        token = signPrincipal(principal, authority, signingKey.privateKey, signingKey.kid);
         signed.set(authority, token);
       }
       return token;

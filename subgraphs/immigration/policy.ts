@@ -42,6 +42,7 @@ export const FIELD_POLICY: FieldPolicy = {
     residenceCard: COUNTERS,
     person: COUNTERS,
   },
+  CardVerification: { '*': { partner: ['card-verification'], 'isa-officer': ['residence-management'] } },
   ResidenceCard: {
     '*': COUNTERS,
     holder: COUNTERS,

@@ -7,6 +7,8 @@ import type {
   ResidenceCardStatus,
   ResidentClass,
   StatusOfResidence,
+  WorkRestriction,
+  ActivityOutsideStatusPermission,
 } from '../../../schema/codes';
 import type { EntityManager } from 'typeorm';
 import { inTransaction } from '../../kit/commands';
@@ -22,6 +24,7 @@ import { cardArrangement } from '../rules/cardArrangement';
 import { cardShows } from '../rules/cardDisplay';
 import { residenceCardStatusOn } from '../rules/cardValidity';
 import { specificCardEligibility } from '../rules/eligibility';
+import { verifyCard, workPermission } from '../rules/cardVerification';
 
 export interface ImmigrationContext extends SubgraphContext {
   loaders: Loaders;
@@ -133,6 +136,26 @@ export const resolvers = {
     },
   },
   Query: {
+    verifyResidenceCard: async (_: unknown, args: { number: string; expiresOn: string }, ctx: ImmigrationContext) => {
+      const { principal } = ctx;
+      const partner = principal.role === 'partner' && (principal.scopes ?? []).includes('card:verify');
+      if (!partner && principal.role !== 'isa-officer') throw userError('FORBIDDEN', 'Card checks need an API key with scope card:verify');
+      const expiresOn = dateArgument(args.expiresOn);
+      const parsed = parseResidenceCardNumber(args.number);
+      const found = parsed.ok ? await ctx.loaders.cardByNumber.load(parsed.value) : null;
+      ctx.audit.action = 'verify';
+      ctx.audit.saw(found?.holder.myNumber ?? `card:${parsed.ok ? parsed.value : 'malformed'}`, found ? 'ok' : 'not_found');
+      const card = found ? { ...found.card, status: statusOn(found.card, ctx.today) } : null;
+      const verdict = verifyCard(card, expiresOn);
+      return {
+        checkedOn: ctx.today,
+        ...verdict,
+        reason: verdict.valid ? null : verdict.reason,
+        workPermission: verdict.valid
+          ? workPermission(found!.holder.workRestriction as WorkRestriction, found!.holder.activityOutsideStatus as ActivityOutsideStatusPermission | null)
+          : null,
+      };
+    },
     residenceCard: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
       const number = cardNumberArgument(args.number);
       const found = await ctx.loaders.cardByNumber.load(number);

@@ -1,0 +1,191 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
+import type { ChainReport } from '../../subgraphs/kit/auditVerify';
+import type { Authority } from '../../subgraphs/kit/database';
+import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { callInternal } from '../../subgraphs/kit/internalCall';
+import { keysDir } from '../../subgraphs/kit/keys';
+import { startStack, type Stack } from '../harness';
+import { persona } from '../personas';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack({ persons: 30 });
+});
+afterAll(() => stack?.stop());
+
+const RECORD = `query ($n: ID!) { person(myNumber: $n) { myNumber resident { familyName } immigration { residentClass } } }`;
+type Body = { data?: { person: unknown }; errors?: Array<{ extensions?: { code?: string }; path?: unknown[] }> };
+
+async function verifyChain(authority: Authority): Promise<ChainReport> {
+  const base = stack.subgraphUrls[authority].replace('/graphql', '');
+  const { signingKey } = await eventsOptionsFor(authority, keysDir(stack.dataDir), {}, {});
+  return callInternal<ChainReport>(authority, authority, base, AUDIT_VERIFY_PATH, {}, signingKey);
+}
+
+describe('purposes', () => {
+  test('a purpose the role may not act for is refused at the gateway', async () => {
+    const token = await stack.token('isa-officer', { purpose: 'statistics' });
+    const { status, body } = await stack.query(token, RECORD, { n: persona('specific_card').myNumber });
+    expect(status).toBe(403);
+    expect((body as Body).errors?.[0]?.extensions?.code).toBe('PURPOSE_NOT_ALLOWED');
+  });
+
+  test('the same clerk reads card functions for card issuance, not for registration', async () => {
+    const p = persona('specific_card');
+    const [{ m }] = await stack.dbs.registry.query(`SELECT municipality_code AS m FROM resident WHERE my_number = $1`, [p.myNumber]);
+    const q = `query ($n: ID!) { person(myNumber: $n) { myNumberCard { status functions { status } } } }`;
+    const issuing = await stack.query(await stack.token('municipal-clerk', { municipality: m, purpose: 'my-number-card-issuance' }), q, { n: p.myNumber });
+    expect((issuing.body as Body).errors).toBeUndefined();
+    const registering = await stack.query(await stack.token('municipal-clerk', { municipality: m, purpose: 'resident-registration' }), q, { n: p.myNumber });
+    expect((registering.body as Body).errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['FORBIDDEN', ['person', 'myNumberCard', 'functions']]]);
+    expect((registering.body as Body).data).toEqual({ person: { myNumberCard: { status: 'ACTIVE', functions: null } } });
+  });
+});
+
+describe('resident transparency', () => {
+  test("a resident reads their own record and who looked at it; nobody else's", async () => {
+    const me = persona('separate_cards');
+    const officer = await stack.token('isa-officer');
+    await stack.query(officer, RECORD, { n: me.myNumber });
+    const resident = await stack.token('resident', { myNumber: me.myNumber! });
+    const { body } = await stack.query(
+      resident,
+      `query ($n: ID!) { person(myNumber: $n) { myNumber resident { familyName } accessLog { authority role agency purpose items action outcome } } }`,
+      { n: me.myNumber },
+    );
+    const person = (body as { data: { person: { myNumber: string; accessLog: Array<Record<string, unknown>> } } }).data.person;
+    expect(person.myNumber).toBe(me.myNumber);
+    const byOfficer = person.accessLog.filter((a) => a.role === 'isa-officer');
+    expect(new Set(byOfficer.map((a) => a.authority))).toEqual(new Set(['immigration', 'registry', 'mynumber']));
+    expect(byOfficer.find((a) => a.authority === 'registry')).toMatchObject({
+      agency: 'ISA',
+      purpose: 'residence-management',
+      items: ['Person.resident', 'ResidentRecord.familyName'],
+      action: 'read',
+      outcome: 'ok',
+    });
+    const other = await stack.query(resident, RECORD, { n: persona('specific_card').myNumber });
+    expect(other.body).toEqual({ data: { person: null } });
+  });
+
+  test('an auditor reads access logs and nothing else', async () => {
+    const auditor = await stack.token('auditor');
+    const n = persona('specific_card').myNumber;
+    const log = await stack.query(auditor, `query ($n: ID!) { person(myNumber: $n) { accessLog { authority } } }`, { n });
+    expect((log.body as Body).errors).toBeUndefined();
+    const record = await stack.query(auditor, `query ($n: ID!) { person(myNumber: $n) { resident { familyName } myNumberCard { status } } }`, { n });
+    expect((record.body as Body).errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect((record.body as Body).data).toEqual({ person: { resident: null, myNumberCard: null } });
+  });
+});
+
+describe('the access log', () => {
+  test('records guessing: lookups of unknown My Numbers by aliases are logged as not found', async () => {
+    const officer = await stack.token('isa-officer');
+    const guesses = ['123456789018', '621498320257'];
+    await stack.query(officer, `{ a: person(myNumber: "${guesses[0]}") { myNumber } b: person(myNumber: "${guesses[1]}") { myNumber } }`);
+    const rows: Array<{ subject: string; outcome: string }> = await stack.dbs.mynumber.query(
+      `SELECT subject, outcome FROM access_log WHERE subject = ANY($1) ORDER BY id`,
+      [guesses],
+    );
+    expect(rows).toEqual(guesses.map((subject) => ({ subject, outcome: 'not_found' })));
+  });
+
+  test('is append-only', async () => {
+    await expect(stack.dbs.registry.query(`UPDATE access_log SET outcome = 'ok'`)).rejects.toThrow(/append-only/);
+    await expect(stack.dbs.registry.query(`DELETE FROM access_log`)).rejects.toThrow(/append-only/);
+  });
+
+  test('audit:verify passes on a clean chain and names the first row altered by hand', async () => {
+    for (const a of ['immigration', 'registry', 'mynumber'] as const) {
+      const report = await verifyChain(a);
+      expect(report).toMatchObject({ authority: a, firstBrokenId: null, reason: null });
+      expect(report.rows).toBeGreaterThan(0);
+    }
+    const [{ id }] = await stack.dbs.registry.query(`SELECT id FROM access_log ORDER BY id LIMIT 1 OFFSET 2`);
+    // A DBA with enough rights can switch the guard off; the chain still tells.
+    await stack.dbs.registry.query(`ALTER TABLE access_log DISABLE TRIGGER access_log_append_only`);
+    await stack.dbs.registry.query(`UPDATE access_log SET purpose = 'statistics' WHERE id = $1`, [id]);
+    await stack.dbs.registry.query(`ALTER TABLE access_log ENABLE TRIGGER access_log_append_only`);
+    expect(await verifyChain('registry')).toMatchObject({ firstBrokenId: id, reason: 'content does not match its hash' });
+  });
+
+  test('a request whose log cannot be written fails, and returns no data', async () => {
+    await stack.dbs.mynumber.query(`ALTER TABLE access_log RENAME TO access_log_away`);
+    try {
+      const { body } = await stack.query(await stack.token('isa-officer'), RECORD, { n: persona('specific_card').myNumber });
+      expect(JSON.stringify(body)).not.toContain(persona('specific_card').myNumber!);
+      expect((body as Body).data?.person ?? null).toBeNull();
+      expect((body as Body).errors?.length).toBeGreaterThan(0);
+    } finally {
+      await stack.dbs.mynumber.query(`ALTER TABLE access_log_away RENAME TO access_log`);
+    }
+  });
+});
+
+describe('partner API keys', () => {
+  const cli = (...args: string[]) =>
+    execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'gateway', 'apiKeyCli.ts'), ...args], {
+      env: { ...process.env, DATA_DIR: stack.dataDir },
+      encoding: 'utf8',
+    });
+  const check = (key: string, number: string, expiresOn: string) =>
+    fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({
+        query: `query ($c: String!, $e: Date!) { verifyResidenceCard(number: $c, expiresOn: $e) { valid reason workPermission } }`,
+        variables: { c: number, e: expiresOn },
+      }),
+    });
+
+  test('a key created by the CLI verifies cards, is rate limited across aliases, and is refused at once after revoke', async () => {
+    const out = cli('create', '--partner', 'Example Bank', '--scopes', 'card:verify', '--rate', '5/min');
+    const key = /key \(shown once[^:]*\): (\S+)/.exec(out)![1]!;
+    const id = /^id (\w+)/m.exec(out)![1]!;
+    expect(cli('list')).toContain(`${id}  Example Bank  card:verify  5/min  active`);
+    expect(JSON.stringify(JSON.parse(require('node:fs').readFileSync(join(stack.dataDir, 'apikeys.json'), 'utf8')))).not.toContain(key.split('_')[2]);
+
+    const p = persona('technical_intern');
+    const [card] = await stack.dbs.immigration.query(`SELECT valid_until AS v FROM residence_card WHERE number = $1`, [p.residenceCardNumber]);
+    const good = await check(key, p.residenceCardNumber!, card.v);
+    expect(good.status).toBe(200);
+    expect(await good.json()).toEqual({ data: { verifyResidenceCard: { valid: true, reason: null, workPermission: 'RESTRICTED_TO_STATUS' } } });
+    const wrongExpiry = await (await check(key, p.residenceCardNumber!, '2099-01-01')).json();
+    expect(wrongExpiry).toEqual({ data: { verifyResidenceCard: { valid: false, reason: 'NOT_FOUND_OR_MISMATCH', workPermission: null } } });
+
+    // Two checks used; four aliases in one request would make six: refused as a whole.
+    const aliases = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: `{ ${[1, 2, 3, 4].map((i) => `a${i}: verifyResidenceCard(number: "AB12345678CD", expiresOn: "2030-01-01") { valid }`).join(' ')} }` }),
+    });
+    expect(aliases.status).toBe(429);
+    expect(Number(aliases.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await aliases.json()) as Body).errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+
+    const person = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: `{ person(myNumber: "${p.myNumber}") { myNumber } }` }),
+    });
+    expect(person.status).toBe(403);
+
+    cli('revoke', '--id', id);
+    const revoked = await check(key, p.residenceCardNumber!, card.v);
+    expect(revoked.status).toBe(401);
+    expect(((await revoked.json()) as Body).errors?.[0]?.extensions?.code).toBe('API_KEY_REVOKED');
+  });
+
+  test('an expired key and a made-up key get 401', async () => {
+    const out = cli('create', '--partner', 'Old Employer', '--scopes', 'card:verify', '--expires', '2020-01-01');
+    const key = /key \(shown once[^:]*\): (\S+)/.exec(out)![1]!;
+    const expired = await check(key, 'AB12345678CD', '2030-01-01');
+    expect(expired.status).toBe(401);
+    expect(((await expired.json()) as Body).errors?.[0]?.extensions?.code).toBe('API_KEY_EXPIRED');
+    const madeUp = await check('rck_000000000000_' + 'x'.repeat(32), 'AB12345678CD', '2030-01-01');
+    expect(madeUp.status).toBe(401);
+  });
+});
