@@ -7,6 +7,9 @@ import type { PersonPolicy } from '../../subgraphs/kit/visibility';
 import { FIELD_POLICY as IMMIGRATION, PERSON_POLICY as IMMIGRATION_PERSONS } from '../../subgraphs/immigration/policy';
 import { FIELD_POLICY as MYNUMBER, PERSON_POLICY as MYNUMBER_PERSONS } from '../../subgraphs/mynumber/policy';
 import { FIELD_POLICY as REGISTRY, PERSON_POLICY as REGISTRY_PERSONS } from '../../subgraphs/registry/policy';
+import { IMMIGRATION_ROLES } from '../../subgraphs/immigration/commands';
+import { MY_NUMBER_ROLES } from '../../subgraphs/mynumber/commands';
+import { REGISTRY_ROLES } from '../../subgraphs/registry/commands';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
 
@@ -131,4 +134,37 @@ describe.each(CALLERS)('$role for $purpose', ({ role, purpose }) => {
       if (f) expect(mayRead(f.owner.fields, principal, f.type, f.name)).toBe(false);
     }
   });
+});
+
+/** Operations other than reading a person: which roles each is for, from the commands' own role tables. */
+const UNKNOWN = '123456789018';
+const OPERATIONS: Array<{ name: string; query: string; roles: readonly Role[]; whenAllowed: string }> = [
+  { name: 'issueSpecificResidenceCard', query: `mutation { issueSpecificResidenceCard(myNumber: "${UNKNOWN}") { number } }`, roles: IMMIGRATION_ROLES, whenAllowed: 'PERSON_NOT_FOUND' },
+  { name: 'reportResidenceCardLost', query: `mutation { reportResidenceCardLost(number: "ZZ00000000ZZ") { number } }`, roles: IMMIGRATION_ROLES, whenAllowed: 'CARD_NOT_FOUND' },
+  { name: 'reissueResidenceCard', query: `mutation { reissueResidenceCard(number: "ZZ00000000ZZ") { number } }`, roles: IMMIGRATION_ROLES, whenAllowed: 'CARD_NOT_FOUND' },
+  { name: 'renewPeriodOfStay', query: `mutation { renewPeriodOfStay(myNumber: "${UNKNOWN}", newExpiry: "2030-01-01") { stayExpiresOn } }`, roles: IMMIGRATION_ROLES, whenAllowed: 'PERSON_NOT_FOUND' },
+  { name: 'issueMyNumberCard', query: `mutation { issueMyNumberCard(myNumber: "${UNKNOWN}") { myNumber } }`, roles: MY_NUMBER_ROLES, whenAllowed: 'PERSON_NOT_FOUND' },
+  { name: 'returnMyNumberFunction', query: `mutation { returnMyNumberFunction(myNumber: "${UNKNOWN}") { myNumber } }`, roles: MY_NUMBER_ROLES, whenAllowed: 'PERSON_NOT_FOUND' },
+  { name: 'suspendCertificates', query: `mutation { suspendCertificates(myNumber: "${UNKNOWN}") { myNumber } }`, roles: MY_NUMBER_ROLES, whenAllowed: 'PERSON_NOT_FOUND' },
+  { name: 'removeResident', query: `mutation { removeResident(myNumber: "${UNKNOWN}", reason: LEFT_JAPAN, removedOn: "2026-11-28") { myNumber } }`, roles: REGISTRY_ROLES, whenAllowed: 'PERSON_NOT_FOUND' },
+  { name: 'verifyResidenceCard', query: `{ verifyResidenceCard(number: "ZZ00000000ZZ", expiresOn: "2030-01-01") { valid reason } }`, roles: ['isa-officer'], whenAllowed: 'OK' },
+];
+
+describe.each(CALLERS)('operations: $role for $purpose', ({ role, purpose }) => {
+  test.each(OPERATIONS)('$name', async ({ query, roles, whenAllowed }) => {
+    const { body } = await stack.query(await tokenFor(role, purpose), query);
+    const code = body.errors?.[0]?.extensions?.code ?? 'OK';
+    expect(code).toBe(roles.includes(role) ? whenAllowed : 'FORBIDDEN');
+  });
+});
+
+test('a residence card looked up by number is shown only to roles that may see its holder', async () => {
+  for (const { role, purpose } of CALLERS) {
+    const { body } = await stack.query(await tokenFor(role, purpose), `query ($c: String!) { residenceCard(number: $c) { status } }`, {
+      c: subject.residenceCardNumber,
+    });
+    const seen = (body.data as { residenceCard: unknown } | undefined)?.residenceCard != null;
+    const expected = (IMMIGRATION_PERSONS[role] ?? 'none') !== 'none' && mayRead(IMMIGRATION, { role, purpose }, 'ResidenceCard', 'status');
+    expect({ role, purpose, seen }).toEqual({ role, purpose, seen: expected });
+  }
 });
