@@ -9,5 +9,6 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testMatch: ['<rootDir>/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/.data/'],
-  testTimeout: 60000,
+  // Generous: suites start real servers and databases, and CI machines are shared.
+  testTimeout: 180000,
 };
