@@ -4,9 +4,12 @@ import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
 import { ROLES, type Role } from '../subgraphs/kit/principal';
 import { dataDir, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './config';
 
+/** Roles that sign in with a token (partners call with API keys instead). */
+const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'partner');
+
 const USAGE = `Usage: npm run --silent token -- --role ROLE [--municipality CODE] [--my-number N] [--purpose P] [--sub ID] [--ttl 8h]
 Prints a development staff token signed with the key under $DATA_DIR/keys (default .data/keys).
-Roles: ${ROLES.join(', ')}`;
+Roles: ${STAFF_ROLES.join(', ')} (partners use API keys: npm run apikey)`;
 
 /** Signs a development token for the embedded default's issuer key. */
 export async function issueDevToken(options: {
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
     },
   });
   const role = values.role as Role | undefined;
-  if (values.help || !role || !ROLES.includes(role)) {
+  if (values.help || !role || !STAFF_ROLES.includes(role)) {
     console.error(USAGE);
     process.exit(values.help ? 0 : 2);
   }
