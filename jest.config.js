@@ -11,4 +11,6 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/.data/'],
   // Generous: suites start real servers and databases, and CI machines are shared.
   testTimeout: 180000,
+  // A suite that fails half-way must not keep CI waiting on a server it left open.
+  forceExit: true,
 };

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiKeyStore, apiKeysFile } from '../gateway/auth/apiKeys';
-import { buildGateway } from '../gateway/server';
+import { buildGateway, type GatewayOptions } from '../gateway/server';
 import { staffTokenConfig } from '../gateway/config';
 import { issueDevToken } from '../gateway/tokenCli';
 import { seedIfEmpty } from '../seeds/load';
@@ -49,8 +49,15 @@ export interface Stack {
   stopSubgraph(authority: Authority): Promise<void>;
   /** Starts it again on the same port and database, with a new relay. */
   startSubgraph(authority: Authority): Promise<void>;
+  /** GraphQL requests a subgraph has served (`http_requests_total{route="/graphql"}`), read over HTTP from /metrics. */
+  graphqlRequests(authority: Authority): Promise<number>;
+  /** Another gateway over the same subgraphs (e.g. in production mode); its URL. Stopped with the stack. */
+  startGateway(options: GatewayHardening): Promise<string>;
   stop(): Promise<void>;
 }
+
+/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, logger. */
+export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'logger'>;
 
 /** Which database backs the suites: PostgreSQL when the three URLs are set, else embedded PGlite. */
 export const databaseKind = process.env.IMMIGRATION_DATABASE_URL ? 'postgresql' : 'pglite';
@@ -60,8 +67,25 @@ export const databaseKind = process.env.IMMIGRATION_DATABASE_URL ? 'postgresql' 
  * database (in-memory PGlite, or a throwaway database on the configured PostgreSQL servers), seeded with
  * the personas and `persons` generated persons.
  */
-export async function startStack(options: { persons?: number } = {}): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const started: Array<() => Promise<unknown>> = [];
+  try {
+    return await start(options, started);
+  } catch (err) {
+    // A stack that failed half-way stops what it started, so the test process can exit.
+    for (const stop of started.reverse()) await stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+export interface StackOptions {
+  persons?: number;
+  gateway?: GatewayHardening;
+}
+
+async function start(options: StackOptions, started: Array<() => Promise<unknown>>): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rc-test-'));
+  started.push(async () => rmSync(dataDir, { recursive: true, force: true }));
   const gatewayKeys = await loadOrCreateKeyPair(keysDir(dataDir), 'gateway');
   const servers: Server[] = [];
   const subgraphServers = {} as Record<Authority, Server>;
@@ -80,6 +104,7 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     metrics[authority] = createMetrics(authority);
     const url = await throwawayDatabase(authority, dropDatabases);
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
+    started.push(() => db.destroy());
     await statementSource.run('seed', () => seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY }));
     dbs[authority] = db;
     eventOptions[authority] = {
@@ -100,6 +125,10 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     });
     subgraphServers[authority] = server;
     relays[authority] = relay;
+    started.push(async () => {
+      await relay.stop();
+      if (server.listening) await close(server);
+    });
     ports[authority] = await listen(server, port);
     internalUrls[authority] = `http://127.0.0.1:${ports[authority]}`;
     subgraphUrls[authority] = `http://127.0.0.1:${ports[authority]}/graphql`;
@@ -112,16 +141,22 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
   }
 
   metrics.gateway = createMetrics('gateway');
-  const { server: gatewayServer } = await buildGateway({
-    supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
-    subgraphUrls,
-    staffTokens: await staffTokenConfig({ DATA_DIR: dataDir }),
-    signingKey: gatewayKeys,
-    apiKeys: new ApiKeyStore(apiKeysFile({ DATA_DIR: dataDir })),
-    metrics: metrics.gateway,
-  });
-  servers.push(gatewayServer);
-  const gatewayUrl = `http://127.0.0.1:${await listen(gatewayServer, 0)}/graphql`;
+  const staffTokens = await staffTokenConfig({ DATA_DIR: dataDir });
+  const apiKeys = new ApiKeyStore(apiKeysFile({ DATA_DIR: dataDir }));
+  async function startGateway(hardening: GatewayHardening, gatewayMetrics = createMetrics('gateway')): Promise<string> {
+    const { server } = await buildGateway({
+      supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
+      subgraphUrls,
+      staffTokens,
+      signingKey: gatewayKeys,
+      apiKeys,
+      metrics: gatewayMetrics,
+      ...hardening,
+    });
+    servers.push(server);
+    return `http://127.0.0.1:${await listen(server, 0)}/graphql`;
+  }
+  const gatewayUrl = await startGateway(options.gateway ?? {}, metrics.gateway);
 
   return {
     gatewayUrl,
@@ -147,6 +182,14 @@ export async function startStack(options: { persons?: number } = {}): Promise<St
     },
     stopSubgraph,
     startSubgraph: (authority) => startSubgraph(authority, ports[authority]),
+    async graphqlRequests(authority) {
+      const res = await fetch(subgraphUrls[authority].replace('/graphql', '/metrics'));
+      return (await res.text())
+        .split('\n')
+        .filter((l) => l.startsWith('http_requests_total{') && l.includes('route="/graphql"'))
+        .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+    },
+    startGateway: (hardening) => startGateway(hardening),
     async stop() {
       for (const relay of Object.values(relays)) await relay.stop();
       for (const server of [...servers, ...Object.values(subgraphServers)]) if (server.listening) await close(server);
