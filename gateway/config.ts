@@ -6,6 +6,9 @@ import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/ke
 import type { Authority } from '../subgraphs/kit/database';
 import { ApiKeyStore, apiKeysFile } from './auth/apiKeys';
 import { remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
+import { DEFAULT_LIMITS, type OperationLimits } from './limits/operationLimits';
+import { loadManifest, type SafelistMode } from './persisted/safelist';
+import { DEFAULT_RESILIENCE, type ResilienceOptions } from './resilience/subgraphGuard';
 import { AUTHORITIES, type GatewayOptions } from './server';
 
 export const DEFAULT_ISSUER = 'residence-card-dev-idp';
@@ -35,7 +38,55 @@ export async function gatewayOptionsFromEnv(env: Env = process.env): Promise<Omi
     signingKey: env.GATEWAY_PRIVATE_KEY_FILE
       ? await loadPrivateKey(env.GATEWAY_PRIVATE_KEY_FILE)
       : await loadOrCreateKeyPair(keysDir(dataDir(env)), 'gateway'),
+    ...hardeningFromEnv(env),
   };
+}
+
+const LIMIT_VARIABLES: Record<keyof OperationLimits, string> = {
+  depth: 'LIMIT_DEPTH',
+  aliases: 'LIMIT_ALIASES',
+  rootFields: 'LIMIT_ROOT_FIELDS',
+  tokens: 'LIMIT_TOKENS',
+  directives: 'LIMIT_DIRECTIVES',
+  selections: 'LIMIT_SELECTIONS',
+  cost: 'LIMIT_COST',
+  bodyBytes: 'LIMIT_BODY_BYTES',
+};
+
+const RESILIENCE_VARIABLES: Record<keyof ResilienceOptions, string> = {
+  timeoutMs: 'SUBGRAPH_TIMEOUT_MS',
+  breakAfter: 'CIRCUIT_BREAK_AFTER',
+  halfOpenAfterMs: 'CIRCUIT_HALF_OPEN_AFTER_MS',
+  retryDelayMs: 'SUBGRAPH_RETRY_DELAY_MS',
+};
+
+/**
+ * Production mode, operation limits, subgraph call policy and the safelist from the environment (README,
+ * "Hard to break"). SAFELIST is `enforce` or `off`; unset, it is `enforce` when NODE_ENV=production.
+ */
+export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist'> {
+  const production = env.NODE_ENV === 'production';
+  const mode = env.SAFELIST ?? (production ? 'enforce' : 'off');
+  if (mode !== 'enforce' && mode !== 'off') throw new Error(`SAFELIST must be "enforce" or "off", not "${mode}"`);
+  return {
+    production,
+    limits: integersFromEnv(DEFAULT_LIMITS, LIMIT_VARIABLES, env),
+    resilience: integersFromEnv(DEFAULT_RESILIENCE, RESILIENCE_VARIABLES, env),
+    safelist: { mode: mode satisfies SafelistMode, manifest: loadManifest(env.SAFELIST_MANIFEST) },
+  };
+}
+
+/** Defaults overridden by environment variables; a value that is not a positive integer is a configuration error. */
+function integersFromEnv<K extends string>(defaults: Readonly<Record<K, number>>, names: Record<K, string>, env: Env): Record<K, number> {
+  const values: Record<K, number> = { ...defaults };
+  for (const key of Object.keys(names) as K[]) {
+    const raw = env[names[key]];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${names[key]} must be a positive integer, not "${raw}"`);
+    values[key] = value;
+  }
+  return values;
 }
 
 /** How staff tokens are verified: a JWKS URL, a public key file, or the development issuer's key. */

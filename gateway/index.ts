@@ -1,13 +1,15 @@
 import { createMetrics } from '../subgraphs/kit/metrics';
-import { close, listen } from '../subgraphs/kit/http';
+import { close, createLogger, listen } from '../subgraphs/kit/http';
 import { gatewayOptionsFromEnv } from './config';
 import { buildGateway } from './server';
 
 async function main(): Promise<void> {
   const metrics = createMetrics('gateway', { defaultMetrics: true });
-  const { server } = await buildGateway({ ...(await gatewayOptionsFromEnv()), metrics });
+  const logger = createLogger('gateway');
+  const options = await gatewayOptionsFromEnv();
+  const { server } = await buildGateway({ ...options, metrics, logger });
   const port = await listen(server, Number(process.env.GATEWAY_PORT ?? 4000), process.env.HOST ?? '127.0.0.1');
-  console.log(JSON.stringify({ level: 'info', service: 'gateway', msg: 'listening', port }));
+  logger.info({ port, production: options.production, safelist: options.safelist?.mode, limits: options.limits }, 'listening');
   const stop = async () => {
     await close(server);
     process.exit(0);

@@ -1,16 +1,27 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { CryptoKey } from 'jose';
+import type { Logger } from 'pino';
+import type { Language } from '../schema/codes';
 import type { Authority } from '../subgraphs/kit/database';
-import { createHttpServer } from '../subgraphs/kit/http';
+import { createHttpServer, createLogger } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, type Principal } from '../subgraphs/kit/principal';
 import { ApiKeyStore, RateLimiter, type StoredKey } from './auth/apiKeys';
 import { authenticate, requestId } from './auth/authenticate';
 import { partnerPlugin } from './auth/partnerPlugin';
 import type { StaffTokenConfig } from './auth/staffTokens';
+import { createFormatError, httpErrorBody } from './errors/formatError';
+import { negotiateLanguage } from './i18n';
+import { requestHygienePlugin } from './limits/requestHygiene';
+import { DEFAULT_LIMITS, limitOptions, type OperationLimits } from './limits/operationLimits';
+import { accessLog, operationLogPlugin, runInScope } from './logging';
+import { loadManifest, manifestQueryStore, safelistPlugin, type PersistedManifest, type SafelistMode } from './persisted/safelist';
+import { createSubgraphMetrics } from './resilience/metrics';
+import { ResilientDataSource } from './resilience/resilientDataSource';
+import { DEFAULT_RESILIENCE, SubgraphGuard, type ResilienceOptions } from './resilience/subgraphGuard';
 
 export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
 
@@ -32,36 +43,63 @@ export interface GatewayOptions {
   /** Partners' API keys (hashed). */
   apiKeys: ApiKeyStore;
   metrics: Metrics;
+  /** Production mode: no introspection, no error details for developers (NODE_ENV=production). */
+  production?: boolean;
+  /** What one operation may ask for (default: DEFAULT_LIMITS). */
+  limits?: OperationLimits;
+  /** Timeouts, retry and circuit breaker for subgraph calls (default: DEFAULT_RESILIENCE). */
+  resilience?: ResilienceOptions;
+  /** Approved operations (default: gateway/persisted/manifest.json) and whether only they run (default: off). */
+  safelist?: { mode: SafelistMode; manifest?: PersistedManifest };
+  logger?: Logger;
 }
 
-/** Forwards every subgraph call with the principal signed for that subgraph alone. */
-class PrincipalForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    private readonly authority: Authority,
-    url: string,
-  ) {
-    super({ url });
-  }
+/** Forwards every subgraph call with the principal signed for that subgraph alone (and the request id). */
+class PrincipalForwardingDataSource extends ResilientDataSource<GatewayContext> {
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     if (!('principalFor' in context)) return;
     request.http?.headers.set(PRINCIPAL_HEADER, await context.principalFor(this.authority));
+    request.http?.headers.set('x-request-id', context.principal.requestId);
   }
 }
 
 /** Builds the gateway's HTTP server over the static supergraph; the caller decides where it listens. */
 export async function buildGateway(options: GatewayOptions): Promise<{ server: Server; apollo: ApolloServer<GatewayContext> }> {
+  const production = options.production ?? false;
+  const operationLimits = options.limits ?? DEFAULT_LIMITS;
+  const limits = limitOptions(operationLimits);
+  const logger = options.logger ?? createLogger('gateway');
+  const manifest = options.safelist?.manifest ?? loadManifest();
+  const subgraphMetrics = createSubgraphMetrics(options.metrics.registry);
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const authority = name as Authority;
       if (!options.subgraphUrls[authority]) throw new Error(`No URL configured for subgraph ${name}`);
-      return new PrincipalForwardingDataSource(authority, options.subgraphUrls[authority]);
+      const guard = new SubgraphGuard(authority, options.resilience ?? DEFAULT_RESILIENCE, subgraphMetrics, logger);
+      return new PrincipalForwardingDataSource(authority, options.subgraphUrls[authority], { guard, metrics: subgraphMetrics, logger });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginLandingPageDisabled(), partnerPlugin(new RateLimiter())],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      operationLogPlugin(),
+      requestHygienePlugin(),
+      safelistPlugin(manifest, options.safelist?.mode ?? 'off'),
+      partnerPlugin(new RateLimiter()),
+    ],
+    // Everything refused here is refused before the query plan runs, so before any subgraph is called.
+    introspection: !production,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    hideSchemaDetailsFromClientErrors: true,
     includeStacktraceInErrorResponses: false,
+    persistedQueries: { cache: manifestQueryStore(manifest), ttl: null },
+    validationRules: limits.validationRules,
+    parseOptions: limits.parseOptions,
+    maxRecursiveSelections: limits.maxRecursiveSelections,
+    formatError: createFormatError({ production, registry: options.metrics.registry }),
   });
   await apollo.start();
 
@@ -69,12 +107,23 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     apollo,
     metrics: options.metrics,
     context: (req) => authenticate(req, { staffTokens: options.staffTokens, signingKey: options.signingKey, apiKeys: options.apiKeys }),
+    maxBodyBytes: operationLimits.bodyBytes,
+    requestScope: (req, handle) =>
+      runInScope(req, { requestId: requestId(req), language: languageOf(req), log: { codes: [] } }, handle),
+    errorBody: httpErrorBody,
+    accessLog: accessLog(logger),
   });
-  // Before the request handler, so the id is set before any response starts (health and metrics included).
+  // Before the request handler, so the headers are set before any response starts (health and metrics included).
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     res.setHeader('x-request-id', requestId(req));
+    res.setHeader('content-language', languageOf(req));
   });
   server.on('close', () => void apollo.stop());
   return { server, apollo };
 }
 
+/** The caller's language for error messages, from Accept-Language (English when none of ours is named). */
+function languageOf(req: IncomingMessage): Language {
+  const header = req.headers['accept-language'];
+  return negotiateLanguage(Array.isArray(header) ? header.join(',') : header);
+}

@@ -4,13 +4,17 @@
  * errorCodes.test.ts finds the codes raised in the source and fails when one is missing here.
  */
 export const ERROR_CODES = [
-  // The caller (gateway/auth).
+  // The caller (gateway/auth: staff tokens, partner API keys, purposes, rate limits).
   'UNAUTHENTICATED',
   'INVALID_TOKEN',
   'TOKEN_EXPIRED',
   'UNKNOWN_ROLE',
   'MUNICIPALITY_REQUIRED',
   'MY_NUMBER_REQUIRED',
+  'INVALID_API_KEY',
+  'API_KEY_REVOKED',
+  'API_KEY_EXPIRED',
+  'PURPOSE_NOT_ALLOWED',
   'RATE_LIMITED',
   // The request: HTTP (subgraphs/kit/http.ts) and Apollo Server (ApolloServerErrorCode).
   'BAD_REQUEST',
@@ -36,6 +40,7 @@ export const ERROR_CODES = [
   // Outages and faults.
   'AUTHORITY_UNAVAILABLE',
   'AUTHORITY_ERROR',
+  'ACCESS_LOG_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
   // Identifiers (schema/identifiers.ts, raised by every subgraph).
   'INVALID_MY_NUMBER_FORMAT',

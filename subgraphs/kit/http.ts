@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { pino, type Logger } from 'pino';
 import type { Metrics } from './metrics';
 
 export interface HttpOptions<TContext extends BaseContext> {
@@ -14,7 +15,34 @@ export interface HttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Readiness: GET /health answers 200 only while this returns true. */
   ready?: () => boolean;
+  /** Wraps the handling of each request (the gateway keeps the caller's language and request id in scope). */
+  requestScope?: (req: IncomingMessage, handle: () => void) => void;
+  /** Writes the body of an HTTP-level error (the gateway translates the message); default: code and English text. */
+  errorBody?: (req: IncomingMessage, error: HttpError) => { message: string; extensions: Record<string, unknown> };
+  /** Called once per request when its response is finished; default: one JSON line on the process's logger. */
+  accessLog?: (req: IncomingMessage, entry: AccessLogEntry) => void;
 }
+
+/** What the access log says of a request: no query string, no body, no header but the request id. */
+export interface AccessLogEntry {
+  method: string;
+  route: string;
+  status: number;
+  ms: number;
+  requestId?: string;
+  /** The code of an HTTP-level error. */
+  code?: string;
+  /** Where an unexpected error was thrown (its first stack frame; never its message, which may hold data). */
+  where?: string;
+}
+
+/** The JSON logger of a process (pino): LOG_LEVEL, default info, silent under jest unless LOG_LEVEL is set. */
+export function createLogger(service: string): Logger {
+  const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 
 /** An error that becomes an HTTP status and a GraphQL-shaped error body with a stable code. */
 export class HttpError extends Error {
@@ -32,20 +60,31 @@ export class HttpError extends Error {
 export function createHttpServer<TContext extends BaseContext>(options: HttpOptions<TContext>): Server {
   const maxBody = options.maxBodyBytes ?? 1_000_000;
   const { metrics } = options;
+  const accessLog = options.accessLog ?? defaultAccessLog(createLogger(metrics.service));
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = url.pathname;
     const end = metrics.httpDuration.startTimer({ route: routeLabel(route) });
+    const entry: AccessLogEntry = { method: req.method ?? '', route: routeLabel(route), status: 0, ms: 0 };
     res.on('finish', () => {
-      end();
+      entry.ms = Math.round(end() * 1000);
+      entry.status = res.statusCode;
       metrics.httpRequests.inc({ route: routeLabel(route), status: String(res.statusCode) });
+      const id = req.headers['x-request-id'];
+      if (typeof id === 'string' && REQUEST_ID.test(id)) entry.requestId = id;
+      accessLog(req, entry);
     });
-    handle(req, res, url).catch((err: unknown) => {
-      const e = err instanceof HttpError ? err : new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-      if (!res.headersSent) sendError(res, e);
-      else res.end();
-    });
+    const run = () =>
+      void handle(req, res, url).catch((err: unknown) => {
+        const e = err instanceof HttpError ? err : new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+        entry.code = e.code;
+        if (!(err instanceof HttpError)) entry.where = firstFrame(err);
+        if (!res.headersSent) sendError(res, e, options.errorBody?.(req, e));
+        else res.end();
+      });
+    if (options.requestScope) options.requestScope(req, run);
+    else run();
   });
   // Keep idle connections longer than clients keep them, so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000;
@@ -109,10 +148,25 @@ function routeLabel(path: string): string {
   return ['/graphql', '/', '/health', '/metrics'].includes(path) || path.startsWith('/internal/') ? path : 'other';
 }
 
-function sendError(res: ServerResponse, err: HttpError): void {
+function sendError(
+  res: ServerResponse,
+  err: HttpError,
+  body: { message: string; extensions: Record<string, unknown> } = { message: err.message, extensions: { code: err.code } },
+): void {
   res.writeHead(err.status, { 'content-type': 'application/json', ...err.headers });
-  res.end(JSON.stringify({ errors: [{ message: err.message, extensions: { code: err.code } }] }));
+  res.end(JSON.stringify({ errors: [body] }));
 }
+
+function defaultAccessLog(logger: Logger): (req: IncomingMessage, entry: AccessLogEntry) => void {
+  return (_req, entry) => logger.info(entry, 'request');
+}
+
+function firstFrame(err: unknown): string | undefined {
+  const stack = err instanceof Error ? err.stack : undefined;
+  return stack?.split('\n').find((line) => line.trimStart().startsWith('at '))?.trim();
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -124,7 +178,11 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    return utf8.decode(Buffer.concat(chunks));
+  } catch {
+    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid UTF-8');
+  }
 }
 
 /** Starts listening and resolves with the bound port (0 picks a free one). */

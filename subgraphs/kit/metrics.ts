@@ -2,6 +2,8 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 /** The Prometheus metrics of one process role (a subgraph or the gateway), in a registry of its own. */
 export interface Metrics {
+  /** The process role the registry belongs to (labels its metrics and its log lines). */
+  service: string;
   registry: Registry;
   dbStatements: Counter<'subgraph' | 'source'>;
   httpRequests: Counter<'route' | 'status'>;
@@ -55,6 +57,7 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
   registry.setDefaultLabels({ service });
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   return {
+    service,
     registry,
     dbStatements: new Counter({
       name: 'subgraph_db_statements_total',

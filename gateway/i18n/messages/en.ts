@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: 'Your account has no role that may use this service. Ask your administrator.',
     MUNICIPALITY_REQUIRED: 'A municipal clerk account must name its municipality. Ask your administrator.',
     MY_NUMBER_REQUIRED: 'A resident account must be linked to a My Number. Ask your administrator.',
+    INVALID_API_KEY: 'The API key is not valid.',
+    API_KEY_REVOKED: 'This API key has been revoked. Ask for a new key.',
+    API_KEY_EXPIRED: 'This API key has expired. Ask for a new key.',
+    PURPOSE_NOT_ALLOWED: 'Your role may not access records for this purpose.',
     RATE_LIMITED: 'Too many requests. Wait a moment and try again.',
     BAD_REQUEST: 'The request is not valid. Check how it is sent.',
     NOT_FOUND: 'There is nothing at this address.',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority} is not answering right now. The other parts of the record are shown. Try again in a few minutes; until then, make no decision that depends on the missing part.',
     AUTHORITY_ERROR: '{authority} could not complete the request. Try again later.',
+    ACCESS_LOG_UNAVAILABLE: 'The access could not be recorded, so nothing is shown. Try again in a few minutes.',
     INTERNAL_SERVER_ERROR:
       'Something went wrong on our side. Try again; if it happens again, give the help desk the request ID.',
     INVALID_MY_NUMBER_FORMAT: 'A My Number has 12 digits.',

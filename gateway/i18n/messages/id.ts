@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: 'Akun Anda tidak memiliki peran yang boleh menggunakan layanan ini. Hubungi administrator Anda.',
     MUNICIPALITY_REQUIRED: 'Akun petugas pemerintah daerah harus menyebutkan daerahnya. Hubungi administrator Anda.',
     MY_NUMBER_REQUIRED: 'Akun penduduk harus terhubung dengan My Number. Hubungi administrator Anda.',
+    INVALID_API_KEY: 'Kunci API tidak valid.',
+    API_KEY_REVOKED: 'Kunci API ini telah dicabut. Mintalah kunci baru.',
+    API_KEY_EXPIRED: 'Kunci API ini sudah kedaluwarsa. Mintalah kunci baru.',
+    PURPOSE_NOT_ALLOWED: 'Peran Anda tidak boleh mengakses catatan untuk tujuan ini.',
     RATE_LIMITED: 'Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi.',
     BAD_REQUEST: 'Permintaan tidak valid. Periksa cara pengirimannya.',
     NOT_FOUND: 'Tidak ada apa pun di alamat ini.',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority} sedang tidak merespons. Bagian lain dari catatan tetap ditampilkan. Coba lagi dalam beberapa menit; sampai saat itu, jangan mengambil keputusan yang bergantung pada bagian yang hilang.',
     AUTHORITY_ERROR: '{authority} tidak dapat menyelesaikan permintaan. Coba lagi nanti.',
+    ACCESS_LOG_UNAVAILABLE: 'Akses tidak dapat dicatat, sehingga tidak ada yang ditampilkan. Coba lagi dalam beberapa menit.',
     INTERNAL_SERVER_ERROR:
       'Terjadi masalah di pihak kami. Coba lagi; jika terjadi lagi, sampaikan ID permintaan kepada meja bantuan.',
     INVALID_MY_NUMBER_FORMAT: 'My Number terdiri atas 12 digit.',

@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: 'このアカウントには、このサービスを利用できる権限がありません。管理者にお問い合わせください。',
     MUNICIPALITY_REQUIRED: '市区町村職員のアカウントには市区町村の指定が必要です。管理者にお問い合わせください。',
     MY_NUMBER_REQUIRED: '住民のアカウントはマイナンバーとの紐付けが必要です。管理者にお問い合わせください。',
+    INVALID_API_KEY: 'APIキーが無効です。',
+    API_KEY_REVOKED: 'このAPIキーは失効しています。新しいキーの発行を依頼してください。',
+    API_KEY_EXPIRED: 'このAPIキーは有効期限が切れています。新しいキーの発行を依頼してください。',
+    PURPOSE_NOT_ALLOWED: 'あなたの権限では、この目的で記録を照会することはできません。',
     RATE_LIMITED: 'リクエストが多すぎます。しばらく待ってから、もう一度お試しください。',
     BAD_REQUEST: 'リクエストの形式が正しくありません。送信方法を確認してください。',
     NOT_FOUND: 'このアドレスには何もありません。',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority}のシステムが現在応答していません。記録のその他の部分は表示されています。数分後にもう一度お試しください。それまでは、表示されていない部分に基づく判断をしないでください。',
     AUTHORITY_ERROR: '{authority}で処理を完了できませんでした。後でもう一度お試しください。',
+    ACCESS_LOG_UNAVAILABLE: 'アクセスを記録できなかったため、何も表示していません。数分後にもう一度お試しください。',
     INTERNAL_SERVER_ERROR:
       'システム側で問題が発生しました。もう一度お試しください。再び発生する場合は、リクエストIDをヘルプデスクにお伝えください。',
     INVALID_MY_NUMBER_FORMAT: 'マイナンバーは12桁の数字です。',

@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: '이 계정에는 이 서비스를 이용할 권한이 없습니다. 관리자에게 문의해 주십시오.',
     MUNICIPALITY_REQUIRED: '시구정촌 직원 계정에는 소속 시구정촌이 지정되어야 합니다. 관리자에게 문의해 주십시오.',
     MY_NUMBER_REQUIRED: '주민 계정은 마이넘버와 연결되어야 합니다. 관리자에게 문의해 주십시오.',
+    INVALID_API_KEY: 'API 키가 유효하지 않습니다.',
+    API_KEY_REVOKED: '이 API 키는 폐기되었습니다. 새 키를 요청해 주십시오.',
+    API_KEY_EXPIRED: '이 API 키는 만료되었습니다. 새 키를 요청해 주십시오.',
+    PURPOSE_NOT_ALLOWED: '귀하의 역할로는 이 목적으로 기록을 조회할 수 없습니다.',
     RATE_LIMITED: '요청이 너무 많습니다. 잠시 후 다시 시도해 주십시오.',
     BAD_REQUEST: '요청이 올바르지 않습니다. 보내는 방법을 확인해 주십시오.',
     NOT_FOUND: '이 주소에는 아무것도 없습니다.',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority} 시스템이 현재 응답하지 않습니다. 기록의 다른 부분은 표시되어 있습니다. 몇 분 후에 다시 시도해 주십시오. 그때까지는 표시되지 않은 부분에 근거한 판단을 하지 마십시오.',
     AUTHORITY_ERROR: '{authority} 시스템에서 요청을 처리하지 못했습니다. 나중에 다시 시도해 주십시오.',
+    ACCESS_LOG_UNAVAILABLE: '접근 기록을 남길 수 없어 아무것도 표시하지 않습니다. 몇 분 후에 다시 시도해 주십시오.',
     INTERNAL_SERVER_ERROR: '시스템에 문제가 발생했습니다. 다시 시도해 주십시오. 다시 발생하면 요청 ID를 헬프데스크에 알려 주십시오.',
     INVALID_MY_NUMBER_FORMAT: '마이넘버는 12자리 숫자입니다.',
     INVALID_MY_NUMBER_CHECK_DIGIT: '올바른 마이넘버가 아닙니다(검사 숫자가 맞지 않습니다). 번호를 확인해 주십시오.',

@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: 'Sua conta não tem uma função que permita usar este serviço. Consulte o administrador.',
     MUNICIPALITY_REQUIRED: 'A conta de um funcionário municipal deve indicar o seu município. Consulte o administrador.',
     MY_NUMBER_REQUIRED: 'A conta de um residente deve estar vinculada a um My Number. Consulte o administrador.',
+    INVALID_API_KEY: 'A chave de API não é válida.',
+    API_KEY_REVOKED: 'Esta chave de API foi revogada. Solicite uma nova chave.',
+    API_KEY_EXPIRED: 'Esta chave de API expirou. Solicite uma nova chave.',
+    PURPOSE_NOT_ALLOWED: 'A sua função não permite acessar registros para esta finalidade.',
     RATE_LIMITED: 'Solicitações demais. Aguarde um momento e tente novamente.',
     BAD_REQUEST: 'A solicitação não é válida. Verifique como ela é enviada.',
     NOT_FOUND: 'Não há nada neste endereço.',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority} não está respondendo no momento. As outras partes do registro são exibidas. Tente novamente em alguns minutos; até lá, não tome nenhuma decisão que dependa da parte que falta.',
     AUTHORITY_ERROR: '{authority} não conseguiu concluir a solicitação. Tente novamente mais tarde.',
+    ACCESS_LOG_UNAVAILABLE: 'Não foi possível registrar o acesso, por isso nada é exibido. Tente novamente em alguns minutos.',
     INTERNAL_SERVER_ERROR:
       'Ocorreu um problema do nosso lado. Tente novamente; se acontecer de novo, informe o ID da solicitação ao suporte.',
     INVALID_MY_NUMBER_FORMAT: 'O My Number tem 12 dígitos.',

@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: 'Walang tungkulin ang iyong account na pinapayagang gumamit ng serbisyong ito. Magtanong sa iyong administrator.',
     MUNICIPALITY_REQUIRED: 'Dapat nakasaad ang munisipyo sa account ng kawani ng munisipyo. Magtanong sa iyong administrator.',
     MY_NUMBER_REQUIRED: 'Dapat nakaugnay sa isang My Number ang account ng residente. Magtanong sa iyong administrator.',
+    INVALID_API_KEY: 'Hindi wasto ang API key.',
+    API_KEY_REVOKED: 'Binawi na ang API key na ito. Humingi ng bagong key.',
+    API_KEY_EXPIRED: 'Paso na ang API key na ito. Humingi ng bagong key.',
+    PURPOSE_NOT_ALLOWED: 'Hindi maaaring tingnan ng iyong tungkulin ang mga rekord para sa layuning ito.',
     RATE_LIMITED: 'Masyadong maraming kahilingan. Maghintay sandali at subukang muli.',
     BAD_REQUEST: 'Hindi wasto ang kahilingan. Suriin kung paano ito ipinapadala.',
     NOT_FOUND: 'Walang anuman sa address na ito.',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority} ay hindi sumasagot sa ngayon. Ipinapakita ang ibang bahagi ng rekord. Subukang muli pagkalipas ng ilang minuto; hanggang doon, huwag gumawa ng desisyong nakadepende sa nawawalang bahagi.',
     AUTHORITY_ERROR: '{authority} ay hindi nakatapos ng kahilingan. Subukang muli mamaya.',
+    ACCESS_LOG_UNAVAILABLE: 'Hindi maitala ang pag-access, kaya walang ipinapakita. Subukang muli pagkalipas ng ilang minuto.',
     INTERNAL_SERVER_ERROR:
       'Nagkaroon ng problema sa aming panig. Subukang muli; kung maulit, ibigay sa help desk ang request ID.',
     INVALID_MY_NUMBER_FORMAT: 'Ang My Number ay may 12 digit.',

@@ -16,6 +16,10 @@ export const messages: Messages = {
     MUNICIPALITY_REQUIRED:
       'Tài khoản của nhân viên chính quyền địa phương phải ghi rõ địa phương trực thuộc. Vui lòng liên hệ quản trị viên.',
     MY_NUMBER_REQUIRED: 'Tài khoản của cư dân phải được liên kết với My Number. Vui lòng liên hệ quản trị viên.',
+    INVALID_API_KEY: 'Khóa API không hợp lệ.',
+    API_KEY_REVOKED: 'Khóa API này đã bị thu hồi. Vui lòng xin cấp khóa mới.',
+    API_KEY_EXPIRED: 'Khóa API này đã hết hạn. Vui lòng xin cấp khóa mới.',
+    PURPOSE_NOT_ALLOWED: 'Vai trò của bạn không được truy cập hồ sơ cho mục đích này.',
     RATE_LIMITED: 'Có quá nhiều yêu cầu. Vui lòng chờ một chút rồi thử lại.',
     BAD_REQUEST: 'Yêu cầu không hợp lệ. Vui lòng kiểm tra cách gửi.',
     NOT_FOUND: 'Không có gì tại địa chỉ này.',
@@ -39,6 +43,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority} hiện không phản hồi. Các phần khác của hồ sơ vẫn được hiển thị. Vui lòng thử lại sau vài phút; trong thời gian đó, đừng đưa ra quyết định nào dựa vào phần còn thiếu.',
     AUTHORITY_ERROR: '{authority} không thể hoàn tất yêu cầu. Vui lòng thử lại sau.',
+    ACCESS_LOG_UNAVAILABLE: 'Không thể ghi lại lượt truy cập nên không có gì được hiển thị. Vui lòng thử lại sau vài phút.',
     INTERNAL_SERVER_ERROR:
       'Hệ thống đã gặp sự cố. Vui lòng thử lại; nếu vẫn xảy ra, hãy báo mã yêu cầu (request ID) cho bộ phận hỗ trợ.',
     INVALID_MY_NUMBER_FORMAT: 'My Number gồm 12 chữ số.',

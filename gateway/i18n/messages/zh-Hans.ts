@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: '您的账户没有使用本服务的权限。请联系管理员。',
     MUNICIPALITY_REQUIRED: '市区町村职员的账户必须指定所属市区町村。请联系管理员。',
     MY_NUMBER_REQUIRED: '居民账户必须与个人编号（My Number）关联。请联系管理员。',
+    INVALID_API_KEY: 'API 密钥无效。',
+    API_KEY_REVOKED: '此 API 密钥已被吊销。请申请新的密钥。',
+    API_KEY_EXPIRED: '此 API 密钥已过期。请申请新的密钥。',
+    PURPOSE_NOT_ALLOWED: '您的角色不能以此目的查阅记录。',
     RATE_LIMITED: '请求过多。请稍候再试。',
     BAD_REQUEST: '请求无效。请检查发送方式。',
     NOT_FOUND: '此地址没有内容。',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority}目前没有响应。记录的其他部分已显示。请几分钟后再试；在此之前，请不要根据缺少的部分作出任何决定。',
     AUTHORITY_ERROR: '{authority}无法完成请求。请稍后再试。',
+    ACCESS_LOG_UNAVAILABLE: '无法记录此次访问，因此不显示任何内容。请几分钟后再试。',
     INTERNAL_SERVER_ERROR: '系统出现问题。请再试一次；如果再次发生，请将请求 ID 告知服务台。',
     INVALID_MY_NUMBER_FORMAT: '个人编号（My Number）为12位数字。',
     INVALID_MY_NUMBER_CHECK_DIGIT: '这不是有效的个人编号（校验位不符）。请核对号码。',

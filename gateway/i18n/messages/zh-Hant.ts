@@ -15,6 +15,10 @@ export const messages: Messages = {
     UNKNOWN_ROLE: '您的帳戶沒有使用本服務的權限。請聯絡管理員。',
     MUNICIPALITY_REQUIRED: '市區町村職員的帳戶必須指定所屬市區町村。請聯絡管理員。',
     MY_NUMBER_REQUIRED: '居民帳戶必須與個人編號（My Number）連結。請聯絡管理員。',
+    INVALID_API_KEY: 'API 金鑰無效。',
+    API_KEY_REVOKED: '此 API 金鑰已被撤銷。請申請新的金鑰。',
+    API_KEY_EXPIRED: '此 API 金鑰已過期。請申請新的金鑰。',
+    PURPOSE_NOT_ALLOWED: '您的角色不能以此目的查閱紀錄。',
     RATE_LIMITED: '請求過多。請稍候再試。',
     BAD_REQUEST: '請求無效。請檢查傳送方式。',
     NOT_FOUND: '此位址沒有內容。',
@@ -38,6 +42,7 @@ export const messages: Messages = {
     AUTHORITY_UNAVAILABLE:
       '{authority}目前沒有回應。紀錄的其他部分已顯示。請幾分鐘後再試；在此之前，請勿根據缺少的部分作出任何決定。',
     AUTHORITY_ERROR: '{authority}無法完成請求。請稍後再試。',
+    ACCESS_LOG_UNAVAILABLE: '無法記錄此次存取，因此不顯示任何內容。請幾分鐘後再試。',
     INTERNAL_SERVER_ERROR: '系統發生問題。請再試一次；若再次發生，請將請求 ID 告知服務台。',
     INVALID_MY_NUMBER_FORMAT: '個人編號（My Number）為12位數字。',
     INVALID_MY_NUMBER_CHECK_DIGIT: '這不是有效的個人編號（檢查碼不符）。請核對號碼。',
