@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  // Started by `npm start`: stop when the starter goes away.
+  process.once('disconnect', () => void stop());
 }
 
 void main();

@@ -25,9 +25,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => stopAll(0));
   process.once('SIGTERM', () => stopAll(0));
+  // `npm start` runs this under a shell that may die of a SIGTERM without passing it on: stop when orphaned.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && stopAll(0), 500).unref();
 
   const run = (name: string, script: string) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], { stdio: 'inherit', env: process.env });
+    // The IPC channel closes if this process dies, so no child outlives it.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, script)], {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      env: process.env,
+    });
     child.once('exit', (code) => {
       if (!stopping) {
         console.error(`${name} stopped unexpectedly (exit ${code}); stopping everything.`);

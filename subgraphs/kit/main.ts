@@ -62,4 +62,6 @@ export async function runSubgraph(
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
+  // Started by `npm start`: stop when the starter goes away.
+  process.once('disconnect', () => void stop());
 }
