@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { DEFAULT_PORTS } from '../subgraphs/kit/main';
+import { DEFAULT_PORTS } from '../subgraphs/kit/ports';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/keys';
 import type { Authority } from '../subgraphs/kit/database';
 import { ApiKeyStore, apiKeysFile } from './auth/apiKeys';

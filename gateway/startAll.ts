@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { DEFAULT_PORTS } from '../subgraphs/kit/main';
+import { DEFAULT_PORTS } from '../subgraphs/kit/ports';
 import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
 import { dataDir } from './config';
 import { AUTHORITIES } from './server';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Authority } from '../kit/database';
-import { DEFAULT_PORTS } from '../kit/main';
+import { DEFAULT_PORTS } from '../kit/ports';
 import { eventsOptionsFor } from '../kit/eventRoutes';
 import { callInternal } from '../kit/internalCall';
 import { keysDir } from '../kit/keys';

@@ -4,7 +4,7 @@ import { eventsOptionsFor } from './eventRoutes';
 import { callInternal } from './internalCall';
 import type { ChainReport } from './auditVerify';
 import { keysDir } from './keys';
-import { DEFAULT_PORTS } from './main';
+import { DEFAULT_PORTS } from './ports';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
 

@@ -6,9 +6,9 @@ import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
 import { purgeAccessLog } from './auditVerify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
+import { DEFAULT_PORTS } from './ports';
 import type { SubgraphDeps } from './subgraph';
 
-export const DEFAULT_PORTS: Record<Authority, number> = { mynumber: 4001, registry: 4002, immigration: 4003 };
 
 /** Reads a subgraph's configuration from the environment, opens its database and listens until signalled. */
 export async function runSubgraph(

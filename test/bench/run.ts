@@ -1,23 +1,534 @@
+/**
+ * `npm run bench [-- --quick]`: this gateway against its peers, side by side in one run over the same
+ * subgraph processes and data, then the lifecycle propagation. Writes test/bench/results/latest.json and
+ * latest.md, and prints the comparison table. See the README's "Benchmarks" section.
+ */
+import { fork, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { databaseKind, startStack } from '../harness';
-import { measurePropagation } from './propagation';
+import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
+import { issueDevToken } from '../../gateway/tokenCli';
+import { startStack } from '../harness';
+import { CONTENDER_TITLES, CONTENDERS, startContender, tail, type ContenderName, type RunningContender } from './contenders';
+import type { LoadConfig, LoadResult } from './load';
+import { cpuMs, cpuTimes, memoryMb, sampleRss } from './proc';
+import { summarizeProfile, type ProfileSummary } from './profile';
+import { measurePropagation, type PropagationResult } from './propagation';
+import { signBenchPrincipals, writePrincipals } from './principals';
+import { printTables, writeMarkdown } from './report';
+import { buildScenarios, headersFor, samplePopulation, SCENARIO_TITLES, type LoadScenario, type ScenarioName } from './scenarios';
+import { AUTHORITIES, databaseKind, ROOT, startSubgraphs, type SubgraphStack } from './stack';
+import type { Authority } from '../../subgraphs/kit/database';
+import { SubgraphDirect } from './subgraphDirect';
 
-/** `npm run bench`: prints the figures; `--quick` runs fewer changes. */
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, changes: { type: 'string' } } });
-  const changes = Number(values.changes ?? (values.quick ? 200 : 1000));
-  console.log(`Starting the stack on ${databaseKind} (in-process servers, HTTP between gateway and subgraphs)...`);
-  const stack = await startStack({ persons: 2000 });
-  try {
-    const rows: Array<[string, Awaited<ReturnType<typeof measurePropagation>>]> = [];
-    rows.push(['at rest', await measurePropagation(stack, { changes, readers: 0, offset: 0 })]);
-    rows.push(['under read load (8 readers)', await measurePropagation(stack, { changes, readers: 8, offset: 100 })]);
-    console.log(`\nLifecycle propagation (${databaseKind}): mutation response -> effect applied by the other authority`);
-    console.log('| load | changes | p50 ms | p99 ms | max ms | reads during run | read errors |');
-    console.log('|---|---|---|---|---|---|---|');
-    for (const [name, r] of rows) {
-      console.log(`| ${name} | ${r.changes} | ${r.p50Ms.toFixed(1)} | ${r.p99Ms.toFixed(1)} | ${r.maxMs.toFixed(1)} | ${r.readsDuringRun} | ${r.readErrors} |`);
+const BENCH_DIR = __dirname;
+const RESULTS = join(BENCH_DIR, 'results');
+const PEERS = join(BENCH_DIR, 'peers');
+
+/** One contender's figures in one scenario (the fields every consumer of latest.json may rely on come first). */
+export interface Figures {
+  rps: number | null;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  errors: number | null;
+  incorrect: number | null;
+  gatewayCpuMsPerRequest: number | null;
+  requests?: number;
+  sqlStatementsPerRequest?: number | null;
+  /** Peak resident memory during the measurement, MiB, per process (the contender and each subgraph). */
+  peakRssMb?: Record<string, number>;
+  /** This contender's figure divided by each other contender's (rps: > 1 is faster; p99 and CPU: < 1 is better). */
+  ratios?: Record<string, { rps: number | null; p99Ms: number | null; gatewayCpuMsPerRequest: number | null }>;
+  /** Why there are no figures, when there are none. */
+  note?: string;
+  sampleIncorrect?: string;
+  [extra: string]: unknown;
+}
+
+export type ScenarioResult = { title: string; note?: string } & Partial<Record<ContenderName, Figures>>;
+
+export interface BenchResults {
+  meta: Record<string, unknown>;
+  scenarios: Partial<Record<ScenarioName, ScenarioResult>>;
+  contenders: Record<string, { title: string; available: boolean; reason?: string; peakRssMb?: number; [k: string]: unknown }>;
+  processes: Record<string, { peakRssMb: number }>;
+  profile?: ProfileSummary & { scenario: string; command: string; note?: string };
+  subgraphProfiles?: Array<ProfileSummary & { authority: string }>;
+}
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      persons: { type: 'string' },
+      duration: { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string' },
+      contenders: { type: 'string' },
+      scenarios: { type: 'string' },
+      changes: { type: 'string' },
+      profile: { type: 'boolean' },
+      'no-profile': { type: 'boolean', default: false },
+      'profile-subgraphs': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(`Usage: npm run bench [-- --quick] [--persons N] [--duration S] [--warmup S] [--connections C]
+       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,floor] [--scenarios unified,batch,verify,propagation]
+       [--changes N] [--profile | --no-profile] [--profile-subgraphs]`);
+    process.exit(0);
+  }
+  const quick = values.quick!;
+  return {
+    quick,
+    persons: Number(values.persons ?? process.env.SEED_PERSONS ?? (quick ? 2000 : 20_000)),
+    durationSec: Number(values.duration ?? (quick ? 2 : 15)),
+    warmupSec: Number(values.warmup ?? (quick ? 1 : 5)),
+    connections: Number(values.connections ?? 16),
+    contenders: (values.contenders?.split(',') ?? [...CONTENDERS]) as ContenderName[],
+    scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'verify', 'propagation']) as ScenarioName[],
+    changes: Number(values.changes ?? (quick ? 40 : 1000)),
+    // The gateway profile is a separate run of about 10 s: in the full run by default, in --quick on request.
+    profile: values['no-profile'] ? false : (values.profile ?? !quick),
+    profileSubgraphs: values['profile-subgraphs']!,
+    seed: 1,
+    asOf: new Date().toISOString().slice(0, 10),
+  };
+}
+type Options = ReturnType<typeof options>;
+
+/** The peers live in their own package: installed on first use (and again when its lockfile changes). */
+function ensurePeers(): void {
+  const lock = join(PEERS, 'package-lock.json');
+  const installedLock = join(PEERS, 'node_modules', '.package-lock.json');
+  const wanted = JSON.parse(readFileSync(join(PEERS, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const missing = Object.entries(wanted.dependencies).filter(([name, version]) => {
+    const file = join(PEERS, 'node_modules', name, 'package.json');
+    return !existsSync(file) || (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version !== version;
+  });
+  if (missing.length === 0 && existsSync(installedLock)) return;
+  console.log(`Installing the benchmark peers into test/bench/peers (${missing.map(([n]) => n).join(', ') || 'lockfile changed'}; once, ~500 MB)...`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const args = existsSync(lock) ? ['ci', '--prefix', PEERS] : ['install', '--prefix', PEERS];
+  const r = spawnSync(npm, [...args, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit', cwd: ROOT });
+  if (r.status !== 0) throw new Error('npm could not install the benchmark peers (test/bench/peers)');
+}
+
+function peerVersions(): Record<string, string> {
+  const version = (dir: string, name: string) => {
+    try {
+      return (JSON.parse(readFileSync(join(dir, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    } catch {
+      return 'not installed';
     }
+  };
+  return {
+    '@apollo/gateway': version(ROOT, '@apollo/gateway'),
+    '@apollo/server': version(ROOT, '@apollo/server'),
+    '@graphql-hive/gateway': version(PEERS, '@graphql-hive/gateway'),
+    '@graphql-hive/gateway-runtime': version(PEERS, '@graphql-hive/gateway-runtime'),
+    '@graphql-hive/router-runtime': version(PEERS, '@graphql-hive/router-runtime'),
+    '@graphql-hive/router-query-planner': version(PEERS, '@graphql-hive/router-query-planner'),
+    autocannon: version(PEERS, 'autocannon'),
+  };
+}
+
+/** The load generator: one process for the whole run, given one job per scenario and contender. */
+class LoadGenerator {
+  private readonly child = fork(join(BENCH_DIR, 'load.ts'), [], { execArgv: ['--import', 'tsx'], cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+
+  /** Warm-up, then (after `before` has read the counters) the measured run. */
+  run(config: LoadConfig, before: () => Promise<void>): Promise<{ warm?: LoadResult; result: LoadResult }> {
+    return new Promise((resolve, reject) => {
+      let warm: LoadResult | undefined;
+      const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code})`));
+      const onMessage = (m: { phase: 'warm' | 'done' | 'failed'; result: LoadResult; error?: string }) => {
+        if (m.phase === 'warm') {
+          warm = m.result;
+          void before().then(() => this.child.send({ type: 'go' }));
+          return;
+        }
+        this.child.off('message', onMessage);
+        this.child.off('exit', onExit);
+        if (m.phase === 'failed') reject(new Error(m.error));
+        else resolve({ warm, result: m.result });
+      };
+      this.child.on('message', onMessage);
+      this.child.once('exit', onExit);
+      this.child.send({ type: 'job', config });
+    });
+  }
+
+  close(): void {
+    if (this.child.connected) this.child.disconnect();
+  }
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** One scenario against one running contender. */
+async function measure(
+  contender: RunningContender,
+  scenario: LoadScenario,
+  ctx: { stack: SubgraphStack; credentials: { staffToken: string; apiKey: string }; opts: Options; load: LoadGenerator; floorKind: string },
+): Promise<Figures> {
+  const config: LoadConfig = {
+    url: contender.url,
+    connections: ctx.opts.connections,
+    // A batch request costs a hundred lookups: twice the time, for a comparable number of requests.
+    durationSec: scenario.name === 'batch' ? 2 * ctx.opts.durationSec : ctx.opts.durationSec,
+    warmupSec: ctx.opts.warmupSec,
+    headers: headersFor(contender.name, scenario.caller, ctx.credentials),
+    bodies: scenario.bodies,
+    expected: scenario.expected,
+  };
+  // The SQL floor reads the databases itself: its statements are counted by the floor, not by the subgraphs.
+  const statementsNow =
+    contender.name === 'floor' && ctx.floorKind === 'sql'
+      ? async () => ((await (await fetch(contender.url.replace('/graphql', '/statements'))).json()) as { statements: number }).statements
+      : () => ctx.stack.requestStatements();
+  // Requests of the previous run may still be in the subgraphs: wait until they have drained.
+  await settle(ctx.stack);
+  // SQL per request, exactly: a few requests one at a time (under load, requests in flight at either end of
+  // the run would blur the count).
+  const probe = scenario.name === 'batch' ? 1 : 3;
+  const probeBefore = await statementsNow();
+  const auditBefore = await ctx.stack.auditStatements();
+  for (let i = 0; i < probe; i++) {
+    const res = await fetch(contender.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...config.headers },
+      body: scenario.bodies[i % scenario.bodies.length],
+    });
+    await res.text();
+  }
+  // The access log is written as the response goes out: give the last one a moment.
+  await new Promise((r) => setTimeout(r, 200));
+  const sqlPerRequest = ((await statementsNow()) - probeBefore) / probe;
+  const auditPerRequest = ((await ctx.stack.auditStatements()) - auditBefore) / probe;
+  let cpuBefore = { userMs: 0, sysMs: 0, totalMs: 0 };
+  let subgraphCpuBefore = 0;
+  let stopSampling: (() => Record<string, number>) | undefined;
+  const { warm, result } = await ctx.load.run(config, async () => {
+    cpuBefore = cpuTimes(contender.pid);
+    subgraphCpuBefore = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0);
+    stopSampling = sampleRss({ gateway: contender.pid, ...ctx.stack.pids });
+  });
+  const cpuAfter = cpuTimes(contender.pid);
+  const subgraphCpu = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0) - subgraphCpuBefore;
+  const peak = stopSampling!();
+  const n = Math.max(1, result.requests);
+  return {
+    rps: round(result.rps, 1),
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    errors: result.errors,
+    incorrect: result.incorrect,
+    gatewayCpuMsPerRequest: round((cpuAfter.totalMs - cpuBefore.totalMs) / n, 3),
+    requests: result.requests,
+    // User space (the gateway's own JavaScript) and kernel (mostly socket writes and reads to client and subgraphs).
+    gatewayUserMsPerRequest: round((cpuAfter.userMs - cpuBefore.userMs) / n, 3),
+    gatewaySysMsPerRequest: round((cpuAfter.sysMs - cpuBefore.sysMs) / n, 3),
+    subgraphsCpuMsPerRequest: round(subgraphCpu / n, 3),
+    sqlStatementsPerRequest: round(sqlPerRequest, 2),
+    // The access-log writes the subgraphs make for the same requests (`source="audit"`), counted apart.
+    auditStatementsPerRequest: round(auditPerRequest, 2),
+    peakRssMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, round(v, 1)])),
+    warmup: warm ? { requests: warm.requests, errors: warm.errors, incorrect: warm.incorrect } : undefined,
+    sampleIncorrect: result.sample ?? warm?.sample,
+  };
+}
+
+function addRatios(scenario: ScenarioResult, names: ContenderName[]): void {
+  const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(a / b, 2) : null);
+  for (const a of names) {
+    const fa = scenario[a];
+    if (!fa || fa.rps === null) continue;
+    fa.ratios = {};
+    for (const b of names) {
+      const fb = scenario[b];
+      if (b === a || !fb || fb.rps === null) continue;
+      fa.ratios[b] = {
+        rps: ratio(fa.rps, fb.rps),
+        p99Ms: ratio(fa.p99Ms, fb.p99Ms),
+        gatewayCpuMsPerRequest: ratio(fa.gatewayCpuMsPerRequest, fb.gatewayCpuMsPerRequest),
+      };
+    }
+  }
+}
+
+/** Waits (up to 15 s) until the subgraphs have sent no statement for a quarter of a second. */
+async function settle(stack: SubgraphStack): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let last = await stack.requestStatements();
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await stack.requestStatements();
+    if (now === last) return;
+    last = now;
+  }
+}
+
+const EMPTY: Figures = { rps: null, p50Ms: null, p99Ms: null, errors: null, incorrect: null, gatewayCpuMsPerRequest: null };
+
+async function main(): Promise<void> {
+  const opts = options();
+  const started = Date.now();
+  ensurePeers();
+  mkdirSync(RESULTS, { recursive: true });
+  const logDir = join(RESULTS, 'logs');
+  rmSync(logDir, { recursive: true, force: true });
+  rmSync(join(RESULTS, 'profile'), { recursive: true, force: true });
+  mkdirSync(logDir, { recursive: true });
+
+  const floorKind = databaseKind === 'postgresql' ? 'sql' : 'subgraph-direct';
+  const results: BenchResults = {
+    meta: {
+      startedAt: new Date().toISOString(),
+      command: `npm run bench${opts.quick ? ' -- --quick' : ''}`,
+      quick: opts.quick,
+      database: databaseKind,
+      persons: opts.persons,
+      seed: opts.seed,
+      connections: opts.connections,
+      durationSec: opts.durationSec,
+      warmupSec: opts.warmupSec,
+      node: process.version,
+      cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+      memoryGb: round(totalmem() / 2 ** 30, 1),
+      loadAverageAtStart: loadavg().map((x) => round(x, 2)),
+      floor: floorKind,
+      versions: peerVersions(),
+    },
+    scenarios: {},
+    contenders: {},
+    processes: {},
+  };
+
+  const loadScenarios = opts.scenarios.filter((s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify');
+  if (loadScenarios.length > 0) {
+    console.log(`Starting the three subgraphs on ${databaseKind} with ${opts.persons} generated persons (separate processes)...`);
+    const stack = await startSubgraphs({
+      persons: opts.persons,
+      seed: opts.seed,
+      asOf: opts.asOf,
+      logDir,
+      cacheDir: join(RESULTS, '.cache'),
+      nodeArgs: opts.profileSubgraphs ? profileArgs('subgraphs') : undefined,
+    });
+    const running: RunningContender[] = [];
+    const load = new LoadGenerator();
+    try {
+      console.log(`Subgraphs ready after ${((Date.now() - started) / 1000).toFixed(0)} s; preparing credentials and expected answers...`);
+      const { key: apiKey, stored } = new ApiKeyStore(apiKeysFile({ DATA_DIR: stack.dataDir })).create({
+        partner: 'Benchmark partner',
+        scopes: ['card:verify'],
+        // The benchmark measures the check, not the limiter: far above anything it can send.
+        ratePerMinute: 1_000_000_000,
+        expiresOn: null,
+      });
+      const principalsFile = join(stack.dataDir, 'bench-principals.json');
+      const tokens = await signBenchPrincipals(stack.dataDir, { id: stored.id, name: stored.partner });
+      writePrincipals(principalsFile, tokens);
+      const credentials = { staffToken: await issueDevToken({ role: 'isa-officer', dataDir: stack.dataDir, ttl: '24h' }), apiKey };
+
+      const direct = new SubgraphDirect(stack.urls, tokens);
+      const persons = samplePopulation({ seed: opts.seed, persons: opts.persons, asOf: opts.asOf }, 2000);
+      const scenarios = (await buildScenarios(persons, direct)).filter((s) => loadScenarios.includes(s.name));
+      direct.close();
+
+      const setup = { dataDir: stack.dataDir, subgraphUrls: stack.urls, principalsFile, logDir, floorKind, databaseUrls: stack.databaseUrls } as const;
+      await Promise.all(
+        opts.contenders.map(async (name) => {
+          results.contenders[name] = { title: CONTENDER_TITLES[name], available: false };
+          try {
+            running.push(await startContender(name, setup));
+            results.contenders[name]!.available = true;
+          } catch (err) {
+            results.contenders[name]!.reason = (err as Error).message;
+            console.log(`  ${name} did not start: ${(err as Error).message.split('\n')[0]}`);
+          }
+        }),
+      );
+      console.log(`Contenders up: ${running.map((c) => c.name).join(', ')}. Load: ${opts.connections} connections, ${opts.warmupSec} s warm-up + ${opts.durationSec} s per scenario and contender.`);
+
+      for (const scenario of scenarios) {
+        const out: ScenarioResult = { title: SCENARIO_TITLES[scenario.name] };
+        for (const name of opts.contenders) {
+          const c = running.find((r) => r.name === name);
+          if (!c) {
+            out[name] = { ...EMPTY, note: `did not run: ${results.contenders[name]?.reason ?? 'not selected'}` };
+            continue;
+          }
+          process.stdout.write(`  ${scenario.name.padEnd(8)} ${name.padEnd(16)}`);
+          try {
+            out[name] = await measure(c, scenario, { stack, credentials, opts, load, floorKind });
+            const f = out[name]!;
+            console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
+          } catch (err) {
+            out[name] = { ...EMPTY, note: `failed: ${(err as Error).message}` };
+            console.log(`failed: ${(err as Error).message}`);
+          }
+        }
+        addRatios(out, opts.contenders);
+        results.scenarios[scenario.name] = out;
+      }
+
+      // Evidence that the Rust planner is what Hive ran with: its native addon is mapped into the process.
+      const rust = running.find((r) => r.name === 'hiveGatewayRust');
+      if (rust) {
+        const maps = readFileSync(`/proc/${rust.pid}/maps`, 'utf8');
+        results.contenders.hiveGatewayRust!.rustPlannerLoaded = maps.includes('hive_router_query_planner');
+      }
+      for (const c of running) {
+        results.contenders[c.name]!.peakRssMb = round(memoryMb(c.pid, 'VmHWM'), 1);
+        results.processes[c.name] = { peakRssMb: round(memoryMb(c.pid, 'VmHWM'), 1) };
+      }
+      for (const a of AUTHORITIES) results.processes[`subgraph:${a}`] = { peakRssMb: round(memoryMb(stack.pids[a], 'VmHWM'), 1) };
+
+      for (const c of running.splice(0)) await c.stop();
+
+      const unified = scenarios.find((s) => s.name === 'unified');
+      if (opts.profile && unified && opts.contenders.includes('this')) {
+        console.log('Profiling this gateway (--cpu-prof) under the unified-record load...');
+        results.profile = await profileThis(unified, { stack, credentials, opts, load, setup, floorKind });
+      }
+    } finally {
+      load.close();
+      for (const c of running) await c.stop();
+      await stack.stop();
+    }
+    if (opts.profileSubgraphs) results.subgraphProfiles = summarizeSubgraphProfiles(stack.pids);
+  }
+
+  {
+    results.scenarios.statistics = {
+      title: SCENARIO_TITLES.statistics,
+      note: 'not available yet: foreignResidentStatistics does not exist (issue 5, items 1-3)',
+      ...Object.fromEntries(opts.contenders.map((c) => [c, { ...EMPTY, note: 'not available yet' }])),
+    };
+  }
+
+  if (opts.scenarios.includes('propagation')) {
+    results.scenarios.propagation = await propagation(opts);
+  }
+
+  results.meta.finishedAt = new Date().toISOString();
+  results.meta.elapsedSec = round((Date.now() - started) / 1000, 0);
+  results.meta.loadAverageAtEnd = loadavg().map((x) => round(x, 2));
+  // latest.* is what tools read; a copy per run keeps a full run from being overwritten by the next quick one.
+  const stamp = `${(results.meta.startedAt as string).replace(/[:.]/g, '-')}-${opts.quick ? 'quick' : 'full'}`;
+  for (const name of ['latest', stamp]) {
+    writeFileSync(join(RESULTS, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+    writeMarkdown(join(RESULTS, `${name}.md`), results);
+  }
+  printTables(results);
+  console.log(`\nWrote test/bench/results/latest.json and latest.md (and ${stamp}.*) in ${results.meta.elapsedSec} s.`);
+}
+
+/**
+ * Node flags for V8's sampling profiler, writing under results/profile/<name>/ at exit. Node names each file
+ * CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the main thread (tsx's module hooks have a
+ * thread of their own).
+ */
+function profileArgs(name: string): string[] {
+  const dir = join(RESULTS, 'profile', name);
+  mkdirSync(dir, { recursive: true });
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250'];
+}
+
+/** The main-thread profiles written under results/profile/<name>/. */
+function mainThreadProfiles(name: string): string[] {
+  const dir = join(RESULTS, 'profile', name);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => /^CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
+    .map((f) => join(dir, f));
+}
+
+/** The subgraphs' profiles (from their first request on, every contender's load): where the shared subgraph time goes. */
+function summarizeSubgraphProfiles(pids: Record<Authority, number>): BenchResults['subgraphProfiles'] {
+  return mainThreadProfiles('subgraphs').map((f) => {
+    const pid = Number(f.split('.').at(-4));
+    const authority = AUTHORITIES.find((a) => pids[a] === pid) ?? `pid ${pid}`;
+    const summary = summarizeProfile(f, { top: 15, from: /subgraphs\/kit\/http\.ts/ });
+    return { ...summary, authority, layers: summary.layers.slice(0, 10) };
+  });
+}
+
+/** A separate run of this gateway with V8's sampling profiler, so the profiler's cost stays out of the figures. */
+async function profileThis(
+  scenario: LoadScenario,
+  ctx: {
+    stack: SubgraphStack;
+    credentials: { staffToken: string; apiKey: string };
+    opts: Options;
+    load: LoadGenerator;
+    floorKind: string;
+    setup: Parameters<typeof startContender>[1];
+  },
+): Promise<NonNullable<BenchResults['profile']>> {
+  const nodeArgs = profileArgs('this-unified');
+  // Long enough to get past lazy module loading and JIT warm-up, and to collect a few thousand samples.
+  ctx = { ...ctx, opts: { ...ctx.opts, warmupSec: Math.max(ctx.opts.warmupSec, 3), durationSec: Math.max(ctx.opts.durationSec, 6) } };
+  const c = await startContender('this', ctx.setup, { nodeArgs, logSuffix: '-profile' });
+  let figures: Figures;
+  let stoppedAfterMs = 0;
+  try {
+    figures = await measure(c, scenario, ctx);
+    const measured = Date.now();
+    await c.stop();
+    stoppedAfterMs = Date.now() - measured;
+  } finally {
+    await c.stop();
+  }
+  const [file] = mainThreadProfiles('this-unified');
+  const requests = figures.requests ?? 0;
+  if (!file) throw new Error(`no CPU profile was written: ${tail(c.logFile)}`);
+  return {
+    scenario: 'unified',
+    command: `node ${nodeArgs.join(' ').replace(ROOT + '/', '')} --import tsx gateway/index.ts`,
+    note: `the ${ctx.opts.durationSec} s measured after a ${ctx.opts.warmupSec} s warm-up (start-up and warm-up left out), ${requests} requests (${figures.rps} rps under the profiler, ${figures.gatewayCpuMsPerRequest} ms CPU per request by /proc)`,
+    ...summarizeProfile(file, { requests, window: { seconds: ctx.opts.durationSec, skipEndSeconds: stoppedAfterMs / 1000 } }),
+  };
+}
+
+/** The lifecycle propagation of the lifecycle issue, measured as before (propagation.ts) on the in-process stack. */
+async function propagation(opts: Options): Promise<ScenarioResult> {
+  console.log(`Lifecycle propagation: ${opts.changes} renewals through this gateway, at rest and under read load (in-process stack, ${databaseKind})...`);
+  // The in-process stack logs through the same loggers: keep its per-request lines out of the report.
+  process.env.LOG_LEVEL ??= 'warn';
+  const stack = await startStack({ persons: opts.quick ? 300 : 2000 });
+  const na = 'not applicable: propagation is between the authorities (outbox -> relay -> inbox); the routing tier only carries the mutation, so it is measured through this gateway alone';
+  try {
+    const atRest: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 0, offset: 0 });
+    const underLoad: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 8, offset: 100 });
+    return {
+      title: SCENARIO_TITLES.propagation,
+      note: 'time from the mutation response to J-LIS applying the effect; "under load" has 8 readers of the unified record running meanwhile',
+      this: {
+        rps: null,
+        p50Ms: round(atRest.p50Ms, 1),
+        p99Ms: round(atRest.p99Ms, 1),
+        errors: 0,
+        incorrect: 0,
+        gatewayCpuMsPerRequest: null,
+        changes: atRest.changes,
+        maxMs: round(atRest.maxMs, 1),
+        underReadLoad: {
+          p50Ms: round(underLoad.p50Ms, 1),
+          p99Ms: round(underLoad.p99Ms, 1),
+          maxMs: round(underLoad.maxMs, 1),
+          changes: underLoad.changes,
+          readsDuringRun: underLoad.readsDuringRun,
+          readErrors: underLoad.readErrors,
+        },
+      },
+      ...Object.fromEntries(opts.contenders.filter((c) => c !== 'this').map((c) => [c, { ...EMPTY, note: na }])),
+    };
   } finally {
     await stack.stop();
   }

@@ -1,0 +1,76 @@
+/**
+ * The floor: one plain node:http process answering the benchmark's lookups with no GraphQL of its own. It
+ * knows the benchmark's operations by their exact text (as a safelist would) and answers each:
+ * - `subgraph-direct` (the embedded default, where each database lives inside its subgraph process): the
+ *   hand-written plan of subgraphDirect.ts over the same subgraph processes;
+ * - `sql` (BENCH_FLOOR=sql, with the three PostgreSQL URLs): straight from the three databases, see sqlFloor.ts.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Authority } from '../../../subgraphs/kit/database';
+import { BENCH_CALLER_HEADER, readPrincipals } from '../principals';
+import { OPERATIONS } from '../operations';
+import { SubgraphDirect } from '../subgraphDirect';
+import * as sql from './sqlFloor';
+
+export interface FloorBackend {
+  persons(myNumbers: string[], single: boolean): Promise<unknown[]>;
+  verify(number: string, expiresOn: string): Promise<unknown>;
+}
+
+async function backend(): Promise<FloorBackend> {
+  if (process.env.BENCH_FLOOR === 'sql') return sql.SqlFloor.open(JSON.parse(process.env.BENCH_DATABASE_URLS!) as Record<Authority, string>);
+  return new SubgraphDirect(JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<Authority, string>, readPrincipals());
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(): Promise<void> {
+  const floor = await backend();
+  const server = createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/statements') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ statements: sql.sqlStatements }));
+      return;
+    }
+    void (async () => {
+      const { query, variables } = JSON.parse(await readBody(req)) as { query: string; variables: Record<string, unknown> };
+      let data: unknown;
+      switch (query) {
+        case OPERATIONS.unified:
+          data = { person: (await floor.persons([variables.n as string], true))[0] };
+          break;
+        case OPERATIONS.batch:
+          data = { persons: await floor.persons(variables.ns as string[], false) };
+          break;
+        case OPERATIONS.verify:
+          if (req.headers[BENCH_CALLER_HEADER] !== 'partner') throw new Error('card checks are for partners');
+          data = { verifyResidenceCard: await floor.verify(variables.number as string, variables.expiresOn as string) };
+          break;
+        default:
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ errors: [{ message: 'The floor answers only the benchmark operations' }] }));
+          return;
+      }
+      const body = JSON.stringify({ data });
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    })().catch((err: Error) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errors: [{ message: err.message }] }));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('floor listening'));
+  const stop = () => server.close(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+void main().catch((err: Error) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+/**
+ * The load generator, run as its own process (so its CPU is not the contender's): autocannon with
+ * `connections` keep-alive connections for `durationSec`, cycling through the scenario's request bodies, and
+ * checking every 200 response against the expected answer for that body (exact JSON, not just the status).
+ *
+ * Forked once by the orchestrator and driven over IPC, one job per scenario and contender: it warms up for
+ * `warmupSec` (answers checked, figures discarded), reports `{ phase: 'warm' }`, waits for `{ type: 'go' }`
+ * (the orchestrator reads the processes' CPU counters in between), then measures and reports
+ * `{ phase: 'done', result }`.
+ */
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+export interface LoadConfig {
+  url: string;
+  connections: number;
+  durationSec: number;
+  warmupSec: number;
+  headers: Record<string, string>;
+  /** Request bodies, used in turn. */
+  bodies: string[];
+  /** The exact response body expected for each request body (same index). */
+  expected: string[];
+}
+
+export interface LoadResult {
+  requests: number;
+  durationSec: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Socket errors, timeouts and non-2xx responses. */
+  errors: number;
+  /** 2xx responses whose body differs from the expected answer. */
+  incorrect: number;
+  /** One of the incorrect bodies (or non-2xx), for the report. */
+  sample?: string;
+}
+
+type Json = unknown;
+
+/** Structural equality of two JSON values, object keys in any order. */
+export function jsonEqual(a: Json, b: Json): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as Json[];
+    return a.length === bb.length && a.every((v, i) => jsonEqual(v, bb[i]));
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b, k) && jsonEqual((a as Record<string, Json>)[k], (b as Record<string, Json>)[k]));
+}
+
+interface Autocannon {
+  (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void): unknown;
+}
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  latency: { p50: number; p99: number; totalCount: number };
+  requests: { total: number };
+}
+
+function run(autocannon: Autocannon, config: LoadConfig, durationSec: number): Promise<LoadResult> {
+  const expectedParsed = new Map<number, Json>();
+  let next = 0;
+  let incorrect = 0;
+  let sample: string | undefined;
+  return new Promise<LoadResult>((resolve, reject) =>
+    autocannon(
+      {
+        url: config.url,
+        connections: config.connections,
+        duration: durationSec,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...config.headers },
+        requests: [
+          {
+            method: 'POST',
+            setupRequest(req: Record<string, unknown>, context: { i?: number }) {
+              const i = next++ % config.bodies.length;
+              context.i = i;
+              return { ...req, body: config.bodies[i] };
+            },
+            onResponse(status: number, body: string | Buffer, context: { i?: number }) {
+              const i = context.i ?? 0;
+              const text = typeof body === 'string' ? body : body.toString('utf8');
+              if (status < 200 || status >= 300) {
+                sample ??= `${status} ${text.slice(0, 300)}`;
+                return;
+              }
+              if (text === config.expected[i]) return;
+              let expected = expectedParsed.get(i);
+              if (expected === undefined) expectedParsed.set(i, (expected = JSON.parse(config.expected[i]!)));
+              let got: Json;
+              try {
+                got = JSON.parse(text);
+              } catch {
+                got = undefined;
+              }
+              if (!jsonEqual(got, expected)) {
+                incorrect++;
+                sample ??= text.slice(0, 600);
+              }
+            },
+          },
+        ],
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        const requests = result.latency.totalCount;
+        resolve({
+          requests,
+          durationSec: result.duration,
+          rps: requests / result.duration,
+          p50Ms: result.latency.p50,
+          p99Ms: result.latency.p99,
+          errors: result.errors + result.timeouts + result.non2xx,
+          incorrect,
+          sample,
+        });
+      },
+    ),
+  );
+}
+
+async function main(): Promise<void> {
+  const autocannon = createRequire(join(__dirname, 'peers', 'package.json'))('autocannon') as Autocannon;
+  let go: (() => void) | undefined;
+  process.on('message', (m: { type: 'job'; config: LoadConfig } | { type: 'go' }) => {
+    if (m.type === 'go') return go?.();
+    void (async () => {
+      const config = m.config;
+      const warm = config.warmupSec > 0 ? await run(autocannon, config, config.warmupSec) : undefined;
+      const started = new Promise<void>((resolve) => (go = resolve));
+      process.send!({ phase: 'warm', result: warm });
+      await started;
+      process.send!({ phase: 'done', result: await run(autocannon, config, config.durationSec) });
+    })().catch((err: Error) => process.send!({ phase: 'failed', error: err.message }));
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+void main().catch((err: Error) => {
+  console.error(err);
+  process.exit(1);
+});

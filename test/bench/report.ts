@@ -1,0 +1,141 @@
+/** The benchmark's tables: printed to the terminal and written as latest.md beside latest.json. */
+import { writeFileSync } from 'node:fs';
+import { CONTENDERS, type ContenderName } from './contenders';
+import type { BenchResults, Figures, ScenarioResult } from './run';
+import type { ProfileSummary } from './profile';
+import type { ScenarioName } from './scenarios';
+
+const LOAD_SCENARIOS: ScenarioName[] = ['unified', 'batch', 'verify'];
+const PEERS: ContenderName[] = ['apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor'];
+
+const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '–' : x.toFixed(digits));
+const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(2)}x`);
+
+function contendersIn(results: BenchResults): ContenderName[] {
+  return CONTENDERS.filter((c) => c in results.contenders);
+}
+
+/** The main table: one row per scenario and contender. */
+export function comparisonTable(results: BenchResults): string[] {
+  const lines = [
+    '| scenario | contender | rps | p50 ms | p99 ms | errors | incorrect | SQL/req (+ audit) | gateway CPU ms/req | (user / sys) | subgraphs CPU ms/req | gateway peak RSS MiB |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of LOAD_SCENARIOS) {
+    const scenario = results.scenarios[s];
+    if (!scenario) continue;
+    for (const c of contendersIn(results)) {
+      const f = scenario[c];
+      if (!f) continue;
+      if (f.rps === null) {
+        lines.push(`| ${s} | ${c} | ${f.note ?? '–'} | | | | | | | | | |`);
+        continue;
+      }
+      lines.push(
+        `| ${s} | ${c} | ${fmt(f.rps, 0)} | ${fmt(f.p50Ms, 0)} | ${fmt(f.p99Ms, 0)} | ${f.errors} | ${f.incorrect} | ${fmt(f.sqlStatementsPerRequest, 1)} (+${fmt(f.auditStatementsPerRequest as number, 1)}) | ${fmt(f.gatewayCpuMsPerRequest, 2)} | ${fmt(f.gatewayUserMsPerRequest as number, 2)} / ${fmt(f.gatewaySysMsPerRequest as number, 2)} | ${fmt(f.subgraphsCpuMsPerRequest as number, 1)} | ${fmt(f.peakRssMb?.gateway, 0)} |`,
+      );
+    }
+  }
+  return lines;
+}
+
+/** This gateway against each peer: throughput, tail latency and gateway CPU as ratios. */
+export function ratioTable(results: BenchResults): string[] {
+  const peers = PEERS.filter((p) => p in results.contenders);
+  const lines = [
+    `| scenario | ${peers.map((p) => `rps this/${p}`).join(' | ')} | ${peers.map((p) => `p99 this/${p}`).join(' | ')} | ${peers.map((p) => `CPU this/${p}`).join(' | ')} |`,
+    `|---|${peers.map(() => '---:|').join('').repeat(3)}`,
+  ];
+  for (const s of LOAD_SCENARIOS) {
+    const r = results.scenarios[s]?.this?.ratios;
+    if (!r) continue;
+    lines.push(
+      `| ${s} | ${peers.map((p) => times(r[p]?.rps)).join(' | ')} | ${peers.map((p) => times(r[p]?.p99Ms)).join(' | ')} | ${peers.map((p) => times(r[p]?.gatewayCpuMsPerRequest)).join(' | ')} |`,
+    );
+  }
+  return lines;
+}
+
+function propagationLines(p: ScenarioResult | undefined): string[] {
+  const f = p?.this as (Figures & { changes?: number; maxMs?: number; underReadLoad?: Record<string, number> }) | undefined;
+  if (!f) return [];
+  const u = f.underReadLoad ?? {};
+  return [
+    '| load | changes | p50 ms | p99 ms | max ms | reads during run | read errors |',
+    '|---|---:|---:|---:|---:|---:|---:|',
+    `| at rest | ${f.changes} | ${fmt(f.p50Ms)} | ${fmt(f.p99Ms)} | ${fmt(f.maxMs)} | 0 | 0 |`,
+    `| under read load (8 readers) | ${u.changes} | ${fmt(u.p50Ms)} | ${fmt(u.p99Ms)} | ${fmt(u.maxMs)} | ${u.readsDuringRun} | ${u.readErrors} |`,
+  ];
+}
+
+export function printTables(results: BenchResults): void {
+  const m = results.meta;
+  console.log(
+    `\nComparison (${m.database}, ${m.persons} persons, ${m.connections} connections, ${m.durationSec} s per cell (batch twice) after ${m.warmupSec} s warm-up; ${m.cpus}; load average at start ${(m.loadAverageAtStart as number[]).join(' ')})`,
+  );
+  for (const l of comparisonTable(results)) console.log(l);
+  console.log('\nThis gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better)');
+  for (const l of ratioTable(results)) console.log(l);
+  const stats = results.scenarios.statistics;
+  if (stats) console.log(`\nstatistics: ${stats.note}`);
+  const prop = propagationLines(results.scenarios.propagation);
+  if (prop.length) {
+    console.log('\nLifecycle propagation through this gateway (mutation response -> effect applied by J-LIS)');
+    for (const l of prop) console.log(l);
+  }
+  if (results.profile) {
+    console.log(`\nWhere this gateway's CPU goes (profile of the unified record, ${results.profile.busyMs} ms busy):`);
+    for (const l of results.profile.layers.slice(0, 8)) console.log(`  ${l.percentOfBusy.toFixed(1).padStart(5)}%  ${l.layer}`);
+  }
+}
+
+export function writeMarkdown(file: string, results: BenchResults): void {
+  const m = results.meta;
+  const out: string[] = [];
+  out.push(`# Benchmark: this gateway and its peers`, '');
+  out.push(`\`${m.command}\`, ${m.startedAt} – ${m.finishedAt} (${m.elapsedSec} s).`, '');
+  out.push('## Conditions', '');
+  out.push(`- Machine: ${m.cpus}, ${m.memoryGb} GiB, Node ${m.node}. Load average at start ${(m.loadAverageAtStart as number[]).join(' ')}, at end ${(m.loadAverageAtEnd as number[]).join(' ')} (other work on the machine shares the cores).`);
+  out.push(`- Subgraphs: three processes on ${m.database}, ${m.persons} generated persons (seed ${m.seed}) plus the personas; shared by every contender.`);
+  out.push(`- Load: autocannon in its own process, ${m.connections} connections, ${m.warmupSec} s warm-up then ${m.durationSec} s measured (the batch twice as long), per scenario and contender, after the previous run's requests have drained; SQL per request counted exactly on a few requests sent one at a time (3; 1 for the batch); every 2xx body compared with the expected JSON.`);
+  out.push('- Expected answers: computed once before any load by asking the three authorities directly with fixed operations (test/bench/subgraphDirect.ts), for persons drawn from the seeded population.');
+  out.push(`- Floor: \`${m.floor}\` — ${m.floor === 'sql' ? 'one process answering straight from the three PostgreSQL databases with SQL (no GraphQL, no policy checks, no access log).' : 'on the embedded default each database lives inside its subgraph process, so the floor is the hand-written query plan over the same subgraph processes (no client-side parse, validation or planning); its figures are the lower bound of the routing tier, not of the whole stack.'}`);
+  out.push("- `gateway CPU ms/req`: the contender process's user+system CPU time (/proc/<pid>/stat) over the measured run, divided by the requests answered; `(user / sys)` splits it into its own JavaScript and the kernel (mostly socket reads and writes to the client and the subgraphs, which every contender pays per subgraph call; it grows when the machine is busy). `subgraphs CPU ms/req`: the same for the three subgraph processes together. The peers forward pre-signed long-lived principals (one per subgraph); this gateway verifies the caller's JWT or API key and signs a 60-second principal per subgraph on every request.");
+  out.push('- Versions: ' + Object.entries(m.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
+  out.push('## Comparison', '', ...comparisonTable(results), '');
+  out.push('This gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better):', '', ...ratioTable(results), '');
+  out.push('SQL/req: statements the three subgraphs sent for one client request (`subgraph_db_statements_total{source="request"}`), counted on a few requests sent one at a time; `+ audit`: the access-log statements they wrote for it (`source="audit"`). The SQL floor counts its own statements (it writes no access log).', '');
+  out.push('## Contenders', '');
+  for (const [name, c] of Object.entries(results.contenders)) {
+    const extra = name === 'hiveGatewayRust' && 'rustPlannerLoaded' in c ? ` Rust planner addon mapped into the process: ${c.rustPlannerLoaded ? 'yes' : 'NO'}.` : '';
+    out.push(`- \`${name}\`: ${c.title}. ${c.available ? `Ran; peak RSS ${c.peakRssMb} MiB.` : `Did not run: ${c.reason}`}${extra}`);
+  }
+  out.push('', 'Peak resident memory per process over the whole run (VmHWM, MiB): ' + Object.entries(results.processes).map(([k, v]) => `${k} ${v.peakRssMb}`).join(', ') + '.', '');
+  const notes = LOAD_SCENARIOS.flatMap((s) =>
+    Object.entries(results.scenarios[s] ?? {})
+      .filter(([, f]) => typeof f === 'object' && f !== null && ((f as Figures).sampleIncorrect || (f as Figures).note))
+      .map(([c, f]) => `- ${s} / ${c}: ${(f as Figures).note ?? ''}${(f as Figures).sampleIncorrect ? ` first wrong or failed answer: \`${(f as Figures).sampleIncorrect}\`` : ''}`),
+  );
+  if (notes.length) out.push('Notes:', '', ...notes, '');
+  out.push('## Statistics', '', results.scenarios.statistics?.note ?? '–', '');
+  out.push('## Lifecycle propagation', '', results.scenarios.propagation?.note ?? 'not run', '', ...propagationLines(results.scenarios.propagation), '');
+  const p = results.profile;
+  if (p) {
+    out.push("## Where this gateway's CPU goes", '');
+    out.push(`\`${p.command}\` under the unified-record load; ${p.note}. Busy ${p.busyMs} ms of ${p.totalMs} ms sampled.`, '');
+    out.push('| layer | ms | % of busy | ms per request |', '|---|---:|---:|---:|');
+    for (const l of p.layers) out.push(`| ${l.layer} | ${l.ms} | ${l.percentOfBusy} | ${l.msPerRequest ?? '–'} |`);
+    out.push('', 'Top self time:', '', '| function | where | self ms | % of busy |', '|---|---|---:|---:|');
+    for (const t of p.topSelf) out.push(`| ${t.function.replace(/\|/g, '\\|')} | ${t.where} | ${t.selfMs} | ${t.percentOfBusy} |`);
+    out.push('');
+  }
+  for (const sp of (results.subgraphProfiles ?? []) as Array<ProfileSummary & { authority: string }>) {
+    out.push(`## Subgraph profile: ${sp.authority}`, '', `\`${sp.file.split('/').slice(-3).join('/')}\`, from the first request on (every contender's load, under the profiler). Busy ${sp.busyMs} ms of ${sp.totalMs} ms sampled.`, '');
+    out.push('| layer | ms | % of busy |', '|---|---:|---:|');
+    for (const l of sp.layers) out.push(`| ${l.layer} | ${l.ms} | ${l.percentOfBusy} |`);
+    out.push('', '| function | where | self ms | % of busy |', '|---|---|---:|---:|');
+    for (const t of sp.topSelf.slice(0, 10)) out.push(`| ${t.function.replace(/\|/g, '\\|')} | ${t.where} | ${t.selfMs} | ${t.percentOfBusy} |`);
+    out.push('');
+  }
+  writeFileSync(file, `${out.join('\n')}\n`);
+}

@@ -1,0 +1,99 @@
+/**
+ * The request-load scenarios: their operations, the requests made (drawn from the seeded population, which the
+ * generator reproduces in memory from the same seed), and the expected answer of each request, computed once
+ * before any load by asking the authorities directly (subgraphDirect.ts).
+ */
+import { addDays } from '../../schema/dates';
+import { generatePopulation, type SyntheticPerson } from '../../seeds/generate';
+import { BENCH_CALLER_HEADER, type BenchCaller } from './principals';
+import { OPERATIONS } from './operations';
+import type { SubgraphDirect } from './subgraphDirect';
+
+export { OPERATIONS };
+
+export type ScenarioName = 'unified' | 'batch' | 'statistics' | 'verify' | 'propagation';
+
+export const SCENARIO_TITLES: Record<ScenarioName, string> = {
+  unified: 'unified record by My Number (person: 3 subgraphs, 3 fetches)',
+  batch: 'batch of 100 (persons)',
+  statistics: 'statistics query (foreignResidentStatistics)',
+  verify: 'partner card check (verifyResidenceCard, API key)',
+  propagation: 'lifecycle propagation (renewal -> J-LIS applied)',
+};
+
+export interface LoadScenario {
+  name: 'unified' | 'batch' | 'verify';
+  caller: BenchCaller;
+  bodies: string[];
+  expected: string[];
+}
+
+/** The persons the requests are about: every k-th generated person with a My Number (spread over the population). */
+export function samplePopulation(options: { seed: number; persons: number; asOf: string }, wanted: number): SyntheticPerson[] {
+  const all: SyntheticPerson[] = [];
+  for (const p of generatePopulation(options)) if (p.mynumber) all.push(p);
+  const step = Math.max(1, Math.floor(all.length / wanted));
+  const picked: SyntheticPerson[] = [];
+  for (let i = 0; i < all.length && picked.length < wanted; i += step) picked.push(all[i]!);
+  return picked;
+}
+
+/** Builds the three load scenarios and their expected answers (about 2,000 persons are asked for). */
+export async function buildScenarios(persons: SyntheticPerson[], direct: SubgraphDirect): Promise<LoadScenario[]> {
+  const myNumbers = persons.map((p) => p.mynumber!.myNumber.myNumber);
+
+  // The expected unified records, 100 at a time (the same answers as one by one: checked for the first few).
+  const records = new Map<string, unknown>();
+  for (let i = 0; i < myNumbers.length; i += 100) {
+    const chunk = myNumbers.slice(i, i + 100);
+    (await direct.persons(chunk)).forEach((r, j) => records.set(chunk[j]!, r));
+  }
+  for (const n of myNumbers.slice(0, 5)) {
+    const [one] = await direct.persons([n], true);
+    if (JSON.stringify(one) !== JSON.stringify(records.get(n))) throw new Error(`Single and batch answers differ for ${n}`);
+  }
+
+  const unified = myNumbers.slice(0, 1000);
+  const batches: string[][] = [];
+  for (let i = 0; i + 100 <= myNumbers.length && batches.length < 20; i += 100) batches.push(myNumbers.slice(i, i + 100));
+
+  // Card checks: the card each sampled person holds last, with the expiry printed on it; every 10th with a wrong one.
+  const holders = persons.filter((p) => p.immigration.cards.length > 0).slice(0, 500);
+  const checks = holders.map((p, i) => {
+    const card = p.immigration.cards.at(-1)!;
+    const printed = card.validUntil ?? '2099-12-31';
+    return { number: card.number, expiresOn: i % 10 === 9 ? addDays(printed, 1) : printed };
+  });
+  const verdicts: unknown[] = [];
+  for (let i = 0; i < checks.length; i += 16) {
+    verdicts.push(...(await Promise.all(checks.slice(i, i + 16).map((c) => direct.verify(c.number, c.expiresOn)))));
+  }
+
+  const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
+  return [
+    {
+      name: 'unified',
+      caller: 'officer',
+      bodies: unified.map((n) => body(OPERATIONS.unified, { n })),
+      expected: unified.map((n) => JSON.stringify({ data: { person: records.get(n) } })),
+    },
+    {
+      name: 'batch',
+      caller: 'officer',
+      bodies: batches.map((ns) => body(OPERATIONS.batch, { ns })),
+      expected: batches.map((ns) => JSON.stringify({ data: { persons: ns.map((n) => records.get(n)) } })),
+    },
+    {
+      name: 'verify',
+      caller: 'partner',
+      bodies: checks.map((c) => body(OPERATIONS.verify, c)),
+      expected: verdicts.map((v) => JSON.stringify({ data: { verifyResidenceCard: v } })),
+    },
+  ];
+}
+
+/** What a contender is sent: our gateway authenticates for real; the peers and the floor are told the caller. */
+export function headersFor(contender: string, caller: BenchCaller, credentials: { staffToken: string; apiKey: string }): Record<string, string> {
+  if (contender === 'this') return caller === 'partner' ? { 'x-api-key': credentials.apiKey } : { authorization: `Bearer ${credentials.staffToken}` };
+  return { [BENCH_CALLER_HEADER]: caller };
+}
