@@ -45,11 +45,11 @@ async function main(): Promise<void> {
   };
 
   const port = (name: string, fallback: number) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
+  // All four at once: the gateway serves from its static supergraph even before the subgraphs are up.
   for (const authority of AUTHORITIES) run(authority, `subgraphs/${authority}/index.ts`);
-  await Promise.all(AUTHORITIES.map((a) => waitForHealth(port(a, DEFAULT_PORTS[a]))));
   run('gateway', 'gateway/index.ts');
   const gatewayPort = port('gateway', 4000);
-  await waitForHealth(gatewayPort);
+  await Promise.all([...AUTHORITIES.map((a) => waitForHealth(port(a, DEFAULT_PORTS[a]))), waitForHealth(gatewayPort)]);
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nReady in ${seconds} s. Gateway: http://localhost:${gatewayPort}/graphql`);
