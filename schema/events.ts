@@ -52,6 +52,12 @@ export interface MyNumberFunctionEnded {
   endedOn: string;
 }
 
+/** mynumber → immigration: a standalone My Number card was issued (the ISA counts arrangement (b) from it). */
+export interface MyNumberCardIssued {
+  myNumber: string;
+  issuedOn: string;
+}
+
 /** registry → immigration: a foreign resident was registered (and given a My Number). */
 export interface ResidentRegistered {
   myNumber: string;
@@ -82,6 +88,7 @@ export interface EventPayloads {
   CardReissued: CardReissued;
   PeriodOfStayRenewed: PeriodOfStayRenewed;
   MyNumberFunctionEnded: MyNumberFunctionEnded;
+  MyNumberCardIssued: MyNumberCardIssued;
   ResidentRegistered: ResidentRegistered;
   ResidentMoved: ResidentMoved;
   ResidentRemoved: ResidentRemoved;

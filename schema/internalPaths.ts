@@ -28,3 +28,6 @@ export interface JlisCardView {
 
 /** Access-log chain verification (`npm run audit:verify`), on each authority. */
 export const AUDIT_VERIFY_PATH = '/internal/audit/verify';
+
+/** Statistics verification (`npm run stats:verify`): the maintained counts against a full recount. */
+export const STATS_VERIFY_PATH = '/internal/statistics/verify';

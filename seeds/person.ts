@@ -4,6 +4,7 @@ import { addDays, addYears, ageOn } from '../schema/dates';
 import { holdsResidenceCard, specificCardKindFor } from '../subgraphs/immigration/rules/eligibility';
 import { myNumberFunctionFollowsStay } from '../subgraphs/mynumber/rules/myNumberCardValidity';
 import { myNumberCards, residenceCards } from './cards';
+import { MY_NUMBER_CARD_HELD } from '../subgraphs/immigration/rules/cardArrangement';
 import {
   COMPREHENSIVE_ACTIVITY_OUTSIDE_STATUS,
   INDIVIDUAL_ACTIVITY_OUTSIDE_STATUS,
@@ -179,6 +180,7 @@ export function buildPerson(random: Random, profile: Profile, asOf: string): Syn
       activityOutsideStatus: profile.activityOutsideStatus,
       municipalityCode: myNumber === null ? null : profile.municipality.code,
       residentRegistered: myNumber !== null,
+      myNumberCardHeld: false,
     },
     cards,
   };
@@ -219,6 +221,9 @@ export function buildPerson(random: Random, profile: Profile, asOf: string): Syn
       cards.at(-1) ?? null,
     ),
   };
+  immigration.resident.myNumberCardHeld = mynumber.cards.some(
+    ({ card }) => card.kind === 'MY_NUMBER_CARD' && MY_NUMBER_CARD_HELD.includes(card.status),
+  );
   return { key, immigration, registry, mynumber };
 }
 

@@ -34,6 +34,8 @@ export interface ForeignResidentRow {
   activityOutsideStatus: ActivityOutsideStatusPermission | null;
   municipalityCode: string | null;
   residentRegistered: boolean;
+  /** A standalone My Number card is held (ACTIVE or SUSPENDED), as J-LIS's events tell the ISA. */
+  myNumberCardHeld: boolean;
 }
 
 /** immigration.residence_card */

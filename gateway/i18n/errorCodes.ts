@@ -74,6 +74,12 @@ export const ERROR_CODES = [
   'INVALID_NAME_OR_ADDRESS',
   'RESIDENT_ALREADY_REGISTERED',
   'RESIDENT_REMOVED',
+  // Statistics (subgraphs/kit/statistics).
+  'STATISTICS_DUPLICATE_DIMENSION',
+  'STATISTICS_DIMENSION_NOT_HELD',
+  'STATISTICS_UNKNOWN_CODE',
+  'STATISTICS_TOTAL_SUPPRESSED',
+  'UNKNOWN_LANGUAGE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

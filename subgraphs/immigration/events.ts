@@ -6,12 +6,21 @@ import { RejectedEvent, type EventHandler } from '../kit/inbox';
 type Handler<T extends keyof EventPayloads> = (m: EntityManager, payload: EventPayloads[T]) => Promise<void>;
 
 const functionEnded: Handler<'MyNumberFunctionEnded'> = async (m, p) => {
-  if (!p.carrierCardNumber) return; // a standalone My Number card: nothing on the residence card changes
+  if (!p.carrierCardNumber) {
+    // A standalone My Number card: nothing on the residence card changes; the ISA no longer counts it as held.
+    await m.query(`UPDATE foreign_resident SET my_number_card_held = false WHERE my_number = $1`, [p.myNumber]);
+    return;
+  }
   const [, affected] = (await m.query(
     `UPDATE residence_card SET my_number_function_ended_on = $2, my_number_function_end_reason = $3 WHERE number = $1`,
     [p.carrierCardNumber, p.endedOn, p.reason],
   )) as [unknown, number];
   if (affected === 0) throw new RejectedEvent('UNKNOWN_CARD', `No card ${p.carrierCardNumber}`);
+};
+
+const cardIssued: Handler<'MyNumberCardIssued'> = async (m, p) => {
+  // Residents the ISA keeps no record of (e.g. after birth, no card yet) have nothing to count.
+  await m.query(`UPDATE foreign_resident SET my_number_card_held = true WHERE my_number = $1`, [p.myNumber]);
 };
 
 const registered: Handler<'ResidentRegistered'> = async (m, p) => {
@@ -40,6 +49,7 @@ function handle<T extends keyof EventPayloads>(handler: Handler<T>): EventHandle
 /** What the ISA does with the events it consumes (DESIGN.md §3 flows). */
 export const EVENT_HANDLERS: Record<string, EventHandler> = {
   MyNumberFunctionEnded: handle(functionEnded),
+  MyNumberCardIssued: handle(cardIssued),
   ResidentRegistered: handle(registered),
   ResidentMoved: handle(moved),
   ResidentRemoved: handle(removed),

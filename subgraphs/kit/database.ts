@@ -25,7 +25,7 @@ export interface DatabaseOptions {
 }
 
 /** What is sending statements: a client request unless a background task says otherwise. */
-export const statementSource = new AsyncLocalStorage<'relay' | 'event' | 'seed' | 'audit'>();
+export const statementSource = new AsyncLocalStorage<'relay' | 'event' | 'seed' | 'audit' | 'stats'>();
 
 /** Counts every statement the authority sends to its database, for `subgraph_db_statements_total`. */
 class StatementCounter implements Logger {

@@ -32,6 +32,8 @@ export async function issueMyNumberCard(m: EntityManager, principal: Principal, 
       : userError('SPECIFIC_CARD_CARRIES_FUNCTION', 'The specific card already carries the My Number function');
   }
   await issueCard(m, holder, { kind: 'MY_NUMBER_CARD', issuedOn: today, carrierCardNumber: null, carrierValidUntil: null });
+  // The ISA counts card arrangements: (b) needs to know a standalone card is held.
+  await enqueue(m, { type: 'MyNumberCardIssued', key: myNumber, destination: 'immigration', payload: { myNumber, issuedOn: today } });
 }
 
 /** Ends the My Number function of the card in force (returned by the holder, or revoked by J-LIS). */
@@ -47,14 +49,13 @@ export async function endMyNumberFunction(
   const current = await cardInForce(m, myNumber);
   if (!carries(current)) throw userError('NO_ACTIVE_MY_NUMBER_CARD', 'No card carries the My Number function');
   await endCard(m, current.id, 'REVOKED', reason);
-  if (current.carrierCardNumber) {
-    await enqueue(m, {
-      type: 'MyNumberFunctionEnded',
-      key: myNumber,
-      destination: 'immigration',
-      payload: { myNumber, carrierCardNumber: current.carrierCardNumber, status: 'REVOKED', reason, endedOn: today },
-    });
-  }
+  // For a specific card the ISA records the end on the card; for a standalone card it stops counting it as held.
+  await enqueue(m, {
+    type: 'MyNumberFunctionEnded',
+    key: myNumber,
+    destination: 'immigration',
+    payload: { myNumber, carrierCardNumber: current.carrierCardNumber, status: 'REVOKED', reason, endedOn: today },
+  });
 }
 
 /** Suspends (or resumes) the signature and user-authentication certificates of the card in force. */

@@ -74,5 +74,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'The name and the address are required.',
     RESIDENT_ALREADY_REGISTERED: 'This resident is already registered.',
     RESIDENT_REMOVED: 'This resident record has been removed.',
+    STATISTICS_DUPLICATE_DIMENSION: "A dimension appears twice in groupBy.",
+    STATISTICS_DIMENSION_NOT_HELD: "This authority does not count by that dimension.",
+    STATISTICS_UNKNOWN_CODE: "This code is not one of the dimension's codes.",
+    STATISTICS_TOTAL_SUPPRESSED: "The filter selects too few persons to publish any figure about them.",
+    UNKNOWN_LANGUAGE: "No labels in that language.",
   },
 };

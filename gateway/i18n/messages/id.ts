@@ -74,5 +74,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'Nama dan alamat wajib diisi.',
     RESIDENT_ALREADY_REGISTERED: 'Penduduk ini sudah terdaftar.',
     RESIDENT_REMOVED: 'Catatan penduduk ini telah dihapus.',
+    STATISTICS_DUPLICATE_DIMENSION: "Satu dimensi muncul dua kali di groupBy.",
+    STATISTICS_DIMENSION_NOT_HELD: "Instansi ini tidak menghitung menurut dimensi itu.",
+    STATISTICS_UNKNOWN_CODE: "Kode ini bukan kode dimensi tersebut.",
+    STATISTICS_TOTAL_SUPPRESSED: "Filter memilih terlalu sedikit orang untuk menerbitkan angka apa pun.",
+    UNKNOWN_LANGUAGE: "Tidak ada label dalam bahasa itu.",
   },
 };

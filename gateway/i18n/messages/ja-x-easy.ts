@@ -79,5 +79,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: '名前（なまえ）と 住所（じゅうしょ）を 書（か）いて ください。',
     RESIDENT_ALREADY_REGISTERED: 'この 人（ひと）は もう 住民登録（じゅうみんとうろく）を して います。',
     RESIDENT_REMOVED: 'この 人（ひと）の 住民票（じゅうみんひょう）は 消（け）されて います。',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy に 同（おな）じ 項目（こうもく）が 2回（かい） あります。",
+    STATISTICS_DIMENSION_NOT_HELD: "この 役所（やくしょ）は その 項目（こうもく）で 数（かぞ）えて いません。",
+    STATISTICS_UNKNOWN_CODE: "この 項目（こうもく）に ない コードです。",
+    STATISTICS_TOTAL_SUPPRESSED: "人（ひと）の 数（かず）が 少（すく）なすぎるので、数（かず）を 出（だ）せません。",
+    UNKNOWN_LANGUAGE: "その ことばの 名前（なまえ）は ありません。",
   },
 };

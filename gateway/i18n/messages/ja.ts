@@ -73,5 +73,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: '氏名と住所は必須です。',
     RESIDENT_ALREADY_REGISTERED: 'この方はすでに住民登録されています。',
     RESIDENT_REMOVED: 'この住民票は消除されています。',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy に同じ集計項目が2回含まれています。",
+    STATISTICS_DIMENSION_NOT_HELD: "この機関はその集計項目では集計していません。",
+    STATISTICS_UNKNOWN_CODE: "この集計項目にはないコードです。",
+    STATISTICS_TOTAL_SUPPRESSED: "条件に当てはまる人数が少なすぎるため、数字を公表できません。",
+    UNKNOWN_LANGUAGE: "その言語の表示名はありません。",
   },
 };

@@ -72,5 +72,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: '이름과 주소는 필수입니다.',
     RESIDENT_ALREADY_REGISTERED: '이 주민은 이미 등록되어 있습니다.',
     RESIDENT_REMOVED: '이 주민기록은 삭제되었습니다.',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy에 같은 차원이 두 번 있습니다.",
+    STATISTICS_DIMENSION_NOT_HELD: "이 기관은 해당 차원으로 집계하지 않습니다.",
+    STATISTICS_UNKNOWN_CODE: "이 코드는 해당 차원의 코드가 아닙니다.",
+    STATISTICS_TOTAL_SUPPRESSED: "조건에 해당하는 인원이 너무 적어 수치를 공개할 수 없습니다.",
+    UNKNOWN_LANGUAGE: "해당 언어의 표시명이 없습니다.",
   },
 };

@@ -74,5 +74,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'အမည်နှင့် နေရပ်လိပ်စာ ထည့်ရန် လိုအပ်ပါသည်။',
     RESIDENT_ALREADY_REGISTERED: 'ဤနေထိုင်သူကို မှတ်ပုံတင်ပြီးဖြစ်ပါသည်။',
     RESIDENT_REMOVED: 'ဤနေထိုင်သူ၏ မှတ်တမ်းကို ပယ်ဖျက်ထားပါသည်။',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy တွင် အတိုင်းအတာတစ်ခု နှစ်ကြိမ်ပါနေသည်။",
+    STATISTICS_DIMENSION_NOT_HELD: "ဤအဖွဲ့အစည်းသည် ထိုအတိုင်းအတာဖြင့် မရေတွက်ပါ။",
+    STATISTICS_UNKNOWN_CODE: "ဤကုဒ်သည် ထိုအတိုင်းအတာ၏ ကုဒ်မဟုတ်ပါ။",
+    STATISTICS_TOTAL_SUPPRESSED: "စစ်ထုတ်မှုက လူဦးရေ အလွန်နည်းသဖြင့် ကိန်းဂဏန်း မထုတ်ပြန်နိုင်ပါ။",
+    UNKNOWN_LANGUAGE: "ထိုဘာသာစကားဖြင့် အမည်မရှိပါ။",
   },
 };

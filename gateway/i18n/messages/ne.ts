@@ -72,5 +72,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'नाम र ठेगाना अनिवार्य छन्।',
     RESIDENT_ALREADY_REGISTERED: 'यो बासिन्दा पहिले नै दर्ता भइसकेको छ।',
     RESIDENT_REMOVED: 'यो बासिन्दाको अभिलेख हटाइएको छ।',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy मा एउटै आयाम दुई पटक छ।",
+    STATISTICS_DIMENSION_NOT_HELD: "यो निकायले त्यो आयाम अनुसार गणना गर्दैन।",
+    STATISTICS_UNKNOWN_CODE: "यो कोड त्यो आयामको होइन।",
+    STATISTICS_TOTAL_SUPPRESSED: "फिल्टरले धेरै थोरै व्यक्ति छान्छ, त्यसैले कुनै अङ्क प्रकाशित गर्न सकिँदैन।",
+    UNKNOWN_LANGUAGE: "त्यो भाषामा लेबल छैन।",
   },
 };

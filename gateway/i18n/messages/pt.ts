@@ -74,5 +74,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'O nome e o endereço são obrigatórios.',
     RESIDENT_ALREADY_REGISTERED: 'Este residente já está registrado.',
     RESIDENT_REMOVED: 'O registro deste residente foi eliminado.',
+    STATISTICS_DUPLICATE_DIMENSION: "Uma dimensão aparece duas vezes em groupBy.",
+    STATISTICS_DIMENSION_NOT_HELD: "Este órgão não conta por essa dimensão.",
+    STATISTICS_UNKNOWN_CODE: "Este código não pertence a essa dimensão.",
+    STATISTICS_TOTAL_SUPPRESSED: "O filtro seleciona poucas pessoas demais para publicar qualquer número.",
+    UNKNOWN_LANGUAGE: "Não há rótulos nesse idioma.",
   },
 };

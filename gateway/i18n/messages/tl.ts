@@ -74,5 +74,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'Kailangan ang pangalan at ang tirahan.',
     RESIDENT_ALREADY_REGISTERED: 'Nakarehistro na ang residenteng ito.',
     RESIDENT_REMOVED: 'Tinanggal na ang rekord ng residenteng ito.',
+    STATISTICS_DUPLICATE_DIMENSION: "Dalawang beses lumabas ang isang dimension sa groupBy.",
+    STATISTICS_DIMENSION_NOT_HELD: "Hindi nagbibilang ang ahensiyang ito ayon sa dimension na iyon.",
+    STATISTICS_UNKNOWN_CODE: "Hindi kabilang ang code na ito sa dimension.",
+    STATISTICS_TOTAL_SUPPRESSED: "Masyadong kaunti ang taong napili ng filter para maglathala ng anumang bilang.",
+    UNKNOWN_LANGUAGE: "Walang label sa wikang iyon.",
   },
 };

@@ -74,5 +74,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: 'Họ tên và địa chỉ là bắt buộc.',
     RESIDENT_ALREADY_REGISTERED: 'Cư dân này đã được đăng ký.',
     RESIDENT_REMOVED: 'Hồ sơ cư dân này đã bị xóa.',
+    STATISTICS_DUPLICATE_DIMENSION: "Một chiều thống kê xuất hiện hai lần trong groupBy.",
+    STATISTICS_DIMENSION_NOT_HELD: "Cơ quan này không thống kê theo chiều đó.",
+    STATISTICS_UNKNOWN_CODE: "Mã này không thuộc chiều thống kê đó.",
+    STATISTICS_TOTAL_SUPPRESSED: "Bộ lọc chọn quá ít người nên không thể công bố số liệu.",
+    UNKNOWN_LANGUAGE: "Không có nhãn bằng ngôn ngữ đó.",
   },
 };

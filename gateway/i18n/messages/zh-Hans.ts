@@ -71,5 +71,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: '姓名和地址为必填项。',
     RESIDENT_ALREADY_REGISTERED: '此居民已登记。',
     RESIDENT_REMOVED: '此居民记录已被删除。',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy 中同一维度出现了两次。",
+    STATISTICS_DIMENSION_NOT_HELD: "该机构不按此维度统计。",
+    STATISTICS_UNKNOWN_CODE: "该代码不属于此维度。",
+    STATISTICS_TOTAL_SUPPRESSED: "筛选出的人数过少，无法公布任何数字。",
+    UNKNOWN_LANGUAGE: "没有该语言的标签。",
   },
 };

@@ -71,5 +71,10 @@ export const messages: Messages = {
     INVALID_NAME_OR_ADDRESS: '姓名和地址為必填項目。',
     RESIDENT_ALREADY_REGISTERED: '此居民已登錄。',
     RESIDENT_REMOVED: '此居民紀錄已被刪除。',
+    STATISTICS_DUPLICATE_DIMENSION: "groupBy 中同一維度出現了兩次。",
+    STATISTICS_DIMENSION_NOT_HELD: "該機關不按此維度統計。",
+    STATISTICS_UNKNOWN_CODE: "該代碼不屬於此維度。",
+    STATISTICS_TOTAL_SUPPRESSED: "篩選出的人數過少，無法公布任何數字。",
+    UNKNOWN_LANGUAGE: "沒有該語言的標籤。",
   },
 };

@@ -25,9 +25,14 @@ import { cardShows } from '../rules/cardDisplay';
 import { residenceCardStatusOn } from '../rules/cardValidity';
 import { specificCardEligibility } from '../rules/eligibility';
 import { verifyCard, workPermission } from '../rules/cardVerification';
+import type { StatisticsCube } from '../../kit/statistics/cube';
+import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from '../../kit/statistics/resolver';
+import type { StatisticsDimension } from '../../../schema/statistics';
+import { IMMIGRATION_POPULATION } from '../statistics';
 
 export interface ImmigrationContext extends SubgraphContext {
   loaders: Loaders;
+  statistics: StatisticsCube;
 }
 
 interface PersonPart {
@@ -136,6 +141,11 @@ export const resolvers = {
     },
   },
   Query: {
+    foreignResidentStatistics: (
+      _: unknown,
+      args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
+      ctx: ImmigrationContext,
+    ) => statisticsTable(ctx.statistics, ctx.principal, args, { authority: 'immigration', population: IMMIGRATION_POPULATION, today: ctx.today }),
     verifyResidenceCard: async (_: unknown, args: { number: string; expiresOn: string }, ctx: ImmigrationContext) => {
       const { principal } = ctx;
       const partner = principal.role === 'partner' && (principal.scopes ?? []).includes('card:verify');
@@ -163,6 +173,7 @@ export const resolvers = {
       return found && holder ? cardView(found.card, holder, ctx.today) : null;
     },
   },
+  StatisticsCoordinate: coordinateResolvers,
   Person: {
     __resolveReference: async (ref: PersonPart, ctx: ImmigrationContext): Promise<PersonPart> => ({
       ...ref,

@@ -1,0 +1,34 @@
+import type { DataSource } from 'typeorm';
+import { ageBandOf, prefectureOf, statusGroupOf } from '../../schema/statistics';
+import { StatisticsCube, type FactSource } from '../kit/statistics/cube';
+
+/**
+ * What the ISA counts (stats_count, kept by the triggers of migration 0004): foreign residents by class, status
+ * of residence, nationality or region, place of residence, sex, birth year, the kind of card in force and the
+ * card arrangement (the last from the events J-LIS sends when a standalone My Number card is issued or ends).
+ */
+export const IMMIGRATION_FACTS: FactSource = {
+  table: 'stats_count',
+  columns: ['resident_class', 'status', 'nationality', 'municipality', 'sex', 'birth_year', 'card_kind', 'arrangement'],
+  countColumn: 'persons',
+  dimensions: {
+    STATUS_OF_RESIDENCE: { column: 'status' },
+    STATUS_GROUP: { column: 'status', map: (code) => (code === 'NONE' ? code : statusGroupOf(code)) },
+    NATIONALITY: { column: 'nationality' },
+    PREFECTURE: { column: 'municipality', map: prefectureOf },
+    MUNICIPALITY: { column: 'municipality' },
+    RESIDENT_CLASS: { column: 'resident_class' },
+    SEX: { column: 'sex' },
+    AGE_BAND: { column: 'birth_year', map: (year, { referenceYear }) => ageBandOf(Number(year), referenceYear) },
+    RESIDENCE_CARD_KIND: { column: 'card_kind' },
+    CARD_ARRANGEMENT: { column: 'arrangement' },
+  },
+};
+
+export const IMMIGRATION_POPULATION =
+  'Foreign residents (在留外国人): mid-to-long-term and special permanent residents on the ISA\'s records, ' +
+  'with or without a resident record, who have not left Japan';
+
+export function immigrationCube(db: DataSource, clock: () => string): StatisticsCube {
+  return new StatisticsCube(db, IMMIGRATION_FACTS, { referenceYear: () => Number(clock().slice(0, 4)) });
+}

@@ -1,0 +1,336 @@
+/**
+ * An authority's statistics, served from memory. The database holds the counts (kept in the writing
+ * transaction, see the authority's statistics migration); this keeps a copy of them, reads what changed every
+ * `pollMs` (rows changed by transactions not older than the oldest one running at the previous read, so a
+ * late commit is never missed; counts are absolute, so reading one twice is harmless), and answers a query
+ * by adding the detailed counts up to the asked dimensions, then applying disclosure control.
+ */
+import type { DataSource } from 'typeorm';
+import {
+  DIMENSION_CODES,
+  DIMENSION_PARENT,
+  DISCLOSURE_THRESHOLD,
+  STATISTICS_DIMENSIONS,
+  type StatisticsDimension,
+} from '../../../schema/statistics';
+import { statementSource } from '../database';
+import { userError } from '../errors';
+import { suppress, type Cell, type LineKind } from './suppression';
+
+/** How a dimension is read from the detailed counts: a column, and how its codes map (e.g. birth year to age band). */
+export interface DimensionSource {
+  column: string;
+  map?: (code: string, context: { referenceYear: number }) => string;
+}
+
+/** What one authority counts: the table of detailed counts and the dimensions it can answer. */
+export interface FactSource {
+  table: string;
+  /** Columns of the detailed counts, in the table's key order. */
+  columns: readonly string[];
+  countColumn: string;
+  dimensions: Readonly<Partial<Record<StatisticsDimension, DimensionSource>>>;
+}
+
+export interface StatisticsQuery {
+  groupBy: readonly StatisticsDimension[];
+  filter: Readonly<Partial<Record<StatisticsDimension, string>>>;
+}
+
+export interface StatisticsAnswer {
+  /** The persons the filter selects; null when that figure itself is suppressed. */
+  total: number | null;
+  cells: Array<{ coords: string[]; count: number | null; suppressed: boolean }>;
+  suppressedCells: number;
+  /** The year ages are counted at (31 December). */
+  referenceYear: number;
+}
+
+interface Cuboid {
+  version: number;
+  cells: Cell[];
+  suppressed: Uint8Array;
+  /** Cell index by coordinates. */
+  index: Map<string, number>;
+}
+
+/** Whether a cell of a table is published (an absent cell holds nobody, so there is nothing to hide). */
+function published(table: Cuboid, coords: readonly string[]): boolean {
+  const i = table.index.get(coords.join('\u0000'));
+  return i === undefined || table.suppressed[i] === 0;
+}
+
+const GROW = 1024;
+
+export class StatisticsCube {
+  private readonly keys = new Map<string, number>();
+  private readonly dictionaries: Array<{ codes: string[]; index: Map<string, number> }>;
+  private codes: Int32Array[];
+  private counts = new Int32Array(GROW);
+  private size = 0;
+  private watermark: bigint | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly cuboids = new Map<string, Cuboid>();
+  /** Bumped whenever a count changes; cached tables older than it are recomputed. */
+  version = 0;
+
+  constructor(
+    private readonly db: DataSource,
+    readonly source: FactSource,
+    private readonly options: { referenceYear?: () => number; threshold?: number } = {},
+  ) {
+    this.dictionaries = source.columns.map(() => ({ codes: [], index: new Map() }));
+    this.codes = source.columns.map(() => new Int32Array(GROW));
+  }
+
+  get threshold(): number {
+    return this.options.threshold ?? DISCLOSURE_THRESHOLD;
+  }
+
+  referenceYear(): number {
+    return this.options.referenceYear?.() ?? new Date().getUTCFullYear();
+  }
+
+  /** Reads every count, then keeps reading what changed every `pollMs`. */
+  async start(pollMs = 250): Promise<void> {
+    await this.refresh();
+    this.timer = setInterval(() => void this.refresh().catch(() => undefined), pollMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Applies the counts changed since the last read. Returns how many rows were read. */
+  async refresh(): Promise<number> {
+    return statementSource.run('stats', () => this.read());
+  }
+
+  private async read(): Promise<number> {
+    const [{ xmin }]: Array<{ xmin: string }> = await this.db.query(
+      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
+    );
+    const { table, columns, countColumn } = this.source;
+    const where = this.watermark === null ? '' : `WHERE txid >= $1`;
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT ${columns.join(', ')}, ${countColumn} AS n FROM ${table} ${where}`,
+      this.watermark === null ? [] : [this.watermark.toString()],
+    );
+    for (const row of rows) this.set(columns.map((c) => String(row[c])), Number(row.n));
+    this.watermark = BigInt(xmin);
+    return rows.length;
+  }
+
+  /** Sets one detailed count (absolute). */
+  set(values: readonly string[], count: number): void {
+    const key = values.join('\u0000');
+    let i = this.keys.get(key);
+    if (i === undefined) {
+      if (count === 0) return;
+      i = this.size++;
+      if (i >= this.counts.length) this.grow();
+      this.keys.set(key, i);
+      values.forEach((value, c) => {
+        const dictionary = this.dictionaries[c] as { codes: string[]; index: Map<string, number> };
+        let code = dictionary.index.get(value);
+        if (code === undefined) {
+          code = dictionary.codes.length;
+          dictionary.codes.push(value);
+          dictionary.index.set(value, code);
+        }
+        (this.codes[c] as Int32Array)[i as number] = code;
+      });
+    }
+    if (this.counts[i] !== count) {
+      this.counts[i] = count;
+      this.version++;
+    }
+  }
+
+  private grow(): void {
+    const capacity = this.counts.length * 2;
+    const counts = new Int32Array(capacity);
+    counts.set(this.counts);
+    this.counts = counts;
+    this.codes = this.codes.map((column) => {
+      const grown = new Int32Array(capacity);
+      grown.set(column);
+      return grown;
+    });
+  }
+
+  /** One detailed count, as served. */
+  count(values: readonly string[]): number {
+    const i = this.keys.get(values.join('\u0000'));
+    return i === undefined ? 0 : (this.counts[i] as number);
+  }
+
+  /** The persons counted, all together. */
+  total(): number {
+    let sum = 0;
+    for (let i = 0; i < this.size; i++) sum += this.counts[i] as number;
+    return sum;
+  }
+
+  /** Validates a query and answers it. */
+  answer(query: StatisticsQuery): StatisticsAnswer {
+    const { groupBy, filter } = query;
+    if (new Set(groupBy).size !== groupBy.length) throw userError('STATISTICS_DUPLICATE_DIMENSION', 'A dimension appears twice in groupBy');
+    for (const dimension of [...groupBy, ...(Object.keys(filter) as StatisticsDimension[])]) {
+      if (!this.source.dimensions[dimension]) {
+        throw userError('STATISTICS_DIMENSION_NOT_HELD', `This authority does not count by ${dimension}`, { dimension });
+      }
+    }
+    for (const [dimension, code] of Object.entries(filter) as Array<[StatisticsDimension, string]>) {
+      if (!DIMENSION_CODES[dimension].includes(code)) {
+        throw userError('STATISTICS_UNKNOWN_CODE', `${code} is not a code of ${dimension}`, { dimension, value: code });
+      }
+    }
+    const filterDims = Object.keys(filter) as StatisticsDimension[];
+    const reference = canonical([...groupBy, ...filterDims]);
+    const table = this.cuboid(reference);
+    const position = new Map(reference.map((d, i) => [d, i]));
+    const codeOf = (coords: readonly string[], dimension: StatisticsDimension): string => {
+      const at = position.get(dimension);
+      if (at !== undefined) return coords[at] as string;
+      // A parent left out because its child is in the table: derive it.
+      const child = STATISTICS_DIMENSIONS.find((d) => DIMENSION_PARENT[d]?.parent === dimension && position.has(d)) as StatisticsDimension;
+      return (DIMENSION_PARENT[child] as { of: (code: string) => string }).of(coords[position.get(child) as number] as string);
+    };
+
+    const cells: StatisticsAnswer['cells'] = [];
+    let suppressedCells = 0;
+    table.cells.forEach((cell, i) => {
+      for (const [dimension, code] of Object.entries(filter) as Array<[StatisticsDimension, string]>) {
+        if (codeOf(cell.coords, dimension) !== code) return;
+      }
+      const hidden = table.suppressed[i] === 1;
+      if (hidden) suppressedCells++;
+      cells.push({ coords: groupBy.map((d) => codeOf(cell.coords, d)), count: hidden ? null : cell.count, suppressed: hidden });
+    });
+    cells.sort((a, b) => compareCoords(a.coords, b.coords, groupBy));
+
+    // The total is the cell of the filter's own table (or the grand total), under that table's control.
+    let total: number | null;
+    if (filterDims.length === 0) {
+      const all = this.total();
+      total = all > 0 && all < this.threshold ? null : all;
+    } else {
+      const totals = this.cuboid(canonical(filterDims));
+      const at = totals.cells.findIndex((cell) =>
+        filterDims.every((d) => {
+          const dims = canonical(filterDims);
+          const i = dims.indexOf(d);
+          const code = i >= 0 ? (cell.coords[i] as string) : deriveParent(dims, cell.coords, d);
+          return code === filter[d];
+        }),
+      );
+      total = at < 0 ? 0 : totals.suppressed[at] ? null : (totals.cells[at] as Cell).count;
+    }
+    return { total, cells, suppressedCells, referenceYear: this.referenceYear() };
+  }
+
+  /** The counts added up to `dimensions` (canonical order), with their suppression; cached until a count changes. */
+  cuboid(dimensions: readonly StatisticsDimension[]): Cuboid {
+    const cacheKey = `${this.referenceYear()}:${dimensions.join(',')}`;
+    const cached = this.cuboids.get(cacheKey);
+    if (cached && cached.version === this.version) return cached;
+    const cells = this.addUp(dimensions);
+    // The coarser tables each line adds up to are decided first (recursively, cached).
+    const kinds: LineKind[] = [];
+    dimensions.forEach((dimension, i) => {
+      // Sub-lines (within the parent) first: fixing them first often satisfies the whole line at no extra cost.
+      const parent = DIMENSION_PARENT[dimension];
+      if (parent) {
+        const up = canonical([...dimensions.filter((_, j) => j !== i), parent.parent]);
+        const coarser = this.cuboid(up);
+        kinds.push({
+          dim: i,
+          variant: parent.of,
+          totalPublished: (coords) => published(coarser, up.map((u) => (u === parent.parent ? coords[i] : coords[dimensions.indexOf(u)]) as string)),
+        });
+      }
+      const without = this.cuboid(dimensions.filter((_, j) => j !== i));
+      kinds.push({ dim: i, variant: () => '*', totalPublished: (coords) => published(without, coords.filter((_, j) => j !== i)) });
+    });
+    const suppressed = suppress(cells, kinds, this.threshold);
+    const index = new Map(cells.map((cell, i) => [cell.coords.join('\u0000'), i]));
+    const table = { version: this.version, cells, suppressed, index };
+    this.cuboids.set(cacheKey, table);
+    return table;
+  }
+
+  private addUp(dimensions: readonly StatisticsDimension[]): Cell[] {
+    const context = { referenceYear: this.referenceYear() };
+    // Per dimension: each code of its column mapped to the index of the dimension's code.
+    const projections = dimensions.map((dimension) => {
+      const source = this.source.dimensions[dimension] as DimensionSource;
+      const column = this.source.columns.indexOf(source.column);
+      const dictionary = this.dictionaries[column] as { codes: string[] };
+      const codes: string[] = [];
+      const index = new Map<string, number>();
+      const map = new Int32Array(dictionary.codes.length);
+      dictionary.codes.forEach((code, i) => {
+        const value = source.map ? source.map(code, context) : code;
+        let at = index.get(value);
+        if (at === undefined) {
+          at = codes.length;
+          codes.push(value);
+          index.set(value, at);
+        }
+        map[i] = at;
+      });
+      return { column: this.codes[column] as Int32Array, map, codes };
+    });
+    const sums = new Map<number, number>();
+    for (let row = 0; row < this.size; row++) {
+      const count = this.counts[row] as number;
+      if (count === 0) continue;
+      let key = 0;
+      for (const p of projections) key = key * p.codes.length + (p.map[p.column[row] as number] as number);
+      sums.set(key, (sums.get(key) ?? 0) + count);
+    }
+    const cells: Cell[] = [];
+    for (const [key, count] of sums) {
+      if (count === 0) continue;
+      const coords = new Array<string>(projections.length);
+      let rest = key;
+      for (let d = projections.length - 1; d >= 0; d--) {
+        const p = projections[d] as (typeof projections)[number];
+        coords[d] = p.codes[rest % p.codes.length] as string;
+        rest = Math.floor(rest / p.codes.length);
+      }
+      cells.push({ coords, count });
+    }
+    return cells;
+  }
+}
+
+/**
+ * The dimensions of a query's table, in contract order, without a parent whose child is there too (the child
+ * determines it, so it adds no cells).
+ */
+export function canonical(dimensions: readonly StatisticsDimension[]): StatisticsDimension[] {
+  const set = new Set(dimensions);
+  return STATISTICS_DIMENSIONS.filter(
+    (d) => set.has(d) && !STATISTICS_DIMENSIONS.some((child) => set.has(child) && DIMENSION_PARENT[child]?.parent === d),
+  );
+}
+
+function deriveParent(dims: readonly StatisticsDimension[], coords: readonly string[], parent: StatisticsDimension): string {
+  const child = dims.find((d) => DIMENSION_PARENT[d]?.parent === parent) as StatisticsDimension;
+  return (DIMENSION_PARENT[child] as { of: (code: string) => string }).of(coords[dims.indexOf(child)] as string);
+}
+
+/** Cells in the order of each dimension's code list (unknown codes last, by text). */
+function compareCoords(a: readonly string[], b: readonly string[], dims: readonly StatisticsDimension[]): number {
+  for (let i = 0; i < dims.length; i++) {
+    const order = DIMENSION_CODES[dims[i] as StatisticsDimension];
+    const x = order.indexOf(a[i] as string);
+    const y = order.indexOf(b[i] as string);
+    if (x !== y) return (x < 0 ? Infinity : x) - (y < 0 ? Infinity : y) || (a[i] as string).localeCompare(b[i] as string);
+    if (x < 0 && a[i] !== b[i]) return (a[i] as string).localeCompare(b[i] as string);
+  }
+  return 0;
+}

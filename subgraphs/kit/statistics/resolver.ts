@@ -1,0 +1,103 @@
+/**
+ * The GraphQL side of an authority's statistics: who may ask (analysts, for statistics), the arguments as the
+ * contract spells them, and the table as the contract returns it.
+ */
+import { LANGUAGES, type Language } from '../../../schema/codes';
+import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '../../../schema/statistics';
+import { userError } from '../errors';
+import type { Principal } from '../principal';
+import type { StatisticsCube } from './cube';
+
+/** The filter's fields (camelCase of the dimension names), one code each. */
+export type StatisticsFilterInput = Partial<Record<string, string | null>>;
+
+const FILTER_FIELDS: Readonly<Record<string, StatisticsDimension>> = {
+  statusOfResidence: 'STATUS_OF_RESIDENCE',
+  statusGroup: 'STATUS_GROUP',
+  nationality: 'NATIONALITY',
+  prefecture: 'PREFECTURE',
+  municipality: 'MUNICIPALITY',
+  residentClass: 'RESIDENT_CLASS',
+  residentCategory: 'RESIDENT_CATEGORY',
+  sex: 'SEX',
+  ageBand: 'AGE_BAND',
+  residenceCardKind: 'RESIDENCE_CARD_KIND',
+  cardArrangement: 'CARD_ARRANGEMENT',
+};
+
+export const DISCLOSURE_METHOD =
+  'Cells of 1 to 9 persons are suppressed (primary). In every line of the table (cells differing in one dimension, ' +
+  'including municipalities within a prefecture and statuses within a status group) the suppressed cells are either ' +
+  'none or at least two holding 10 or more persons together (secondary), assuming every line total is known. The ' +
+  'pattern depends on the table alone, so the same cell is suppressed in every query that shows it. Empty cells are omitted.';
+
+export interface StatisticsTableView {
+  total: number;
+  dimensions: StatisticsDimension[];
+  authority: string;
+  population: string;
+  referenceYear: number;
+  asOf: string;
+  disclosureControl: { threshold: number; suppressedCells: number; method: string };
+  cells: Array<{
+    key: Array<{ dimension: StatisticsDimension; code: string }>;
+    count: number | null;
+    share: number | null;
+    suppressed: boolean;
+  }>;
+}
+
+/** Only analysts, and only for statistics, read counts; nobody reads them with a person's purpose. */
+export function requireAnalyst(principal: Principal): void {
+  if (principal.role !== 'analyst' || principal.purpose !== 'statistics') {
+    throw userError('FORBIDDEN', 'Statistics are for analysts, for the purpose of statistics');
+  }
+}
+
+/** Answers `foreignResidentStatistics(groupBy, filter)` from the authority's cube. */
+export function statisticsTable(
+  cube: StatisticsCube,
+  principal: Principal,
+  args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
+  meta: { authority: string; population: string; today: string },
+): StatisticsTableView {
+  requireAnalyst(principal);
+  const filter: Partial<Record<StatisticsDimension, string>> = {};
+  for (const [field, code] of Object.entries(args.filter ?? {})) {
+    if (code === null || code === undefined) continue;
+    filter[FILTER_FIELDS[field] as StatisticsDimension] = code;
+  }
+  const answer = cube.answer({ groupBy: args.groupBy, filter });
+  if (answer.total === null) {
+    throw userError('STATISTICS_TOTAL_SUPPRESSED', 'The filter selects too few persons to publish anything about them', {
+      threshold: DISCLOSURE_THRESHOLD,
+    });
+  }
+  const total = answer.total;
+  return {
+    total,
+    dimensions: args.groupBy,
+    authority: meta.authority,
+    population: meta.population,
+    referenceYear: answer.referenceYear,
+    asOf: meta.today,
+    disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD },
+    cells: answer.cells.map((cell) => ({
+      key: cell.coords.map((code, i) => ({ dimension: args.groupBy[i] as StatisticsDimension, code })),
+      count: cell.count,
+      share: cell.count === null || total === 0 ? null : cell.count / total,
+      suppressed: cell.suppressed,
+    })),
+  };
+}
+
+/** `StatisticsCoordinate.label(language)`: every code comes with its label. */
+export const coordinateResolvers = {
+  label: (coordinate: { dimension: StatisticsDimension; code: string }, args: { language?: string | null }): string => {
+    const language = args.language ?? 'ja';
+    if (!(LANGUAGES as readonly string[]).includes(language)) {
+      throw userError('UNKNOWN_LANGUAGE', `No labels in ${language}; use one of ${LANGUAGES.join(', ')}`);
+    }
+    return dimensionLabel(coordinate.dimension, coordinate.code, language as Language);
+  },
+};

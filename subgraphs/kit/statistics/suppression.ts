@@ -1,0 +1,103 @@
+/**
+ * Disclosure control for one table of counts (a cuboid: the persons counted by a set of dimensions).
+ *
+ * Primary suppression: a cell of 1 to threshold-1 persons is not published.
+ *
+ * Secondary suppression: a line of the table (the cells that differ in one dimension only) adds up to a cell
+ * of a coarser table: the table without that dimension, or with the coarser dimension above it (the prefecture
+ * above its municipalities, the status group above its statuses). When that total is published, the line must
+ * not give a suppressed cell away by subtraction: its suppressed cells are either none, or at least two that
+ * together hold at least `threshold` persons. Otherwise the smallest published cell of the line that can be
+ * hidden is suppressed too, until every such line holds. A cell that is the only one in a line with a
+ * published total cannot be hidden (it equals that total), so it is never chosen; it is published exactly
+ * when the coarser cell is.
+ *
+ * Coarser tables are decided first (the caller passes their decisions in), so the pattern of a table depends
+ * on the counts alone, never on the query: the same cell is suppressed in every query that shows it, and a
+ * filtered query is a slice of the same table.
+ *
+ * Cells with no persons are not in the table and are not protected (a zero is published as absence).
+ */
+
+export interface Cell {
+  /** One code per dimension of the table, in the table's dimension order. */
+  coords: readonly string[];
+  count: number;
+}
+
+/** One way cells line up: along dimension `dim`, grouped by `variant(code)` ('*' for the whole dimension). */
+export interface LineKind {
+  dim: number;
+  variant: (code: string) => string;
+  /** Whether the line's total (the coarser table's cell) is published, by the line's coordinates. */
+  totalPublished: (coords: readonly string[]) => boolean;
+}
+
+export interface Line {
+  cells: number[];
+  totalPublished: boolean;
+}
+
+/** Which cells (by index) are suppressed. */
+export function suppress(cells: readonly Cell[], kinds: readonly LineKind[], threshold: number): Uint8Array {
+  const suppressed = new Uint8Array(cells.length);
+  cells.forEach((cell, i) => {
+    if (cell.count > 0 && cell.count < threshold) suppressed[i] = 1;
+  });
+  const lines = linesOf(cells, kinds).filter((line) => line.totalPublished);
+  // A cell alone in a line whose total is published equals that total: hiding it would protect nothing.
+  const pinned = new Uint8Array(cells.length);
+  for (const line of lines) if (line.cells.length === 1) pinned[line.cells[0] as number] = 1;
+  // Each pass fixes every failing line; stop when a pass changes nothing. Suppression only grows, so it ends.
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const line of lines) {
+      while (!lineHolds(line.cells, cells, suppressed, threshold)) {
+        const next = smallestHideable(line.cells, cells, suppressed, pinned);
+        if (next < 0) break; // nothing left to hide: every other cell is pinned or already hidden
+        suppressed[next] = 1;
+        changed = true;
+      }
+    }
+  }
+  return suppressed;
+}
+
+/** A line holds when it has no suppressed cell, or at least two holding at least `threshold` persons together. */
+export function lineHolds(line: readonly number[], cells: readonly Cell[], suppressed: Uint8Array, threshold: number): boolean {
+  let n = 0;
+  let sum = 0;
+  for (const i of line) {
+    if (suppressed[i]) {
+      n++;
+      sum += (cells[i] as Cell).count;
+    }
+  }
+  return n === 0 || (n >= 2 && sum >= threshold);
+}
+
+function smallestHideable(line: readonly number[], cells: readonly Cell[], suppressed: Uint8Array, pinned: Uint8Array): number {
+  let best = -1;
+  for (const i of line) {
+    if (suppressed[i] || pinned[i]) continue;
+    if (best < 0 || (cells[i] as Cell).count < (cells[best] as Cell).count) best = i;
+  }
+  return best;
+}
+
+/** Every line of every kind, with whether its total is published. */
+export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Line[] {
+  const lines: Line[] = [];
+  for (const { dim, variant, totalPublished } of kinds) {
+    const groups = new Map<string, { cells: number[]; coords: readonly string[] }>();
+    cells.forEach((cell, i) => {
+      const coords = cell.coords.map((c, j) => (j === dim ? variant(c) : c));
+      const key = coords.join('\u0000');
+      const group = groups.get(key);
+      if (group) group.cells.push(i);
+      else groups.set(key, { cells: [i], coords });
+    });
+    for (const group of groups.values()) lines.push({ cells: group.cells, totalPublished: totalPublished(group.coords) });
+  }
+  return lines;
+}

@@ -1,0 +1,78 @@
+/**
+ * `stats:verify`: the counts an authority maintains incrementally, and the copy it serves from memory, against
+ * a full recount of its records. Any difference is a defect (a write path the triggers missed, a lost change).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DataSource } from 'typeorm';
+import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
+import type { Authority } from '../database';
+import { HttpError } from '../http';
+import type { StatisticsCube } from './cube';
+
+export interface StatisticsReport {
+  authority: Authority;
+  /** Persons in the full recount. */
+  recounted: number;
+  /** Persons in the maintained counts, and in the served copy. */
+  maintained: number;
+  served: number;
+  /** Detailed cells compared. */
+  cells: number;
+  /** The first differences (key, recount, maintained, served). */
+  differences: Array<{ key: string; recount: number; maintained: number; served: number }>;
+}
+
+/** Compares the maintained table `cube.source.table` and the cube's copy with `GROUP BY` over `factView`. */
+export async function verifyStatistics(db: DataSource, authority: Authority, cube: StatisticsCube, factView: string): Promise<StatisticsReport> {
+  const { table, columns, countColumn } = cube.source;
+  const list = columns.join(', ');
+  await cube.refresh();
+  // One snapshot for both reads, so a write in between cannot show up as a difference.
+  const rows: Array<Record<string, unknown> & { recount: number; maintained: number }> = await db.transaction('REPEATABLE READ', (m) =>
+    m.query(
+      `SELECT ${columns.map((c) => `coalesce(r.${c}::text, m.${c}::text) AS ${c}`).join(', ')},
+              coalesce(r.n, 0)::int AS recount, coalesce(m.${countColumn}, 0)::int AS maintained
+       FROM (SELECT ${list}, count(*) AS n FROM ${factView} GROUP BY ${list}) r
+       FULL JOIN (SELECT * FROM ${table} WHERE ${countColumn} > 0) m USING (${list})`,
+    ),
+  );
+  await cube.refresh();
+  const report: StatisticsReport = { authority, recounted: 0, maintained: 0, served: 0, cells: rows.length, differences: [] };
+  for (const row of rows) {
+    const values = columns.map((c) => String(row[c]));
+    const served = cube.count(values);
+    report.recounted += row.recount;
+    report.maintained += row.maintained;
+    report.served += served;
+    if (row.recount !== row.maintained || row.recount !== served) {
+      if (report.differences.length < 20) {
+        report.differences.push({ key: values.join('/'), recount: row.recount, maintained: row.maintained, served });
+      }
+    }
+  }
+  // Cells the copy holds that neither table has.
+  const servedTotal = cube.total();
+  if (servedTotal !== report.served && report.differences.length < 20) {
+    report.differences.push({ key: '(cells only in the served copy)', recount: 0, maintained: 0, served: servedTotal - report.served });
+  }
+  report.served = servedTotal;
+  return report;
+}
+
+/** The internal endpoint `npm run stats:verify` calls, signed by the authority itself. */
+export function statisticsVerifyRoute(
+  db: DataSource,
+  authority: Authority,
+  cube: StatisticsCube,
+  factView: string,
+  verify: (req: IncomingMessage, body: string) => Promise<Authority>,
+) {
+  return {
+    [STATS_VERIFY_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
+      if ((await verify(req, body)) !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its counts');
+      const report = await verifyStatistics(db, authority, cube, factView);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(report));
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
+import type { Authority } from '../database';
+import { eventsOptionsFor } from '../eventRoutes';
+import { callInternal } from '../internalCall';
+import { keysDir } from '../keys';
+import { DEFAULT_PORTS } from '../ports';
+import type { StatisticsReport } from './verify';
+
+/** The authorities that keep statistics. */
+const AUTHORITIES: Authority[] = ['immigration'];
+
+/**
+ * `npm run stats:verify`: asks each running authority to recount its records in full and compare the recount with
+ * the counts it maintains and the copy it serves; exit 1 on any difference.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  let differs = false;
+  for (const authority of AUTHORITIES) {
+    const upper = authority.toUpperCase();
+    const base = env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]}`;
+    const { signingKey } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
+    const started = performance.now();
+    const report = await callInternal<StatisticsReport>(authority, authority, base, STATS_VERIFY_PATH, {}, signingKey);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    if (report.differences.length > 0) {
+      differs = true;
+      console.log(`${authority}: DIFFERS in ${report.differences.length}+ cells (recount ${report.recounted}, maintained ${report.maintained}, served ${report.served})`);
+      for (const d of report.differences) console.log(`  ${d.key}: recount ${d.recount}, maintained ${d.maintained}, served ${d.served}`);
+    } else {
+      console.log(`${authority}: ok, ${report.recounted} persons in ${report.cells} cells, maintained and served counts equal a full recount (${seconds} s)`);
+    }
+  }
+  process.exitCode = differs ? 1 : 0;
+}
+
+void main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(2);
+});

@@ -1,0 +1,256 @@
+import { STATS_VERIFY_PATH } from '../../schema/internalPaths';
+import { DISCLOSURE_THRESHOLD, type StatisticsDimension } from '../../schema/statistics';
+import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { callInternal } from '../../subgraphs/kit/internalCall';
+import { keysDir } from '../../subgraphs/kit/keys';
+import type { StatisticsReport } from '../../subgraphs/kit/statistics/verify';
+import { startStack, type Stack } from '../harness';
+import { eventually, persona } from '../personas';
+
+let stack: Stack;
+let analyst: string;
+
+beforeAll(async () => {
+  stack = await startStack({ persons: 2000 });
+  analyst = await stack.token('analyst');
+});
+afterAll(() => stack?.stop());
+
+const STATISTICS = `query ($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter, $language: String) {
+  foreignResidentStatistics(groupBy: $groupBy, filter: $filter) {
+    total authority referenceYear
+    disclosureControl { threshold suppressedCells }
+    cells { key { dimension code label(language: $language) } count share suppressed }
+  } }`;
+
+interface Table {
+  total: number;
+  disclosureControl: { threshold: number; suppressedCells: number };
+  cells: Array<{ key: Array<{ dimension: string; code: string; label: string }>; count: number | null; share: number | null; suppressed: boolean }>;
+}
+
+async function statistics(groupBy: StatisticsDimension[], filter: Record<string, string> = {}, token = analyst, language?: string) {
+  const { body } = await stack.query(token, STATISTICS, { groupBy, filter, language });
+  return body as { data?: { foreignResidentStatistics: Table | null } | null; errors?: Array<{ extensions: { code: string } }> };
+}
+
+async function table(groupBy: StatisticsDimension[], filter: Record<string, string> = {}): Promise<Table> {
+  const body = await statistics(groupBy, filter);
+  expect(body.errors).toBeUndefined();
+  return body.data!.foreignResidentStatistics!;
+}
+
+/** The true counts, recounted from the ISA's base tables (not from the statistics tables). */
+const TRUE_COUNTS = `
+  SELECT f.resident_class, coalesce(f.status_of_residence, 'NONE') AS status, f.nationality,
+         coalesce(f.municipality_code::text, 'NONE') AS municipality, f.sex,
+         coalesce(c.kind, 'NONE') AS card_kind,
+         CASE WHEN c.status IS DISTINCT FROM 'VALID' THEN 'NONE'
+              WHEN c.kind LIKE 'SPECIFIC_%' THEN 'SPECIFIC_CARD'
+              WHEN f.my_number_card_held THEN 'SEPARATE_CARDS' ELSE 'RESIDENCE_CARD_ONLY' END AS arrangement
+  FROM foreign_resident f LEFT JOIN residence_card c ON c.resident_id = f.id AND c.status <> 'SUPERSEDED'
+  WHERE f.resident_class IN ('MID_TO_LONG_TERM', 'SPECIAL_PERMANENT') AND (c.status IS NULL OR c.status NOT IN ('RETURNED', 'REVOKED'))`;
+
+const COLUMN: Partial<Record<StatisticsDimension, string>> = {
+  RESIDENT_CLASS: 'resident_class',
+  STATUS_OF_RESIDENCE: 'status',
+  NATIONALITY: 'nationality',
+  MUNICIPALITY: 'municipality',
+  PREFECTURE: `CASE WHEN municipality = 'NONE' THEN 'NONE' ELSE left(municipality, 2) END`,
+  SEX: 'sex',
+  RESIDENCE_CARD_KIND: 'card_kind',
+  CARD_ARRANGEMENT: 'arrangement',
+};
+
+async function trueCounts(groupBy: StatisticsDimension[]): Promise<Map<string, number>> {
+  const columns = groupBy.map((d) => `${COLUMN[d]}`);
+  const rows: Array<{ k: string; n: number }> = await stack.dbs.immigration.query(
+    `SELECT concat_ws('/', ${columns.join(', ')}) AS k, count(*)::int AS n FROM (${TRUE_COUNTS}) t GROUP BY 1`,
+  );
+  return new Map(rows.map((r) => [r.k, r.n]));
+}
+
+const keyOf = (cell: Table['cells'][number]) => cell.key.map((k) => k.code).join('/');
+
+test('only analysts read statistics; every other role gets FORBIDDEN', async () => {
+  for (const role of ['isa-officer', 'jlis-operator', 'auditor'] as const) {
+    const body = await statistics(['RESIDENT_CLASS'], {}, await stack.token(role));
+    expect(body.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect(body.data?.foreignResidentStatistics ?? null).toBeNull();
+  }
+});
+
+test('counts by class, sex, arrangement and more equal a recount of the base records; labels come with every code', async () => {
+  const total = [...(await trueCounts(['RESIDENT_CLASS'])).values()].reduce((a, b) => a + b, 0);
+  for (const groupBy of [
+    ['RESIDENT_CLASS'],
+    ['SEX'],
+    ['CARD_ARRANGEMENT'],
+    ['RESIDENCE_CARD_KIND', 'CARD_ARRANGEMENT'],
+    ['PREFECTURE', 'RESIDENT_CLASS'],
+    ['NATIONALITY', 'STATUS_OF_RESIDENCE'],
+  ] as StatisticsDimension[][]) {
+    const t = await table(groupBy);
+    const truth = await trueCounts(groupBy);
+    expect(t.total).toBe(total);
+    expect(t.cells.length).toBe(truth.size);
+    for (const cell of t.cells) {
+      expect(truth.has(keyOf(cell))).toBe(true);
+      if (!cell.suppressed) expect(cell.count).toBe(truth.get(keyOf(cell)));
+      for (const k of cell.key) expect(k.label.length).toBeGreaterThan(0);
+    }
+  }
+  const byClass = await table(['RESIDENT_CLASS']);
+  expect(byClass.cells.map((c) => c.key[0]!.label)).toEqual(expect.arrayContaining(['中長期在留者']));
+  const english = (await statistics(['SEX'], {}, analyst, 'en')).data!.foreignResidentStatistics!;
+  expect(english.cells.map((c) => c.key[0]!.label)).toEqual(expect.arrayContaining(['Male', 'Female']));
+});
+
+test('status groups and prefectures add up from their parts', async () => {
+  const byStatus = await table(['STATUS_OF_RESIDENCE']);
+  const byGroup = await table(['STATUS_GROUP']);
+  const truth = await trueCounts(['STATUS_OF_RESIDENCE']);
+  const titp = ['TECHNICAL_INTERN_TRAINING_1', 'TECHNICAL_INTERN_TRAINING_2', 'TECHNICAL_INTERN_TRAINING_3'].reduce((s, c) => s + (truth.get(c) ?? 0), 0);
+  const group = byGroup.cells.find((c) => c.key[0]!.code === 'TECHNICAL_INTERN_TRAINING');
+  expect(group?.suppressed ? null : group?.count).toBe(titp >= DISCLOSURE_THRESHOLD ? titp : null);
+  expect(byStatus.total).toBe(byGroup.total);
+  const tokyo = await table(['MUNICIPALITY'], { prefecture: '13' });
+  const prefectures = await table(['PREFECTURE']);
+  expect(tokyo.total).toBe(prefectures.cells.find((c) => c.key[0]!.code === '13')?.count);
+});
+
+/**
+ * What a reader can derive: in every line of a table (cells that differ in one dimension; the line's total is
+ * a published cell of another query), a single suppressed cell, or suppressed cells holding fewer than 10
+ * persons together, would give them away by subtraction.
+ */
+async function expectNoLineGivesAway(t: Table, truth: Map<string, number>, groupBy: StatisticsDimension[]) {
+  const dims = groupBy.length;
+  for (const cell of t.cells) {
+    const n = truth.get(keyOf(cell)) as number;
+    if (n > 0 && n < DISCLOSURE_THRESHOLD) expect(cell.suppressed).toBe(true);
+  }
+  for (let d = 0; d < dims; d++) {
+    // The line totals: the table without dimension d, as published.
+    const coarser = await table(groupBy.filter((_, i) => i !== d));
+    const totals = new Map(coarser.cells.map((c) => [keyOf(c), c]));
+    const lines = new Map<string, Table['cells']>();
+    for (const cell of t.cells) {
+      const line = cell.key.map((k, i) => (i === d ? '*' : k.code)).join('/');
+      lines.set(line, [...(lines.get(line) ?? []), cell]);
+    }
+    for (const [lineKey, line] of lines) {
+      const hidden = line.filter((c) => c.suppressed);
+      if (hidden.length === 0) continue;
+      // A line whose total is itself suppressed in the coarser table is not a known sum.
+      const total = dims === 1 ? { suppressed: false } : totals.get(lineKey.split('/').filter((_, i) => i !== d).join('/'));
+      if (total?.suppressed) continue;
+      expect(hidden.length).toBeGreaterThanOrEqual(2);
+      expect(hidden.reduce((s, c) => s + (truth.get(keyOf(c)) as number), 0)).toBeGreaterThanOrEqual(DISCLOSURE_THRESHOLD);
+    }
+  }
+}
+
+test('disclosure control: no cell below 10, and no line of a table gives a suppressed cell away', async () => {
+  for (const groupBy of [
+    ['NATIONALITY', 'SEX'],
+    ['MUNICIPALITY', 'NATIONALITY'],
+    ['STATUS_OF_RESIDENCE', 'CARD_ARRANGEMENT'],
+    ['PREFECTURE', 'SEX', 'RESIDENT_CLASS'],
+  ] as StatisticsDimension[][]) {
+    const t = await table(groupBy);
+    expect(t.disclosureControl.threshold).toBe(DISCLOSURE_THRESHOLD);
+    expect(t.disclosureControl.suppressedCells).toBe(t.cells.filter((c) => c.suppressed).length);
+    expect(t.cells.some((c) => c.suppressed)).toBe(true);
+    expect(t.cells.every((c) => c.suppressed === (c.count === null))).toBe(true);
+    await expectNoLineGivesAway(t, await trueCounts(groupBy), groupBy);
+  }
+});
+
+test('differencing two queries gives nothing away: a filtered query shows the same cells, suppressed the same way', async () => {
+  // Sex OTHER is about 1 in 125,000: every nationality's OTHER cell is below 10 (or empty).
+  const whole = await table(['NATIONALITY']);
+  const parts = await Promise.all(['MALE', 'FEMALE', 'OTHER'].map((sex) => table(['NATIONALITY'], { sex })));
+  const crossed = await table(['NATIONALITY', 'SEX']);
+  for (const nationality of whole.cells) {
+    const code = nationality.key[0]!.code;
+    const inParts = parts.map((p) => p.cells.find((c) => c.key[0]!.code === code));
+    const inCrossed = ['MALE', 'FEMALE', 'OTHER'].map((sex) => crossed.cells.find((c) => c.key[0]!.code === code && c.key[1]!.code === sex));
+    // The filtered query is a slice of the crossed table: same counts, same suppression.
+    expect(inParts.map((c) => c?.count ?? null)).toEqual(inCrossed.map((c) => c?.count ?? null));
+    expect(inParts.map((c) => c?.suppressed ?? false)).toEqual(inCrossed.map((c) => c?.suppressed ?? false));
+    // Whole minus the published parts: either exact zero unknowns, or at least two unknowns that hold 10+.
+    if (nationality.suppressed) continue;
+    const unknown = inParts.filter((c) => c?.suppressed);
+    const published = inParts.reduce((s, c) => s + (c && !c.suppressed ? (c.count as number) : 0), 0);
+    const rest = (nationality.count as number) - published;
+    if (unknown.length === 0) expect(rest).toBe(0);
+    else {
+      expect(unknown.length).toBeGreaterThanOrEqual(2);
+      expect(rest).toBeGreaterThanOrEqual(DISCLOSURE_THRESHOLD);
+    }
+  }
+  // A filter that selects fewer than 10 persons publishes nothing, not even its total.
+  const other = await statistics(['NATIONALITY'], { sex: 'OTHER', nationality: 'CHN' });
+  if ((await trueCounts(['NATIONALITY', 'SEX'])).get('CHN/OTHER')) {
+    expect(other.errors?.[0]?.extensions.code).toBe('STATISTICS_TOTAL_SUPPRESSED');
+  }
+});
+
+test('bad input gets stable codes', async () => {
+  expect((await statistics(['SEX', 'SEX'])).errors?.[0]?.extensions.code).toBe('STATISTICS_DUPLICATE_DIMENSION');
+  expect((await statistics(['SEX'], { prefecture: '99' })).errors?.[0]?.extensions.code).toBe('STATISTICS_UNKNOWN_CODE');
+  expect((await statistics(['RESIDENT_CATEGORY'])).errors?.[0]?.extensions.code).toBe('STATISTICS_DIMENSION_NOT_HELD');
+  expect((await statistics(['SEX'], {}, analyst, 'xx')).errors?.[0]?.extensions.code).toBe('UNKNOWN_LANGUAGE');
+});
+
+async function arrangementCounts(): Promise<Record<string, number | null>> {
+  const t = await table(['CARD_ARRANGEMENT']);
+  return Object.fromEntries(t.cells.map((c) => [c.key[0]!.code, c.count]));
+}
+
+test('a change shows in the statistics at once: a conversion (b) -> (a), and J-LIS issuing a card (c) -> (b) through its event', async () => {
+  const officer = await stack.token('isa-officer');
+  const before = await arrangementCounts();
+  const separate = persona('separate_cards');
+  const { body } = await stack.query(officer, `mutation ($n: ID!) { issueSpecificResidenceCard(myNumber: $n) { kind } }`, { n: separate.myNumber });
+  expect(body.errors).toBeUndefined();
+  await eventually(async () => {
+    const after = await arrangementCounts();
+    expect(after.SPECIFIC_CARD).toBe((before.SPECIFIC_CARD as number) + 1);
+    expect(after.SEPARATE_CARDS).toBe((before.SEPARATE_CARDS as number) - 1);
+    return true;
+  });
+
+  const only = persona('residence_card_only');
+  const operator = await stack.token('jlis-operator');
+  const issued = await stack.query(operator, `mutation ($n: ID!) { issueMyNumberCard(myNumber: $n) { myNumber } }`, { n: only.myNumber });
+  expect(issued.body.errors).toBeUndefined();
+  await eventually(async () => {
+    const after = await arrangementCounts();
+    expect(after.SEPARATE_CARDS).toBe(before.SEPARATE_CARDS);
+    expect(after.RESIDENCE_CARD_ONLY).toBe((before.RESIDENCE_CARD_ONLY as number) - 1);
+    return true;
+  });
+});
+
+test('stats:verify: maintained and served counts equal a full recount, and a tampered count is found', async () => {
+  const { signingKey } = await eventsOptionsFor('immigration', keysDir(stack.dataDir), {}, {});
+  const base = stack.subgraphUrls.immigration.replace('/graphql', '');
+  const clean = await callInternal<StatisticsReport>('immigration', 'immigration', base, STATS_VERIFY_PATH, {}, signingKey);
+  expect(clean.differences).toEqual([]);
+  expect(clean.recounted).toBeGreaterThan(1900);
+  expect(clean.maintained).toBe(clean.recounted);
+  expect(clean.served).toBe(clean.recounted);
+
+  await stack.dbs.immigration.query(
+    `UPDATE stats_count SET persons = persons + 1, txid = pg_current_xact_id()::text::bigint
+     WHERE ctid = (SELECT ctid FROM stats_count WHERE persons > 0 LIMIT 1)`,
+  );
+  const tampered = await callInternal<StatisticsReport>('immigration', 'immigration', base, STATS_VERIFY_PATH, {}, signingKey);
+  expect(tampered.differences).toHaveLength(1);
+  expect(tampered.differences[0]!.maintained).toBe(tampered.differences[0]!.recount + 1);
+  await stack.dbs.immigration.query(`SELECT stats_rebuild()`);
+  const repaired = await callInternal<StatisticsReport>('immigration', 'immigration', base, STATS_VERIFY_PATH, {}, signingKey);
+  expect(repaired.differences).toEqual([]);
+});
