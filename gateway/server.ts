@@ -8,7 +8,7 @@ import type { Language } from '../schema/codes';
 import type { Authority } from '../subgraphs/kit/database';
 import { createHttpServer, createLogger } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
-import { PRINCIPAL_HEADER, type Principal } from '../subgraphs/kit/principal';
+import { PRINCIPAL_HEADER, PrincipalSigner, REQUEST_ID_HEADER, REQUEST_STARTED_HEADER, type Principal } from '../subgraphs/kit/principal';
 import { ApiKeyStore, RateLimiter, type StoredKey } from './auth/apiKeys';
 import { authenticate, requestId } from './auth/authenticate';
 import { partnerPlugin } from './auth/partnerPlugin';
@@ -25,10 +25,10 @@ import { DEFAULT_RESILIENCE, SubgraphGuard, type ResilienceOptions } from './res
 
 export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
 
-/** Per-request state: the caller, and the principal signed once per subgraph. */
+/** Per-request state: the caller, and the principal's token for each subgraph. */
 export interface GatewayContext {
   principal: Principal;
-  principalFor(authority: Authority): Promise<string>;
+  principalFor(authority: Authority): string;
   /** The partner's key, when the caller used one. */
   partnerKey?: StoredKey;
 }
@@ -54,12 +54,15 @@ export interface GatewayOptions {
   logger?: Logger;
 }
 
-/** Forwards every subgraph call with the principal signed for that subgraph alone (and the request id). */
+/** Forwards every subgraph call with the principal signed for that subgraph alone (and the request's id and start). */
 class PrincipalForwardingDataSource extends ResilientDataSource<GatewayContext> {
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     if (!('principalFor' in context)) return;
-    request.http?.headers.set(PRINCIPAL_HEADER, await context.principalFor(this.authority));
-    request.http?.headers.set('x-request-id', context.principal.requestId);
+    const headers = request.http?.headers;
+    if (!headers) return;
+    headers.set(PRINCIPAL_HEADER, context.principalFor(this.authority));
+    headers.set(REQUEST_ID_HEADER, context.principal.requestId);
+    if (context.principal.requestStartedAt !== undefined) headers.set(REQUEST_STARTED_HEADER, String(context.principal.requestStartedAt));
   }
 }
 
@@ -103,10 +106,11 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   });
   await apollo.start();
 
+  const signer = new PrincipalSigner(options.signingKey.privateKey, options.signingKey.kid);
   const server = createHttpServer<GatewayContext>({
     apollo,
     metrics: options.metrics,
-    context: (req) => authenticate(req, { staffTokens: options.staffTokens, signingKey: options.signingKey, apiKeys: options.apiKeys }),
+    context: (req) => authenticate(req, { staffTokens: options.staffTokens, signer, apiKeys: options.apiKeys }),
     maxBodyBytes: operationLimits.bodyBytes,
     requestScope: (req, handle) =>
       runInScope(req, { requestId: requestId(req), language: languageOf(req), log: { codes: [] } }, handle),

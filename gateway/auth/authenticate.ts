@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { CryptoKey } from 'jose';
-import type { Authority } from '../../subgraphs/kit/database';
 import { HttpError } from '../../subgraphs/kit/http';
-import { signPrincipal, type Principal } from '../../subgraphs/kit/principal';
+import type { Principal, PrincipalSigner } from '../../subgraphs/kit/principal';
 import type { GatewayContext } from '../server';
 import { agencyOf, purposeFor } from './agency';
 import type { ApiKeyStore } from './apiKeys';
@@ -26,7 +24,7 @@ export function requestId(req: IncomingMessage): string {
 /** Identifies the caller of one request and prepares the principal the subgraphs will receive. */
 export async function authenticate(
   req: IncomingMessage,
-  options: { staffTokens: StaffTokenConfig; signingKey: { kid: string; privateKey: CryptoKey }; apiKeys: ApiKeyStore },
+  options: { staffTokens: StaffTokenConfig; signer: PrincipalSigner; apiKeys: ApiKeyStore },
 ): Promise<GatewayContext> {
   const apiKey = headerValue(req, 'x-api-key');
   if (apiKey !== undefined) return partnerContext(req, apiKey, options);
@@ -53,14 +51,14 @@ export async function authenticate(
     requestId: requestId(req),
     requestStartedAt: Date.now(),
   };
-  return withSigner(principal, options.signingKey);
+  return withSigner(principal, options.signer);
 }
 
 /** A partner calling with an API key: role `partner`, its scopes, purpose card verification only. */
 function partnerContext(
   req: IncomingMessage,
   presented: string,
-  options: { signingKey: { kid: string; privateKey: CryptoKey }; apiKeys: ApiKeyStore },
+  options: { signer: PrincipalSigner; apiKeys: ApiKeyStore },
 ): GatewayContext {
   const stored = options.apiKeys.verify(presented, new Date().toISOString().slice(0, 10));
   if (typeof stored === 'string') {
@@ -76,23 +74,12 @@ function partnerContext(
     requestId: requestId(req),
     requestStartedAt: Date.now(),
   };
-  return { ...withSigner(principal, options.signingKey), partnerKey: stored };
+  return { ...withSigner(principal, options.signer), partnerKey: stored };
 }
 
-/** The context for a principal: it is signed once per subgraph, on first use. */
-function withSigner(principal: Principal, signingKey: { kid: string; privateKey: CryptoKey }): GatewayContext {
-  const signed = new Map<Authority, Promise<string>>();
-  return {
-    principal,
-    principalFor(authority) {
-      let token = signed.get(authority);
-      if (!token) {
-        token = signPrincipal(principal, authority, signingKey.privateKey, signingKey.kid);
-        signed.set(authority, token);
-      }
-      return token;
-    },
-  };
+/** The context for a principal: its token for each subgraph comes from the signer (signed or reused). */
+function withSigner(principal: Principal, signer: PrincipalSigner): GatewayContext {
+  return { principal, principalFor: (authority) => signer.tokenFor(principal, authority) };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
 import { HttpError } from '../../subgraphs/kit/http';
 import { ROLES, type Role } from '../../subgraphs/kit/principal';
+import { TtlCache } from '../../subgraphs/kit/ttlCache';
 
 /** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
 export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
@@ -26,8 +27,32 @@ export function remoteKeys(url: string): JWTVerifyGetKey {
   return createRemoteJWKSet(new URL(url));
 }
 
-/** Verifies a bearer token's signature, issuer, audience and expiry, and reads the caller from it. */
+/**
+ * How long a verified token is taken on trust without checking its signature again (never past its expiry): a
+ * key the identity provider withdraws from its JWKS stops working within this time.
+ */
+const TRUSTED_FOR_MS = 5 * 60_000;
+
+/** Identities of tokens already verified, per configuration (so two gateways in one process never share one). */
+const verified = new WeakMap<StaffTokenConfig, TtlCache<StaffIdentity>>();
+
+/**
+ * Verifies a bearer token's signature, issuer, audience and expiry, and reads the caller from it. A token that
+ * passed is remembered until it expires (at most TRUSTED_FOR_MS; bounded), so a caller's next requests skip the
+ * signature check; a refused token is checked again each time.
+ */
 export async function verifyStaffToken(token: string, config: StaffTokenConfig): Promise<StaffIdentity> {
+  let cache = verified.get(config);
+  if (!cache) verified.set(config, (cache = new TtlCache<StaffIdentity>(10_000)));
+  const now = Date.now();
+  const known = cache.get(token, now);
+  if (known) return known;
+  const { identity, expiresAt } = await verifyStaffTokenOnce(token, config);
+  cache.set(token, identity, Math.min(expiresAt, now + TRUSTED_FOR_MS));
+  return identity;
+}
+
+async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Promise<{ identity: StaffIdentity; expiresAt: number }> {
   let payload;
   try {
     ({ payload } = await jwtVerify(token, config.key as CryptoKey, {
@@ -52,11 +77,12 @@ export async function verifyStaffToken(token: string, config: StaffTokenConfig):
   if (role === 'resident' && !myNumber) {
     throw new HttpError(403, 'MY_NUMBER_REQUIRED', 'A resident token must be bound to a My Number');
   }
-  return {
+  const identity: StaffIdentity = {
     sub: payload.sub as string,
     role,
     municipality,
     myNumber,
     purpose: typeof payload.purpose === 'string' ? payload.purpose : undefined,
   };
+  return { identity, expiresAt: payload.exp! * 1000 };
 }

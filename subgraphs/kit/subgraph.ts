@@ -18,7 +18,7 @@ import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, verifyDelivery } from './events';
 import { inboxRoute, type EventHandler } from './inbox';
 import type { EventMetrics, Metrics } from './metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
-import { PRINCIPAL_HEADER, verifyPrincipal, type Principal } from './principal';
+import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from './principal';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
 export interface SubgraphContext extends BaseContext {
@@ -126,11 +126,12 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     }
   };
 
+  const principals = new PrincipalVerifier(options.authority, options.gatewayKey);
   const server = createHttpServer<TContext>({
     apollo,
     metrics: options.metrics,
     context: async (req: IncomingMessage) => {
-      const principal = await authenticate(req, options);
+      const principal = await authenticate(req, principals);
       return options.extendContext({ principal, db: options.db, today: clock(), relay, authority: options.authority, audit: new AuditTrail() });
     },
     routes: {
@@ -157,13 +158,13 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
   return { server, apollo, relay };
 }
 
-async function authenticate(req: IncomingMessage, options: { authority: Authority; gatewayKey: CryptoKey }): Promise<Principal> {
+async function authenticate(req: IncomingMessage, principals: PrincipalVerifier): Promise<Principal> {
   const token = req.headers[PRINCIPAL_HEADER];
   if (typeof token !== 'string' || token.length === 0) {
     throw new HttpError(401, 'PRINCIPAL_REQUIRED', 'Requests must come through the gateway');
   }
   try {
-    return await verifyPrincipal(token, options.authority, options.gatewayKey);
+    return await principals.principalOf(token, req);
   } catch {
     throw new HttpError(401, 'PRINCIPAL_INVALID', 'The forwarded principal is not valid');
   }

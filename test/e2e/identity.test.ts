@@ -112,6 +112,28 @@ describe('the gateway verifies staff tokens', () => {
     const res = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'x-request-id': 'counter-0042-abc' } });
     expect(res.headers.get('x-request-id')).toBe('counter-0042-abc');
   });
+
+  test('the request id reaches every authority\'s access log, request after request of the same caller', async () => {
+    const token = await stack.token('isa-officer');
+    for (const id of ['counter-0042-first', 'counter-0042-second']) {
+      const res = await fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'x-request-id': id },
+        body: JSON.stringify({ query: 'query ($n: ID!) { person(myNumber: $n) { myNumber resident { familyName } immigration { statusOfResidence } } }', variables: { n: myNumber } }),
+      });
+      expect(res.status).toBe(200);
+    }
+    for (const authority of ['mynumber', 'registry', 'immigration'] as const) {
+      const rows = (await stack.dbs[authority].query(`SELECT request_id, principal FROM access_log WHERE request_id LIKE 'counter-0042-%' ORDER BY request_id`)) as Array<{
+        request_id: string;
+        principal: string;
+      }>;
+      expect(rows).toEqual([
+        { request_id: 'counter-0042-first', principal: 'dev-isa-officer' },
+        { request_id: 'counter-0042-second', principal: 'dev-isa-officer' },
+      ]);
+    }
+  });
 });
 
 describe('a subgraph answers nothing without the gateway principal', () => {
