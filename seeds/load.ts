@@ -84,6 +84,7 @@ export const BULK_LOAD_TRIGGERS: Readonly<Partial<Record<Authority, { triggers: 
     ],
     after: 'SELECT stats_rebuild()',
   },
+  registry: { triggers: [['resident', 'stats_resident']], after: 'SELECT stats_rebuild()' },
 };
 
 /** Pauses the authority's bulk-load triggers (ALTER TABLE ... DISABLE TRIGGER, allowed to the tables' owner). */
@@ -203,8 +204,8 @@ export async function countPersons(authority: Authority, dataSource: DataSource)
 }
 
 /** The personas, then the generated population: what every load writes. */
-export function* seedPersons(options: PopulationOptions): Generator<SyntheticPerson> {
-  yield* personas();
+export function* seedPersons(options: PopulationOptions, include: { personas?: boolean } = {}): Generator<SyntheticPerson> {
+  if (include.personas !== false) yield* personas();
   yield* generatePopulation(options);
 }
 

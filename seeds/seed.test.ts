@@ -8,16 +8,20 @@ describe('npm run seed arguments', () => {
       asOf: '2026-11-28',
       authorities: ['immigration', 'registry', 'mynumber'],
       reset: false,
+      withPersonas: true,
     });
   });
 
   it('reads every option', () => {
-    expect(parseSeedArgs(['--persons', '100000', '--seed', '7', '--as-of', '2027-01-31', '--authority', 'registry', '--reset'])).toEqual({
+    expect(
+      parseSeedArgs(['--persons', '100000', '--seed', '7', '--as-of', '2027-01-31', '--authority', 'registry', '--reset', '--without-personas']),
+    ).toEqual({
       persons: 100_000,
       seed: 7,
       asOf: '2027-01-31',
       authorities: ['registry'],
       reset: true,
+      withPersonas: false,
     });
   });
 

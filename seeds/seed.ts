@@ -22,10 +22,18 @@ const MIGRATIONS: Record<Authority, DatabaseOptions['migrations']> = {
 };
 const AUTHORITIES = Object.keys(MIGRATIONS) as Authority[];
 
-const USAGE = 'usage: npm run seed -- --persons N [--seed S] [--as-of yyyy-mm-dd] [--authority immigration|registry|mynumber] [--reset]';
+const USAGE =
+  'usage: npm run seed -- --persons N [--seed S] [--as-of yyyy-mm-dd] [--authority immigration|registry|mynumber] [--reset] [--without-personas]';
 
 /** The command line, checked. */
-export function parseSeedArgs(args: string[]): { persons: number; seed: number; asOf: string; authorities: Authority[]; reset: boolean } {
+export function parseSeedArgs(args: string[]): {
+  persons: number;
+  seed: number;
+  asOf: string;
+  authorities: Authority[];
+  reset: boolean;
+  withPersonas: boolean;
+} {
   const { values } = parseArgs({
     args,
     options: {
@@ -34,6 +42,8 @@ export function parseSeedArgs(args: string[]): { persons: number; seed: number; 
       'as-of': { type: 'string', default: '2026-11-28' },
       authority: { type: 'string' },
       reset: { type: 'boolean', default: false },
+      // The published population alone (e.g. 3,768,977 for the national statistics), without the demo persons.
+      'without-personas': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -45,15 +55,15 @@ export function parseSeedArgs(args: string[]): { persons: number; seed: number; 
   if (!isIsoDate(asOf)) throw new Error(`--as-of must be a date yyyy-mm-dd\n${USAGE}`);
   const authority = values.authority;
   if (authority !== undefined && !AUTHORITIES.includes(authority as Authority)) throw new Error(`unknown authority ${authority}\n${USAGE}`);
-  return { persons, seed, asOf, authorities: authority ? [authority as Authority] : AUTHORITIES, reset: values.reset };
+  return { persons, seed, asOf, authorities: authority ? [authority as Authority] : AUTHORITIES, reset: values.reset, withPersonas: !values['without-personas'] };
 }
 
 async function main(): Promise<void> {
-  const { persons, seed, asOf, authorities, reset } = parseSeedArgs(process.argv.slice(2));
+  const { persons, seed, asOf, authorities, reset, withPersonas } = parseSeedArgs(process.argv.slice(2));
   const env = process.env;
   const dataDir = env.DATA_DIR ?? '.data';
   const statements = createMetrics('seed').dbStatements;
-  const expected = personas().length + populationSize(persons);
+  const expected = (withPersonas ? personas().length : 0) + populationSize(persons);
   const started = performance.now();
   const targets: LoadTarget[] = [];
   try {
@@ -73,12 +83,12 @@ async function main(): Promise<void> {
       : null;
     const bar = new Map(targets.map(({ authority }) => [authority, bars?.create(expected, 0, { authority: authority.padEnd(11) })]));
     const loadStarted = performance.now();
-    await loadAuthorities(targets, seedPersons({ seed, persons, asOf }), (authority, n) => bar.get(authority)?.update(n));
+    await loadAuthorities(targets, seedPersons({ seed, persons, asOf }, { personas: withPersonas }), (authority, n) => bar.get(authority)?.update(n));
     bars?.stop();
     const loadSeconds = (performance.now() - loadStarted) / 1000;
     const seconds = (performance.now() - started) / 1000;
     console.log(
-      `seeded ${expected} persons (${persons} generated + personas and the other classes; seed ${seed}, as of ${asOf}) ` +
+      `seeded ${expected} persons (${persons} generated + ${withPersonas ? 'personas and ' : ''}the other classes; seed ${seed}, as of ${asOf}) ` +
         `into ${authorities.join(', ')}: loaded in ${loadSeconds.toFixed(1)} s, ${Math.round(expected / loadSeconds)} persons/s ` +
         `(${seconds.toFixed(1)} s with opening the databases)`,
     );

@@ -5,19 +5,15 @@ import { FIELD_POLICY } from './policy';
 import { reconcileRoutes } from './reconcile';
 import { createLoaders } from './loaders';
 import { resolvers, type ImmigrationContext } from './resolvers';
-import { immigrationCube } from './statistics';
+import { IMMIGRATION_FACTS } from './statistics';
+import { startStatistics } from '../kit/statistics/serve';
 import { statisticsVerifyRoute } from '../kit/statistics/verify';
-import { resumeBulkLoadTriggers } from '../../seeds/load';
 
 export { migrations } from './migrations';
 
 /** Builds the ISA subgraph over its own database; the caller decides where it listens. */
 export async function buildImmigrationServer(deps: SubgraphDeps) {
-  // A bulk load that stopped half-way leaves the statistics triggers paused: turn them on and recount.
-  await resumeBulkLoadTriggers('immigration', deps.db, false);
-  const clock = deps.clock ?? (() => new Date().toISOString().slice(0, 10));
-  const statistics = immigrationCube(deps.db, clock);
-  await statistics.start();
+  const statistics = await startStatistics('immigration', deps, IMMIGRATION_FACTS);
   const built = await buildSubgraphServer<ImmigrationContext>({
     authority: 'immigration',
     schemaPath: join(__dirname, 'schema.graphql'),

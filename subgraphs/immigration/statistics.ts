@@ -1,6 +1,5 @@
-import type { DataSource } from 'typeorm';
 import { ageBandOf, prefectureOf, statusGroupOf } from '../../schema/statistics';
-import { StatisticsCube, type FactSource } from '../kit/statistics/cube';
+import type { FactSource } from '../kit/statistics/cube';
 
 /**
  * What the ISA counts (stats_count, kept by the triggers of migration 0004): foreign residents by class, status
@@ -11,6 +10,7 @@ export const IMMIGRATION_FACTS: FactSource = {
   table: 'stats_count',
   columns: ['resident_class', 'status', 'nationality', 'municipality', 'sex', 'birth_year', 'card_kind', 'arrangement'],
   countColumn: 'persons',
+  elsewhere: 'resident categories are counted by the resident registry (residentRegistryStatistics)',
   dimensions: {
     STATUS_OF_RESIDENCE: { column: 'status' },
     STATUS_GROUP: { column: 'status', map: (code) => (code === 'NONE' ? code : statusGroupOf(code)) },
@@ -28,7 +28,3 @@ export const IMMIGRATION_FACTS: FactSource = {
 export const IMMIGRATION_POPULATION =
   'Foreign residents (在留外国人): mid-to-long-term and special permanent residents on the ISA\'s records, ' +
   'with or without a resident record, who have not left Japan';
-
-export function immigrationCube(db: DataSource, clock: () => string): StatisticsCube {
-  return new StatisticsCube(db, IMMIGRATION_FACTS, { referenceYear: () => Number(clock().slice(0, 4)) });
-}

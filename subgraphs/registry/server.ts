@@ -6,12 +6,16 @@ import { callInternal } from '../kit/internalCall';
 import { ASSIGNMENT_PATH } from '../../schema/internalPaths';
 import { createLoaders } from './loaders';
 import { resolvers, type RegistryContext } from './resolvers';
+import { REGISTRY_FACTS } from './statistics';
+import { startStatistics } from '../kit/statistics/serve';
+import { statisticsVerifyRoute } from '../kit/statistics/verify';
 
 export { migrations } from './migrations';
 
 /** Builds the resident-registry subgraph over its own database; the caller decides where it listens. */
-export function buildRegistryServer(deps: SubgraphDeps) {
-  return buildSubgraphServer<RegistryContext>({
+export async function buildRegistryServer(deps: SubgraphDeps) {
+  const statistics = await startStatistics('registry', deps, REGISTRY_FACTS);
+  const built = await buildSubgraphServer<RegistryContext>({
     authority: 'registry',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
@@ -27,6 +31,10 @@ export function buildRegistryServer(deps: SubgraphDeps) {
         const answer = await callInternal<{ myNumber: string }>('registry', 'mynumber', url, ASSIGNMENT_PATH, request, deps.events.signingKey);
         return answer.myNumber;
       },
+      statistics,
     }),
+    internalRoutes: ({ verify }) => statisticsVerifyRoute(deps.db, 'registry', statistics, 'stats_fact', verify),
   });
+  built.server.on('close', () => statistics.stop());
+  return { ...built, statistics };
 }

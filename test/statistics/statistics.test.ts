@@ -131,8 +131,8 @@ async function expectNoLineGivesAway(t: Table, truth: Map<string, number>, group
     if (n > 0 && n < DISCLOSURE_THRESHOLD) expect(cell.suppressed).toBe(true);
   }
   for (let d = 0; d < dims; d++) {
-    // The line totals: the table without dimension d, as published.
-    const coarser = await table(groupBy.filter((_, i) => i !== d));
+    // The line totals: the table without dimension d, as published (the grand total for a one-way table).
+    const coarser = dims === 1 ? { cells: [] } : await table(groupBy.filter((_, i) => i !== d));
     const totals = new Map(coarser.cells.map((c) => [keyOf(c), c]));
     const lines = new Map<string, Table['cells']>();
     for (const cell of t.cells) {
@@ -253,4 +253,63 @@ test('stats:verify: maintained and served counts equal a full recount, and a tam
   await stack.dbs.immigration.query(`SELECT stats_rebuild()`);
   const repaired = await callInternal<StatisticsReport>('immigration', 'immigration', base, STATS_VERIFY_PATH, {}, signingKey);
   expect(repaired.differences).toEqual([]);
+});
+
+const REGISTRY_STATISTICS = `query ($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter) {
+  residentRegistryStatistics(groupBy: $groupBy, filter: $filter) {
+    total authority population cells { key { dimension code label } count suppressed } } }`;
+
+async function registryTable(groupBy: StatisticsDimension[], filter: Record<string, string> = {}) {
+  const { body } = await stack.query(analyst, REGISTRY_STATISTICS, { groupBy, filter });
+  return body as { data?: { residentRegistryStatistics: Table & { authority: string } } | null; errors?: Array<{ extensions: { code: string } }> };
+}
+
+test('the resident registry counts its own records: by category, equal to a recount; the ISA dimensions are not its own', async () => {
+  const body = await registryTable(['RESIDENT_CATEGORY']);
+  expect(body.errors).toBeUndefined();
+  const t = body.data!.residentRegistryStatistics;
+  expect(t.authority).toBe('registry');
+  const rows: Array<{ category: string; n: number }> = await stack.dbs.registry.query(
+    `SELECT resident_category AS category, count(*)::int AS n FROM resident WHERE removed_on IS NULL GROUP BY 1`,
+  );
+  expect(t.total).toBe(rows.reduce((s, r) => s + r.n, 0));
+  const truth = new Map(rows.map((r) => [r.category, r.n]));
+  for (const cell of t.cells) if (!cell.suppressed) expect(cell.count).toBe(truth.get(cell.key[0]!.code));
+  await expectNoLineGivesAway(t, truth, ['RESIDENT_CATEGORY']);
+  // Categories with one persona each (temporary refuge, provisional stay, transitional stays) are below 10.
+  expect(t.cells.filter((c) => c.suppressed).length).toBeGreaterThanOrEqual(2);
+  const notHeld = await registryTable(['NATIONALITY']);
+  expect(notHeld.errors?.[0]?.extensions.code).toBe('STATISTICS_DIMENSION_NOT_HELD');
+  expect((await statistics(['RESIDENT_CLASS'], {}, await stack.token('municipal-clerk', { municipality: '131041' }))).errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+});
+
+test('a move shows in the registry at once and in the ISA through its event', async () => {
+  const top: Array<{ municipality: string }> = await stack.dbs.registry.query(
+    `SELECT municipality_code AS municipality FROM resident WHERE removed_on IS NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 2`,
+  );
+  const [to, from] = [top[0]!.municipality, top[1]!.municipality];
+  const [mover]: Array<{ my_number: string }> = await stack.dbs.registry.query(
+    `SELECT my_number FROM resident WHERE municipality_code = $1 AND removed_on IS NULL AND resident_category = 'MID_TO_LONG_TERM' ORDER BY id LIMIT 1`,
+    [from],
+  );
+  const cell = (t: Table, code: string) => t.cells.find((c) => c.key[0]!.code === code)?.count;
+  const registryBefore = (await registryTable(['MUNICIPALITY'])).data!.residentRegistryStatistics;
+  const isaBefore = await table(['MUNICIPALITY']);
+  const clerk = await stack.token('municipal-clerk', { municipality: to });
+  const moved = await stack.query(
+    clerk,
+    `mutation ($n: ID!, $m: String!) { changeAddress(myNumber: $n, municipalityCode: $m, addressLine: "1-1-1", movedOn: "2026-11-28") { myNumber } }`,
+    { n: mover!.my_number, m: to },
+  );
+  expect(moved.body.errors).toBeUndefined();
+  // The registry's own change: in the very next answer.
+  const registryAfter = (await registryTable(['MUNICIPALITY'])).data!.residentRegistryStatistics;
+  expect(cell(registryAfter, to)).toBe(cell(registryBefore, to)! + 1);
+  expect(cell(registryAfter, from)).toBe(cell(registryBefore, from)! - 1);
+  await eventually(async () => {
+    const isaAfter = await table(['MUNICIPALITY']);
+    expect(cell(isaAfter, to)).toBe(cell(isaBefore, to)! + 1);
+    expect(cell(isaAfter, from)).toBe(cell(isaBefore, from)! - 1);
+    return true;
+  });
 });

@@ -30,6 +30,8 @@ export interface FactSource {
   columns: readonly string[];
   countColumn: string;
   dimensions: Readonly<Partial<Record<StatisticsDimension, DimensionSource>>>;
+  /** Where the dimensions this authority does not hold are counted (said in the error). */
+  elsewhere: string;
 }
 
 export interface StatisticsQuery {
@@ -91,8 +93,8 @@ export class StatisticsCube {
     return this.options.referenceYear?.() ?? new Date().getUTCFullYear();
   }
 
-  /** Reads every count, then keeps reading what changed every `pollMs`. */
-  async start(pollMs = 250): Promise<void> {
+  /** Reads every count, then keeps reading what changed every `pollMs` (queries also read it first). */
+  async start(pollMs = 1000): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), pollMs);
     this.timer.unref();
@@ -102,10 +104,29 @@ export class StatisticsCube {
     clearInterval(this.timer);
   }
 
-  /** Applies the counts changed since the last read. Returns how many rows were read. */
-  async refresh(): Promise<number> {
-    return statementSource.run('stats', () => this.read());
+  /**
+   * Applies the counts changed since the last read; returns how many rows were read. Callers that arrive while
+   * a read is running share the one read that starts after it, so each sees every change committed before it
+   * asked, and concurrent queries cost one read, not one each.
+   */
+  refresh(): Promise<number> {
+    if (!this.reading) {
+      this.reading = statementSource.run('stats', () => this.read()).finally(() => {
+        this.reading = null;
+      });
+      return this.reading;
+    }
+    this.following ??= this.reading
+      .catch(() => 0)
+      .then(() => {
+        this.following = null;
+        return this.refresh();
+      });
+    return this.following;
   }
+
+  private reading: Promise<number> | null = null;
+  private following: Promise<number> | null = null;
 
   private async read(): Promise<number> {
     const [{ xmin }]: Array<{ xmin: string }> = await this.db.query(
@@ -173,13 +194,19 @@ export class StatisticsCube {
     return sum;
   }
 
-  /** Validates a query and answers it. */
+  /** Reads what changed, then answers: a change committed before the query is in the answer. */
+  async fresh(query: StatisticsQuery): Promise<StatisticsAnswer> {
+    await this.refresh();
+    return this.answer(query);
+  }
+
+  /** Validates a query and answers it from the counts read so far. */
   answer(query: StatisticsQuery): StatisticsAnswer {
     const { groupBy, filter } = query;
     if (new Set(groupBy).size !== groupBy.length) throw userError('STATISTICS_DUPLICATE_DIMENSION', 'A dimension appears twice in groupBy');
     for (const dimension of [...groupBy, ...(Object.keys(filter) as StatisticsDimension[])]) {
       if (!this.source.dimensions[dimension]) {
-        throw userError('STATISTICS_DIMENSION_NOT_HELD', `This authority does not count by ${dimension}`, { dimension });
+        throw userError('STATISTICS_DIMENSION_NOT_HELD', `This authority does not count by ${dimension}; ${this.source.elsewhere}`, { dimension });
       }
     }
     for (const [dimension, code] of Object.entries(filter) as Array<[StatisticsDimension, string]>) {

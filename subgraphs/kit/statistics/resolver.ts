@@ -55,19 +55,19 @@ export function requireAnalyst(principal: Principal): void {
 }
 
 /** Answers `foreignResidentStatistics(groupBy, filter)` from the authority's cube. */
-export function statisticsTable(
+export async function statisticsTable(
   cube: StatisticsCube,
   principal: Principal,
   args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
   meta: { authority: string; population: string; today: string },
-): StatisticsTableView {
+): Promise<StatisticsTableView> {
   requireAnalyst(principal);
   const filter: Partial<Record<StatisticsDimension, string>> = {};
   for (const [field, code] of Object.entries(args.filter ?? {})) {
     if (code === null || code === undefined) continue;
     filter[FILTER_FIELDS[field] as StatisticsDimension] = code;
   }
-  const answer = cube.answer({ groupBy: args.groupBy, filter });
+  const answer = await cube.fresh({ groupBy: args.groupBy, filter });
   if (answer.total === null) {
     throw userError('STATISTICS_TOTAL_SUPPRESSED', 'The filter selects too few persons to publish anything about them', {
       threshold: DISCLOSURE_THRESHOLD,

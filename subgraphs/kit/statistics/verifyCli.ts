@@ -7,7 +7,7 @@ import { DEFAULT_PORTS } from '../ports';
 import type { StatisticsReport } from './verify';
 
 /** The authorities that keep statistics. */
-const AUTHORITIES: Authority[] = ['immigration'];
+const AUTHORITIES: Authority[] = ['immigration', 'registry'];
 
 /**
  * `npm run stats:verify`: asks each running authority to recount its records in full and compare the recount with

@@ -7,9 +7,14 @@ import { changeAddress, checkRegistration, registerResident, removeResident, typ
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { PERSON_POLICY } from '../policy';
+import type { StatisticsDimension } from '../../../schema/statistics';
+import type { StatisticsCube } from '../../kit/statistics/cube';
+import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from '../../kit/statistics/resolver';
+import { REGISTRY_POPULATION } from '../statistics';
 
 export interface RegistryContext extends SubgraphContext {
   loaders: Loaders;
+  statistics: StatisticsCube;
   /** Asks J-LIS for the My Number of a newly recorded resident. */
   assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string }): Promise<string>;
 }
@@ -51,6 +56,14 @@ function toAddress(a: AddressRow) {
 }
 
 export const resolvers = {
+  Query: {
+    residentRegistryStatistics: (
+      _: unknown,
+      args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
+      ctx: RegistryContext,
+    ) => statisticsTable(ctx.statistics, ctx.principal, args, { authority: 'registry', population: REGISTRY_POPULATION, today: ctx.today }),
+  },
+  StatisticsCoordinate: coordinateResolvers,
   Mutation: {
     registerResident: async (_: unknown, { input }: { input: Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & { registeredOn?: string; residenceCardNumber?: string | null } }, ctx: RegistryContext) => {
       let residenceCardNumber: string | null = null;
