@@ -313,3 +313,33 @@ test('a move shows in the registry at once and in the ISA through its event', as
     return true;
   });
 });
+
+test('trend: a year-end snapshot is taken once, in the January after, and stays as it was', async () => {
+  const { YearEndSnapshots } = await import('../../subgraphs/kit/statistics/trend');
+  const { IMMIGRATION_FACTS } = await import('../../subgraphs/immigration/statistics');
+  const snapshots = new YearEndSnapshots(stack.dbs.immigration, IMMIGRATION_FACTS);
+  expect(await snapshots.takeDue('2026-11-28')).toBe(false); // not January: nothing is due
+  expect(await snapshots.takeDue('2027-01-03')).toBe(true); // 2026 closed: taken now
+  expect(await snapshots.takeDue('2027-01-20')).toBe(false); // taken once
+  const TREND = `query ($f: StatisticsFilter) { foreignResidentStatistics(groupBy: [SEX], filter: $f) { total trend { year takenOn total } } }`;
+  const first = (await stack.query(analyst, TREND, { f: { residentClass: 'MID_TO_LONG_TERM' } })).body as {
+    data: { foreignResidentStatistics: { total: number; trend: Array<{ year: number; takenOn: string; total: number }> } };
+  };
+  const snapshot = first.data.foreignResidentStatistics.trend.find((y) => y.year === 2026)!;
+  expect(snapshot).toEqual({ year: 2026, takenOn: '2027-01-03', total: first.data.foreignResidentStatistics.total });
+  // A later change moves the current figure, not the year end.
+  const spr = persona('special_permanent_resident');
+  const [row]: Array<{ n: number }> = await stack.dbs.immigration.query(
+    `SELECT count(*)::int AS n FROM foreign_resident WHERE my_number = $1 AND resident_class = 'SPECIAL_PERMANENT'`,
+    [spr.myNumber],
+  );
+  expect(row!.n).toBe(1);
+  // Any write path counts: here a direct correction of the record, caught by the same triggers.
+  await stack.dbs.immigration.query(
+    `UPDATE foreign_resident SET resident_class = 'MID_TO_LONG_TERM', status_of_residence = 'PERMANENT_RESIDENT' WHERE my_number = $1`,
+    [spr.myNumber],
+  );
+  const second = (await stack.query(analyst, TREND, { f: { residentClass: 'MID_TO_LONG_TERM' } })).body as typeof first;
+  expect(second.data.foreignResidentStatistics.total).toBe(first.data.foreignResidentStatistics.total + 1);
+  expect(second.data.foreignResidentStatistics.trend.find((y) => y.year === 2026)!.total).toBe(snapshot.total);
+});

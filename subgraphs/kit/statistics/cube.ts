@@ -16,6 +16,7 @@ import {
 import { statementSource } from '../database';
 import { userError } from '../errors';
 import { suppress, type Cell, type LineKind } from './suppression';
+import type { YearEndSnapshots } from './trend';
 
 /** How a dimension is read from the detailed counts: a column, and how its codes map (e.g. birth year to age band). */
 export interface DimensionSource {
@@ -75,6 +76,8 @@ export class StatisticsCube {
   private readonly cuboids = new Map<string, Cuboid>();
   /** Bumped whenever a count changes; cached tables older than it are recomputed. */
   version = 0;
+  /** The year-end snapshots of the same counts, for the trend (set by startStatistics). */
+  yearEnds: YearEndSnapshots | null = null;
 
   constructor(
     private readonly db: DataSource,
@@ -102,6 +105,7 @@ export class StatisticsCube {
 
   stop(): void {
     clearInterval(this.timer);
+    this.yearEnds?.stop();
   }
 
   /**

@@ -85,6 +85,23 @@ export async function createStatistics(q: QueryRunner, s: StatisticsSchema): Pro
       INSERT INTO stats_count SELECT ${list}, count(*), tx FROM stats_member GROUP BY ${list}
       ON CONFLICT (${list}) DO UPDATE SET persons = excluded.persons, txid = tx;
     END $$`);
+  // Year-end snapshots for the trend: the counts as they stood when the year closed, never changed afterwards.
+  await q.query(`CREATE TABLE stats_snapshot_taken (year int PRIMARY KEY, taken_on date NOT NULL)`);
+  await q.query(`
+    CREATE TABLE stats_snapshot (
+      year int NOT NULL REFERENCES stats_snapshot_taken (year),
+      ${keyColumns},
+      persons integer NOT NULL CHECK (persons > 0),
+      PRIMARY KEY (year, ${list})
+    )`);
+  await q.query(`
+    CREATE FUNCTION stats_take_snapshot(y int, taken date) RETURNS boolean LANGUAGE plpgsql AS $$
+    BEGIN
+      INSERT INTO stats_snapshot_taken VALUES (y, taken) ON CONFLICT (year) DO NOTHING;
+      IF NOT FOUND THEN RETURN false; END IF;
+      INSERT INTO stats_snapshot SELECT y, ${list}, persons FROM stats_count WHERE persons > 0;
+      RETURN true;
+    END $$`);
   await q.query(`SELECT stats_rebuild()`);
 }
 
@@ -93,7 +110,7 @@ export async function dropStatistics(q: QueryRunner, s: StatisticsSchema): Promi
     await q.query(`DROP TRIGGER ${t.name} ON ${t.table}`);
     await q.query(`DROP FUNCTION ${t.name}_moved()`);
   }
-  await q.query(`DROP FUNCTION stats_rebuild(), stats_refresh(bigint)`);
-  await q.query(`DROP TABLE stats_count, stats_member`);
+  await q.query(`DROP FUNCTION stats_take_snapshot(int, date), stats_rebuild(), stats_refresh(bigint)`);
+  await q.query(`DROP TABLE stats_snapshot, stats_snapshot_taken, stats_count, stats_member`);
   await q.query(`DROP VIEW stats_fact`);
 }

@@ -7,6 +7,7 @@ import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '
 import { userError } from '../errors';
 import type { Principal } from '../principal';
 import type { StatisticsCube } from './cube';
+import type { YearEnd } from './trend';
 
 /** The filter's fields (camelCase of the dimension names), one code each. */
 export type StatisticsFilterInput = Partial<Record<string, string | null>>;
@@ -39,6 +40,7 @@ export interface StatisticsTableView {
   referenceYear: number;
   asOf: string;
   disclosureControl: { threshold: number; suppressedCells: number; method: string };
+  trend: YearEnd[];
   cells: Array<{
     key: Array<{ dimension: StatisticsDimension; code: string }>;
     count: number | null;
@@ -74,6 +76,7 @@ export async function statisticsTable(
     });
   }
   const total = answer.total;
+  await cube.yearEnds?.load();
   return {
     total,
     dimensions: args.groupBy,
@@ -82,6 +85,7 @@ export async function statisticsTable(
     referenceYear: answer.referenceYear,
     asOf: meta.today,
     disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD },
+    trend: cube.yearEnds?.trend(filter) ?? [],
     cells: answer.cells.map((cell) => ({
       key: cell.coords.map((code, i) => ({ dimension: args.groupBy[i] as StatisticsDimension, code })),
       count: cell.count,
