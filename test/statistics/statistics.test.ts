@@ -4,6 +4,8 @@ import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
 import { keysDir } from '../../subgraphs/kit/keys';
 import type { StatisticsReport } from '../../subgraphs/kit/statistics/verify';
+import { YearEndSnapshots } from '../../subgraphs/kit/statistics/trend';
+import { IMMIGRATION_FACTS } from '../../subgraphs/immigration/statistics';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 
@@ -315,8 +317,6 @@ test('a move shows in the registry at once and in the ISA through its event', as
 });
 
 test('trend: a year-end snapshot is taken once, in the January after, and stays as it was', async () => {
-  const { YearEndSnapshots } = await import('../../subgraphs/kit/statistics/trend');
-  const { IMMIGRATION_FACTS } = await import('../../subgraphs/immigration/statistics');
   const snapshots = new YearEndSnapshots(stack.dbs.immigration, IMMIGRATION_FACTS);
   expect(await snapshots.takeDue('2026-11-28')).toBe(false); // not January: nothing is due
   expect(await snapshots.takeDue('2027-01-03')).toBe(true); // 2026 closed: taken now

@@ -1,0 +1,217 @@
+/**
+ * `npm run bench:statistics`: statistics through the gateway of a running system (`npm start`, on PostgreSQL
+ * seeded at national scale: `npm run seed -- --persons 3768977 --without-personas`). Prints and writes
+ * (test/bench/results/statistics-latest.{json,md}):
+ * - the exhibit 1 counts (mid-to-long-term and special permanent residents) as the gateway answers them;
+ * - latency of every distinct query the first time it is asked (a table not yet in memory), and of a mixed load
+ *   of the same queries from several connections (p50/p95/p99);
+ * - freshness: a card conversion through the gateway, then the time until the arrangement counts show it.
+ *
+ * Options: --gateway URL (default http://127.0.0.1:$GATEWAY_PORT/graphql), --requests N (mixed load, default
+ * 2000), --connections C (default 8). Tokens come from the development keys under DATA_DIR.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { issueDevToken } from '../../gateway/tokenCli';
+import type { StatisticsDimension } from '../../schema/statistics';
+
+const ISA_DIMENSIONS: StatisticsDimension[] = [
+  'STATUS_OF_RESIDENCE',
+  'STATUS_GROUP',
+  'NATIONALITY',
+  'PREFECTURE',
+  'MUNICIPALITY',
+  'RESIDENT_CLASS',
+  'SEX',
+  'AGE_BAND',
+  'RESIDENCE_CARD_KIND',
+  'CARD_ARRANGEMENT',
+];
+const FILTERS: Array<Record<string, string>> = [
+  {},
+  { prefecture: '13' },
+  { sex: 'FEMALE' },
+  { statusGroup: 'TECHNICAL_INTERN_TRAINING' },
+  { nationality: 'VNM' },
+  { residentClass: 'SPECIAL_PERMANENT' },
+  { cardArrangement: 'SPECIFIC_CARD' },
+];
+
+const QUERY = `query ($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter) {
+  foreignResidentStatistics(groupBy: $groupBy, filter: $filter) {
+    total disclosureControl { suppressedCells } cells { key { code label } count share suppressed } } }`;
+
+/** Every one- and two-way table, a sample of three-way ones, each with a few filters (deterministic order). */
+function queryMix(): Array<{ groupBy: StatisticsDimension[]; filter: Record<string, string> }> {
+  const out: Array<{ groupBy: StatisticsDimension[]; filter: Record<string, string> }> = [];
+  const pairs: StatisticsDimension[][] = [];
+  ISA_DIMENSIONS.forEach((a, i) => ISA_DIMENSIONS.slice(i + 1).forEach((b) => pairs.push([a, b])));
+  const triples: StatisticsDimension[][] = [];
+  ISA_DIMENSIONS.forEach((a, i) =>
+    ISA_DIMENSIONS.slice(i + 1).forEach((b, j) => ISA_DIMENSIONS.slice(i + j + 2).forEach((c) => triples.push([a, b, c]))),
+  );
+  const tables = [...ISA_DIMENSIONS.map((d) => [d]), ...pairs, ...triples.filter((_, k) => k % 6 === 0)];
+  tables.forEach((groupBy, k) => {
+    const filter = FILTERS[k % FILTERS.length]!;
+    // A filter on a dimension of the table itself is allowed but adds nothing here.
+    out.push({ groupBy, filter: Object.keys(filter).some((f) => groupBy.some((d) => camel(d) === f)) ? {} : filter });
+  });
+  return out;
+}
+
+const camel = (d: string) => d.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+}
+const stats = (ms: number[]) => {
+  const s = [...ms].sort((a, b) => a - b);
+  return { n: s.length, p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)), max: round(s.at(-1) ?? 0) };
+};
+const round = (x: number) => Math.round(x * 100) / 100;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      gateway: { type: 'string', default: `http://127.0.0.1:${process.env.GATEWAY_PORT ?? 4000}/graphql` },
+      requests: { type: 'string', default: '2000' },
+      connections: { type: 'string', default: '8' },
+    },
+  });
+  const dataDir = process.env.DATA_DIR ?? '.data';
+  const analyst = await issueDevToken({ role: 'analyst', dataDir });
+  const officer = await issueDevToken({ role: 'isa-officer', dataDir });
+  const url = values.gateway;
+  const ask = async (token: string, query: string, variables: Record<string, unknown>) => {
+    const started = performance.now();
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    return { ms: performance.now() - started, body };
+  };
+
+  const report: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}`,
+    loadAverageAtStart: loadavg().map(round),
+  };
+
+  // Exhibit 1.
+  const classes = await ask(analyst, QUERY, { groupBy: ['RESIDENT_CLASS'] });
+  if (classes.body.errors) throw new Error(JSON.stringify(classes.body.errors));
+  const table = classes.body.data!.foreignResidentStatistics as { total: number; cells: Array<{ key: Array<{ code: string }>; count: number }> };
+  report.exhibit1 = {
+    total: table.total,
+    ...Object.fromEntries(table.cells.map((c) => [c.key[0]!.code, c.count])),
+  };
+  console.log('exhibit 1 through the gateway:', report.exhibit1);
+
+  // Every distinct query once: the first time a table is asked for, it is added up from the detailed counts.
+  const mix = queryMix();
+  const cold: number[] = [];
+  let errors = 0;
+  for (const q of mix) {
+    const { ms, body } = await ask(analyst, QUERY, q);
+    if (body.errors && body.errors[0]?.extensions?.code !== 'STATISTICS_TOTAL_SUPPRESSED') errors++;
+    cold.push(ms);
+  }
+  report.firstAsk = { queries: mix.length, errors, ...stats(cold) };
+  console.log('first ask of each distinct query (ms):', report.firstAsk);
+
+  // Mixed load: the same queries in a shuffled order from several connections.
+  const total = Number(values.requests);
+  const connections = Number(values.connections);
+  const warm: number[] = [];
+  let next = 0;
+  let loadErrors = 0;
+  const loadStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= total) return;
+        const q = mix[(i * 7919) % mix.length]!;
+        const { ms, body } = await ask(analyst, QUERY, q);
+        if (body.errors && body.errors[0]?.extensions?.code !== 'STATISTICS_TOTAL_SUPPRESSED') loadErrors++;
+        warm.push(ms);
+      }
+    }),
+  );
+  const seconds = (performance.now() - loadStarted) / 1000;
+  report.mixedLoad = { connections, errors: loadErrors, rps: round(total / seconds), ...stats(warm) };
+  console.log('mixed load (ms):', report.mixedLoad);
+
+  // Freshness: convert one resident from (b) to (a) through the gateway; time until the counts show it.
+  const arrangement = async () => {
+    const { body } = await ask(analyst, QUERY, { groupBy: ['CARD_ARRANGEMENT'] });
+    const t = body.data!.foreignResidentStatistics as { cells: Array<{ key: Array<{ code: string }>; count: number }> };
+    return Object.fromEntries(t.cells.map((c) => [c.key[0]!.code, c.count]));
+  };
+  const candidate = await findConvertible(ask, officer);
+  if (candidate) {
+    const before = await arrangement();
+    const mutated = await ask(officer, `mutation ($n: ID!) { issueSpecificResidenceCard(myNumber: $n) { kind } }`, { n: candidate });
+    if (mutated.body.errors) throw new Error(JSON.stringify(mutated.body.errors));
+    const committed = performance.now();
+    let seen = -1;
+    for (let k = 0; k < 500; k++) {
+      const now = await arrangement();
+      if (now.SPECIFIC_CARD === (before.SPECIFIC_CARD as number) + 1) {
+        seen = performance.now() - committed;
+        break;
+      }
+    }
+    report.freshness = { change: 'issueSpecificResidenceCard (b) -> (a)', msUntilVisible: round(seen) };
+    console.log('freshness:', report.freshness);
+  } else {
+    report.freshness = { note: 'no resident with separate cards found among the first 200 with a My Number' };
+  }
+
+  report.finishedAt = new Date().toISOString();
+  report.loadAverageAtEnd = loadavg().map(round);
+  const dir = join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'statistics-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, 'statistics-latest.md'), markdown(report));
+  console.log('Wrote test/bench/results/statistics-latest.json and .md');
+}
+
+/** A resident in arrangement (b) whom an officer may convert: read through the gateway, by card number order. */
+async function findConvertible(
+  ask: (token: string, query: string, variables: Record<string, unknown>) => Promise<{ body: { data?: Record<string, unknown> } }>,
+  officer: string,
+): Promise<string | null> {
+  const url = process.env.IMMIGRATION_DATABASE_URL;
+  if (!url) return null;
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ my_number: string }>(
+      `SELECT f.my_number FROM foreign_resident f JOIN residence_card c ON c.resident_id = f.id AND c.status = 'VALID'
+       WHERE f.my_number_card_held AND c.kind = 'RESIDENCE_CARD_NEW_FORMAT' AND f.resident_class = 'MID_TO_LONG_TERM' LIMIT 200`,
+    );
+    for (const { my_number } of rows) {
+      const { body } = await ask(officer, `query ($n: ID!) { person(myNumber: $n) { cardArrangement } }`, { n: my_number });
+      if ((body.data?.person as { cardArrangement?: string } | null)?.cardArrangement === 'SEPARATE_CARDS') return my_number;
+    }
+    return rows[0]?.my_number ?? null;
+  } finally {
+    await client.end();
+  }
+}
+
+function markdown(r: Record<string, unknown>): string {
+  const lines = ['# Statistics through the gateway', '', '`npm run bench:statistics`', '', '```json', JSON.stringify(r, null, 2), '```', ''];
+  return lines.join('\n');
+}
+
+void main().catch((err: Error) => {
+  console.error(err.message);
+  process.exit(1);
+});
