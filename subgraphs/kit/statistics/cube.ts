@@ -1,9 +1,9 @@
 /**
  * An authority's statistics, served from memory. The database holds the counts (kept in the writing
- * transaction, see the authority's statistics migration); this keeps a copy of them, reads what changed every
- * `pollMs` (rows changed by transactions not older than the oldest one running at the previous read, so a
- * late commit is never missed; counts are absolute, so reading one twice is harmless), and answers a query
- * by adding the detailed counts up to the asked dimensions, then applying disclosure control.
+ * transaction, see kit/statistics/migration.ts); this keeps a copy of them, reads what changed before every
+ * query and every `pollMs` (see read(): a late commit is never missed; counts are absolute, so reading one
+ * twice is harmless), and answers a query by adding the detailed counts up to the asked dimensions, then
+ * applying disclosure control.
  */
 import type { DataSource } from 'typeorm';
 import {
@@ -71,7 +71,8 @@ export class StatisticsCube {
   private codes: Int32Array[];
   private counts = new Int32Array(GROW);
   private size = 0;
-  private watermark: bigint | null = null;
+  /** The snapshot taken before the last read: transactions not finished then are read again. */
+  private seen: { xmax: string; xip: string[] } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly cuboids = new Map<string, Cuboid>();
   /** Bumped whenever a count changes; cached tables older than it are recomputed. */
@@ -132,18 +133,23 @@ export class StatisticsCube {
   private reading: Promise<number> | null = null;
   private following: Promise<number> | null = null;
 
+  /**
+   * Takes a snapshot first, then reads the counts written by transactions the previous snapshot did not see as
+   * finished: those running then (its xip list) and those started after (>= its xmax). Everything older was
+   * already visible to the previous read. A long transaction elsewhere in the cluster costs nothing here.
+   */
   private async read(): Promise<number> {
-    const [{ xmin }]: Array<{ xmin: string }> = await this.db.query(
-      `SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`,
+    const [snapshot]: Array<{ xmax: string; xip: string[] }> = await this.db.query(
+      `SELECT pg_snapshot_xmax(s)::text AS xmax, array(SELECT x::text FROM pg_snapshot_xip(s) AS x) AS xip FROM pg_current_snapshot() AS s`,
     );
     const { table, columns, countColumn } = this.source;
-    const where = this.watermark === null ? '' : `WHERE txid >= $1`;
+    const since = this.seen;
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT ${columns.join(', ')}, ${countColumn} AS n FROM ${table} ${where}`,
-      this.watermark === null ? [] : [this.watermark.toString()],
+      `SELECT ${columns.join(', ')}, ${countColumn} AS n FROM ${table}${since ? ' WHERE txid >= $1 OR txid = ANY($2::bigint[])' : ''}`,
+      since ? [since.xmax, since.xip] : [],
     );
     for (const row of rows) this.set(columns.map((c) => String(row[c])), Number(row.n));
-    this.watermark = BigInt(xmin);
+    this.seen = { xmax: (snapshot as { xmax: string }).xmax, xip: (snapshot as { xip: string[] }).xip };
     return rows.length;
   }
 
