@@ -64,6 +64,8 @@ function published(table: Cuboid, coords: readonly string[]): boolean {
 }
 
 const GROW = 1024;
+/** Cells of cached tables kept in memory at most (about 100 bytes each). */
+const MAX_CACHED_CELLS = 2_000_000;
 
 export class StatisticsCube {
   private readonly keys = new Map<string, number>();
@@ -75,6 +77,7 @@ export class StatisticsCube {
   private seen: { xmax: string; xip: string[] } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly cuboids = new Map<string, Cuboid>();
+  private readonly cellTables = new Map<string, { version: number; cells: Cell[] }>();
   /** Bumped whenever a count changes; cached tables older than it are recomputed. */
   version = 0;
   /** The year-end snapshots of the same counts, for the trend (set by startStatistics). */
@@ -273,7 +276,9 @@ export class StatisticsCube {
     const cacheKey = `${this.referenceYear()}:${dimensions.join(',')}`;
     const cached = this.cuboids.get(cacheKey);
     if (cached && cached.version === this.version) return cached;
-    const cells = this.addUp(dimensions);
+    this.evict();
+    const cells = this.cellsOf(dimensions);
+    this.cellTables.set(cacheKey, { version: this.version, cells });
     // The coarser tables each line adds up to are decided first (recursively, cached).
     const kinds: LineKind[] = [];
     dimensions.forEach((dimension, i) => {
@@ -296,6 +301,56 @@ export class StatisticsCube {
     const table = { version: this.version, cells, suppressed, index };
     this.cuboids.set(cacheKey, table);
     return table;
+  }
+
+  /**
+   * The cells of a table: added up from the smallest finer table already in memory (a table's margins are asked
+   * for right after it, for its disclosure control), else from the detailed counts.
+   */
+  private cellsOf(dimensions: readonly StatisticsDimension[]): Cell[] {
+    const year = this.referenceYear();
+    let best: { dims: StatisticsDimension[]; cells: Cell[] } | null = null;
+    for (const [key, table] of this.cellTables) {
+      if (table.version !== this.version) continue;
+      const [tableYear, list] = key.split(':') as [string, string];
+      if (Number(tableYear) !== year) continue;
+      const dims = list === '' ? [] : (list.split(',') as StatisticsDimension[]);
+      if (!dimensions.every((d) => dims.includes(d) || dims.some((c) => DIMENSION_PARENT[c]?.parent === d))) continue;
+      if (!best || table.cells.length < best.cells.length) best = { dims, cells: table.cells };
+    }
+    if (!best) return this.addUp(dimensions);
+    const from = best.dims;
+    const pick = dimensions.map((d) => {
+      const at = from.indexOf(d);
+      if (at >= 0) return (coords: readonly string[]) => coords[at] as string;
+      const child = from.findIndex((c) => DIMENSION_PARENT[c]?.parent === d);
+      const up = (DIMENSION_PARENT[from[child] as StatisticsDimension] as { of: (code: string) => string }).of;
+      return (coords: readonly string[]) => up(coords[child] as string);
+    });
+    const sums = new Map<string, { coords: string[]; count: number }>();
+    for (const cell of best.cells) {
+      const coords = pick.map((f) => f(cell.coords));
+      const key = coords.join('\u0000');
+      const sum = sums.get(key);
+      if (sum) sum.count += cell.count;
+      else sums.set(key, { coords, count: cell.count });
+    }
+    return [...sums.values()];
+  }
+
+  /** Drops tables older than the counts, and everything when the cache holds more than MAX_CACHED_CELLS cells. */
+  private evict(): void {
+    let cells = 0;
+    for (const [key, table] of this.cellTables) {
+      if (table.version !== this.version) {
+        this.cellTables.delete(key);
+        this.cuboids.delete(key);
+      } else cells += table.cells.length;
+    }
+    if (cells > MAX_CACHED_CELLS) {
+      this.cellTables.clear();
+      this.cuboids.clear();
+    }
   }
 
   private addUp(dimensions: readonly StatisticsDimension[]): Cell[] {
