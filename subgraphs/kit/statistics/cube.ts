@@ -64,6 +64,13 @@ function published(table: Cuboid, coords: readonly string[]): boolean {
 }
 
 const GROW = 1024;
+/** Tables with at most this many possible cells are summed into a dense array. */
+const DENSE_LIMIT = 1 << 22;
+
+function* denseEntries(dense: Int32Array): Generator<[number, number]> {
+  for (let key = 0; key < dense.length; key++) if (dense[key] !== 0) yield [key, dense[key] as number];
+}
+
 /** Cells of cached tables kept in memory at most (about 100 bytes each). */
 const MAX_CACHED_CELLS = 2_000_000;
 
@@ -375,16 +382,28 @@ export class StatisticsCube {
       });
       return { column: this.codes[column] as Int32Array, map, codes };
     });
-    const sums = new Map<number, number>();
-    for (let row = 0; row < this.size; row++) {
-      const count = this.counts[row] as number;
-      if (count === 0) continue;
-      let key = 0;
-      for (const p of projections) key = key * p.codes.length + (p.map[p.column[row] as number] as number);
-      sums.set(key, (sums.get(key) ?? 0) + count);
+    // Sum into a dense array when the table's key space is small enough (almost always), else into a map.
+    const space = projections.reduce((product, p) => product * Math.max(1, p.codes.length), 1);
+    const dense = space <= DENSE_LIMIT ? new Int32Array(space) : null;
+    const sparse = dense ? null : new Map<number, number>();
+    const counts = this.counts;
+    const size = this.size;
+    if (projections.length === 1 && dense) {
+      const { column, map } = projections[0] as (typeof projections)[number];
+      for (let row = 0; row < size; row++) dense[map[column[row] as number] as number] += counts[row] as number;
+    } else {
+      for (let row = 0; row < size; row++) {
+        const count = counts[row] as number;
+        if (count === 0) continue;
+        let key = 0;
+        for (const p of projections) key = key * p.codes.length + (p.map[p.column[row] as number] as number);
+        if (dense) dense[key] += count;
+        else (sparse as Map<number, number>).set(key, ((sparse as Map<number, number>).get(key) ?? 0) + count);
+      }
     }
+    const entries: Iterable<[number, number]> = dense ? denseEntries(dense) : (sparse as Map<number, number>);
     const cells: Cell[] = [];
-    for (const [key, count] of sums) {
+    for (const [key, count] of entries) {
       if (count === 0) continue;
       const coords = new Array<string>(projections.length);
       let rest = key;
