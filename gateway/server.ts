@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { ApolloGateway, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { CryptoKey } from 'jose';
@@ -21,6 +21,7 @@ import { accessLog, operationLogPlugin, runInScope } from './logging';
 import { loadManifest, manifestQueryStore, safelistPlugin, type PersistedManifest, type SafelistMode } from './persisted/safelist';
 import { createSubgraphMetrics } from './resilience/metrics';
 import { ResilientDataSource } from './resilience/resilientDataSource';
+import { createSubgraphAgent } from './resilience/subgraphClient';
 import { DEFAULT_RESILIENCE, SubgraphGuard, type ResilienceOptions } from './resilience/subgraphGuard';
 
 export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
@@ -56,13 +57,14 @@ export interface GatewayOptions {
 
 /** Forwards every subgraph call with the principal signed for that subgraph alone (and the request's id and start). */
 class PrincipalForwardingDataSource extends ResilientDataSource<GatewayContext> {
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    if (!('principalFor' in context)) return;
-    const headers = request.http?.headers;
-    if (!headers) return;
-    headers.set(PRINCIPAL_HEADER, context.principalFor(this.authority));
-    headers.set(REQUEST_ID_HEADER, context.principal.requestId);
-    if (context.principal.requestStartedAt !== undefined) headers.set(REQUEST_STARTED_HEADER, String(context.principal.requestStartedAt));
+  protected override headersFor(context: GatewayContext): Record<string, string> {
+    if (!('principalFor' in context)) return {};
+    const headers: Record<string, string> = {
+      [PRINCIPAL_HEADER]: context.principalFor(this.authority),
+      [REQUEST_ID_HEADER]: context.principal.requestId,
+    };
+    if (context.principal.requestStartedAt !== undefined) headers[REQUEST_STARTED_HEADER] = String(context.principal.requestStartedAt);
+    return headers;
   }
 }
 
@@ -74,13 +76,14 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   const logger = options.logger ?? createLogger('gateway');
   const manifest = options.safelist?.manifest ?? loadManifest();
   const subgraphMetrics = createSubgraphMetrics(options.metrics.registry);
+  const agent = createSubgraphAgent();
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {
       const authority = name as Authority;
       if (!options.subgraphUrls[authority]) throw new Error(`No URL configured for subgraph ${name}`);
       const guard = new SubgraphGuard(authority, options.resilience ?? DEFAULT_RESILIENCE, subgraphMetrics, logger);
-      return new PrincipalForwardingDataSource(authority, options.subgraphUrls[authority], { guard, metrics: subgraphMetrics, logger });
+      return new PrincipalForwardingDataSource(authority, options.subgraphUrls[authority], { guard, metrics: subgraphMetrics, logger, agent });
     },
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -122,7 +125,10 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     res.setHeader('x-request-id', requestId(req));
     res.setHeader('content-language', languageOf(req));
   });
-  server.on('close', () => void apollo.stop());
+  server.on('close', () => {
+    void apollo.stop();
+    void agent.close();
+  });
   return { server, apollo };
 }
 

@@ -1,11 +1,13 @@
 import { performance } from 'node:perf_hooks';
-import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
+import type { Agent } from 'undici';
 import type { Authority } from '../../subgraphs/kit/database';
 import { isErrorCode } from '../i18n/errorCodes';
 import { currentScope } from '../logging';
 import type { SubgraphMetrics } from './metrics';
+import { postToSubgraph } from './subgraphClient';
 import { classify, type SubgraphGuard } from './subgraphGuard';
 
 /** The failed authorities already reported in a request, so a part missing twice is reported once. */
@@ -17,25 +19,29 @@ const reported = new WeakMap<object, Set<Authority>>();
  * of the answer empty (null) with one `AUTHORITY_UNAVAILABLE` error naming the authority (or, when the subgraph
  * refused with a code of its own, such as 503 `ACCESS_LOG_UNAVAILABLE`, that code); what went wrong stays in the
  * log and the metrics, never in the response.
+ *
+ * It speaks to the subgraph itself (undici, kept-alive connections; see subgraphClient.ts) with what Apollo's
+ * RemoteGraphQLDataSource would send: the same JSON body, `content-type: application/json` and the headers of
+ * `headersFor`, and honours the subgraph's cache-control header like it.
  */
-export class ResilientDataSource<TContext extends object> extends RemoteGraphQLDataSource<TContext> {
+export class ResilientDataSource<TContext extends object> implements GraphQLDataSource<TContext> {
   constructor(
     protected readonly authority: Authority,
-    url: string,
-    private readonly resilience: { guard: SubgraphGuard; metrics: SubgraphMetrics; logger: Logger },
-  ) {
-    super({ url });
-    const fetchOnce = this.fetcher;
-    const { timeoutMs } = resilience.guard.options;
-    this.fetcher = (input, init) => fetchOnce(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    private readonly url: string,
+    private readonly resilience: { guard: SubgraphGuard; metrics: SubgraphMetrics; logger: Logger; agent: Agent },
+  ) {}
+
+  /** The headers a subclass adds to every call made for a client request (e.g. the forwarded principal). */
+  protected headersFor(_context: TContext): Record<string, string> {
+    return {};
   }
 
-  override async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+  async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
     const { guard, metrics, logger } = this.resilience;
     const kind = /^\s*mutation\b/.test(options.request.query ?? '') ? 'mutation' : 'query';
     const started = performance.now();
     try {
-      const response = await guard.call(kind, () => super.process(options));
+      const response = await guard.call(kind, () => this.send(options));
       metrics.call(this.authority, 'ok', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
@@ -47,6 +53,21 @@ export class ResilientDataSource<TContext extends object> extends RemoteGraphQLD
       );
       return this.unavailable('incomingRequestContext' in options ? options.incomingRequestContext : undefined, refusalCode(error));
     }
+  }
+
+  private async send(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+    const { query, variables, operationName, extensions, http } = options.request;
+    if (!query) throw new Error('Missing query');
+    const headers: Record<string, string> = {};
+    if (http?.headers) for (const [name, value] of http.headers) headers[name] = value;
+    headers['content-type'] = 'application/json';
+    if ('incomingRequestContext' in options) Object.assign(headers, this.headersFor(options.context));
+    const body = JSON.stringify({ query, variables, operationName, extensions });
+    const answer = await postToSubgraph(this.resilience.agent, this.url, headers, body, this.resilience.guard.options.timeoutMs);
+    if (answer.body === null || typeof answer.body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(answer.body)}`);
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
+    return answer.body as GatewayGraphQLResponse;
   }
 
   private unavailable(incoming: object | undefined, code = 'AUTHORITY_UNAVAILABLE'): GatewayGraphQLResponse {
@@ -67,4 +88,18 @@ function refusalCode(error: unknown): string | undefined {
   if (typeof response?.status !== 'number' || response.status < 500) return undefined;
   const code = (response.body as { errors?: Array<{ extensions?: { code?: unknown } }> } | undefined)?.errors?.[0]?.extensions?.code;
   return isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR' ? code : undefined;
+}
+
+/** A subgraph's cache-control header as a cache hint, read as Apollo's RemoteGraphQLDataSource reads it. */
+function cacheHint(header: string | string[] | undefined): { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } {
+  const hint: { maxAge: number; scope?: 'PRIVATE' | 'PUBLIC' } = { maxAge: 0 };
+  const text = Array.isArray(header) ? header.join(', ') : header;
+  if (!text) return hint;
+  for (const part of text.trim().split(/\s*,\s*/)) {
+    const [name, value] = part.split(/\s*=\s*/, 2);
+    if (name === 'max-age' && value !== undefined && /^[0-9]+$/.test(value.replace(/^"|"$/g, ''))) hint.maxAge = Number(value.replace(/^"|"$/g, ''));
+    else if (name === 'private' && value === undefined) hint.scope = 'PRIVATE';
+    else if (name === 'public' && value === undefined) hint.scope = 'PUBLIC';
+  }
+  return hint;
 }

@@ -1,0 +1,70 @@
+import { STATUS_CODES } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { Agent, request } from 'undici';
+
+/** What a subgraph answered: status, headers and the body (parsed when it says it is JSON). */
+export interface SubgraphAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: unknown;
+}
+
+/**
+ * Connections to the subgraphs: keep-alive, one request at a time per connection (no pipelining, so a slow answer
+ * never holds up another), as many connections as requests in flight.
+ */
+export function createSubgraphAgent(): Agent {
+  return new Agent({ pipelining: 1, keepAliveTimeout: 30_000, keepAliveMaxTimeout: 60_000 });
+}
+
+/** A connection failure as the gateway's failure classification knows it (Node's errno codes). */
+const UNDICI_ERRNO: Record<string, string> = {
+  // The subgraph closed a kept-alive connection, or went away mid-answer: the request may never have arrived.
+  UND_ERR_SOCKET: 'ECONNRESET',
+  UND_ERR_CLOSED: 'ECONNRESET',
+  UND_ERR_CONNECT_TIMEOUT: 'ETIMEDOUT',
+};
+
+/**
+ * POSTs one GraphQL request body to a subgraph through `agent`, cut off after `timeoutMs` (the whole exchange,
+ * body included). A non-2xx answer throws a GraphQLError shaped like Apollo's RemoteGraphQLDataSource's (message
+ * `<status>: <text>`, `extensions.response` with url, status, statusText and body; UNAUTHENTICATED for 401,
+ * FORBIDDEN for 403); a timeout throws an error named TimeoutError; a failed connection an error with its errno code.
+ */
+export async function postToSubgraph(
+  agent: Agent,
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<SubgraphAnswer> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs);
+  try {
+    const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: controller.signal });
+    const text = await res.body.text();
+    const contentType = res.headers['content-type'];
+    const json = typeof contentType === 'string' && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
+    const parsed: unknown = json ? JSON.parse(text) : text;
+    if (res.statusCode < 200 || res.statusCode > 299) throw errorFromAnswer(url, res.statusCode, parsed);
+    return { status: res.statusCode, headers: res.headers, body: parsed };
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === 'string' && UNDICI_ERRNO[code]) throw Object.assign(new Error(`request to ${url} failed`), { code: UNDICI_ERRNO[code] });
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function timeoutError(ms: number): Error {
+  return Object.assign(new Error(`The subgraph did not answer within ${ms} ms`), { name: 'TimeoutError' });
+}
+
+function errorFromAnswer(url: string, status: number, body: unknown): GraphQLError {
+  const statusText = STATUS_CODES[status] ?? '';
+  const extensions: Record<string, unknown> = { response: { url, status, statusText, body } };
+  if (status === 401) extensions.code = 'UNAUTHENTICATED';
+  else if (status === 403) extensions.code = 'FORBIDDEN';
+  return new GraphQLError(`${status}: ${statusText}`, { extensions });
+}
