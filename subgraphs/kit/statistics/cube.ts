@@ -55,6 +55,9 @@ interface Cuboid {
   suppressed: Uint8Array;
   /** Cell index by coordinates. */
   index: Map<string, number>;
+  computedAt: number;
+  /** Took long to compute: may be served for STALE_MS after the counts change. */
+  expensive: boolean;
 }
 
 /** Whether a cell of a table is published (an absent cell holds nobody, so there is nothing to hide). */
@@ -64,6 +67,17 @@ function published(table: Cuboid, coords: readonly string[]): boolean {
 }
 
 const GROW = 1024;
+/**
+ * A table that took more than EXPENSIVE_MS to compute is served for up to STALE_MS after a count changes, so a
+ * steady stream of changes does not recompute it on every query; changes still show within a second. Cheaper
+ * tables are always recomputed at once.
+ */
+const EXPENSIVE_MS = 20;
+const STALE_MS = 250;
+
+/** Answers kept for repeated questions (dropped all at once when full). */
+const MAX_CACHED_ANSWERS = 1000;
+
 /** Tables with at most this many possible cells are summed into a dense array. */
 const DENSE_LIMIT = 1 << 22;
 
@@ -85,6 +99,7 @@ export class StatisticsCube {
   private timer: NodeJS.Timeout | undefined;
   private readonly cuboids = new Map<string, Cuboid>();
   private readonly cellTables = new Map<string, { version: number; cells: Cell[] }>();
+  private readonly answers = new Map<string, { table: Cuboid; totals: Cuboid; answer: StatisticsAnswer }>();
   /** Bumped whenever a count changes; cached tables older than it are recomputed. */
   version = 0;
   /** The year-end snapshots of the same counts, for the trend (set by startStatistics). */
@@ -236,7 +251,22 @@ export class StatisticsCube {
     }
     const filterDims = Object.keys(filter) as StatisticsDimension[];
     const reference = canonical([...groupBy, ...filterDims]);
-    const table = this.cuboid(reference);
+    const table = this.cuboid(reference, true);
+    // The total is the cell of the filter's own table (the grand total without a filter), under its own control.
+    const totals = this.cuboid(canonical(filterDims), true);
+    // The same question over the same tables (identical objects: nothing recomputed) has the same answer.
+    const question = JSON.stringify([groupBy, Object.entries(filter).sort()]);
+    const known = this.answers.get(question);
+    if (known && known.table === table && known.totals === totals) return known.answer;
+    const answer = this.answerFrom(table, totals, reference, query);
+    if (this.answers.size >= MAX_CACHED_ANSWERS) this.answers.clear();
+    this.answers.set(question, { table, totals, answer });
+    return answer;
+  }
+
+  private answerFrom(table: Cuboid, totals: Cuboid, reference: StatisticsDimension[], query: StatisticsQuery): StatisticsAnswer {
+    const { groupBy, filter } = query;
+    const filterDims = Object.keys(filter) as StatisticsDimension[];
     const position = new Map(reference.map((d, i) => [d, i]));
     const codeOf = (coords: readonly string[], dimension: StatisticsDimension): string => {
       const at = position.get(dimension);
@@ -258,31 +288,25 @@ export class StatisticsCube {
     });
     cells.sort((a, b) => compareCoords(a.coords, b.coords, groupBy));
 
-    // The total is the cell of the filter's own table (or the grand total), under that table's control.
-    let total: number | null;
-    if (filterDims.length === 0) {
-      const all = this.total();
-      total = all > 0 && all < this.threshold ? null : all;
-    } else {
-      const totals = this.cuboid(canonical(filterDims));
-      const at = totals.cells.findIndex((cell) =>
-        filterDims.every((d) => {
-          const dims = canonical(filterDims);
-          const i = dims.indexOf(d);
-          const code = i >= 0 ? (cell.coords[i] as string) : deriveParent(dims, cell.coords, d);
-          return code === filter[d];
-        }),
-      );
-      total = at < 0 ? 0 : totals.suppressed[at] ? null : (totals.cells[at] as Cell).count;
-    }
+    const dims = canonical(filterDims);
+    const at = totals.cells.findIndex((cell) =>
+      filterDims.every((d) => {
+        const i = dims.indexOf(d);
+        return (i >= 0 ? (cell.coords[i] as string) : deriveParent(dims, cell.coords, d)) === filter[d];
+      }),
+    );
+    const total = at < 0 ? 0 : totals.suppressed[at] ? null : (totals.cells[at] as Cell).count;
     return { total, cells, suppressedCells, referenceYear: this.referenceYear() };
   }
 
   /** The counts added up to `dimensions` (canonical order), with their suppression; cached until a count changes. */
-  cuboid(dimensions: readonly StatisticsDimension[]): Cuboid {
+  cuboid(dimensions: readonly StatisticsDimension[], allowStale = false): Cuboid {
     const cacheKey = `${this.referenceYear()}:${dimensions.join(',')}`;
     const cached = this.cuboids.get(cacheKey);
-    if (cached && cached.version === this.version) return cached;
+    if (cached && (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < STALE_MS))) {
+      return cached;
+    }
+    const started = performance.now();
     this.evict();
     const cells = this.cellsOf(dimensions);
     this.cellTables.set(cacheKey, { version: this.version, cells });
@@ -305,7 +329,8 @@ export class StatisticsCube {
     });
     const suppressed = suppress(cells, kinds, this.threshold);
     const index = new Map(cells.map((cell, i) => [cell.coords.join('\u0000'), i]));
-    const table = { version: this.version, cells, suppressed, index };
+    const computedAt = performance.now();
+    const table = { version: this.version, cells, suppressed, index, computedAt, expensive: computedAt - started > EXPENSIVE_MS };
     this.cuboids.set(cacheKey, table);
     return table;
   }
@@ -334,10 +359,21 @@ export class StatisticsCube {
       const up = (DIMENSION_PARENT[from[child] as StatisticsDimension] as { of: (code: string) => string }).of;
       return (coords: readonly string[]) => up(coords[child] as string);
     });
-    const sums = new Map<string, { coords: string[]; count: number }>();
+    // Number the codes of each asked dimension as they come, and sum under one number per cell.
+    const numbering = dimensions.map(() => new Map<string, number>());
+    const sums = new Map<number, { coords: string[]; count: number }>();
+    const RADIX = 4096;
     for (const cell of best.cells) {
-      const coords = pick.map((f) => f(cell.coords));
-      const key = coords.join('\u0000');
+      let key = 0;
+      const coords = new Array<string>(pick.length);
+      for (let d = 0; d < pick.length; d++) {
+        const code = (pick[d] as (coords: readonly string[]) => string)(cell.coords);
+        coords[d] = code;
+        const numbers = numbering[d] as Map<string, number>;
+        let n = numbers.get(code);
+        if (n === undefined) numbers.set(code, (n = numbers.size));
+        key = key * RADIX + n;
+      }
       const sum = sums.get(key);
       if (sum) sum.count += cell.count;
       else sums.set(key, { coords, count: cell.count });
@@ -349,10 +385,13 @@ export class StatisticsCube {
   private evict(): void {
     let cells = 0;
     for (const [key, table] of this.cellTables) {
-      if (table.version !== this.version) {
-        this.cellTables.delete(key);
-        this.cuboids.delete(key);
-      } else cells += table.cells.length;
+      if (table.version !== this.version) this.cellTables.delete(key);
+      else cells += table.cells.length;
+    }
+    const now = performance.now();
+    for (const [key, table] of this.cuboids) {
+      if (table.version !== this.version && !(table.expensive && now - table.computedAt < STALE_MS)) this.cuboids.delete(key);
+      else if (table.version !== this.version) cells += table.cells.length;
     }
     if (cells > MAX_CACHED_CELLS) {
       this.cellTables.clear();
@@ -434,14 +473,21 @@ function deriveParent(dims: readonly StatisticsDimension[], coords: readonly str
   return (DIMENSION_PARENT[child] as { of: (code: string) => string }).of(coords[dims.indexOf(child)] as string);
 }
 
+const RANKS: Readonly<Record<StatisticsDimension, Map<string, number>>> = Object.fromEntries(
+  STATISTICS_DIMENSIONS.map((d) => [d, new Map(DIMENSION_CODES[d].map((code, i) => [code, i]))]),
+) as Record<StatisticsDimension, Map<string, number>>;
+
 /** Cells in the order of each dimension's code list (unknown codes last, by text). */
 function compareCoords(a: readonly string[], b: readonly string[], dims: readonly StatisticsDimension[]): number {
   for (let i = 0; i < dims.length; i++) {
-    const order = DIMENSION_CODES[dims[i] as StatisticsDimension];
-    const x = order.indexOf(a[i] as string);
-    const y = order.indexOf(b[i] as string);
-    if (x !== y) return (x < 0 ? Infinity : x) - (y < 0 ? Infinity : y) || (a[i] as string).localeCompare(b[i] as string);
-    if (x < 0 && a[i] !== b[i]) return (a[i] as string).localeCompare(b[i] as string);
+    const x = a[i] as string;
+    const y = b[i] as string;
+    if (x === y) continue;
+    const ranks = RANKS[dims[i] as StatisticsDimension];
+    const rx = ranks.get(x) ?? Infinity;
+    const ry = ranks.get(y) ?? Infinity;
+    if (rx !== ry) return rx - ry;
+    return x < y ? -1 : 1;
   }
   return 0;
 }
