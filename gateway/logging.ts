@@ -50,7 +50,7 @@ export function accessLog(logger: Logger): (req: IncomingMessage, entry: AccessL
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** An operation name fit for a log line: a plain identifier with no run of digits that could be an identifier. */
-function loggableOperationName(name: string | null | undefined): string | undefined {
+export function loggableOperationName(name: string | null | undefined): string | undefined {
   return name && OPERATION_NAME.test(name) && !/\d{4}/.test(name) ? name : undefined;
 }
 

@@ -1,15 +1,19 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
+import { Supergraph } from '@apollo/federation-internals';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import type { CryptoKey } from 'jose';
 import type { Logger } from 'pino';
+import { Counter } from 'prom-client';
 import type { Language } from '../schema/codes';
 import type { Authority } from '../subgraphs/kit/database';
 import { createHttpServer, createLogger } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, PrincipalSigner, REQUEST_ID_HEADER, REQUEST_STARTED_HEADER, type Principal } from '../subgraphs/kit/principal';
 import { ApiKeyStore, RateLimiter, type StoredKey } from './auth/apiKeys';
+import { PreparedOperations } from './prepared/preparedOperations';
+import { servePrepared, type PreparedServing } from './prepared/servePrepared';
 import { authenticate, requestId } from './auth/authenticate';
 import { partnerPlugin } from './auth/partnerPlugin';
 import type { StaffTokenConfig } from './auth/staffTokens';
@@ -52,6 +56,11 @@ export interface GatewayOptions {
   resilience?: ResilienceOptions;
   /** Approved operations (default: gateway/persisted/manifest.json) and whether only they run (default: off). */
   safelist?: { mode: SafelistMode; manifest?: PersistedManifest };
+  /**
+   * Query operations seen once run from their cached plan without Apollo Server's request pipeline (default: on;
+   * see gateway/prepared/). Off: every request takes the full pipeline.
+   */
+  preparedOperations?: boolean;
   logger?: Logger;
 }
 
@@ -77,8 +86,11 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   const manifest = options.safelist?.manifest ?? loadManifest();
   const subgraphMetrics = createSubgraphMetrics(options.metrics.registry);
   const agent = createSubgraphAgent();
+  const prepared = new PreparedOperations();
+  const usePrepared = options.preparedOperations ?? true;
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    ...(usePrepared ? { experimental_didResolveQueryPlan: prepared.capture } : {}),
     buildService: ({ name }) => {
       const authority = name as Authority;
       if (!options.subgraphUrls[authority]) throw new Error(`No URL configured for subgraph ${name}`);
@@ -86,6 +98,8 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
       return new PrincipalForwardingDataSource(authority, options.subgraphUrls[authority], { guard, metrics: subgraphMetrics, logger, agent });
     },
   });
+  const limiter = new RateLimiter();
+  const formatError = createFormatError({ production, registry: options.metrics.registry });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     plugins: [
@@ -93,7 +107,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
       operationLogPlugin(),
       requestHygienePlugin(),
       safelistPlugin(manifest, options.safelist?.mode ?? 'off'),
-      partnerPlugin(new RateLimiter()),
+      partnerPlugin(limiter),
     ],
     // Everything refused here is refused before the query plan runs, so before any subgraph is called.
     introspection: !production,
@@ -105,9 +119,30 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     validationRules: limits.validationRules,
     parseOptions: limits.parseOptions,
     maxRecursiveSelections: limits.maxRecursiveSelections,
-    formatError: createFormatError({ production, registry: options.metrics.registry }),
+    formatError,
   });
   await apollo.start();
+  const safelistMode = options.safelist?.mode ?? 'off';
+  const servedPrepared = new Counter({
+    name: 'gateway_prepared_requests_total',
+    help: "Requests answered from a prepared operation's cached plan, without Apollo Server's request pipeline",
+    registers: [options.metrics.registry],
+  });
+  let serving: PreparedServing | undefined;
+  if (usePrepared) {
+    const supergraph = Supergraph.build(options.supergraphSdl);
+    serving = {
+      operations: prepared,
+      safelist: { mode: safelistMode, approved: new Map(manifest.operations.map((op) => [op.id, op])) },
+      limiter,
+      formatError,
+      schema: gateway.schema!,
+      supergraphSchema: supergraph.schema.toGraphQLJSSchema(),
+      apiSchema: supergraph.apiSchema(),
+      logger,
+      onServed: () => servedPrepared.inc(),
+    };
+  }
 
   const signer = new PrincipalSigner(options.signingKey.privateKey, options.signingKey.kid);
   const server = createHttpServer<GatewayContext>({
@@ -119,6 +154,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
       runInScope(req, { requestId: requestId(req), language: languageOf(req), log: { codes: [] } }, handle),
     errorBody: httpErrorBody,
     accessLog: accessLog(logger),
+    shortcut: serving ? (req, body, context) => servePrepared(serving, req, body, context) : undefined,
   });
   // Before the request handler, so the headers are set before any response starts (health and metrics included).
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {

@@ -56,8 +56,8 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, logger. */
-export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'logger'>;
+/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, prepared operations, logger. */
+export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'preparedOperations' | 'logger'>;
 
 /** Which database backs the suites: PostgreSQL when the three URLs are set, else embedded PGlite. */
 export const databaseKind = process.env.IMMIGRATION_DATABASE_URL ? 'postgresql' : 'pglite';

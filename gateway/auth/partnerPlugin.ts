@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../server';
 import type { RateLimiter } from './apiKeys';
 
@@ -17,6 +17,14 @@ function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, Fragm
   });
 }
 
+/** The root fields an operation asks for (aliases each count, `__typename` is free): what a partner is charged for. */
+export function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode): string[] {
+  const fragments = new Map(
+    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
+  );
+  return rootFields(operation.selectionSet, fragments).filter((f) => f !== '__typename');
+}
+
 /**
  * Partners may only check cards, and each check counts against the key's rate limit (so aliases and
  * batches cost what they ask for); over the limit: 429 with Retry-After.
@@ -28,10 +36,7 @@ export function partnerPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayC
         async didResolveOperation({ contextValue, operation, document }) {
           const key = contextValue.partnerKey;
           if (!key || !operation) return;
-          const fragments = new Map(
-            document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-          );
-          const fields = rootFields(operation.selectionSet, fragments).filter((f) => f !== '__typename');
+          const fields = rootFieldsOf(document, operation);
           if (operation.operation !== 'query' || fields.some((f) => !PARTNER_FIELDS.has(f))) {
             throw new GraphQLError('API keys may only check residence cards (verifyResidenceCard)', {
               extensions: { code: 'FORBIDDEN', http: { status: 403 } },

@@ -1,0 +1,79 @@
+import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
+import { Kind, type DocumentNode } from 'graphql';
+import { rootFieldsOf } from '../auth/partnerPlugin';
+
+type Resolved = Parameters<Experimental_DidResolveQueryPlanCallback>[0];
+
+/**
+ * A query operation Apollo Server has parsed and validated (with every rule and limit of this gateway) and the
+ * gateway has planned: what a later request for the same text (or approved hash) needs to run at once.
+ */
+export interface PreparedOperation {
+  /** SHA-256 (hex) of the text: the manifest id when the operation is an approved one. */
+  queryHash: string;
+  text: string;
+  document: DocumentNode;
+  /** The operation's name, when it has one. */
+  name: string | null;
+  queryPlan: Resolved['queryPlan'];
+  serviceMap: Resolved['serviceMap'];
+  operationContext: Resolved['operationContext'];
+  /** Its root fields (aliases counted, `__typename` left out), for the partners' rule. */
+  rootFields: string[];
+}
+
+/**
+ * The operations prepared so far, by text and by hash, captured from the gateway's own executor on first use
+ * (`experimental_didResolveQueryPlan`), so their documents, validation and query plans are exactly Apollo's. Only
+ * single-operation query documents are kept; at most `maxOperations` of them (the oldest go first).
+ */
+export class PreparedOperations {
+  private readonly byText = new Map<string, PreparedOperation>();
+  private readonly byHash = new Map<string, PreparedOperation>();
+
+  constructor(private readonly maxOperations = 1000) {}
+
+  /** The callback for ApolloGateway's `experimental_didResolveQueryPlan`. */
+  readonly capture: Experimental_DidResolveQueryPlanCallback = ({ queryPlan, serviceMap, operationContext, requestContext }) => {
+    const { queryHash, source, document, request } = requestContext;
+    if (!source || !queryHash || this.byHash.has(queryHash)) return;
+    const operation = operationContext.operation;
+    if (operation.operation !== 'query') return;
+    if (document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION).length !== 1) return;
+    const name = operation.name?.value ?? null;
+    if (request.operationName !== undefined && request.operationName !== name) return;
+    if (this.byText.size >= this.maxOperations) {
+      const oldest = this.byText.values().next();
+      if (!oldest.done) {
+        this.byText.delete(oldest.value.text);
+        this.byHash.delete(oldest.value.queryHash);
+      }
+    }
+    const prepared: PreparedOperation = {
+      queryHash,
+      text: source,
+      document,
+      name,
+      queryPlan,
+      serviceMap: { ...serviceMap },
+      operationContext,
+      rootFields: rootFieldsOf(document, operation),
+    };
+    this.byText.set(source, prepared);
+    this.byHash.set(queryHash, prepared);
+  };
+
+  /** The prepared operation with this exact text. */
+  withText(text: string): PreparedOperation | undefined {
+    return this.byText.get(text);
+  }
+
+  /** The prepared operation whose text has this SHA-256. */
+  withHash(hash: string): PreparedOperation | undefined {
+    return this.byHash.get(hash);
+  }
+
+  get size(): number {
+    return this.byText.size;
+  }
+}

@@ -1,0 +1,220 @@
+import type { IncomingMessage } from 'node:http';
+import { executeQueryPlan } from '@apollo/gateway';
+import type { Schema } from '@apollo/federation-internals';
+import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import Negotiator from 'negotiator';
+import type { Logger } from 'pino';
+import type { RateLimiter } from '../auth/apiKeys';
+import { PARTNER_FIELDS } from '../auth/partnerPlugin';
+import { hasUnstorableText } from '../limits/requestHygiene';
+import { currentScope, loggableOperationName } from '../logging';
+import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
+import type { CacheScope } from '../resilience/resilientDataSource';
+import type { GatewayContext } from '../server';
+import type { PreparedOperation, PreparedOperations } from './preparedOperations';
+
+/** A complete HTTP answer. */
+export interface PreparedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the lean path needs: the prepared operations, the rules the request pipeline would apply, and the supergraph. */
+export interface PreparedServing {
+  operations: PreparedOperations;
+  safelist: { mode: SafelistMode; approved: ReadonlyMap<string, PersistedOperation> };
+  limiter: RateLimiter;
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The gateway's API schema (graphql-js) and the supergraph's schemas, as @apollo/gateway executes plans with them. */
+  schema: GraphQLSchema;
+  supergraphSchema: GraphQLSchema;
+  apiSchema: Schema;
+  logger: Logger;
+  /** Called for each request answered here. */
+  onServed: () => void;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+const GRAPHQL_RESPONSE_TYPE = 'application/graphql-response+json; charset=utf-8';
+const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
+
+/**
+ * Answers a request for a prepared query operation without Apollo Server's request pipeline: no parsing, no
+ * validation, no planning, no plugin hooks; the cached query plan runs through @apollo/gateway's own
+ * executeQueryPlan and data sources, so errors, their paths and extensions, null propagation, partial answers
+ * and the subgraph call policy are the same. Every check the pipeline would make for the caller (body shape,
+ * accepted media type, safelist, partner fields and rate limit, text hygiene, variable coercion) is made first;
+ * when one would refuse the request, or the request is anything but a plain POST of a prepared operation, this
+ * returns undefined before any subgraph is called, and the full pipeline answers it.
+ */
+export async function servePrepared(
+  serving: PreparedServing,
+  req: IncomingMessage,
+  body: unknown,
+  contextValue: GatewayContext,
+): Promise<PreparedResponse | undefined> {
+  if (req.method !== 'POST' || !isRecord(body)) return undefined;
+  const prepared = preparedFor(serving, body);
+  if (!prepared) return undefined;
+  const { operationName, variables } = body;
+  if (operationName !== undefined && operationName !== null && operationName !== prepared.name) return undefined;
+  if (variables !== undefined && variables !== null && !isRecord(variables)) return undefined;
+  const mediaType = negotiate(req.headers.accept);
+  if (mediaType === undefined) return undefined;
+
+  const role = contextValue.principal.role;
+  const client = clientKindOf(role);
+  const approved = serving.safelist.approved.get(prepared.queryHash);
+  if (serving.safelist.mode === 'enforce' && !approved?.clients.includes(client)) return undefined;
+  if (hasUnstorableText(variables)) return undefined;
+  const variableDefinitions = prepared.operationContext.operation.variableDefinitions ?? [];
+  if (variableDefinitions.length > 0 && getVariableValues(serving.schema, variableDefinitions, variables ?? {}).errors) return undefined;
+  const partnerKey = contextValue.partnerKey;
+  if (partnerKey) {
+    if (prepared.rootFields.some((f) => !PARTNER_FIELDS.has(f))) return undefined;
+    // Last, and only taken when it passes: a refused request takes nothing, so the pipeline refuses it the same way.
+    if (!serving.limiter.take(partnerKey.id, partnerKey.ratePerMinute, prepared.rootFields.length).ok) return undefined;
+  }
+
+  const log = currentScope()?.log;
+  if (log) {
+    log.kind = 'query';
+    log.role = role;
+    log.client = client;
+    log.persisted = approved !== undefined;
+    log.operation = approved ? approved.name : loggableOperationName(prepared.name);
+  }
+  serving.onServed();
+  const request = { operationName: prepared.name !== null && operationName === prepared.name ? prepared.name : undefined, variables: variables ?? undefined };
+  return execute(serving, prepared, request, contextValue, mediaType);
+}
+
+function preparedFor(serving: PreparedServing, body: Record<string, unknown>): PreparedOperation | undefined {
+  const { query, extensions } = body;
+  if (extensions === undefined || extensions === null) return typeof query === 'string' ? serving.operations.withText(query) : undefined;
+  // An approved operation by its hash alone (Apollo's persisted-query protocol); the text with a hash is left to the pipeline.
+  if (query !== undefined || !isRecord(extensions) || Object.keys(extensions).length !== 1) return undefined;
+  const persisted = extensions.persistedQuery;
+  if (!isRecord(persisted) || persisted.version !== 1 || typeof persisted.sha256Hash !== 'string') return undefined;
+  if (!serving.safelist.approved.has(persisted.sha256Hash)) return undefined;
+  return serving.operations.withHash(persisted.sha256Hash);
+}
+
+async function execute(
+  serving: PreparedServing,
+  prepared: PreparedOperation,
+  request: { operationName?: string; variables?: Record<string, unknown> },
+  contextValue: GatewayContext,
+  mediaType: string,
+): Promise<PreparedResponse> {
+  const cachePolicy = new CachePolicy();
+  const requestContext = {
+    request: { query: prepared.text, ...request },
+    context: contextValue,
+    logger: serving.logger,
+    metrics: {},
+    overallCachePolicy: cachePolicy,
+    schema: serving.schema,
+    queryHash: prepared.queryHash,
+    document: prepared.document,
+    source: prepared.text,
+    operationName: prepared.name,
+    operation: prepared.operationContext.operation,
+  } as unknown as GatewayGraphQLRequestContext;
+  const head = new ResponseHead();
+  let result: { data?: unknown; errors?: readonly unknown[]; extensions?: unknown };
+  try {
+    result = await executeQueryPlan(
+      prepared.queryPlan,
+      prepared.serviceMap,
+      requestContext,
+      prepared.operationContext,
+      serving.supergraphSchema,
+      serving.apiSchema,
+    );
+  } catch (error) {
+    // As Apollo Server answers an executor that throws: the error alone, status 500.
+    const errors = head.format(serving, [error]);
+    return respond(head.status ?? 500, head, mediaType, 'no-store', { errors });
+  }
+  const errors = result.errors?.length ? head.format(serving, result.errors) : undefined;
+  // Apollo Server's status400ForVariableCoercionErrors: errors and no data at all.
+  const status = head.status ?? (errors && result.data === undefined ? 400 : 200);
+  const policy = cachePolicy.ifCacheable();
+  const cacheControl = policy && !errors ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
+  return respond(status, head, mediaType, cacheControl, { errors, data: result.data, extensions: result.extensions });
+}
+
+function respond(status: number, head: ResponseHead, mediaType: string, cacheControl: string, result: Record<string, unknown>): PreparedResponse {
+  // Apollo Server's field order and trailing newline.
+  const body = `${JSON.stringify({ errors: result.errors, data: result.data, extensions: result.extensions })}\n`;
+  return { status, headers: { ...head.headers, 'cache-control': cacheControl, 'content-type': mediaType }, body };
+}
+
+/** Status and headers that errors ask for (`extensions.http`), gathered as the errors are formatted like Apollo Server does. */
+class ResponseHead {
+  status?: number;
+  headers: Record<string, string> = {};
+
+  format(serving: PreparedServing, errors: readonly unknown[]): GraphQLFormattedError[] {
+    return errors.map((error) => {
+      try {
+        return serving.formatError(this.enrich(error), error);
+      } catch {
+        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+      }
+    });
+  }
+
+  private enrich(error: unknown): GraphQLFormattedError {
+    const graphqlError =
+      error instanceof GraphQLError
+        ? error
+        : error instanceof Error
+          ? new GraphQLError(error.message, { originalError: error })
+          : new GraphQLError(`Unexpected error value: ${String(error)}`);
+    const extensions: Record<string, unknown> = { ...graphqlError.extensions, code: graphqlError.extensions.code ?? 'INTERNAL_SERVER_ERROR' };
+    const http = extensions.http as { status?: unknown; headers?: unknown } | undefined;
+    if (http && typeof http === 'object' && (http.status === undefined || typeof http.status === 'number') && (http.headers === undefined || http.headers instanceof Map)) {
+      if (typeof http.status === 'number') this.status = http.status;
+      if (http.headers instanceof Map) for (const [name, value] of http.headers as Map<string, string>) this.headers[name] = value;
+      delete extensions.http;
+    }
+    return { ...graphqlError.toJSON(), extensions };
+  }
+}
+
+/** The overall cache policy as Apollo Server keeps it: the shortest max-age and the most private scope of every part. */
+class CachePolicy {
+  private maxAge?: number;
+  private scope?: CacheScope;
+
+  restrict(hint: { maxAge?: number; scope?: CacheScope }): void {
+    if (hint.maxAge !== undefined && (this.maxAge === undefined || hint.maxAge < this.maxAge)) this.maxAge = hint.maxAge;
+    if (hint.scope !== undefined && this.scope !== 'PRIVATE') this.scope = hint.scope;
+  }
+
+  ifCacheable(): { maxAge: number; scope: CacheScope } | null {
+    return this.maxAge === undefined || this.maxAge === 0 ? null : { maxAge: this.maxAge, scope: this.scope ?? 'PUBLIC' };
+  }
+}
+
+const negotiated = new Map<string, string | undefined>();
+
+/** The response's media type for an Accept header, as Apollo Server chooses it; undefined when the pipeline should answer. */
+function negotiate(accept: string | undefined): string | undefined {
+  if (!accept) return JSON_TYPE;
+  if (negotiated.has(accept)) return negotiated.get(accept);
+  const preferred = new Negotiator({ headers: { accept } }).mediaType([JSON_TYPE, GRAPHQL_RESPONSE_TYPE, CALLBACK_TYPE]);
+  const type = preferred === JSON_TYPE || preferred === GRAPHQL_RESPONSE_TYPE ? preferred : undefined;
+  // Bounded: a client sending endless distinct headers only misses the memo.
+  if (negotiated.size < 100) negotiated.set(accept, type);
+  return type;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !Buffer.isBuffer(value);
+}

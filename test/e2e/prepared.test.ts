@@ -1,0 +1,159 @@
+import type { Counter } from 'prom-client';
+import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
+import { loadManifest } from '../../gateway/persisted/safelist';
+import { startStack, type Stack } from '../harness';
+import { persona } from '../personas';
+
+/**
+ * A query operation seen once is answered from its cached plan without Apollo Server's request pipeline
+ * (gateway/prepared/). Every answer must be byte for byte the one the full pipeline gives (a second gateway with
+ * the prepared path off, over the same subgraphs), and whatever the pipeline would refuse is left to it.
+ */
+const operation = (name: string) => loadManifest().operations.find((op) => op.name === name)!;
+const UNIFIED = operation('CounterUnifiedRecord');
+const VERIFY = operation('PartnerVerifyResidenceCard');
+
+let stack: Stack;
+let fullPipelineUrl: string;
+let partnerKey: string;
+beforeAll(async () => {
+  stack = await startStack({ persons: 20 });
+  fullPipelineUrl = await stack.startGateway({ preparedOperations: false });
+  ({ key: partnerKey } = new ApiKeyStore(apiKeysFile({ DATA_DIR: stack.dataDir })).create({
+    partner: 'Prepared path test',
+    scopes: ['card:verify'],
+    ratePerMinute: 1000,
+    expiresOn: null,
+  }));
+});
+afterAll(() => stack?.stop());
+
+async function served(): Promise<number> {
+  const metric = stack.metrics.gateway.registry.getSingleMetric('gateway_prepared_requests_total') as Counter | undefined;
+  return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+}
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  cacheControl: string | null;
+  body: string;
+}
+
+async function send(url: string, headers: Record<string, string>, body: unknown): Promise<Answer> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: res.status, contentType: res.headers.get('content-type'), cacheControl: res.headers.get('cache-control'), body: await res.text() };
+}
+
+/** Sends the request twice to the gateway (the first prepares it) and once through the full pipeline; returns both answers and whether the second was served prepared. */
+async function compare(headers: Record<string, string>, body: unknown): Promise<{ prepared: Answer; full: Answer; servedPrepared: boolean }> {
+  await send(stack.gatewayUrl, headers, body);
+  const before = await served();
+  const prepared = await send(stack.gatewayUrl, headers, body);
+  const servedPrepared = (await served()) === before + 1;
+  const full = await send(fullPipelineUrl, headers, body);
+  return { prepared, full, servedPrepared };
+}
+
+const bearer = async (...args: Parameters<Stack['token']>) => ({ authorization: `Bearer ${await stack.token(...args)}` });
+
+describe('prepared operations answer exactly as the full pipeline', () => {
+  test('the unified record, by text and by its approved hash', async () => {
+    const headers = await bearer('isa-officer');
+    const variables = { myNumber: persona('specific_card').myNumber };
+    for (const body of [{ query: UNIFIED.body, variables }, { extensions: { persistedQuery: { version: 1, sha256Hash: UNIFIED.id } }, variables }]) {
+      const { prepared, full, servedPrepared } = await compare(headers, body);
+      expect(servedPrepared).toBe(true);
+      expect(prepared).toEqual(full);
+      expect(prepared).toMatchObject({ status: 200, contentType: 'application/json; charset=utf-8', cacheControl: 'no-store' });
+      expect(JSON.parse(prepared.body).data.record.myNumber).toBe(variables.myNumber);
+    }
+  });
+
+  test.each([
+    ['a refused field (FORBIDDEN at its path)', 'clerk', 'query ($n: ID!) { person(myNumber: $n) { myNumber myNumberCard { status functions { status } } } }', 'specific_card', ['FORBIDDEN']],
+    ['two refused parts', 'auditor', 'query ($n: ID!) { person(myNumber: $n) { resident { familyName } myNumberCard { status } } }', 'specific_card', ['FORBIDDEN', 'FORBIDDEN']],
+    ['an unknown person (null)', 'isa-officer', 'query Look($n: ID!) { person(myNumber: $n) { myNumber resident { familyName } } }', '123456789018', []],
+    ["a wrong check digit (the authority's error with its path)", 'isa-officer', 'query ($n: ID!) { person(myNumber: $n) { myNumber } }', '621498320258', ['INVALID_MY_NUMBER_CHECK_DIGIT']],
+  ] as const)('%s', async (_name, caller, query, who, codes) => {
+    const n = /^\d+$/.test(who) ? who : persona(who).myNumber!;
+    let headers: Record<string, string>;
+    if (caller === 'clerk') {
+      // The person's own municipality, registering residents: the card's functions are refused to that purpose.
+      const [{ m }] = await stack.dbs.registry.query(`SELECT municipality_code AS m FROM resident WHERE my_number = $1`, [n]);
+      headers = await bearer('municipal-clerk', { municipality: m, purpose: 'resident-registration' });
+    } else {
+      headers = await bearer(caller);
+    }
+    const { prepared, full, servedPrepared } = await compare(headers, { query, variables: { n } });
+    expect(servedPrepared).toBe(true);
+    expect(prepared).toEqual(full);
+    const answer = JSON.parse(prepared.body) as { errors?: Array<{ extensions: { code: string }; path?: unknown[] }> };
+    expect((answer.errors ?? []).map((e) => e.extensions.code)).toEqual(codes);
+    expect((answer.errors ?? []).every((e) => Array.isArray(e.path))).toBe(true);
+  });
+
+  test('an authority down: its part null, one AUTHORITY_UNAVAILABLE, the rest of the record', async () => {
+    const headers = await bearer('isa-officer');
+    const body = { query: UNIFIED.body, variables: { myNumber: persona('specific_card').myNumber } };
+    await send(stack.gatewayUrl, headers, body);
+    await stack.stopSubgraph('registry');
+    try {
+      const { prepared, full, servedPrepared } = await compare(headers, body);
+      expect(servedPrepared).toBe(true);
+      expect(prepared).toEqual(full);
+      const answer = JSON.parse(prepared.body) as { data: { record: { resident: unknown; myNumber: string } }; errors: Array<{ extensions: Record<string, unknown> }> };
+      expect(answer.errors.map((e) => [e.extensions.code, e.extensions.authority])).toEqual([['AUTHORITY_UNAVAILABLE', 'registry']]);
+      expect(answer.data.record.resident).toBeNull();
+      expect(answer.data.record.myNumber).toBe(body.variables.myNumber);
+    } finally {
+      await stack.startSubgraph('registry');
+    }
+  });
+
+  test('the media type the client accepts', async () => {
+    const headers = { ...(await bearer('isa-officer')), accept: 'application/graphql-response+json' };
+    const { prepared, full, servedPrepared } = await compare(headers, { query: UNIFIED.body, variables: { myNumber: persona('separate_cards').myNumber } });
+    expect(servedPrepared).toBe(true);
+    expect(prepared).toEqual(full);
+    expect(prepared.contentType).toBe('application/graphql-response+json; charset=utf-8');
+  });
+
+  test('a partner\'s card check', async () => {
+    const card = persona('specific_card').residenceCardNumber;
+    const { prepared, full, servedPrepared } = await compare({ 'x-api-key': partnerKey }, { query: VERIFY.body, variables: { number: card, expiresOn: '2030-01-01' } });
+    expect(servedPrepared).toBe(true);
+    expect(prepared).toEqual(full);
+  });
+});
+
+describe('what the pipeline would refuse is left to it', () => {
+  test.each([
+    ['a missing variable', {}],
+    ['a variable of the wrong type', { myNumber: ['x'] }],
+    ['a variable no authority could store', { myNumber: 'a\u0000b' }],
+  ])('%s', async (_name, variables) => {
+    const { prepared, full, servedPrepared } = await compare(await bearer('isa-officer'), { query: UNIFIED.body, variables });
+    expect(servedPrepared).toBe(false);
+    expect(prepared).toEqual(full);
+    expect(prepared.status).toBe(400);
+  });
+
+  test('a partner asking for a person', async () => {
+    await send(stack.gatewayUrl, await bearer('isa-officer'), { query: UNIFIED.body, variables: { myNumber: persona('specific_card').myNumber } });
+    const { prepared, full, servedPrepared } = await compare({ 'x-api-key': partnerKey }, { query: UNIFIED.body, variables: { myNumber: persona('specific_card').myNumber } });
+    expect(servedPrepared).toBe(false);
+    expect(prepared).toEqual(full);
+    expect(prepared.status).toBe(403);
+  });
+
+  test('an operation name the document does not have', async () => {
+    const { prepared, full, servedPrepared } = await compare(await bearer('isa-officer'), {
+      query: UNIFIED.body,
+      operationName: 'Other',
+      variables: { myNumber: persona('specific_card').myNumber },
+    });
+    expect(servedPrepared).toBe(false);
+    expect(prepared).toEqual(full);
+  });
+});
