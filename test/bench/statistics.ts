@@ -15,7 +15,8 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { issueDevToken } from '../../gateway/tokenCli';
-import type { StatisticsDimension } from '../../schema/statistics';
+import { DIMENSION_CODES, type StatisticsDimension } from '../../schema/statistics';
+import { MAX_TABLE_CELLS, canonical } from '../../subgraphs/kit/statistics/cube';
 
 const ISA_DIMENSIONS: StatisticsDimension[] = [
   'STATUS_OF_RESIDENCE',
@@ -52,11 +53,15 @@ function queryMix(): Array<{ groupBy: StatisticsDimension[]; filter: Record<stri
   ISA_DIMENSIONS.forEach((a, i) =>
     ISA_DIMENSIONS.slice(i + 1).forEach((b, j) => ISA_DIMENSIONS.slice(i + j + 2).forEach((c) => triples.push([a, b, c]))),
   );
-  const tables = [...ISA_DIMENSIONS.map((d) => [d]), ...pairs, ...triples.filter((_, k) => k % 6 === 0)];
+  // Three-way tables within the size limit (the others are refused with STATISTICS_TABLE_TOO_LARGE).
+  const fits = (dims: StatisticsDimension[]) => canonical(dims).reduce((p, d) => p * DIMENSION_CODES[d].length, 1) <= MAX_TABLE_CELLS;
+  const tables = [...ISA_DIMENSIONS.map((d) => [d]), ...pairs, ...triples.filter(fits).filter((_, k) => k % 3 === 0)];
   tables.forEach((groupBy, k) => {
     const filter = FILTERS[k % FILTERS.length]!;
     // A filter on a dimension of the table itself is allowed but adds nothing here.
-    out.push({ groupBy, filter: Object.keys(filter).some((f) => groupBy.some((d) => camel(d) === f)) ? {} : filter });
+    const sliced = Object.keys(filter).some((f) => groupBy.some((d) => camel(d) === f)) ? {} : filter;
+    const filterDims = Object.keys(sliced).map((f) => ISA_DIMENSIONS.find((d) => camel(d) === f) as StatisticsDimension);
+    out.push({ groupBy, filter: fits([...groupBy, ...filterDims]) ? sliced : {} });
   });
   return out;
 }

@@ -204,6 +204,9 @@ test('bad input gets stable codes', async () => {
   expect((await statistics(['SEX'], { prefecture: '99' })).errors?.[0]?.extensions.code).toBe('STATISTICS_UNKNOWN_CODE');
   expect((await statistics(['RESIDENT_CATEGORY'])).errors?.[0]?.extensions.code).toBe('STATISTICS_DIMENSION_NOT_HELD');
   expect((await statistics(['SEX'], {}, analyst, 'xx')).errors?.[0]?.extensions.code).toBe('UNKNOWN_LANGUAGE');
+  // 44 nationalities x 53 places x 37 statuses: too large, even sliced by a filter.
+  const large = await statistics(['NATIONALITY', 'MUNICIPALITY'], { statusOfResidence: 'STUDENT' });
+  expect(large.errors?.[0]?.extensions.code).toBe('STATISTICS_TABLE_TOO_LARGE');
 });
 
 async function arrangementCounts(): Promise<Record<string, number | null>> {

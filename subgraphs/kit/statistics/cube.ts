@@ -75,6 +75,13 @@ const GROW = 1024;
 const EXPENSIVE_MS = 20;
 const STALE_MS = 250;
 
+/**
+ * The largest table answered, counted as the product of its dimensions' code lists (a filter slices a table, it
+ * does not make it smaller). Every two-way table fits; nationality x municipality x status does not. Larger
+ * tables would be mostly suppressed cells and would hold a subgraph for seconds.
+ */
+export const MAX_TABLE_CELLS = 25_000;
+
 /** Answers kept for repeated questions (dropped all at once when full). */
 const MAX_CACHED_ANSWERS = 1000;
 
@@ -86,7 +93,7 @@ function* denseEntries(dense: Int32Array): Generator<[number, number]> {
 }
 
 /** Cells of cached tables kept in memory at most (about 100 bytes each). */
-const MAX_CACHED_CELLS = 2_000_000;
+const MAX_CACHED_CELLS = 4_000_000;
 
 export class StatisticsCube {
   private readonly keys = new Map<string, number>();
@@ -251,6 +258,14 @@ export class StatisticsCube {
     }
     const filterDims = Object.keys(filter) as StatisticsDimension[];
     const reference = canonical([...groupBy, ...filterDims]);
+    const possible = reference.reduce((product, d) => product * DIMENSION_CODES[d].length, 1);
+    if (possible > MAX_TABLE_CELLS) {
+      throw userError(
+        'STATISTICS_TABLE_TOO_LARGE',
+        `A table by ${reference.join(' x ')} has up to ${possible} cells; at most ${MAX_TABLE_CELLS} (group by fewer or coarser dimensions)`,
+        { cells: possible, limit: MAX_TABLE_CELLS },
+      );
+    }
     const table = this.cuboid(reference, true);
     // The total is the cell of the filter's own table (the grand total without a filter), under its own control.
     const totals = this.cuboid(canonical(filterDims), true);

@@ -88,16 +88,43 @@ function smallestHideable(line: readonly number[], cells: readonly Cell[], suppr
 /** Every line of every kind, with whether its total is published. */
 export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Line[] {
   const lines: Line[] = [];
+  const dims = cells[0]?.coords.length ?? 0;
+  // Number each dimension's codes once, so a line is found by a number, not by a joined string.
+  const numbers = Array.from({ length: dims }, () => new Map<string, number>());
+  const coded = cells.map((cell) =>
+    cell.coords.map((code, d) => {
+      const map = numbers[d] as Map<string, number>;
+      let n = map.get(code);
+      if (n === undefined) map.set(code, (n = map.size));
+      return n;
+    }),
+  );
   for (const { dim, variant, totalPublished } of kinds) {
-    const groups = new Map<string, { cells: number[]; coords: readonly string[] }>();
-    cells.forEach((cell, i) => {
-      const coords = cell.coords.map((c, j) => (j === dim ? variant(c) : c));
-      const key = coords.join('\u0000');
+    // The line's own code on `dim`: '*' (one line) or the parent code, numbered too.
+    const variants = new Map<string, number>();
+    const variantOf = new Map<number, number>();
+    for (const [code, n] of numbers[dim] as Map<string, number>) {
+      const v = variant(code);
+      let m = variants.get(v);
+      if (m === undefined) variants.set(v, (m = variants.size));
+      variantOf.set(n, m);
+    }
+    const groups = new Map<number, { cells: number[]; first: number }>();
+    for (let i = 0; i < cells.length; i++) {
+      const codes = coded[i] as number[];
+      let key = 0;
+      for (let d = 0; d < dims; d++) {
+        const size = d === dim ? variants.size : (numbers[d] as Map<string, number>).size;
+        key = key * size + (d === dim ? (variantOf.get(codes[d] as number) as number) : (codes[d] as number));
+      }
       const group = groups.get(key);
       if (group) group.cells.push(i);
-      else groups.set(key, { cells: [i], coords });
-    });
-    for (const group of groups.values()) lines.push({ cells: group.cells, totalPublished: totalPublished(group.coords) });
+      else groups.set(key, { cells: [i], first: i });
+    }
+    for (const group of groups.values()) {
+      const coords = (cells[group.first] as Cell).coords.map((c, j) => (j === dim ? variant(c) : c));
+      lines.push({ cells: group.cells, totalPublished: totalPublished(coords) });
+    }
   }
   return lines;
 }
