@@ -12,7 +12,7 @@ export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayR
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_TITLES: Record<ContenderName, string> = {
-  this: 'this gateway (buildGateway: auth, limits, per-request principals)',
+  this: 'this gateway (buildGateway: auth, limits, principals per caller and subgraph, prepared operations)',
   apolloGateway: '@apollo/gateway + @apollo/server startStandaloneServer, defaults',
   hiveGateway: 'Hive Gateway, default (JavaScript) query planner',
   hiveGatewayRust: 'Hive Gateway with @graphql-hive/router-runtime (Rust query planner)',
