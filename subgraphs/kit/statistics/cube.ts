@@ -93,7 +93,7 @@ function* denseEntries(dense: Int32Array): Generator<[number, number]> {
 }
 
 /** Cells of cached tables kept in memory at most (about 100 bytes each). */
-const MAX_CACHED_CELLS = 4_000_000;
+const MAX_CACHED_CELLS = 3_000_000;
 
 export class StatisticsCube {
   private readonly keys = new Map<string, number>();
@@ -319,6 +319,8 @@ export class StatisticsCube {
     const cacheKey = `${this.referenceYear()}:${dimensions.join(',')}`;
     const cached = this.cuboids.get(cacheKey);
     if (cached && (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < STALE_MS))) {
+      this.cuboids.delete(cacheKey);
+      this.cuboids.set(cacheKey, cached);
       return cached;
     }
     const started = performance.now();
@@ -396,21 +398,23 @@ export class StatisticsCube {
     return [...sums.values()];
   }
 
-  /** Drops tables older than the counts, and everything when the cache holds more than MAX_CACHED_CELLS cells. */
+  /** Drops tables older than the counts, then the least recently used while the cache holds more than MAX_CACHED_CELLS cells. */
   private evict(): void {
-    let cells = 0;
-    for (const [key, table] of this.cellTables) {
-      if (table.version !== this.version) this.cellTables.delete(key);
-      else cells += table.cells.length;
-    }
+    for (const [key, table] of this.cellTables) if (table.version !== this.version) this.cellTables.delete(key);
     const now = performance.now();
+    let cells = 0;
     for (const [key, table] of this.cuboids) {
-      if (table.version !== this.version && !(table.expensive && now - table.computedAt < STALE_MS)) this.cuboids.delete(key);
-      else if (table.version !== this.version) cells += table.cells.length;
+      if (table.version !== this.version && !(table.expensive && now - table.computedAt < STALE_MS)) {
+        this.cuboids.delete(key);
+        this.cellTables.delete(key);
+      } else cells += table.cells.length;
     }
-    if (cells > MAX_CACHED_CELLS) {
-      this.cellTables.clear();
-      this.cuboids.clear();
+    // Least recently used first (a Map keeps insertion order; a hit moves the table to the end).
+    for (const [key, table] of this.cuboids) {
+      if (cells <= MAX_CACHED_CELLS) break;
+      this.cuboids.delete(key);
+      this.cellTables.delete(key);
+      cells -= table.cells.length;
     }
   }
 
