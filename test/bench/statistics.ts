@@ -134,6 +134,7 @@ async function main(): Promise<void> {
   const warm: number[] = [];
   let next = 0;
   let loadErrors = 0;
+  const errorCodes: Record<string, number> = {};
   const loadStarted = performance.now();
   await Promise.all(
     Array.from({ length: connections }, async () => {
@@ -142,13 +143,17 @@ async function main(): Promise<void> {
         if (i >= total) return;
         const q = mix[(i * 7919) % mix.length]!;
         const { ms, body } = await ask(analyst, QUERY, q);
-        if (body.errors && body.errors[0]?.extensions?.code !== 'STATISTICS_TOTAL_SUPPRESSED') loadErrors++;
+        if (body.errors && body.errors[0]?.extensions?.code !== 'STATISTICS_TOTAL_SUPPRESSED') {
+          loadErrors++;
+          const code = body.errors[0]?.extensions?.code ?? 'unknown';
+          errorCodes[code] = (errorCodes[code] ?? 0) + 1;
+        }
         warm.push(ms);
       }
     }),
   );
   const seconds = (performance.now() - loadStarted) / 1000;
-  report.mixedLoad = { connections, errors: loadErrors, rps: round(total / seconds), ...stats(warm) };
+  report.mixedLoad = { connections, errors: loadErrors, errorCodes, rps: round(total / seconds), ...stats(warm) };
   console.log('mixed load (ms):', report.mixedLoad);
 
   // Freshness: convert one resident from (b) to (a) through the gateway; time until the counts show it.
