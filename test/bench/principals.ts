@@ -14,7 +14,7 @@ export { PRINCIPAL_HEADER };
 
 /** Who a benchmark request is made as: the client names it in this header to the peers (which do not authenticate). */
 export const BENCH_CALLER_HEADER = 'x-bench-caller';
-export type BenchCaller = 'officer' | 'partner';
+export type BenchCaller = 'officer' | 'partner' | 'analyst';
 export type PrincipalTokens = Record<BenchCaller, Record<Authority, string>>;
 
 const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
@@ -24,6 +24,7 @@ export async function signBenchPrincipals(dataDir: string, partner: { id: string
   const key = await loadOrCreateKeyPair(keysDir(dataDir), 'gateway');
   const callers: Record<BenchCaller, Principal> = {
     officer: { sub: 'bench-officer', role: 'isa-officer', agency: agencyOf('isa-officer'), purpose: purposeFor('isa-officer', undefined), requestId: 'bench-officer' },
+    analyst: { sub: 'bench-analyst', role: 'analyst', agency: agencyOf('analyst'), purpose: purposeFor('analyst', undefined), requestId: 'bench-analyst' },
     partner: {
       sub: `partner:${partner.id}`,
       role: 'partner',
@@ -60,5 +61,5 @@ export function readPrincipals(): PrincipalTokens {
 
 /** The caller a request names (officer unless it says partner). */
 export function callerOf(value: string | string[] | null | undefined): BenchCaller {
-  return value === 'partner' ? 'partner' : 'officer';
+  return value === 'partner' || value === 'analyst' ? value : 'officer';
 }

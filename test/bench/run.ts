@@ -89,7 +89,7 @@ function options() {
     warmupSec: Number(values.warmup ?? (quick ? 1 : 5)),
     connections: Number(values.connections ?? 16),
     contenders: (values.contenders?.split(',') ?? [...CONTENDERS]) as ContenderName[],
-    scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'verify', 'propagation']) as ScenarioName[],
+    scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'statistics', 'verify', 'propagation']) as ScenarioName[],
     changes: Number(values.changes ?? (quick ? 40 : 1000)),
     // The gateway profile is a separate run of about 10 s: in the full run by default, in --quick on request.
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
@@ -173,7 +173,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 async function measure(
   contender: RunningContender,
   scenario: LoadScenario,
-  ctx: { stack: SubgraphStack; credentials: { staffToken: string; apiKey: string }; opts: Options; load: LoadGenerator; floorKind: string },
+  ctx: { stack: SubgraphStack; credentials: { staffToken: string; analystToken: string; apiKey: string }; opts: Options; load: LoadGenerator; floorKind: string },
 ): Promise<Figures> {
   const config: LoadConfig = {
     url: contender.url,
@@ -308,7 +308,9 @@ async function main(): Promise<void> {
     processes: {},
   };
 
-  const loadScenarios = opts.scenarios.filter((s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify');
+  const loadScenarios = opts.scenarios.filter(
+    (s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify' || s === 'statistics',
+  );
   if (loadScenarios.length > 0) {
     console.log(`Starting the three subgraphs on ${databaseKind} with ${opts.persons} generated persons (separate processes)...`);
     const stack = await startSubgraphs({
@@ -333,7 +335,11 @@ async function main(): Promise<void> {
       const principalsFile = join(stack.dataDir, 'bench-principals.json');
       const tokens = await signBenchPrincipals(stack.dataDir, { id: stored.id, name: stored.partner });
       writePrincipals(principalsFile, tokens);
-      const credentials = { staffToken: await issueDevToken({ role: 'isa-officer', dataDir: stack.dataDir, ttl: '24h' }), apiKey };
+      const credentials = {
+        staffToken: await issueDevToken({ role: 'isa-officer', dataDir: stack.dataDir, ttl: '24h' }),
+        analystToken: await issueDevToken({ role: 'analyst', dataDir: stack.dataDir, ttl: '24h' }),
+        apiKey,
+      };
 
       const direct = new SubgraphDirect(stack.urls, tokens);
       const persons = samplePopulation({ seed: opts.seed, persons: opts.persons, asOf: opts.asOf }, 2000);
@@ -404,14 +410,6 @@ async function main(): Promise<void> {
     if (opts.profileSubgraphs) results.subgraphProfiles = summarizeSubgraphProfiles(stack.pids);
   }
 
-  {
-    results.scenarios.statistics = {
-      title: SCENARIO_TITLES.statistics,
-      note: 'not available yet: foreignResidentStatistics does not exist (issue 5, items 1-3)',
-      ...Object.fromEntries(opts.contenders.map((c) => [c, { ...EMPTY, note: 'not available yet' }])),
-    };
-  }
-
   if (opts.scenarios.includes('propagation')) {
     results.scenarios.propagation = await propagation(opts);
   }
@@ -464,7 +462,7 @@ async function profileThis(
   scenario: LoadScenario,
   ctx: {
     stack: SubgraphStack;
-    credentials: { staffToken: string; apiKey: string };
+    credentials: { staffToken: string; analystToken: string; apiKey: string };
     opts: Options;
     load: LoadGenerator;
     floorKind: string;

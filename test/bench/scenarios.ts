@@ -22,7 +22,7 @@ export const SCENARIO_TITLES: Record<ScenarioName, string> = {
 };
 
 export interface LoadScenario {
-  name: 'unified' | 'batch' | 'verify';
+  name: 'unified' | 'batch' | 'verify' | 'statistics';
   caller: BenchCaller;
   bodies: string[];
   expected: string[];
@@ -69,6 +69,11 @@ export async function buildScenarios(persons: SyntheticPerson[], direct: Subgrap
     verdicts.push(...(await Promise.all(checks.slice(i, i + 16).map((c) => direct.verify(c.number, c.expiresOn)))));
   }
 
+  // Statistics: the one- and two-way tables of the ISA's dimensions, some sliced by a filter (same text for everyone).
+  const tables = statisticsQueries();
+  const tablesExpected: unknown[] = [];
+  for (const t of tables) tablesExpected.push(await direct.statistics(t.groupBy, t.filter));
+
   const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
   return [
     {
@@ -84,6 +89,12 @@ export async function buildScenarios(persons: SyntheticPerson[], direct: Subgrap
       expected: batches.map((ns) => JSON.stringify({ data: { persons: ns.map((n) => records.get(n)) } })),
     },
     {
+      name: 'statistics',
+      caller: 'analyst',
+      bodies: tables.map((t) => body(OPERATIONS.statistics, t)),
+      expected: tablesExpected.map((v) => JSON.stringify({ data: { foreignResidentStatistics: v } })),
+    },
+    {
       name: 'verify',
       caller: 'partner',
       bodies: checks.map((c) => body(OPERATIONS.verify, c)),
@@ -92,8 +103,39 @@ export async function buildScenarios(persons: SyntheticPerson[], direct: Subgrap
   ];
 }
 
+const STATISTICS_DIMENSIONS = [
+  'STATUS_OF_RESIDENCE',
+  'STATUS_GROUP',
+  'NATIONALITY',
+  'PREFECTURE',
+  'RESIDENT_CLASS',
+  'SEX',
+  'AGE_BAND',
+  'RESIDENCE_CARD_KIND',
+  'CARD_ARRANGEMENT',
+];
+const STATISTICS_FILTERS: Array<Record<string, string>> = [{}, { cardArrangement: 'SPECIFIC_CARD' }, { sex: 'FEMALE' }, {}];
+
+/** Every one-way table and every two-way table of the ISA's dimensions, each with one of a few filters. */
+export function statisticsQueries(): Array<{ groupBy: string[]; filter: Record<string, string> }> {
+  const tables: string[][] = STATISTICS_DIMENSIONS.map((d) => [d]);
+  STATISTICS_DIMENSIONS.forEach((a, i) => STATISTICS_DIMENSIONS.slice(i + 1).forEach((b) => tables.push([a, b])));
+  return tables.map((groupBy, k) => {
+    const filter = STATISTICS_FILTERS[k % STATISTICS_FILTERS.length]!;
+    const clashes = groupBy.some((d) => (d === 'CARD_ARRANGEMENT' && filter.cardArrangement) || (d === 'SEX' && filter.sex));
+    return { groupBy, filter: clashes ? {} : filter };
+  });
+}
+
 /** What a contender is sent: our gateway authenticates for real; the peers and the floor are told the caller. */
-export function headersFor(contender: string, caller: BenchCaller, credentials: { staffToken: string; apiKey: string }): Record<string, string> {
-  if (contender === 'this') return caller === 'partner' ? { 'x-api-key': credentials.apiKey } : { authorization: `Bearer ${credentials.staffToken}` };
+export function headersFor(
+  contender: string,
+  caller: BenchCaller,
+  credentials: { staffToken: string; analystToken: string; apiKey: string },
+): Record<string, string> {
+  if (contender === 'this') {
+    if (caller === 'partner') return { 'x-api-key': credentials.apiKey };
+    return { authorization: `Bearer ${caller === 'analyst' ? credentials.analystToken : credentials.staffToken}` };
+  }
   return { [BENCH_CALLER_HEADER]: caller };
 }

@@ -45,7 +45,7 @@ const QUERY = `query ($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilt
     total disclosureControl { suppressedCells } cells { key { code label } count share suppressed } } }`;
 
 /** Every one- and two-way table, a sample of three-way ones, each with a few filters (deterministic order). */
-function queryMix(): Array<{ groupBy: StatisticsDimension[]; filter: Record<string, string> }> {
+export function queryMix(): Array<{ groupBy: StatisticsDimension[]; filter: Record<string, string> }> {
   const out: Array<{ groupBy: StatisticsDimension[]; filter: Record<string, string> }> = [];
   const pairs: StatisticsDimension[][] = [];
   ISA_DIMENSIONS.forEach((a, i) => ISA_DIMENSIONS.slice(i + 1).forEach((b) => pairs.push([a, b])));
@@ -221,7 +221,7 @@ function markdown(r: Record<string, unknown>): string {
   return lines.join('\n');
 }
 
-void main().catch((err: Error) => {
+if (require.main === module) void main().catch((err: Error) => {
   console.error(err.message);
   process.exit(1);
 });

@@ -9,7 +9,7 @@
  */
 import { Agent, request } from 'node:http';
 import type { Authority } from '../../subgraphs/kit/database';
-import { VERIFY_FIELDS } from './operations';
+import { STATISTICS_FIELDS, VERIFY_FIELDS } from './operations';
 import { PRINCIPAL_HEADER, type BenchCaller, type PrincipalTokens } from './principals';
 
 const MYNUMBER_PERSON = 'query ($n: ID!) { person(myNumber: $n) { myNumber myNumberCard { kind status validUntil } } }';
@@ -21,6 +21,8 @@ const IMMIGRATION_ENTITIES = `query ($r: [_Any!]!) { _entities(representations: 
   immigration { nationality { code } statusOfResidence stayExpiresOn workRestriction }
   residenceCard { number kind status validUntil lossReportedOn } } } }`;
 const IMMIGRATION_VERIFY = `query ($number: String!, $expiresOn: Date!) { verifyResidenceCard(number: $number, expiresOn: $expiresOn) { ${VERIFY_FIELDS} } }`;
+
+const IMMIGRATION_STATISTICS = `query ($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter) { foreignResidentStatistics(groupBy: $groupBy, filter: $filter) { ${STATISTICS_FIELDS} } }`;
 
 type Json = Record<string, unknown>;
 export type PersonAnswer = Json | null;
@@ -65,6 +67,12 @@ export class SubgraphDirect {
         myNumberCard: root.myNumberCard,
       };
     });
+  }
+
+  /** An analyst's statistics table: one subgraph (the ISA) holds the counts. */
+  async statistics(groupBy: string[], filter: Json): Promise<Json> {
+    return ((await this.call('immigration', 'analyst', IMMIGRATION_STATISTICS, { groupBy, filter })) as { foreignResidentStatistics: Json })
+      .foreignResidentStatistics;
   }
 
   /** A partner's card check. */

@@ -22,6 +22,13 @@ async function backend(): Promise<FloorBackend> {
   return new SubgraphDirect(JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<Authority, string>, readPrincipals());
 }
 
+let direct: SubgraphDirect | null = null;
+/** Statistics go to the ISA subgraph in either floor kind (SQL would add up millions of rows per query). */
+function statistics(): SubgraphDirect {
+  direct ??= new SubgraphDirect(JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<Authority, string>, readPrincipals());
+  return direct;
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -45,6 +52,11 @@ async function main(): Promise<void> {
           break;
         case OPERATIONS.batch:
           data = { persons: await floor.persons(variables.ns as string[], false) };
+          break;
+        case OPERATIONS.statistics:
+          // The counts live in the ISA subgraph's memory: the floor asks it directly, with no routing of its own.
+          if (req.headers[BENCH_CALLER_HEADER] !== 'analyst') throw new Error('statistics are for analysts');
+          data = { foreignResidentStatistics: await statistics().statistics(variables.groupBy as string[], (variables.filter ?? {}) as Record<string, unknown>) };
           break;
         case OPERATIONS.verify:
           if (req.headers[BENCH_CALLER_HEADER] !== 'partner') throw new Error('card checks are for partners');
