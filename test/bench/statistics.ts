@@ -132,6 +132,11 @@ async function main(): Promise<void> {
   const total = Number(values.requests);
   const connections = Number(values.connections);
   const warm: number[] = [];
+  // Latency by the size of the answer: the work per request grows with the cells it carries.
+  const bySize: Record<string, number[]> = { 'up to 100 cells': [], '101-1000 cells': [], 'over 1000 cells': [] };
+  const sizeOf = (body: { data?: Record<string, unknown> }) =>
+    ((body.data?.foreignResidentStatistics as { cells?: unknown[] } | undefined)?.cells ?? []).length;
+  const bucket = (cells: number) => (cells <= 100 ? 'up to 100 cells' : cells <= 1000 ? '101-1000 cells' : 'over 1000 cells');
   let next = 0;
   let loadErrors = 0;
   const errorCodes: Record<string, number> = {};
@@ -149,11 +154,19 @@ async function main(): Promise<void> {
           errorCodes[code] = (errorCodes[code] ?? 0) + 1;
         }
         warm.push(ms);
+        bySize[bucket(sizeOf(body))]!.push(ms);
       }
     }),
   );
   const seconds = (performance.now() - loadStarted) / 1000;
-  report.mixedLoad = { connections, errors: loadErrors, errorCodes, rps: round(total / seconds), ...stats(warm) };
+  report.mixedLoad = {
+    connections,
+    errors: loadErrors,
+    errorCodes,
+    rps: round(total / seconds),
+    ...stats(warm),
+    bySize: Object.fromEntries(Object.entries(bySize).filter(([, ms]) => ms.length > 0).map(([k, ms]) => [k, stats(ms)])),
+  };
   console.log('mixed load (ms):', report.mixedLoad);
 
   // Freshness: convert one resident from (b) to (a) through the gateway; time until the counts show it.
