@@ -14,6 +14,7 @@ export async function callInternal<T>(
   path: string,
   payload: Record<string, unknown>,
   signingKey: { kid: string; privateKey: CryptoKey },
+  timeoutMs = 5000,
 ): Promise<T> {
   const body = JSON.stringify({ ...payload, source: from });
   let res: Response;
@@ -25,7 +26,7 @@ export async function callInternal<T>(
         [EVENT_SIGNATURE_HEADER]: await signDelivery(body, from, to, signingKey.privateKey, signingKey.kid),
       },
       body,
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch {
     throw userError('AUTHORITY_UNAVAILABLE', `${to} could not be reached`, { authority: to });

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
     const base = env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]}`;
     const { signingKey } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
     const started = performance.now();
-    const report = await callInternal<StatisticsReport>(authority, authority, base, STATS_VERIFY_PATH, {}, signingKey);
+    // A full recount at national scale takes a while: up to STATS_VERIFY_TIMEOUT_S (default 600 s).
+    const timeoutMs = Number(env.STATS_VERIFY_TIMEOUT_S ?? 600) * 1000;
+    const report = await callInternal<StatisticsReport>(authority, authority, base, STATS_VERIFY_PATH, {}, signingKey, timeoutMs);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (report.differences.length > 0) {
       differs = true;
