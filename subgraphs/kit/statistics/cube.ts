@@ -325,7 +325,9 @@ export class StatisticsCube {
     }
     const started = performance.now();
     this.evict();
-    const cells = this.cellsOf(dimensions);
+    // In code order: where two cells could equally be suppressed, the first wins, so the pattern must not depend
+    // on the order the cells happened to be added up in (which depends on what the cache held).
+    const cells = this.cellsOf(dimensions).sort((a, b) => compareCoords(a.coords, b.coords, dimensions));
     this.cellTables.set(cacheKey, { version: this.version, cells });
     // The coarser tables each line adds up to are decided first (recursively, cached).
     const kinds: LineKind[] = [];
