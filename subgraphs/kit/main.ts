@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { join } from 'node:path';
 import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
@@ -8,7 +9,13 @@ import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
 import { DEFAULT_PORTS } from './ports';
 import type { SubgraphDeps } from './subgraph';
+import { prepareEmbeddedDatabase, templateCacheDir } from './template';
 
+/** The names of the migrations, in order (classes or instances, as TypeORM accepts them). */
+function migrationNames(migrations: DatabaseOptions['migrations']): string[] {
+  const list = Array.isArray(migrations) ? migrations : Object.values(migrations);
+  return list.map((m: unknown) => (typeof m === 'function' ? m.name : typeof m === 'string' ? m : (m as object).constructor.name));
+}
 
 /** Reads a subgraph's configuration from the environment, opens its database and listens until signalled. */
 export async function runSubgraph(
@@ -25,12 +32,16 @@ export async function runSubgraph(
   const gatewayKey = env.GATEWAY_PUBLIC_KEY_FILE
     ? (await loadPublicKey(env.GATEWAY_PUBLIC_KEY_FILE)).key
     : (await loadOrCreateKeyPair(keysDir(dataDir), 'gateway')).publicKey;
+  const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
+  const seed = { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' };
+  // Embedded: a first start copies a pre-built database (template.ts) instead of creating and seeding its own.
+  const prepared = url
+    ? undefined
+    : await prepareEmbeddedDatabase(join(dataDir, authority), { authority, migrations: migrationNames(migrations), seed }, templateCacheDir(env));
   const db = await openDatabase({ authority, url, dataDir, migrations, statements: metrics.dbStatements });
 
-  const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
-  if (seedPersons > 0) {
-    await statementSource.run('seed', () => seedIfEmpty(authority, db, { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' }));
-  }
+  if (seedPersons > 0) await statementSource.run('seed', () => seedIfEmpty(authority, db, seed));
+  await statementSource.run('seed', () => prepared?.saveTemplate(db));
 
   const destinations = Object.fromEntries(
     EVENT_ROUTES[authority].map((consumer) => {
