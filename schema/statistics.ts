@@ -5,7 +5,6 @@
  */
 import {
   CARD_ARRANGEMENTS,
-  LANGUAGES,
   NATIONALITY_CODES,
   RESIDENCE_CARD_KINDS,
   RESIDENT_CATEGORIES,
@@ -166,6 +165,3 @@ export function dimensionLabel(dimension: StatisticsDimension, code: string, lan
     }
   }
 }
-
-/** Every language has both tables (checked by the type); kept for tests that walk them. */
-export const STATISTICS_LABEL_LANGUAGES: readonly Language[] = LANGUAGES;

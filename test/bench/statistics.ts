@@ -17,19 +17,10 @@ import { parseArgs } from 'node:util';
 import { issueDevToken } from '../../gateway/tokenCli';
 import { DIMENSION_CODES, type StatisticsDimension } from '../../schema/statistics';
 import { MAX_TABLE_CELLS, canonical } from '../../subgraphs/kit/statistics/cube';
+import { IMMIGRATION_FACTS } from '../../subgraphs/immigration/statistics';
 
-const ISA_DIMENSIONS: StatisticsDimension[] = [
-  'STATUS_OF_RESIDENCE',
-  'STATUS_GROUP',
-  'NATIONALITY',
-  'PREFECTURE',
-  'MUNICIPALITY',
-  'RESIDENT_CLASS',
-  'SEX',
-  'AGE_BAND',
-  'RESIDENCE_CARD_KIND',
-  'CARD_ARRANGEMENT',
-];
+/** The dimensions the ISA counts by, as its fact source declares them. */
+const ISA_DIMENSIONS = Object.keys(IMMIGRATION_FACTS.dimensions) as StatisticsDimension[];
 const FILTERS: Array<Record<string, string>> = [
   {},
   { prefecture: '13' },
