@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import type { DataSource } from 'typeorm';
 import { join } from 'node:path';
 import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
@@ -17,6 +18,30 @@ function migrationNames(migrations: DatabaseOptions['migrations']): string[] {
   return list.map((m: unknown) => (typeof m === 'function' ? m.name : typeof m === 'string' ? m : (m as object).constructor.name));
 }
 
+/**
+ * Opens an authority's database as its subgraph does at start: the database at `*_DATABASE_URL`, or else the
+ * embedded one under DATA_DIR, which a first start copies from a pre-built template (template.ts) when there is
+ * one; then the migrations, and the demo population if the database holds nobody yet (embedded default 10,000).
+ */
+export async function openSubgraphDatabase(
+  authority: Authority,
+  migrations: DatabaseOptions['migrations'],
+  env: Record<string, string | undefined>,
+  statements: DatabaseOptions['statements'],
+): Promise<DataSource> {
+  const dataDir = env.DATA_DIR ?? '.data';
+  const url = env[`${authority.toUpperCase()}_DATABASE_URL`] || undefined;
+  const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
+  const seed = { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' };
+  const prepared = url
+    ? undefined
+    : await prepareEmbeddedDatabase(join(dataDir, authority), { authority, migrations: migrationNames(migrations), seed }, templateCacheDir(env));
+  const db = await openDatabase({ authority, url, dataDir, migrations, statements });
+  if (seedPersons > 0) await statementSource.run('seed', () => seedIfEmpty(authority, db, seed));
+  await statementSource.run('seed', () => prepared?.saveTemplate(db));
+  return db;
+}
+
 /** Reads a subgraph's configuration from the environment, opens its database and listens until signalled. */
 export async function runSubgraph(
   authority: Authority,
@@ -26,22 +51,12 @@ export async function runSubgraph(
   const env = process.env;
   const upper = authority.toUpperCase();
   const dataDir = env.DATA_DIR ?? '.data';
-  const url = env[`${upper}_DATABASE_URL`] || undefined;
   const metrics = createMetrics(authority, { defaultMetrics: true });
 
   const gatewayKey = env.GATEWAY_PUBLIC_KEY_FILE
     ? (await loadPublicKey(env.GATEWAY_PUBLIC_KEY_FILE)).key
     : (await loadOrCreateKeyPair(keysDir(dataDir), 'gateway')).publicKey;
-  const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
-  const seed = { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' };
-  // Embedded: a first start copies a pre-built database (template.ts) instead of creating and seeding its own.
-  const prepared = url
-    ? undefined
-    : await prepareEmbeddedDatabase(join(dataDir, authority), { authority, migrations: migrationNames(migrations), seed }, templateCacheDir(env));
-  const db = await openDatabase({ authority, url, dataDir, migrations, statements: metrics.dbStatements });
-
-  if (seedPersons > 0) await statementSource.run('seed', () => seedIfEmpty(authority, db, seed));
-  await statementSource.run('seed', () => prepared?.saveTemplate(db));
+  const db = await openSubgraphDatabase(authority, migrations, env, metrics.dbStatements);
 
   const destinations = Object.fromEntries(
     EVENT_ROUTES[authority].map((consumer) => {
