@@ -10,12 +10,26 @@ import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
 import { DEFAULT_PORTS } from './ports';
 import type { SubgraphDeps } from './subgraph';
-import { prepareEmbeddedDatabase, templateCacheDir } from './template';
+import { prepareEmbeddedDatabase, templateCacheDir, type SeededTemplateSpec } from './template';
 
 /** The names of the migrations, in order (classes or instances, as TypeORM accepts them). */
 function migrationNames(migrations: DatabaseOptions['migrations']): string[] {
   const list = Array.isArray(migrations) ? migrations : Object.values(migrations);
   return list.map((m: unknown) => (typeof m === 'function' ? m.name : typeof m === 'string' ? m : (m as object).constructor.name));
+}
+
+/** The demo population a subgraph loads into an empty database: 10,000 persons embedded, none on a server. */
+function seedOptions(env: Record<string, string | undefined>, server: boolean) {
+  return { seed: Number(env.SEED ?? 1), persons: Number(env.SEED_PERSONS ?? (server ? 0 : 10_000)), asOf: env.SEED_AS_OF ?? '2026-11-28' };
+}
+
+/** What decides the pre-built embedded database a first start of `authority` copies (template.ts). */
+export function embeddedTemplateSpec(
+  authority: Authority,
+  migrations: DatabaseOptions['migrations'],
+  env: Record<string, string | undefined>,
+): SeededTemplateSpec {
+  return { authority, migrations: migrationNames(migrations), seed: seedOptions(env, false) };
 }
 
 /**
@@ -31,13 +45,12 @@ export async function openSubgraphDatabase(
 ): Promise<DataSource> {
   const dataDir = env.DATA_DIR ?? '.data';
   const url = env[`${authority.toUpperCase()}_DATABASE_URL`] || undefined;
-  const seedPersons = Number(env.SEED_PERSONS ?? (url ? 0 : 10_000));
-  const seed = { seed: Number(env.SEED ?? 1), persons: seedPersons, asOf: env.SEED_AS_OF ?? '2026-11-28' };
+  const seed = seedOptions(env, url !== undefined);
   const prepared = url
     ? undefined
-    : await prepareEmbeddedDatabase(join(dataDir, authority), { authority, migrations: migrationNames(migrations), seed }, templateCacheDir(env));
+    : await prepareEmbeddedDatabase(join(dataDir, authority), embeddedTemplateSpec(authority, migrations, env), templateCacheDir(env));
   const db = await openDatabase({ authority, url, dataDir, migrations, statements });
-  if (seedPersons > 0) await statementSource.run('seed', () => seedIfEmpty(authority, db, seed));
+  if (seed.persons > 0) await statementSource.run('seed', () => seedIfEmpty(authority, db, seed));
   await statementSource.run('seed', () => prepared?.saveTemplate(db));
   return db;
 }

@@ -3,8 +3,11 @@ import { existsSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
+import { migrations as immigrationMigrations } from '../immigration/migrations';
+import { migrations as mynumberMigrations } from '../mynumber/migrations';
 import { migrations } from '../registry/migrations';
 import { openDatabase } from './database';
+import { embeddedTemplateSpec } from './main';
 import { createMetrics } from './metrics';
 import { baseTemplate, baseTemplateKey, importClosure, prepareEmbeddedDatabase, seededTemplateKey, templateCacheDir, type SeededTemplateSpec } from './template';
 
@@ -130,4 +133,22 @@ describe('baseTemplate', () => {
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     expect(readdirSync(cache)).toEqual([`base-${baseTemplateKey()}`]); // no lock, no partial copy left
   });
+});
+
+describe('npm run prepare:embedded', () => {
+  it('builds, for each authority, the database a first start of its subgraph copies', () => {
+    const cache = mkdtempSync(join(scratch, 'cache-'));
+    const env: Record<string, string | undefined> = { ...process.env, PGLITE_TEMPLATES: cache, SEED_PERSONS: '20', npm_lifecycle_event: 'prepare:embedded' };
+    for (const a of ['IMMIGRATION', 'REGISTRY', 'MYNUMBER']) delete env[`${a}_DATABASE_URL`];
+    const run = spawnSync(process.execPath, ['--import', 'tsx', join(__dirname, 'prepareTemplates.ts')], { env, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    const lists = { immigration: immigrationMigrations, registry: migrations, mynumber: mynumberMigrations };
+    for (const [authority, list] of Object.entries(lists) as Array<[keyof typeof lists, typeof migrations]>) {
+      const spec = embeddedTemplateSpec(authority, list, env);
+      expect(readdirSync(cache)).toContain(`${authority}-${seededTemplateKey(spec)}`);
+    }
+    // Another seed size is another template: none was built for it.
+    expect(readdirSync(cache)).not.toContain(`registry-${seededTemplateKey(embeddedTemplateSpec('registry', migrations, { ...env, SEED_PERSONS: '21' }))}`);
+  }, 180_000);
 });
