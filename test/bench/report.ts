@@ -5,6 +5,15 @@ import type { BenchResults, Figures, ScenarioResult } from './run';
 import type { ProfileSummary } from './profile';
 import type { ScenarioName } from './scenarios';
 
+/** How many answers were correct except for characters autocannon split between chunks, over the whole run. */
+function splitDecodedTotal(results: BenchResults): number {
+  let n = 0;
+  for (const scenario of Object.values(results.scenarios)) {
+    for (const f of Object.values(scenario ?? {})) if (typeof f === 'object' && f !== null) n += Number((f as Figures).splitDecoded ?? 0);
+  }
+  return n;
+}
+
 const LOAD_SCENARIOS: ScenarioName[] = ['unified', 'batch', 'statistics', 'verify'];
 const PEERS: ContenderName[] = ['apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor'];
 
@@ -95,7 +104,7 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   out.push('## Conditions', '');
   out.push(`- Machine: ${m.cpus}, ${m.memoryGb} GiB, Node ${m.node}. Load average at start ${(m.loadAverageAtStart as number[]).join(' ')}, at end ${(m.loadAverageAtEnd as number[]).join(' ')} (other work on the machine shares the cores).`);
   out.push(`- Subgraphs: three processes on ${m.database}, ${m.persons} generated persons (seed ${m.seed}) plus the personas; shared by every contender.`);
-  out.push(`- Load: autocannon in its own process, ${m.connections} connections, ${m.warmupSec} s warm-up then ${m.durationSec} s measured (the batch twice as long), per scenario and contender, after the previous run's requests have drained; SQL per request counted exactly on a few requests sent one at a time (3; 1 for the batch); every 2xx body compared with the expected JSON.`);
+  out.push(`- Load: autocannon in its own process, ${m.connections} connections, ${m.warmupSec} s warm-up then ${m.durationSec} s measured (the batch twice as long), per scenario and contender, after the previous run's requests have drained; SQL per request counted exactly on a few requests sent one at a time (3; 1 for the batch); every 2xx body compared with the expected JSON (exactly, except that autocannon appends each TCP chunk to the body as a string, so a multi-byte character split between two chunks arrives as U+FFFD: a body that differs only there, character for character, is counted correct; ${splitDecodedTotal(results)} such bodies in this run).`);
   out.push('- Expected answers: computed once before any load by asking the three authorities directly with fixed operations (test/bench/subgraphDirect.ts), for persons drawn from the seeded population.');
   out.push(`- Floor: \`${m.floor}\` — ${m.floor === 'sql' ? 'one process answering straight from the three PostgreSQL databases with SQL (no GraphQL, no policy checks, no access log).' : 'on the embedded default each database lives inside its subgraph process, so the floor is the hand-written query plan over the same subgraph processes (no client-side parse, validation or planning); its figures are the lower bound of the routing tier, not of the whole stack.'}`);
   out.push("- `gateway CPU ms/req`: the contender process's user+system CPU time (/proc/<pid>/stat) over the measured run, divided by the requests answered; `(user / sys)` splits it into its own JavaScript and the kernel (mostly socket reads and writes to the client and the subgraphs, which every contender pays per subgraph call; it grows when the machine is busy). `subgraphs CPU ms/req`: the same for the three subgraph processes together. The peers forward pre-signed long-lived principals (one per subgraph); this gateway verifies the caller's JWT or API key on every request (a verified token is remembered until it expires) and forwards a 60-second principal per subgraph, reused by the same caller for up to 30 s.");

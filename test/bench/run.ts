@@ -227,6 +227,8 @@ async function measure(
     p99Ms: result.p99Ms,
     errors: result.errors,
     incorrect: result.incorrect,
+    // Correct answers whose multi-byte characters autocannon split between TCP chunks (load.ts, splitCharactersOnly).
+    splitDecoded: result.splitDecoded,
     gatewayCpuMsPerRequest: round((cpuAfter.totalMs - cpuBefore.totalMs) / n, 3),
     requests: result.requests,
     // User space (the gateway's own JavaScript) and kernel (mostly socket writes and reads to client and subgraphs).
