@@ -8,6 +8,8 @@ export interface Metrics {
   dbStatements: Counter<'subgraph' | 'source'>;
   httpRequests: Counter<'route' | 'status'>;
   httpDuration: Histogram<'route'>;
+  /** Statistics operations answered, by whether a kept result was sent (statistics/responseCache.ts). */
+  statisticsResponses: Counter<'served'>;
 }
 
 /** Counters of the events an authority delivers and applies. */
@@ -76,6 +78,12 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
       help: 'HTTP request latency',
       labelNames: ['route'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    statisticsResponses: new Counter({
+      name: 'subgraph_statistics_responses_total',
+      help: 'Statistics operations answered: served="kept" sent a kept result still current, served="executed" ran the resolvers',
+      labelNames: ['served'],
       registers: [registry],
     }),
   };

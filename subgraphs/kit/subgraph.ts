@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import { parse } from 'graphql';
@@ -9,6 +13,8 @@ import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
 import { AuditTrail, auditPlugin } from './audit';
+import type { StatisticsCube } from './statistics/cube';
+import { statisticsResponseCache, type StatisticsUse } from './statistics/responseCache';
 import { auditVerifyRoute } from './auditVerify';
 import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
@@ -31,6 +37,10 @@ export interface SubgraphContext extends BaseContext {
   authority: Authority;
   /** What this request did with personal data, for the access log. */
   audit: AuditTrail;
+  /** The authority's statistics, where it keeps them. */
+  statistics?: StatisticsCube;
+  /** The statistics answers this request used (statistics/responseCache.ts). */
+  statisticsUsed?: StatisticsUse[];
 }
 
 /** How an authority exchanges events with the others. */
@@ -93,10 +103,14 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       typeDefs,
       resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,
     }),
-    // No inline traces: they would send resolver timings to whoever holds a principal, and cost time.
+    // No inline traces: they would send resolver timings to whoever holds a principal, and cost time. No cache
+    // hints either: nothing reads them, and their plugin wraps every field resolver (a large statistics table
+    // resolves tens of thousands of fields).
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      statisticsResponseCache<TContext>({ served: (how) => options.metrics.statisticsResponses.inc({ served: how }) }),
       auditPlugin<TContext>(options.authority, Object.keys(options.fieldPolicy)),
     ],
     includeStacktraceInErrorResponses: false,

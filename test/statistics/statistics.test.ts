@@ -239,6 +239,38 @@ test('a change shows in the statistics at once: a conversion (b) -> (a), and J-L
   });
 });
 
+test('a repeated query is sent from the kept result while its counts are unchanged; a change shows in the very next answer', async () => {
+  const served = async () => {
+    const values = (await stack.metrics.immigration.statisticsResponses.get()).values;
+    const of = (how: string) => values.find((v) => v.labels.served === how)?.value ?? 0;
+    return { kept: of('kept'), executed: of('executed') };
+  };
+  const bySex = (t: Table) => Object.fromEntries(t.cells.map((c) => [keyOf(c), c.count]));
+
+  const first = await table(['SEX']);
+  const before = await served();
+  expect(await table(['SEX'])).toEqual(first);
+  expect(await served()).toEqual({ kept: before.kept + 1, executed: before.executed });
+
+  // Another language is another answer; a non-analyst is refused whatever is kept.
+  const english = await statistics(['SEX'], {}, analyst, 'en');
+  expect(english.data?.foreignResidentStatistics?.cells.map((c) => c.key[0]?.label)).not.toEqual(first.cells.map((c) => c.key[0]?.label));
+  const officer = await statistics(['SEX'], {}, await stack.token('isa-officer'));
+  expect(officer.errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+
+  // One person's sex corrected in the ISA's records: the next answer has it, with no waiting.
+  const [person]: Array<{ id: string }> = await stack.dbs.immigration.query(
+    `SELECT id FROM foreign_resident WHERE sex = 'MALE' AND resident_class = 'MID_TO_LONG_TERM' ORDER BY id LIMIT 1`,
+  );
+  await stack.dbs.immigration.query(`UPDATE foreign_resident SET sex = 'FEMALE' WHERE id = $1`, [person!.id]);
+  const kept = (await served()).kept;
+  const after = await table(['SEX']);
+  expect(bySex(after)).toEqual({ ...bySex(first), MALE: (bySex(first).MALE as number) - 1, FEMALE: (bySex(first).FEMALE as number) + 1 });
+  expect((await served()).kept).toBe(kept);
+  expect(await table(['SEX'])).toEqual(after);
+  expect((await served()).kept).toBe(kept + 1);
+});
+
 test('stats:verify: maintained and served counts equal a full recount, and a tampered count is found', async () => {
   const { signingKey } = await eventsOptionsFor('immigration', keysDir(stack.dataDir), {}, {});
   const base = stack.subgraphUrls.immigration.replace('/graphql', '');

@@ -145,7 +145,7 @@ export const resolvers = {
       _: unknown,
       args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
       ctx: ImmigrationContext,
-    ) => statisticsTable(ctx.statistics, ctx.principal, args, { authority: 'immigration', population: IMMIGRATION_POPULATION, today: ctx.today }),
+    ) => statisticsTable(ctx.statistics, ctx.principal, args, { authority: 'immigration', population: IMMIGRATION_POPULATION, today: ctx.today }, ctx.statisticsUsed),
     verifyResidenceCard: async (_: unknown, args: { number: string; expiresOn: string }, ctx: ImmigrationContext) => {
       const { principal } = ctx;
       const partner = principal.role === 'partner' && (principal.scopes ?? []).includes('card:verify');

@@ -7,6 +7,7 @@ import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '
 import { userError } from '../errors';
 import type { Principal } from '../principal';
 import type { StatisticsCube } from './cube';
+import type { StatisticsUse } from './responseCache';
 import type { YearEnd } from './trend';
 
 /** The filter's fields (camelCase of the dimension names), one code each. */
@@ -62,6 +63,8 @@ export async function statisticsTable(
   principal: Principal,
   args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
   meta: { authority: string; population: string; today: string },
+  /** Where the answer used is recorded, for the response cache (responseCache.ts). */
+  used?: StatisticsUse[],
 ): Promise<StatisticsTableView> {
   requireAnalyst(principal);
   const filter: Partial<Record<StatisticsDimension, string>> = {};
@@ -69,7 +72,9 @@ export async function statisticsTable(
     if (code === null || code === undefined) continue;
     filter[FILTER_FIELDS[field] as StatisticsDimension] = code;
   }
-  const answer = await cube.fresh({ groupBy: args.groupBy, filter });
+  const query = { groupBy: args.groupBy, filter };
+  const answer = await cube.fresh(query);
+  used?.push({ query, answer });
   if (answer.total === null) {
     throw userError('STATISTICS_TOTAL_SUPPRESSED', 'The filter selects too few persons to publish anything about them', {
       threshold: DISCLOSURE_THRESHOLD,

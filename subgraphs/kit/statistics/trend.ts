@@ -76,6 +76,11 @@ export class YearEndSnapshots {
     }
   }
 
+  /** How many year ends are on record (they are only ever added). */
+  get size(): number {
+    return this.years.size;
+  }
+
   /** The filter's total at each year end on record, oldest first. */
   trend(filter: Readonly<Partial<Record<StatisticsDimension, string>>>): YearEnd[] {
     return [...this.years.entries()]

@@ -1,0 +1,135 @@
+/**
+ * Statistics answers served again without executing them, while they are still the answer.
+ *
+ * A large table is thousands of cells, each a handful of fields: executing it (graphql-js walking every cell,
+ * every coordinate's label) costs far more than computing the table, which the cube caches already. So an
+ * operation that asks only for statistics keeps its result, together with what it was made from: the cube's
+ * answer objects (the cube returns the same object for as long as the tables under it are unchanged), the date
+ * and the year ends on record. Asked again, the counts are read first, exactly as the resolver does, and the
+ * kept result is sent only if every one of those is still the same; otherwise the operation executes as usual.
+ *
+ * Only for analysts (anyone else is refused by the resolver, every time), only results without errors.
+ */
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { Kind, type FormattedExecutionResult } from 'graphql';
+import type { Principal } from '../principal';
+import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
+import { requireAnalyst } from './resolver';
+
+/** What a statistics resolver used, recorded on the request's context. */
+export interface StatisticsUse {
+  query: StatisticsQuery;
+  answer: StatisticsAnswer;
+}
+
+export interface StatisticsContext {
+  principal: Principal;
+  today: string;
+  statistics?: StatisticsCube;
+  /** Filled by the statistics resolvers during execution. */
+  statisticsUsed?: StatisticsUse[];
+}
+
+interface Entry {
+  used: StatisticsUse[];
+  today: string;
+  yearEnds: number;
+  cells: number;
+  result: FormattedExecutionResult;
+}
+
+/** Cells kept at most, over all kept results (a cell is a few hundred bytes once executed). */
+const MAX_CELLS = 300_000;
+
+const STATISTICS_FIELDS = new Set(['foreignResidentStatistics', 'residentRegistryStatistics', '__typename']);
+
+export function statisticsResponseCache<TContext extends StatisticsContext>(
+  options: { served?: (how: 'kept' | 'executed') => void; maxCells?: number } = {},
+): ApolloServerPlugin<TContext> {
+  const maxCells = options.maxCells ?? MAX_CELLS;
+  const entries = new Map<string, Entry>();
+  let cells = 0;
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    cells -= entry.cells;
+  };
+  const keyOf = (rc: GraphQLRequestContext<TContext>) =>
+    `${rc.operationName ?? ''}\u0000${rc.source ?? ''}\u0000${JSON.stringify(rc.request.variables ?? {})}`;
+
+  return {
+    async requestDidStart() {
+      let cacheable = false;
+      return {
+        async didResolveOperation(rc) {
+          const { contextValue: ctx, operation } = rc;
+          cacheable =
+            ctx.statistics !== undefined &&
+            operation !== undefined &&
+            operation.operation === 'query' &&
+            operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && STATISTICS_FIELDS.has(s.name.value));
+          if (!cacheable) return;
+          try {
+            requireAnalyst(ctx.principal);
+          } catch {
+            cacheable = false; // the resolver refuses it, each time
+          }
+          if (cacheable) ctx.statisticsUsed = [];
+        },
+
+        async responseForOperation(rc) {
+          if (!cacheable) return null;
+          const key = keyOf(rc);
+          const entry = entries.get(key);
+          if (!entry) return null;
+          const cube = rc.contextValue.statistics as StatisticsCube;
+          // What the resolver would read first: every count committed before this request, the year ends.
+          await cube.refresh();
+          await cube.yearEnds?.load();
+          const current =
+            entry.today === rc.contextValue.today &&
+            entry.yearEnds === (cube.yearEnds?.size ?? 0) &&
+            entry.used.every((use) => sameAnswer(cube, use));
+          if (!current) {
+            forget(key);
+            return null;
+          }
+          // Most recently used last, for eviction.
+          entries.delete(key);
+          entries.set(key, entry);
+          cacheable = false; // nothing to keep from this one
+          options.served?.('kept');
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...entry.result } } };
+        },
+
+        async willSendResponse(rc) {
+          const used = rc.contextValue.statisticsUsed;
+          if (!cacheable || !used || used.length === 0 || rc.response.body.kind !== 'single') return;
+          options.served?.('executed');
+          const result = rc.response.body.singleResult;
+          if (result.errors?.length) return;
+          const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
+          if (size > maxCells) return;
+          const key = keyOf(rc);
+          forget(key);
+          entries.set(key, { used, today: rc.contextValue.today, yearEnds: rc.contextValue.statistics?.yearEnds?.size ?? 0, cells: size, result });
+          cells += size;
+          for (const old of entries.keys()) {
+            if (cells <= maxCells) break;
+            forget(old);
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Whether the cube still gives the very answer a kept result was made from. */
+function sameAnswer(cube: StatisticsCube, use: StatisticsUse): boolean {
+  try {
+    return cube.answer(use.query) === use.answer;
+  } catch {
+    return false;
+  }
+}
