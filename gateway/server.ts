@@ -128,6 +128,11 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     help: "Requests answered from a prepared operation's cached plan, without Apollo Server's request pipeline",
     registers: [options.metrics.registry],
   });
+  const passedThrough = new Counter({
+    name: 'gateway_passed_through_total',
+    help: "Prepared requests whose plan is one fetch asking what the client asked, answered with the subgraph's answer as it came",
+    registers: [options.metrics.registry],
+  });
   let serving: PreparedServing | undefined;
   if (usePrepared) {
     const supergraph = Supergraph.build(options.supergraphSdl);
@@ -141,6 +146,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
       apiSchema: supergraph.apiSchema(),
       logger,
       onServed: () => servedPrepared.inc(),
+      onPassedThrough: () => passedThrough.inc(),
     };
   }
 

@@ -1,5 +1,5 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
-import { Kind, type DocumentNode } from 'graphql';
+import { Kind, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { rootFieldsOf } from '../auth/partnerPlugin';
 
 type Resolved = Parameters<Experimental_DidResolveQueryPlanCallback>[0];
@@ -20,6 +20,37 @@ export interface PreparedOperation {
   operationContext: Resolved['operationContext'];
   /** Its root fields (aliases counted, `__typename` left out), for the partners' rule. */
   rootFields: string[];
+  /** The plan's one fetch, when the subgraph's answer to it is the client's answer as it stands (see passThroughFetch). */
+  passThrough?: PassThroughFetch;
+}
+
+/** A query plan's fetch node, as far as the lean path reads it. */
+export interface PassThroughFetch {
+  serviceName: string;
+  operation: string;
+  operationName: string | undefined;
+  variableUsages?: string[];
+  operationDocumentNode?: DocumentNode;
+}
+
+/**
+ * The plan's fetch when the whole plan is that one fetch and it asks the subgraph exactly what the client asked:
+ * the same selections (no `__typename` or key fields added, no fragments to expand, no aliases or rewrites) and
+ * the same variables. Then an answer with data and nothing else is, byte for byte, what the gateway would make
+ * of it, and can be sent on as it came (servePrepared.ts).
+ */
+export function passThroughFetch(queryPlan: Resolved['queryPlan'], document: DocumentNode, operation: OperationDefinitionNode): PassThroughFetch | undefined {
+  const node = queryPlan.node;
+  if (node?.kind !== 'Fetch' || node.operationKind !== 'query' || node.requires || node.hasDefers) return undefined;
+  if (node.inputRewrites?.length || node.outputRewrites?.length || node.contextRewrites?.length) return undefined;
+  if (document.definitions.length !== 1 || operation.directives?.length) return undefined;
+  const sent = (node.operationDocumentNode ?? parse(node.operation)).definitions;
+  const theirs = sent[0];
+  if (sent.length !== 1 || theirs?.kind !== Kind.OPERATION_DEFINITION || theirs.directives?.length) return undefined;
+  if (print(theirs.selectionSet) !== print(operation.selectionSet)) return undefined;
+  const variables = (op: OperationDefinitionNode) => (op.variableDefinitions ?? []).map((v) => print(v)).join(',');
+  if (variables(theirs) !== variables(operation)) return undefined;
+  return node;
 }
 
 /**
@@ -58,6 +89,7 @@ export class PreparedOperations {
       serviceMap: { ...serviceMap },
       operationContext,
       rootFields: rootFieldsOf(document, operation),
+      passThrough: passThroughFetch(queryPlan, document, operation),
     };
     this.byText.set(source, prepared);
     this.byHash.set(queryHash, prepared);

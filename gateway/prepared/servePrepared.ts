@@ -11,9 +11,9 @@ import { PARTNER_FIELDS } from '../auth/partnerPlugin';
 import { hasUnstorableText } from '../limits/requestHygiene';
 import { currentScope, loggableOperationName } from '../logging';
 import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
-import type { CacheScope } from '../resilience/resilientDataSource';
+import { answerText, type CacheScope } from '../resilience/resilientDataSource';
 import type { GatewayContext } from '../server';
-import type { PreparedOperation, PreparedOperations } from './preparedOperations';
+import type { PassThroughFetch, PreparedOperation, PreparedOperations } from './preparedOperations';
 
 /** A complete HTTP answer. */
 export interface PreparedResponse {
@@ -35,6 +35,8 @@ export interface PreparedServing {
   logger: Logger;
   /** Called for each request answered here. */
   onServed: () => void;
+  /** Called for each of those answered with a subgraph's answer as it came. */
+  onPassedThrough?: () => void;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -125,11 +127,25 @@ async function execute(
     operation: prepared.operationContext.operation,
   } as unknown as GatewayGraphQLRequestContext;
   const head = new ResponseHead();
+  let serviceMap = prepared.serviceMap;
+  const fetch = prepared.passThrough;
+  if (fetch) {
+    // The plan is this one fetch, asking what the client asked: an answer of data alone goes out as it came.
+    const answer = await fetchOnce(serviceMap, fetch, request.variables, requestContext, contextValue);
+    if (answer.text !== undefined) {
+      serving.onPassedThrough?.();
+      const policy = cachePolicy.ifCacheable();
+      const cacheControl = policy ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
+      return { status: 200, headers: { 'cache-control': cacheControl, 'content-type': mediaType }, body: answer.text };
+    }
+    // Errors, or anything else: the plan runs as always, over the answer already received (no second call).
+    serviceMap = { ...serviceMap, [fetch.serviceName]: { process: answer.replay } };
+  }
   let result: { data?: unknown; errors?: readonly unknown[]; extensions?: unknown };
   try {
     result = await executeQueryPlan(
       prepared.queryPlan,
-      prepared.serviceMap,
+      serviceMap,
       requestContext,
       prepared.operationContext,
       serving.supergraphSchema,
@@ -146,6 +162,50 @@ async function execute(
   const policy = cachePolicy.ifCacheable();
   const cacheControl = policy && !errors ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
   return respond(status, head, mediaType, cacheControl, { errors, data: result.data, extensions: result.extensions });
+}
+
+type ServiceMap = PreparedOperation['serviceMap'];
+type SubgraphResponse = Awaited<ReturnType<ServiceMap[string]['process']>>;
+
+/**
+ * Sends a pass-through plan's one fetch as @apollo/gateway would (same data source, request and context). `text`:
+ * the answer's body, when it holds data and nothing else, ready to send; `replay` gives the answer (or the
+ * failure) again, for the plan to run over.
+ */
+async function fetchOnce(
+  serviceMap: ServiceMap,
+  fetch: PassThroughFetch,
+  variables: Record<string, unknown> | undefined,
+  requestContext: GatewayGraphQLRequestContext,
+  contextValue: GatewayContext,
+): Promise<{ text?: string; replay: () => Promise<SubgraphResponse> }> {
+  let received: SubgraphResponse;
+  try {
+    const dataSource = serviceMap[fetch.serviceName];
+    if (!dataSource) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
+    received = await dataSource.process({
+      kind: 'incoming operation',
+      request: { query: fetch.operation, variables: usedVariables(fetch.variableUsages, variables), operationName: fetch.operationName },
+      incomingRequestContext: requestContext,
+      context: contextValue,
+      document: fetch.operationDocumentNode,
+      pathInIncomingRequest: [],
+    } as unknown as Parameters<ServiceMap[string]['process']>[0]);
+  } catch (error) {
+    return { replay: () => Promise.reject(error) };
+  }
+  const replay = async () => received;
+  const text = answerText(received);
+  const keys = Object.keys(received);
+  if (text === undefined || keys.length !== 1 || keys[0] !== 'data' || received.data === null || typeof received.data !== 'object') return { replay };
+  return { text: text.endsWith('\n') ? text : `${text}\n`, replay };
+}
+
+/** The client's variables the fetch uses, as @apollo/gateway picks them for a fetch. */
+function usedVariables(usages: readonly string[] | undefined, variables: Record<string, unknown> | undefined): Record<string, unknown> {
+  const used: Record<string, unknown> = Object.create(null);
+  for (const name of usages ?? []) if (variables && Object.hasOwn(variables, name) && variables[name] !== undefined) used[name] = variables[name];
+  return used;
 }
 
 function respond(status: number, head: ResponseHead, mediaType: string, cacheControl: string, result: Record<string, unknown>): PreparedResponse {

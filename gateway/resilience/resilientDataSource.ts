@@ -24,6 +24,14 @@ const reported = new WeakMap<object, Set<Authority>>();
  * RemoteGraphQLDataSource would send: the same JSON body, `content-type: application/json` and the headers of
  * `headersFor`, and honours the subgraph's cache-control header like it.
  */
+/** The text each parsed subgraph answer came as, for as long as the answer is in use. */
+const answered = new WeakMap<object, string>();
+
+/** The text a subgraph answer (as `process` returned it) came as; undefined for answers made here. */
+export function answerText(response: object): string | undefined {
+  return answered.get(response);
+}
+
 export class ResilientDataSource<TContext extends object> implements GraphQLDataSource<TContext> {
   constructor(
     protected readonly authority: Authority,
@@ -67,6 +75,7 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
     if (answer.body === null || typeof answer.body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(answer.body)}`);
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
+    answered.set(answer.body, answer.text);
     return answer.body as GatewayGraphQLResponse;
   }
 

@@ -7,6 +7,8 @@ export interface SubgraphAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: unknown;
+  /** The body as it came. */
+  text: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export async function postToSubgraph(
     const json = typeof contentType === 'string' && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
     const parsed: unknown = json ? JSON.parse(text) : text;
     if (res.statusCode < 200 || res.statusCode > 299) throw errorFromAnswer(url, res.statusCode, parsed);
-    return { status: res.statusCode, headers: res.headers, body: parsed };
+    return { status: res.statusCode, headers: res.headers, body: parsed, text };
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && UNDICI_ERRNO[code]) throw Object.assign(new Error(`request to ${url} failed`), { code: UNDICI_ERRNO[code] });

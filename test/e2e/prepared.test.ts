@@ -127,6 +127,56 @@ describe('prepared operations answer exactly as the full pipeline', () => {
   });
 });
 
+describe('a plan of one fetch asking what the client asked: the subgraph\'s answer is sent as it came', () => {
+  const passedThrough = async () => {
+    const metric = stack.metrics.gateway.registry.getSingleMetric('gateway_passed_through_total') as Counter | undefined;
+    return ((await metric?.get())?.values ?? []).reduce((sum, v) => sum + v.value, 0);
+  };
+  const STATISTICS = `query Stats($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter) {
+    foreignResidentStatistics(groupBy: $groupBy, filter: $filter) { total cells { key { dimension code label(language: "en") } count share suppressed } }
+  }`;
+
+  test.each([
+    ['statistics', 'analyst', STATISTICS, { groupBy: ['NATIONALITY', 'SEX'] }, 1],
+    ['a partner\'s card check', 'partner', VERIFY.body, { number: 'partner-card', expiresOn: '2030-01-01' }, 1],
+    ['an error in the answer (its code, path and message as the plan gives them)', 'analyst', STATISTICS, { groupBy: ['NATIONALITY'], filter: { sex: 'NOT_A_SEX' } }, 0],
+    ['a refused caller', 'isa-officer', STATISTICS, { groupBy: ['SEX'] }, 0],
+    ['a plan of several fetches', 'isa-officer', UNIFIED.body, { myNumber: 'specific_card' }, 0],
+  ] as const)('%s', async (_name, caller, query, given, sentAsItCame) => {
+    const variables: Record<string, unknown> = { ...given };
+    if (variables.number === 'partner-card') variables.number = persona('specific_card').residenceCardNumber;
+    if (variables.myNumber === 'specific_card') variables.myNumber = persona('specific_card').myNumber;
+    const headers = caller === 'partner' ? { 'x-api-key': partnerKey } : await bearer(caller);
+    await send(stack.gatewayUrl, headers, { query, variables });
+    const before = await passedThrough();
+    const calls = await stack.graphqlRequests('immigration');
+    const { prepared, full, servedPrepared } = await compare(headers, { query, variables });
+    expect(servedPrepared).toBe(true);
+    // Two requests here, one through the full pipeline: one call each to the ISA, none repeated to run the plan.
+    if (caller !== 'isa-officer') expect((await stack.graphqlRequests('immigration')) - calls).toBe(3);
+    // compare() sends it twice to this gateway: both prepared.
+    expect((await passedThrough()) - before).toBe(2 * sentAsItCame);
+    expect(prepared).toEqual(full);
+    expect(prepared.body.endsWith('\n')).toBe(true);
+  });
+
+  test('an authority down: the same AUTHORITY_UNAVAILABLE as the plan gives', async () => {
+    const headers = await bearer('analyst');
+    const body = { query: STATISTICS, variables: { groupBy: ['SEX'] } };
+    await send(stack.gatewayUrl, headers, body);
+    await stack.stopSubgraph('immigration');
+    try {
+      const { prepared, full, servedPrepared } = await compare(headers, body);
+      expect(servedPrepared).toBe(true);
+      expect(prepared).toEqual(full);
+      const answer = JSON.parse(prepared.body) as { errors: Array<{ extensions: Record<string, unknown> }> };
+      expect(answer.errors.map((e) => [e.extensions.code, e.extensions.authority])).toEqual([['AUTHORITY_UNAVAILABLE', 'immigration']]);
+    } finally {
+      await stack.startSubgraph('immigration');
+    }
+  });
+});
+
 describe('what the pipeline would refuse is left to it', () => {
   test.each([
     ['a missing variable', {}],
