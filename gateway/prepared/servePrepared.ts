@@ -11,7 +11,7 @@ import { PARTNER_FIELDS } from '../auth/partnerPlugin';
 import { hasUnstorableText } from '../limits/requestHygiene';
 import { currentScope, loggableOperationName } from '../logging';
 import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
-import { answerText, type CacheScope } from '../resilience/resilientDataSource';
+import { ResilientDataSource, type CacheScope } from '../resilience/resilientDataSource';
 import type { GatewayContext } from '../server';
 import type { PassThroughFetch, PreparedOperation, PreparedOperations } from './preparedOperations';
 
@@ -129,7 +129,7 @@ async function execute(
   const head = new ResponseHead();
   let serviceMap = prepared.serviceMap;
   const fetch = prepared.passThrough;
-  if (fetch) {
+  if (fetch && serviceMap[fetch.serviceName] instanceof ResilientDataSource) {
     // The plan is this one fetch, asking what the client asked: an answer of data alone goes out as it came.
     const answer = await fetchOnce(serviceMap, fetch, request.variables, requestContext, contextValue);
     if (answer.text !== undefined) {
@@ -179,26 +179,24 @@ async function fetchOnce(
   requestContext: GatewayGraphQLRequestContext,
   contextValue: GatewayContext,
 ): Promise<{ text?: string; replay: () => Promise<SubgraphResponse> }> {
-  let received: SubgraphResponse;
+  let answer: { text?: string; response?: SubgraphResponse };
   try {
-    const dataSource = serviceMap[fetch.serviceName];
-    if (!dataSource) throw new Error(`Couldn't find service with name "${fetch.serviceName}"`);
-    received = await dataSource.process({
+    const dataSource = serviceMap[fetch.serviceName] as ResilientDataSource<GatewayContext>;
+    answer = await dataSource.processAsItCame({
       kind: 'incoming operation',
       request: { query: fetch.operation, variables: usedVariables(fetch.variableUsages, variables), operationName: fetch.operationName },
       incomingRequestContext: requestContext,
       context: contextValue,
       document: fetch.operationDocumentNode,
       pathInIncomingRequest: [],
-    } as unknown as Parameters<ServiceMap[string]['process']>[0]);
+    } as unknown as Parameters<ResilientDataSource<GatewayContext>['process']>[0]);
   } catch (error) {
     return { replay: () => Promise.reject(error) };
   }
-  const replay = async () => received;
-  const text = answerText(received);
-  const keys = Object.keys(received);
-  if (text === undefined || keys.length !== 1 || keys[0] !== 'data' || received.data === null || typeof received.data !== 'object') return { replay };
-  return { text: text.endsWith('\n') ? text : `${text}\n`, replay };
+  const { text, response } = answer;
+  // Unparsed text has been sent on by then; a parsed answer is there whenever the plan may need it.
+  const replay = async () => response as SubgraphResponse;
+  return { text: text === undefined ? undefined : text.endsWith('\n') ? text : `${text}\n`, replay };
 }
 
 /** The client's variables the fetch uses, as @apollo/gateway picks them for a fetch. */

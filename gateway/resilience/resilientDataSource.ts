@@ -24,12 +24,11 @@ const reported = new WeakMap<object, Set<Authority>>();
  * RemoteGraphQLDataSource would send: the same JSON body, `content-type: application/json` and the headers of
  * `headersFor`, and honours the subgraph's cache-control header like it.
  */
-/** The text each parsed subgraph answer came as, for as long as the answer is in use. */
-const answered = new WeakMap<object, string>();
-
-/** The text a subgraph answer (as `process` returned it) came as; undefined for answers made here. */
-export function answerText(response: object): string | undefined {
-  return answered.get(response);
+/** Whether a parsed answer holds data (an object) and nothing else. */
+function onlyData(body: object): boolean {
+  const keys = Object.keys(body);
+  const data = (body as { data?: unknown }).data;
+  return keys.length === 1 && keys[0] === 'data' && data !== null && typeof data === 'object';
 }
 
 export class ResilientDataSource<TContext extends object> implements GraphQLDataSource<TContext> {
@@ -45,11 +44,28 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
   }
 
   async process(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+    const answer = await this.call(options);
+    return answer.response as GatewayGraphQLResponse;
+  }
+
+  /**
+   * As `process`, except that an answer holding data and nothing else comes back as its text, unparsed: an
+   * Apollo Server writes `errors` before `data`, so a body that opens with `{"data":{` has none, and one without
+   * the word "extensions" anywhere has no extensions. Anything else comes back parsed, as `process` gives it.
+   */
+  async processAsItCame(options: GraphQLDataSourceProcessOptions<TContext>): Promise<{ text?: string; response?: GatewayGraphQLResponse }> {
+    return this.call(options, (text) => text.startsWith('{"data":{') && !text.includes('"extensions"'));
+  }
+
+  private async call(
+    options: GraphQLDataSourceProcessOptions<TContext>,
+    asItCame?: (text: string) => boolean,
+  ): Promise<{ text?: string; response?: GatewayGraphQLResponse }> {
     const { guard, metrics, logger } = this.resilience;
     const kind = /^\s*mutation\b/.test(options.request.query ?? '') ? 'mutation' : 'query';
     const started = performance.now();
     try {
-      const response = await guard.call(kind, () => this.send(options));
+      const response = await guard.call(kind, () => this.send(options, asItCame));
       metrics.call(this.authority, 'ok', (performance.now() - started) / 1000);
       return response;
     } catch (error) {
@@ -59,11 +75,14 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
         { requestId: currentScope()?.requestId, subgraph: this.authority, kind, outcome: failure.outcome, detail: failure.detail },
         'subgraph call failed',
       );
-      return this.unavailable('incomingRequestContext' in options ? options.incomingRequestContext : undefined, refusalCode(error));
+      return { response: this.unavailable('incomingRequestContext' in options ? options.incomingRequestContext : undefined, refusalCode(error)) };
     }
   }
 
-  private async send(options: GraphQLDataSourceProcessOptions<TContext>): Promise<GatewayGraphQLResponse> {
+  private async send(
+    options: GraphQLDataSourceProcessOptions<TContext>,
+    asItCame?: (text: string) => boolean,
+  ): Promise<{ text?: string; response?: GatewayGraphQLResponse }> {
     const { query, variables, operationName, extensions, http } = options.request;
     if (!query) throw new Error('Missing query');
     const headers: Record<string, string> = {};
@@ -71,12 +90,15 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
     headers['content-type'] = 'application/json';
     if ('incomingRequestContext' in options) Object.assign(headers, this.headersFor(options.context));
     const body = JSON.stringify({ query, variables, operationName, extensions });
-    const answer = await postToSubgraph(this.resilience.agent, this.url, headers, body, this.resilience.guard.options.timeoutMs);
-    if (answer.body === null || typeof answer.body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(answer.body)}`);
+    const answer = await postToSubgraph(this.resilience.agent, this.url, headers, body, this.resilience.guard.options.timeoutMs, asItCame);
     const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
+    if (answer.body === undefined) {
+      if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
+      return { text: answer.text };
+    }
+    if (answer.body === null || typeof answer.body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(answer.body)}`);
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
-    answered.set(answer.body, answer.text);
-    return answer.body as GatewayGraphQLResponse;
+    return { text: asItCame && onlyData(answer.body) ? answer.text : undefined, response: answer.body as GatewayGraphQLResponse };
   }
 
   private unavailable(incoming: object | undefined, code = 'AUTHORITY_UNAVAILABLE'): GatewayGraphQLResponse {

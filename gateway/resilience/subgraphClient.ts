@@ -6,6 +6,7 @@ import { Agent, request } from 'undici';
 export interface SubgraphAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** Parsed, unless `asItCame` accepted the text. */
   body: unknown;
   /** The body as it came. */
   text: string;
@@ -39,6 +40,8 @@ export async function postToSubgraph(
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
+  /** A successful JSON answer whose text this accepts is returned unparsed (body undefined). */
+  asItCame?: (text: string) => boolean,
 ): Promise<SubgraphAnswer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs);
@@ -47,6 +50,8 @@ export async function postToSubgraph(
     const text = await res.body.text();
     const contentType = res.headers['content-type'];
     const json = typeof contentType === 'string' && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
+    const ok = res.statusCode >= 200 && res.statusCode <= 299;
+    if (ok && json && asItCame?.(text)) return { status: res.statusCode, headers: res.headers, body: undefined, text };
     const parsed: unknown = json ? JSON.parse(text) : text;
     if (res.statusCode < 200 || res.statusCode > 299) throw errorFromAnswer(url, res.statusCode, parsed);
     return { status: res.statusCode, headers: res.headers, body: parsed, text };

@@ -148,12 +148,24 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
     for (const [key, value] of response.headers) outHeaders[key] = value;
     res.writeHead(response.status ?? 200, outHeaders);
     if (response.body.kind === 'complete') {
-      res.end(response.body.string);
+      // Only a plain success is kept or replaced (a plugin may still have turned the answer into a refusal).
+      const kept = (response.status ?? 200) === 200 ? (contextValue as { keptResponse?: KeptResponse }).keptResponse : undefined;
+      kept?.keep?.(response.body.string);
+      res.end(kept?.text ?? response.body.string);
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     }
   }
+}
+
+/**
+ * A context may carry this to have a response body kept or replaced: `keep` receives the body as sent; `text`,
+ * when set, is sent instead of the body Apollo Server made (statistics/responseCache.ts sends a kept answer so).
+ */
+export interface KeptResponse {
+  text?: string;
+  keep?: (text: string) => void;
 }
 
 function routeLabel(path: string): string {

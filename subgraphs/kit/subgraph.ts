@@ -18,7 +18,7 @@ import { statisticsResponseCache, type StatisticsUse } from './statistics/respon
 import { auditVerifyRoute } from './auditVerify';
 import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
-import { createHttpServer, HttpError } from './http';
+import { createHttpServer, HttpError, type KeptResponse } from './http';
 import type { Kickable } from './commands';
 import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, verifyDelivery } from './events';
 import { inboxRoute, type EventHandler } from './inbox';
@@ -41,6 +41,8 @@ export interface SubgraphContext extends BaseContext {
   statistics?: StatisticsCube;
   /** The statistics answers this request used (statistics/responseCache.ts). */
   statisticsUsed?: StatisticsUse[];
+  /** Lets a plugin keep the body sent, or send a kept one (kit/http.ts). */
+  keptResponse?: KeptResponse;
 }
 
 /** How an authority exchanges events with the others. */
@@ -146,7 +148,15 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     metrics: options.metrics,
     context: async (req: IncomingMessage) => {
       const principal = await authenticate(req, principals);
-      return options.extendContext({ principal, db: options.db, today: clock(), relay, authority: options.authority, audit: new AuditTrail() });
+      return options.extendContext({
+        principal,
+        db: options.db,
+        today: clock(),
+        relay,
+        authority: options.authority,
+        audit: new AuditTrail(),
+        keptResponse: {},
+      });
     },
     routes: {
       ...auditVerifyRoute(options.db, options.authority, verifyCaller),

@@ -12,6 +12,7 @@
  */
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
 import { Kind, type FormattedExecutionResult } from 'graphql';
+import type { KeptResponse } from '../http';
 import type { Principal } from '../principal';
 import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
 import { requireAnalyst } from './resolver';
@@ -28,6 +29,8 @@ export interface StatisticsContext {
   statistics?: StatisticsCube;
   /** Filled by the statistics resolvers during execution. */
   statisticsUsed?: StatisticsUse[];
+  /** Present when the HTTP layer sends a kept body itself (kit/http.ts). */
+  keptResponse?: KeptResponse;
 }
 
 interface Entry {
@@ -36,6 +39,8 @@ interface Entry {
   yearEnds: number;
   cells: number;
   result: FormattedExecutionResult;
+  /** The body as it was sent, once the HTTP layer has passed it back. */
+  text?: string;
 }
 
 /** Cells kept at most, over all kept results (a cell is a few hundred bytes once executed). */
@@ -100,6 +105,12 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           entries.set(key, entry);
           cacheable = false; // nothing to keep from this one
           options.served?.('kept');
+          const kept = rc.contextValue.keptResponse;
+          if (kept && entry.text !== undefined) {
+            // The HTTP layer sends the body as it was sent before: nothing to serialise again.
+            kept.text = entry.text;
+            return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null } } };
+          }
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...entry.result } } };
         },
 
@@ -113,7 +124,10 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           if (size > maxCells) return;
           const key = keyOf(rc);
           forget(key);
-          entries.set(key, { used, today: rc.contextValue.today, yearEnds: rc.contextValue.statistics?.yearEnds?.size ?? 0, cells: size, result });
+          const entry: Entry = { used, today: rc.contextValue.today, yearEnds: rc.contextValue.statistics?.yearEnds?.size ?? 0, cells: size, result };
+          entries.set(key, entry);
+          const kept = rc.contextValue.keptResponse;
+          if (kept && rc.response.http.status === undefined) kept.keep = (text) => (entry.text = text);
           cells += size;
           for (const old of entries.keys()) {
             if (cells <= maxCells) break;
