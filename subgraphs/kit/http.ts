@@ -41,10 +41,14 @@ export interface AccessLogEntry {
   where?: string;
 }
 
-/** The JSON logger of a process (pino): LOG_LEVEL, default info, silent under jest unless LOG_LEVEL is set. */
+/**
+ * The JSON logger of a process (pino): LOG_LEVEL, default info, silent under jest unless LOG_LEVEL is set. Lines
+ * go to stdout asynchronously: lines logged while a write is under way go out together in the next one, instead
+ * of one synchronous write per line on the request path (pino flushes what is left when the process exits).
+ */
 export function createLogger(service: string): Logger {
   const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
-  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime });
+  return pino({ level, base: { service }, timestamp: pino.stdTimeFunctions.isoTime }, pino.destination({ dest: 1, sync: false }));
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
