@@ -19,7 +19,8 @@ import type { PassThroughFetch, PreparedOperation, PreparedOperations } from './
 export interface PreparedResponse {
   status: number;
   headers: Record<string, string>;
-  body: string;
+  /** Text, or the bytes of a subgraph's answer sent on as they came. */
+  body: string | Buffer;
 }
 
 /** What the lean path needs: the prepared operations, the rules the request pipeline would apply, and the supergraph. */
@@ -178,8 +179,8 @@ async function fetchOnce(
   variables: Record<string, unknown> | undefined,
   requestContext: GatewayGraphQLRequestContext,
   contextValue: GatewayContext,
-): Promise<{ text?: string; replay: () => Promise<SubgraphResponse> }> {
-  let answer: { text?: string; response?: SubgraphResponse };
+): Promise<{ text?: string | Buffer; replay: () => Promise<SubgraphResponse> }> {
+  let answer: { text?: string | Buffer; response?: SubgraphResponse };
   try {
     const dataSource = serviceMap[fetch.serviceName] as ResilientDataSource<GatewayContext>;
     answer = await dataSource.processAsItCame({
@@ -196,8 +197,15 @@ async function fetchOnce(
   const { text, response } = answer;
   // Unparsed text has been sent on by then; a parsed answer is there whenever the plan may need it.
   const replay = async () => response as SubgraphResponse;
-  return { text: text === undefined ? undefined : text.endsWith('\n') ? text : `${text}\n`, replay };
+  return { text: text === undefined ? undefined : withNewline(text), replay };
 }
+
+/** Apollo Server ends every body with a newline. */
+function withNewline(text: string | Buffer): string | Buffer {
+  if (typeof text === 'string') return text.endsWith('\n') ? text : `${text}\n`;
+  return text.at(-1) === 0x0a ? text : Buffer.concat([text, NEWLINE]);
+}
+const NEWLINE = Buffer.from('\n');
 
 /** The client's variables the fetch uses, as @apollo/gateway picks them for a fetch. */
 function usedVariables(usages: readonly string[] | undefined, variables: Record<string, unknown> | undefined): Record<string, unknown> {

@@ -24,6 +24,9 @@ const reported = new WeakMap<object, Set<Authority>>();
  * RemoteGraphQLDataSource would send: the same JSON body, `content-type: application/json` and the headers of
  * `headersFor`, and honours the subgraph's cache-control header like it.
  */
+const DATA_OPENING = Buffer.from('{"data":{');
+const EXTENSIONS_KEY = Buffer.from('"extensions"');
+
 /** Whether a parsed answer holds data (an object) and nothing else. */
 function onlyData(body: object): boolean {
   const keys = Object.keys(body);
@@ -53,14 +56,14 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
    * Apollo Server writes `errors` before `data`, so a body that opens with `{"data":{` has none, and one without
    * the word "extensions" anywhere has no extensions. Anything else comes back parsed, as `process` gives it.
    */
-  async processAsItCame(options: GraphQLDataSourceProcessOptions<TContext>): Promise<{ text?: string; response?: GatewayGraphQLResponse }> {
-    return this.call(options, (text) => text.startsWith('{"data":{') && !text.includes('"extensions"'));
+  async processAsItCame(options: GraphQLDataSourceProcessOptions<TContext>): Promise<{ text?: string | Buffer; response?: GatewayGraphQLResponse }> {
+    return this.call(options, (bytes) => bytes.subarray(0, DATA_OPENING.length).equals(DATA_OPENING) && !bytes.includes(EXTENSIONS_KEY));
   }
 
   private async call(
     options: GraphQLDataSourceProcessOptions<TContext>,
-    asItCame?: (text: string) => boolean,
-  ): Promise<{ text?: string; response?: GatewayGraphQLResponse }> {
+    asItCame?: (bytes: Buffer) => boolean,
+  ): Promise<{ text?: string | Buffer; response?: GatewayGraphQLResponse }> {
     const { guard, metrics, logger } = this.resilience;
     const kind = /^\s*mutation\b/.test(options.request.query ?? '') ? 'mutation' : 'query';
     const started = performance.now();
@@ -81,8 +84,8 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
 
   private async send(
     options: GraphQLDataSourceProcessOptions<TContext>,
-    asItCame?: (text: string) => boolean,
-  ): Promise<{ text?: string; response?: GatewayGraphQLResponse }> {
+    asItCame?: (bytes: Buffer) => boolean,
+  ): Promise<{ text?: string | Buffer; response?: GatewayGraphQLResponse }> {
     const { query, variables, operationName, extensions, http } = options.request;
     if (!query) throw new Error('Missing query');
     const headers: Record<string, string> = {};

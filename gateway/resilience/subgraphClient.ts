@@ -6,10 +6,10 @@ import { Agent, request } from 'undici';
 export interface SubgraphAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  /** Parsed, unless `asItCame` accepted the text. */
+  /** Parsed, unless `asItCame` accepted the bytes. */
   body: unknown;
-  /** The body as it came. */
-  text: string;
+  /** The body as it came: its bytes when `asItCame` accepted them (never decoded), else its text. */
+  text: string | Buffer;
 }
 
 /**
@@ -40,18 +40,24 @@ export async function postToSubgraph(
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
-  /** A successful JSON answer whose text this accepts is returned unparsed (body undefined). */
-  asItCame?: (text: string) => boolean,
+  /** A successful JSON answer whose bytes this accepts is returned as they came, undecoded (body undefined). */
+  asItCame?: (bytes: Buffer) => boolean,
 ): Promise<SubgraphAnswer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs);
   try {
     const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: controller.signal });
-    const text = await res.body.text();
     const contentType = res.headers['content-type'];
     const json = typeof contentType === 'string' && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
     const ok = res.statusCode >= 200 && res.statusCode <= 299;
-    if (ok && json && asItCame?.(text)) return { status: res.statusCode, headers: res.headers, body: undefined, text };
+    let text: string;
+    if (ok && json && asItCame) {
+      const bytes = Buffer.from(await res.body.arrayBuffer());
+      if (asItCame(bytes)) return { status: res.statusCode, headers: res.headers, body: undefined, text: bytes };
+      text = bytes.toString('utf8');
+    } else {
+      text = await res.body.text();
+    }
     const parsed: unknown = json ? JSON.parse(text) : text;
     if (res.statusCode < 200 || res.statusCode > 299) throw errorFromAnswer(url, res.statusCode, parsed);
     return { status: res.statusCode, headers: res.headers, body: parsed, text };

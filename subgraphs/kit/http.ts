@@ -25,7 +25,7 @@ export interface HttpOptions<TContext extends BaseContext> {
    * Answers a parsed GraphQL request before Apollo Server sees it (the gateway's prepared operations); when it
    * resolves to undefined, Apollo Server answers.
    */
-  shortcut?: (req: IncomingMessage, body: unknown, context: TContext) => Promise<{ status: number; headers: Record<string, string>; body: string } | undefined>;
+  shortcut?: (req: IncomingMessage, body: unknown, context: TContext) => Promise<{ status: number; headers: Record<string, string>; body: string | Buffer } | undefined>;
 }
 
 /** What the access log says of a request: no query string, no body, no header but the request id. */
@@ -168,7 +168,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
  * when set, is sent instead of the body Apollo Server made (statistics/responseCache.ts sends a kept answer so).
  */
 export interface KeptResponse {
-  text?: string;
+  text?: string | Buffer;
   keep?: (text: string) => void;
 }
 

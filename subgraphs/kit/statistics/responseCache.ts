@@ -39,8 +39,8 @@ interface Entry {
   yearEnds: number;
   cells: number;
   result: FormattedExecutionResult;
-  /** The body as it was sent, once the HTTP layer has passed it back. */
-  text?: string;
+  /** The body as it was sent (its bytes, encoded once), once the HTTP layer has passed it back. */
+  text?: Buffer;
 }
 
 /** Cells kept at most, over all kept results (a cell is a few hundred bytes once executed). */
@@ -127,7 +127,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           const entry: Entry = { used, today: rc.contextValue.today, yearEnds: rc.contextValue.statistics?.yearEnds?.size ?? 0, cells: size, result };
           entries.set(key, entry);
           const kept = rc.contextValue.keptResponse;
-          if (kept && rc.response.http.status === undefined) kept.keep = (text) => (entry.text = text);
+          if (kept && rc.response.http.status === undefined) kept.keep = (text) => (entry.text = Buffer.from(text));
           cells += size;
           for (const old of entries.keys()) {
             if (cells <= maxCells) break;
