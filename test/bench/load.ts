@@ -190,7 +190,10 @@ async function main(): Promise<void> {
   process.on('disconnect', () => process.exit(0));
 }
 
-void main().catch((err: Error) => {
-  console.error(err);
-  process.exit(1);
-});
+// Forked by the orchestrator; imported (the checker alone) by its unit test.
+if (require.main === module) {
+  void main().catch((err: Error) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
