@@ -135,9 +135,7 @@ async function execute(
     const answer = await fetchOnce(serviceMap, fetch, request.variables, requestContext, contextValue);
     if (answer.text !== undefined) {
       serving.onPassedThrough?.();
-      const policy = cachePolicy.ifCacheable();
-      const cacheControl = policy ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
-      return { status: 200, headers: { 'cache-control': cacheControl, 'content-type': mediaType }, body: answer.text };
+      return { status: 200, headers: { 'cache-control': cachePolicy.header(false), 'content-type': mediaType }, body: answer.text };
     }
     // Errors, or anything else: the plan runs as always, over the answer already received (no second call).
     serviceMap = { ...serviceMap, [fetch.serviceName]: { process: answer.replay } };
@@ -160,9 +158,7 @@ async function execute(
   const errors = result.errors?.length ? head.format(serving, result.errors) : undefined;
   // Apollo Server's status400ForVariableCoercionErrors: errors and no data at all.
   const status = head.status ?? (errors && result.data === undefined ? 400 : 200);
-  const policy = cachePolicy.ifCacheable();
-  const cacheControl = policy && !errors ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
-  return respond(status, head, mediaType, cacheControl, { errors, data: result.data, extensions: result.extensions });
+  return respond(status, head, mediaType, cachePolicy.header(errors !== undefined), { errors, data: result.data, extensions: result.extensions });
 }
 
 type ServiceMap = PreparedOperation['serviceMap'];
@@ -265,6 +261,12 @@ class CachePolicy {
 
   ifCacheable(): { maxAge: number; scope: CacheScope } | null {
     return this.maxAge === undefined || this.maxAge === 0 ? null : { maxAge: this.maxAge, scope: this.scope ?? 'PUBLIC' };
+  }
+
+  /** The cache-control header of an answer (never cacheable with errors). */
+  header(withErrors: boolean): string {
+    const policy = this.ifCacheable();
+    return policy && !withErrors ? `max-age=${policy.maxAge}, ${policy.scope.toLowerCase()}` : 'no-store';
   }
 }
 

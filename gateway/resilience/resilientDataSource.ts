@@ -13,6 +13,16 @@ import { classify, type SubgraphGuard } from './subgraphGuard';
 /** The failed authorities already reported in a request, so a part missing twice is reported once. */
 const reported = new WeakMap<object, Set<Authority>>();
 
+const DATA_OPENING = Buffer.from('{"data":{');
+const EXTENSIONS_KEY = Buffer.from('"extensions"');
+
+/** Whether a parsed answer holds data (an object) and nothing else. */
+function onlyData(body: object): boolean {
+  const keys = Object.keys(body);
+  const data = (body as { data?: unknown }).data;
+  return keys.length === 1 && keys[0] === 'data' && data !== null && typeof data === 'object';
+}
+
 /**
  * A subgraph data source that never lets an outage take the whole answer down: every call has a timeout, goes
  * through the subgraph's circuit breaker, and a query is retried once. A call that still fails leaves its part
@@ -24,16 +34,6 @@ const reported = new WeakMap<object, Set<Authority>>();
  * RemoteGraphQLDataSource would send: the same JSON body, `content-type: application/json` and the headers of
  * `headersFor`, and honours the subgraph's cache-control header like it.
  */
-const DATA_OPENING = Buffer.from('{"data":{');
-const EXTENSIONS_KEY = Buffer.from('"extensions"');
-
-/** Whether a parsed answer holds data (an object) and nothing else. */
-function onlyData(body: object): boolean {
-  const keys = Object.keys(body);
-  const data = (body as { data?: unknown }).data;
-  return keys.length === 1 && keys[0] === 'data' && data !== null && typeof data === 'object';
-}
-
 export class ResilientDataSource<TContext extends object> implements GraphQLDataSource<TContext> {
   constructor(
     protected readonly authority: Authority,
@@ -94,13 +94,12 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
     if ('incomingRequestContext' in options) Object.assign(headers, this.headersFor(options.context));
     const body = JSON.stringify({ query, variables, operationName, extensions });
     const answer = await postToSubgraph(this.resilience.agent, this.url, headers, body, this.resilience.guard.options.timeoutMs, asItCame);
-    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
-    if (answer.body === undefined) {
-      if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
-      return { text: answer.text };
+    if (answer.body === null || (answer.body !== undefined && typeof answer.body !== 'object')) {
+      throw new Error(`Expected JSON response body, but received: ${String(answer.body)}`);
     }
-    if (answer.body === null || typeof answer.body !== 'object') throw new Error(`Expected JSON response body, but received: ${String(answer.body)}`);
+    const policy = 'incomingRequestContext' in options ? options.incomingRequestContext.overallCachePolicy : undefined;
     if (policy && 'restrict' in policy) policy.restrict(cacheHint(answer.headers['cache-control']));
+    if (answer.body === undefined) return { text: answer.text };
     return { text: asItCame && onlyData(answer.body) ? answer.text : undefined, response: answer.body as GatewayGraphQLResponse };
   }
 
@@ -124,9 +123,8 @@ function refusalCode(error: unknown): string | undefined {
   return isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR' ? code : undefined;
 }
 
-const CACHE_SCOPES = ['PUBLIC', 'PRIVATE'] as const;
 /** Who may cache an answer, as Apollo's cache hints say it. */
-export type CacheScope = (typeof CACHE_SCOPES)[number];
+export type CacheScope = 'PUBLIC' | 'PRIVATE';
 
 /** A subgraph's cache-control header as a cache hint, read as Apollo's RemoteGraphQLDataSource reads it. */
 function cacheHint(header: string | string[] | undefined): { maxAge: number; scope?: CacheScope } {
@@ -136,7 +134,8 @@ function cacheHint(header: string | string[] | undefined): { maxAge: number; sco
   for (const part of text.trim().split(/\s*,\s*/)) {
     const [name, value] = part.split(/\s*=\s*/, 2);
     if (name === 'max-age' && value !== undefined && /^[0-9]+$/.test(value.replace(/^"|"$/g, ''))) hint.maxAge = Number(value.replace(/^"|"$/g, ''));
-    else if ((name === 'private' || name === 'public') && value === undefined) hint.scope = name === 'private' ? CACHE_SCOPES[1] : CACHE_SCOPES[0];
+    else if (name === 'private' && value === undefined) hint.scope = 'PRIVATE';
+    else if (name === 'public' && value === undefined) hint.scope = 'PUBLIC';
   }
   return hint;
 }

@@ -59,7 +59,7 @@ export async function postToSubgraph(
       text = await res.body.text();
     }
     const parsed: unknown = json ? JSON.parse(text) : text;
-    if (res.statusCode < 200 || res.statusCode > 299) throw errorFromAnswer(url, res.statusCode, parsed);
+    if (!ok) throw errorFromAnswer(url, res.statusCode, parsed);
     return { status: res.statusCode, headers: res.headers, body: parsed, text };
   } catch (err) {
     const code = (err as { code?: unknown }).code;

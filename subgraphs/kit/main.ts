@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
-import type { DataSource } from 'typeorm';
 import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
 import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';

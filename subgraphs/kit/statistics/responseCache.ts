@@ -8,10 +8,11 @@
  * and the year ends on record. Asked again, the counts are read first, exactly as the resolver does, and the
  * kept result is sent only if every one of those is still the same; otherwise the operation executes as usual.
  *
- * Only for analysts (anyone else is refused by the resolver, every time), only results without errors.
+ * Only for analysts (anyone else is refused by the resolver, every time), only results without errors, and only
+ * when the HTTP layer keeps and sends bodies (`keptResponse`, kit/http.ts).
  */
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
-import { Kind, type FormattedExecutionResult } from 'graphql';
+import { Kind } from 'graphql';
 import type { KeptResponse } from '../http';
 import type { Principal } from '../principal';
 import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
@@ -38,9 +39,8 @@ interface Entry {
   today: string;
   yearEnds: number;
   cells: number;
-  result: FormattedExecutionResult;
-  /** The body as it was sent (its bytes, encoded once), once the HTTP layer has passed it back. */
-  text?: Buffer;
+  /** The body as it was sent (its bytes, encoded once). */
+  text: Buffer;
 }
 
 /** Cells kept at most, over all kept results (a cell is a few hundred bytes once executed). */
@@ -71,6 +71,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           const { contextValue: ctx, operation } = rc;
           cacheable =
             ctx.statistics !== undefined &&
+            ctx.keptResponse !== undefined &&
             operation !== undefined &&
             operation.operation === 'query' &&
             operation.selectionSet.selections.every((s) => s.kind === Kind.FIELD && STATISTICS_FIELDS.has(s.name.value));
@@ -105,34 +106,30 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           entries.set(key, entry);
           cacheable = false; // nothing to keep from this one
           options.served?.('kept');
-          const kept = rc.contextValue.keptResponse;
-          if (kept && entry.text !== undefined) {
-            // The HTTP layer sends the body as it was sent before: nothing to serialise again.
-            kept.text = entry.text;
-            return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null } } };
-          }
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { ...entry.result } } };
+          // The HTTP layer sends the body as it was sent before (in place of this stand-in): nothing to serialise again.
+          rc.contextValue.keptResponse!.text = entry.text;
+          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null } } };
         },
 
         async willSendResponse(rc) {
-          const used = rc.contextValue.statisticsUsed;
+          const { statisticsUsed: used, keptResponse: kept, today, statistics } = rc.contextValue;
           if (!cacheable || !used || used.length === 0 || rc.response.body.kind !== 'single') return;
           options.served?.('executed');
-          const result = rc.response.body.singleResult;
-          if (result.errors?.length) return;
+          if (!kept || rc.response.body.singleResult.errors?.length) return;
           const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
           if (size > maxCells) return;
           const key = keyOf(rc);
-          forget(key);
-          const entry: Entry = { used, today: rc.contextValue.today, yearEnds: rc.contextValue.statistics?.yearEnds?.size ?? 0, cells: size, result };
-          entries.set(key, entry);
-          const kept = rc.contextValue.keptResponse;
-          if (kept && rc.response.http.status === undefined) kept.keep = (text) => (entry.text = Buffer.from(text));
-          cells += size;
-          for (const old of entries.keys()) {
-            if (cells <= maxCells) break;
-            forget(old);
-          }
+          const yearEnds = statistics?.yearEnds?.size ?? 0;
+          // Kept once the HTTP layer has sent it as a plain success (kit/http.ts).
+          kept.keep = (text) => {
+            forget(key);
+            entries.set(key, { used, today, yearEnds, cells: size, text: Buffer.from(text) });
+            cells += size;
+            for (const old of entries.keys()) {
+              if (cells <= maxCells) break;
+              forget(old);
+            }
+          };
         },
       };
     },
