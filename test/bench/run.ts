@@ -90,7 +90,7 @@ function options() {
     connections: Number(values.connections ?? 16),
     contenders: (values.contenders?.split(',') ?? [...CONTENDERS]) as ContenderName[],
     scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'statistics', 'verify', 'propagation']) as ScenarioName[],
-    changes: Number(values.changes ?? (quick ? 40 : 1000)),
+    changes: Number(values.changes ?? (quick ? 20 : 1000)),
     // The gateway profile is a separate run of about 10 s: in the full run by default, in --quick on request.
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
     profileSubgraphs: values['profile-subgraphs']!,
@@ -170,7 +170,8 @@ class LoadGenerator {
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** How long the shared subgraphs are loaded before a scenario's first contender is measured. */
-const SUBGRAPH_WARMUP_SEC = (opts: Options) => (opts.quick ? 5 : Math.max(20, 4 * opts.warmupSec));
+// None in --quick, which must stay under two minutes (each warm-up costs about 10 s with its settling).
+const SUBGRAPH_WARMUP_SEC = (opts: Options) => (opts.quick ? 0 : Math.max(20, 4 * opts.warmupSec));
 
 /** The scenario's load through one contender, figures discarded: it warms the subgraphs for everyone. */
 async function warmSubgraphs(contender: RunningContender, scenario: LoadScenario, ctx: Parameters<typeof measure>[2], seconds: number): Promise<void> {
@@ -198,8 +199,9 @@ async function measure(
   const config: LoadConfig = {
     url: contender.url,
     connections: ctx.opts.connections,
-    // A batch request costs a hundred lookups: twice the time, for a comparable number of requests.
-    durationSec: scenario.name === 'batch' ? 2 * ctx.opts.durationSec : ctx.opts.durationSec,
+    // A batch request costs a hundred lookups: twice the time, for a comparable number of requests (not in --quick,
+    // which must stay under two minutes).
+    durationSec: scenario.name === 'batch' && !ctx.opts.quick ? 2 * ctx.opts.durationSec : ctx.opts.durationSec,
     warmupSec: ctx.opts.warmupSec,
     headers: headersFor(contender.name, scenario.caller, ctx.credentials),
     bodies: scenario.bodies,
@@ -388,7 +390,7 @@ async function main(): Promise<void> {
         // The subgraphs every contender shares warm up first (JIT, caches), through the floor if it runs: otherwise
         // whichever contender is measured first pays for it (measured: @apollo/gateway at 114 rps first, 164 rps third).
         const warmer = running.find((r) => r.name === 'floor') ?? running[0];
-        if (warmer) {
+        if (warmer && SUBGRAPH_WARMUP_SEC(opts) > 0) {
           process.stdout.write(`  ${scenario.name.padEnd(8)} warming the subgraphs for ${SUBGRAPH_WARMUP_SEC(opts)} s through ${warmer.name}...\n`);
           await warmSubgraphs(warmer, scenario, { stack, credentials, opts, load, floorKind }, SUBGRAPH_WARMUP_SEC(opts));
         }
