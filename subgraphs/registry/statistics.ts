@@ -14,6 +14,10 @@ export const REGISTRY_FACTS: FactSource = {
     SEX: { column: 'sex' },
     AGE_BAND: { column: 'birth_year', map: (year, { referenceYear }) => ageBandOf(Number(year), referenceYear) },
   },
+  summaries: [
+    ['category', 'sex', 'birth_year'],
+    ['category', 'municipality', 'sex'],
+  ],
 };
 
 export const REGISTRY_POPULATION =

@@ -38,3 +38,38 @@ test('the suppression pattern does not depend on load order or on which tables w
   const arrangementB = b.answer({ groupBy: ['CARD_ARRANGEMENT', 'SEX'], filter: { NATIONALITY: 'VNM' } });
   expect(arrangementB).toEqual(arrangementA);
 });
+
+test('summaries follow every change of the detailed counts, and tables added up from them equal tables added up from the detail', () => {
+  const withSummaries = cube();
+  const detailOnly = new StatisticsCube({} as DataSource, { ...IMMIGRATION_FACTS, summaries: [] }, { referenceYear: () => 2026 });
+  const all = rows();
+  for (const [values, count] of all) {
+    withSummaries.set(values, count);
+    detailOnly.set(values, count);
+  }
+  // Changes: counts up, down, to zero, and a row the cube has not seen.
+  const changes: Array<[string[], number]> = [
+    [all[0]![0], 40],
+    [all[5]![0], 0],
+    [all[9]![0], 3],
+    [['SPECIAL_PERMANENT', 'NONE', 'KOR', '271004', 'FEMALE', '1950', 'SPECIAL_PERMANENT_RESIDENT_CERTIFICATE', 'NOT_APPLICABLE'], 12],
+  ];
+  for (const [values, count] of changes) {
+    withSummaries.set(values, count);
+    detailOnly.set(values, count);
+  }
+  expect(withSummaries.summaryDifferences()).toEqual([]);
+  for (const groupBy of [['NATIONALITY', 'SEX'], ['PREFECTURE', 'AGE_BAND'], ['MUNICIPALITY', 'CARD_ARRANGEMENT'], ['STATUS_GROUP', 'NATIONALITY', 'SEX']] as const) {
+    expect(withSummaries.answer({ groupBy: [...groupBy], filter: {} })).toEqual(detailOnly.answer({ groupBy: [...groupBy], filter: {} }));
+  }
+  expect(withSummaries.total()).toBe(detailOnly.total());
+});
+
+test('a summary that missed a change is reported', () => {
+  const c = cube();
+  for (const [values, count] of rows()) c.set(values, count);
+  // Change one summary behind the cube's back.
+  const summary = (c as unknown as { summaries: Array<{ add(codes: ArrayLike<number>, delta: number): void }> }).summaries[0]!;
+  summary.add(new Int32Array(8), 1);
+  expect(c.summaryDifferences()).toHaveLength(1);
+});

@@ -15,6 +15,7 @@ import {
 } from '../../../schema/statistics';
 import { statementSource } from '../database';
 import { userError } from '../errors';
+import { CountTable } from './counts';
 import { suppress, type Cell, type LineKind } from './suppression';
 import type { YearEndSnapshots } from './trend';
 
@@ -33,6 +34,11 @@ export interface FactSource {
   dimensions: Readonly<Partial<Record<StatisticsDimension, DimensionSource>>>;
   /** Where the dimensions this authority does not hold are counted (said in the error). */
   elsewhere: string;
+  /**
+   * Coarser tables kept in memory beside the detailed counts (each the columns it keeps), so a query adds up the
+   * smallest table holding its dimensions. Chosen so every table small enough to answer fits one of them.
+   */
+  summaries?: ReadonlyArray<readonly string[]>;
 }
 
 export interface StatisticsQuery {
@@ -60,13 +66,17 @@ interface Cuboid {
   expensive: boolean;
 }
 
-/** Whether a cell of a table is published (an absent cell holds nobody, so there is nothing to hide). */
-function published(table: Cuboid, coords: readonly string[]): boolean {
-  const i = table.index.get(coords.join('\u0000'));
+/**
+ * Whether a cell of a coarser table is published (an absent cell holds nobody, so there is nothing to hide):
+ * the cell at `coords[picks[0]], coords[picks[1]], ...` of a line's coordinates.
+ */
+function published(table: Cuboid, coords: readonly string[], picks: readonly number[]): boolean {
+  let key = '';
+  for (let k = 0; k < picks.length; k++) key += k === 0 ? coords[picks[k] as number] : `\u0000${coords[picks[k] as number]}`;
+  const i = table.index.get(key);
   return i === undefined || table.suppressed[i] === 0;
 }
 
-const GROW = 1024;
 /**
  * A table that took more than EXPENSIVE_MS to compute is served for up to STALE_MS after a count changes, so a
  * steady stream of changes does not recompute it on every query; changes still show within a second. Cheaper
@@ -96,11 +106,11 @@ function* denseEntries(dense: Int32Array): Generator<[number, number]> {
 const MAX_CACHED_CELLS = 3_000_000;
 
 export class StatisticsCube {
-  private readonly keys = new Map<string, number>();
   private readonly dictionaries: Array<{ codes: string[]; index: Map<string, number> }>;
-  private codes: Int32Array[];
-  private counts = new Int32Array(GROW);
-  private size = 0;
+  private readonly detail: CountTable;
+  /** The source's summaries, kept by the same changes as the detail. */
+  private readonly summaries: CountTable[];
+  private readonly scratch: Int32Array;
   /** The snapshot taken before the last read: transactions not finished then are read again. */
   private seen: { xmax: string; xip: string[] } | null = null;
   private timer: NodeJS.Timeout | undefined;
@@ -118,7 +128,15 @@ export class StatisticsCube {
     private readonly options: { referenceYear?: () => number; threshold?: number } = {},
   ) {
     this.dictionaries = source.columns.map(() => ({ codes: [], index: new Map() }));
-    this.codes = source.columns.map(() => new Int32Array(GROW));
+    this.detail = new CountTable(source.columns.map((_, c) => c));
+    this.scratch = new Int32Array(source.columns.length);
+    this.summaries = (source.summaries ?? []).map((kept) => new CountTable(kept.map((column) => this.columnIndex(column))));
+  }
+
+  private columnIndex(column: string): number {
+    const at = this.source.columns.indexOf(column);
+    if (at < 0) throw new Error(`${column} is not a column of ${this.source.table}`);
+    return at;
   }
 
   get threshold(): number {
@@ -180,60 +198,77 @@ export class StatisticsCube {
       `SELECT ${columns.join(', ')}, ${countColumn} AS n FROM ${table}${since ? ' WHERE txid >= $1 OR txid = ANY($2::bigint[])' : ''}`,
       since ? [since.xmax, since.xip] : [],
     );
+    this.detail.reserve(this.detail.size + rows.length);
     for (const row of rows) this.set(columns.map((c) => String(row[c])), Number(row.n));
     this.seen = { xmax: (snapshot as { xmax: string }).xmax, xip: (snapshot as { xip: string[] }).xip };
     return rows.length;
   }
 
-  /** Sets one detailed count (absolute). */
+  /** Sets one detailed count (absolute), and moves the summaries by the difference. */
   set(values: readonly string[], count: number): void {
-    const key = values.join('\u0000');
-    let i = this.keys.get(key);
-    if (i === undefined) {
-      if (count === 0) return;
-      i = this.size++;
-      if (i >= this.counts.length) this.grow();
-      this.keys.set(key, i);
-      values.forEach((value, c) => {
-        const dictionary = this.dictionaries[c] as { codes: string[]; index: Map<string, number> };
-        let code = dictionary.index.get(value);
-        if (code === undefined) {
-          code = dictionary.codes.length;
-          dictionary.codes.push(value);
-          dictionary.index.set(value, code);
-        }
-        (this.codes[c] as Int32Array)[i as number] = code;
-      });
-    }
-    if (this.counts[i] !== count) {
-      this.counts[i] = count;
-      this.version++;
-    }
+    const codes = this.codesOf(values, count !== 0);
+    if (!codes) return;
+    const delta = this.detail.set(codes, count);
+    if (delta === 0) return;
+    for (const summary of this.summaries) summary.add(codes, delta);
+    this.version++;
   }
 
-  private grow(): void {
-    const capacity = this.counts.length * 2;
-    const counts = new Int32Array(capacity);
-    counts.set(this.counts);
-    this.counts = counts;
-    this.codes = this.codes.map((column) => {
-      const grown = new Int32Array(capacity);
-      grown.set(column);
-      return grown;
-    });
+  /** The dictionary numbers of a row's values (valid until the next call); null if one is new and `create` is false. */
+  private codesOf(values: readonly string[], create: boolean): Int32Array | null {
+    const codes = this.scratch;
+    for (let c = 0; c < values.length; c++) {
+      const value = values[c] as string;
+      const dictionary = this.dictionaries[c] as { codes: string[]; index: Map<string, number> };
+      let code = dictionary.index.get(value);
+      if (code === undefined) {
+        if (!create) return null;
+        code = dictionary.codes.length;
+        dictionary.codes.push(value);
+        dictionary.index.set(value, code);
+      }
+      codes[c] = code;
+    }
+    return codes;
   }
 
   /** One detailed count, as served. */
   count(values: readonly string[]): number {
-    const i = this.keys.get(values.join('\u0000'));
-    return i === undefined ? 0 : (this.counts[i] as number);
+    const codes = this.codesOf(values, false);
+    return codes ? this.detail.get(codes) : 0;
   }
 
   /** The persons counted, all together. */
   total(): number {
     let sum = 0;
-    for (let i = 0; i < this.size; i++) sum += this.counts[i] as number;
+    for (let i = 0; i < this.detail.size; i++) sum += this.detail.counts[i] as number;
     return sum;
+  }
+
+  /**
+   * Each summary against the detailed counts added up anew: the rows where they differ (none, unless a change
+   * was applied to one and not the other). For `stats:verify`.
+   */
+  summaryDifferences(): Array<{ summary: string; key: string; detail: number; summaryCount: number }> {
+    const width = this.source.columns.length;
+    const out: Array<{ summary: string; key: string; detail: number; summaryCount: number }> = [];
+    for (const summary of this.summaries) {
+      const recount = new CountTable(summary.columns);
+      for (const [codes, count] of this.detail.entries(width)) if (count !== 0) recount.add(codes, count);
+      const name = summary.columns.map((c) => this.source.columns[c]).join(',');
+      const seen = (table: CountTable, other: CountTable, flip: boolean) => {
+        for (const [codes, count] of table.entries(width)) {
+          const theirs = other.get(codes);
+          if (count === theirs) continue;
+          const key = summary.columns.map((c) => (this.dictionaries[c] as { codes: string[] }).codes[codes[c] as number]).join('/');
+          if (out.some((d) => d.summary === name && d.key === key)) continue;
+          out.push({ summary: name, key, detail: flip ? theirs : count, summaryCount: flip ? count : theirs });
+        }
+      };
+      seen(recount, summary, false);
+      seen(summary, recount, true);
+    }
+    return out;
   }
 
   /** Reads what changed, then answers: a change committed before the query is in the answer. */
@@ -337,14 +372,17 @@ export class StatisticsCube {
       if (parent) {
         const up = canonical([...dimensions.filter((_, j) => j !== i), parent.parent]);
         const coarser = this.cuboid(up);
+        // The line's coordinates hold the parent's code at i.
+        const picks = up.map((u) => (u === parent.parent ? i : dimensions.indexOf(u)));
         kinds.push({
           dim: i,
           variant: parent.of,
-          totalPublished: (coords) => published(coarser, up.map((u) => (u === parent.parent ? coords[i] : coords[dimensions.indexOf(u)]) as string)),
+          totalPublished: (coords) => published(coarser, coords, picks),
         });
       }
       const without = this.cuboid(dimensions.filter((_, j) => j !== i));
-      kinds.push({ dim: i, variant: () => '*', totalPublished: (coords) => published(without, coords.filter((_, j) => j !== i)) });
+      const others = dimensions.map((_, j) => j).filter((j) => j !== i);
+      kinds.push({ dim: i, variant: () => '*', totalPublished: (coords) => published(without, coords, others) });
     });
     const suppressed = suppress(cells, kinds, this.threshold);
     const index = new Map(cells.map((cell, i) => [cell.coords.join('\u0000'), i]));
@@ -356,7 +394,7 @@ export class StatisticsCube {
 
   /**
    * The cells of a table: added up from the smallest finer table already in memory (a table's margins are asked
-   * for right after it, for its disclosure control), else from the detailed counts.
+   * for right after it, for its disclosure control), else from the smallest kept counts holding its dimensions.
    */
   private cellsOf(dimensions: readonly StatisticsDimension[]): Cell[] {
     const year = this.referenceYear();
@@ -369,7 +407,12 @@ export class StatisticsCube {
       if (!dimensions.every((d) => dims.includes(d) || dims.some((c) => DIMENSION_PARENT[c]?.parent === d))) continue;
       if (!best || table.cells.length < best.cells.length) best = { dims, cells: table.cells };
     }
-    if (!best) return this.addUp(dimensions);
+    let counts = this.detail;
+    const columns = dimensions.map((d) => this.columnIndex((this.source.dimensions[d] as DimensionSource).column));
+    for (const summary of this.summaries) {
+      if (summary.size < counts.size && columns.every((c) => summary.columns.includes(c))) counts = summary;
+    }
+    if (!best || counts.size < best.cells.length) return this.addUp(counts, dimensions);
     const from = best.dims;
     const pick = dimensions.map((d) => {
       const at = from.indexOf(d);
@@ -420,12 +463,12 @@ export class StatisticsCube {
     }
   }
 
-  private addUp(dimensions: readonly StatisticsDimension[]): Cell[] {
+  private addUp(table: CountTable, dimensions: readonly StatisticsDimension[]): Cell[] {
     const context = { referenceYear: this.referenceYear() };
     // Per dimension: each code of its column mapped to the index of the dimension's code.
     const projections = dimensions.map((dimension) => {
       const source = this.source.dimensions[dimension] as DimensionSource;
-      const column = this.source.columns.indexOf(source.column);
+      const column = this.columnIndex(source.column);
       const dictionary = this.dictionaries[column] as { codes: string[] };
       const codes: string[] = [];
       const index = new Map<string, number>();
@@ -440,28 +483,52 @@ export class StatisticsCube {
         }
         map[i] = at;
       });
-      return { column: this.codes[column] as Int32Array, map, codes };
+      return { column: table.codes[table.columns.indexOf(column)] as Int32Array, map, codes };
     });
-    // Sum into a dense array when the table's key space is small enough (almost always), else into a map.
+    // A row's cell number is a sum of one term per dimension (its code's index times the dimension's stride).
     const space = projections.reduce((product, p) => product * Math.max(1, p.codes.length), 1);
     const dense = space <= DENSE_LIMIT ? new Int32Array(space) : null;
-    const sparse = dense ? null : new Map<number, number>();
-    const counts = this.counts;
-    const size = this.size;
-    if (projections.length === 1 && dense) {
-      const { column, map } = projections[0] as (typeof projections)[number];
-      for (let row = 0; row < size; row++) dense[map[column[row] as number] as number] += counts[row] as number;
+    let stride = 1;
+    const terms: Array<Int32Array | Float64Array> = new Array(projections.length);
+    for (let d = projections.length - 1; d >= 0; d--) {
+      const p = projections[d] as (typeof projections)[number];
+      const term = dense ? new Int32Array(p.map.length) : new Float64Array(p.map.length);
+      for (let i = 0; i < p.map.length; i++) term[i] = (p.map[i] as number) * stride;
+      terms[d] = term;
+      stride *= Math.max(1, p.codes.length);
+    }
+    const counts = table.counts;
+    const size = table.size;
+    const columns = projections.map((p) => p.column);
+    let entries: Iterable<[number, number]>;
+    if (dense) {
+      const [ta, tb, tc] = terms as Int32Array[];
+      const [ca, cb, cc] = columns;
+      if (projections.length === 1) {
+        for (let row = 0; row < size; row++) dense[ta[ca[row]]] += counts[row];
+      } else if (projections.length === 2) {
+        for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]]] += counts[row];
+      } else if (projections.length === 3) {
+        for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]] + tc[cc[row]]] += counts[row];
+      } else {
+        for (let row = 0; row < size; row++) {
+          let key = 0;
+          for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
+          dense[key] += counts[row];
+        }
+      }
+      entries = denseEntries(dense);
     } else {
+      const sparse = new Map<number, number>();
       for (let row = 0; row < size; row++) {
         const count = counts[row] as number;
         if (count === 0) continue;
         let key = 0;
-        for (const p of projections) key = key * p.codes.length + (p.map[p.column[row] as number] as number);
-        if (dense) dense[key] += count;
-        else (sparse as Map<number, number>).set(key, ((sparse as Map<number, number>).get(key) ?? 0) + count);
+        for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
+        sparse.set(key, (sparse.get(key) ?? 0) + count);
       }
+      entries = sparse;
     }
-    const entries: Iterable<[number, number]> = dense ? denseEntries(dense) : (sparse as Map<number, number>);
     const cells: Cell[] = [];
     for (const [key, count] of entries) {
       if (count === 0) continue;

@@ -48,15 +48,32 @@ export function suppress(cells: readonly Cell[], kinds: readonly LineKind[], thr
   // A cell alone in a line whose total is published equals that total: hiding it would protect nothing.
   const pinned = new Uint8Array(cells.length);
   for (const line of lines) if (line.cells.length === 1) pinned[line.cells[0] as number] = 1;
-  // Each pass fixes every failing line; stop when a pass changes nothing. Suppression only grows, so it ends.
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const line of lines) {
-      while (!lineHolds(line.cells, cells, suppressed, threshold)) {
-        const next = smallestHideable(line.cells, cells, suppressed, pinned);
-        if (next < 0) break; // nothing left to hide: every other cell is pinned or already hidden
-        suppressed[next] = 1;
-        changed = true;
+  // Which lines each cell is in, so hiding a cell rechecks only those lines.
+  const starts = new Int32Array(cells.length + 1);
+  for (const line of lines) for (const i of line.cells) starts[i + 1]++;
+  for (let i = 0; i < cells.length; i++) starts[i + 1] += starts[i] as number;
+  const memberships = new Int32Array(starts[cells.length] as number);
+  const filled = starts.slice(0, cells.length);
+  lines.forEach((line, l) => {
+    for (const i of line.cells) memberships[filled[i]++] = l;
+  });
+  // Every line is checked once, then again each time one of its cells is hidden. Suppression only grows, so it ends.
+  const queue: number[] = lines.map((_, l) => l);
+  const queued = new Uint8Array(lines.length).fill(1);
+  for (let head = 0; head < queue.length; head++) {
+    const l = queue[head] as number;
+    queued[l] = 0;
+    const line = (lines[l] as Line).cells;
+    while (!lineHolds(line, cells, suppressed, threshold)) {
+      const next = smallestHideable(line, cells, suppressed, pinned);
+      if (next < 0) break; // nothing left to hide: every other cell is pinned or already hidden
+      suppressed[next] = 1;
+      for (let m = starts[next] as number; m < (starts[next + 1] as number); m++) {
+        const other = memberships[m] as number;
+        if (other !== l && !queued[other]) {
+          queued[other] = 1;
+          queue.push(other);
+        }
       }
     }
   }
