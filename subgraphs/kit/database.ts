@@ -6,6 +6,7 @@ import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { Counter } from 'prom-client';
 import type { PGlite } from '@electric-sql/pglite';
 import { openPGlite, pgliteDriver } from './pglite';
+import { emptyClusterImage } from './template';
 
 // Dates travel as ISO strings (yyyy-mm-dd) and counts as numbers, on PostgreSQL as on PGlite.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
@@ -70,7 +71,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
       dir = join(options.dataDir, options.authority);
       mkdirSync(dir, { recursive: true });
     }
-    const db = await openPGlite(dir);
+    // In memory: from the empty cluster's image, when the template cache has one.
+    const db = await openPGlite(dir, dir ? undefined : await emptyClusterImage());
     dataSource = new DataSource({ ...common, driver: pgliteDriver(db) });
     embedded.set(dataSource, db);
   }

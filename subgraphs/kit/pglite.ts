@@ -47,9 +47,11 @@ export function pgliteDriver(db: PGlite): { Pool: new () => unknown } {
   return { Pool };
 }
 
-/** Opens (or creates) an embedded database in `dir`, with dates returned as ISO strings like `pg`'s configuration. */
-export async function openPGlite(dir: string | undefined): Promise<PGlite> {
+/** Opens (or creates) an embedded database in `dir` (in memory when undefined), with dates returned as ISO strings like `pg`'s configuration. */
+export async function openPGlite(dir: string | undefined, image?: Blob): Promise<PGlite> {
   return PGlite.create(dir, {
     parsers: { [types.DATE]: (value: string) => value, [types.INT8]: (value: string) => Number(value) },
+    // A new database from a cluster's tarball instead of initdb (see emptyClusterImage).
+    ...(image ? { loadDataDir: image } : {}),
   });
 }

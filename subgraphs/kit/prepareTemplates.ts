@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Authority } from './database';
 import { DEFAULT_PORTS } from './ports';
-import { baseTemplate, templateCacheDir } from './template';
+import { baseTemplate, emptyClusterImage, templateCacheDir } from './template';
 
 const AUTHORITIES = Object.keys(DEFAULT_PORTS) as Authority[];
 
@@ -45,6 +45,8 @@ async function main(): Promise<void> {
   console.log('Preparing the embedded databases for a fast first `npm start` ...');
   // The empty cluster first, once; then the three authorities side by side.
   if (!(await baseTemplate(cacheDir))) throw new Error(`could not create an empty cluster under ${cacheDir}`);
+  // And its image, from which the test suites' in-memory databases start.
+  const image = emptyClusterImage(cacheDir);
   const results = await Promise.all(
     embedded.map(
       (authority) =>
@@ -56,6 +58,7 @@ async function main(): Promise<void> {
         }),
     ),
   );
+  if (!(await image)) results.push('the empty cluster image could not be made');
   const failures = results.filter((r): r is string => r !== undefined);
   if (failures.length > 0) throw new Error(failures.join('; '));
   console.log(`Embedded databases ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${cacheDir}).`);

@@ -9,7 +9,8 @@ import { migrations } from '../registry/migrations';
 import { openDatabase } from './database';
 import { embeddedTemplateSpec } from './main';
 import { createMetrics } from './metrics';
-import { baseTemplate, baseTemplateKey, importClosure, prepareEmbeddedDatabase, seededTemplateKey, templateCacheDir, type SeededTemplateSpec } from './template';
+import { openPGlite } from './pglite';
+import { baseTemplate, baseTemplateKey, emptyClusterImage, importClosure, prepareEmbeddedDatabase, seededTemplateKey, templateCacheDir, type SeededTemplateSpec } from './template';
 
 const scratch = mkdtempSync(join(tmpdir(), 'rc-template-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -132,6 +133,37 @@ describe('baseTemplate', () => {
     expect(both).toEqual([dir, dir]);
     expect(existsSync(join(dir, 'PG_VERSION'))).toBe(true);
     expect(readdirSync(cache)).toEqual([`base-${baseTemplateKey()}`]); // no lock, no partial copy left
+  });
+});
+
+describe('emptyClusterImage', () => {
+  it('is made once from the empty cluster template, and an in-memory database starts from it with nothing in it', async () => {
+    const cache = mkdtempSync(join(scratch, 'cache-'));
+    await baseTemplate(cache);
+    const image = await emptyClusterImage(cache);
+    expect(image).toBeDefined();
+    expect(readdirSync(cache).sort()).toEqual([`base-${baseTemplateKey()}`, `image-${baseTemplateKey()}.tar`]);
+    expect(await emptyClusterImage(cache)).toBe(image);
+    const db = await openPGlite(undefined, image);
+    try {
+      const { rows } = await db.query<{ tables: number }>(`SELECT count(*)::int AS tables FROM pg_tables WHERE schemaname = 'public'`);
+      expect(rows).toEqual([{ tables: 0 }]);
+      await db.exec('CREATE TABLE t (n int); INSERT INTO t VALUES (1)');
+      expect((await db.query('SELECT n FROM t')).rows).toEqual([{ n: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('is not made when templates are turned off', async () => {
+    const setting = process.env.PGLITE_TEMPLATES;
+    process.env.PGLITE_TEMPLATES = 'off';
+    try {
+      expect(await emptyClusterImage()).toBeUndefined();
+    } finally {
+      if (setting === undefined) delete process.env.PGLITE_TEMPLATES;
+      else process.env.PGLITE_TEMPLATES = setting;
+    }
   });
 });
 
