@@ -82,7 +82,9 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
     }),
     statisticsResponses: new Counter({
       name: 'subgraph_statistics_responses_total',
-      help: 'Statistics operations answered: served="kept" sent a kept result still current, served="executed" ran the resolvers',
+      help:
+        'Statistics operations answered: served="kept" sent a kept result still current, served="written" wrote the answer without ' +
+        'the executor (kit/statistics/writeAnswer.ts), served="executed" ran graphql-js',
       labelNames: ['served'],
       registers: [registry],
     }),

@@ -2,7 +2,8 @@ import { STATS_VERIFY_PATH } from '../../schema/internalPaths';
 import { DISCLOSURE_THRESHOLD, type StatisticsDimension } from '../../schema/statistics';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
-import { keysDir } from '../../subgraphs/kit/keys';
+import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
+import { signPrincipal } from '../../subgraphs/kit/principal';
 import type { StatisticsReport } from '../../subgraphs/kit/statistics/verify';
 import { YearEndSnapshots } from '../../subgraphs/kit/statistics/trend';
 import { IMMIGRATION_FACTS } from '../../subgraphs/immigration/statistics';
@@ -243,7 +244,7 @@ test('a repeated query is sent from the kept result while its counts are unchang
   const served = async () => {
     const values = (await stack.metrics.immigration.statisticsResponses.get()).values;
     const of = (how: string) => values.find((v) => v.labels.served === how)?.value ?? 0;
-    return { kept: of('kept'), executed: of('executed') };
+    return { kept: of('kept'), executed: of('executed') + of('written') };
   };
   const bySex = (t: Table) => Object.fromEntries(t.cells.map((c) => [keyOf(c), c.count]));
 
@@ -269,6 +270,48 @@ test('a repeated query is sent from the kept result while its counts are unchang
   expect((await served()).kept).toBe(kept);
   expect(await table(['SEX'])).toEqual(after);
   expect((await served()).kept).toBe(kept + 1);
+});
+
+test('an answer written without the executor is, byte for byte, the answer graphql-js gives', async () => {
+  // Straight to the ISA's subgraph with a principal signed as the gateway signs it, to compare the bodies it sends.
+  const keys = await loadOrCreateKeyPair(keysDir(stack.dataDir), 'gateway');
+  const principal = await signPrincipal({ sub: 'analyst-7', role: 'analyst', agency: 'ISA', purpose: 'statistics' }, 'immigration', keys.privateKey, keys.kid);
+  const ask = async (query: string, variables: Record<string, unknown>) => {
+    const res = await fetch(stack.subgraphUrls.immigration, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-principal': principal, 'x-request-id': 'written-vs-executed' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, text: await res.text() };
+  };
+  const served = async (how: string) =>
+    (await stack.metrics.immigration.statisticsResponses.get()).values.find((v) => v.labels.served === how)?.value ?? 0;
+
+  const shapes: Array<[string, Record<string, unknown>]> = [
+    [`query ($g: [StatisticsDimension!]!, $l: String) { t: foreignResidentStatistics(groupBy: $g) ROOT { __typename total cells { key { dimension code label(language: $l) ja: label } count share suppressed __typename } } }`, { g: ['NATIONALITY', 'SEX'], l: 'vi' }],
+    [`query { foreignResidentStatistics(groupBy: [STATUS_GROUP], filter: { prefecture: "13" }) ROOT { dimensions authority population referenceYear asOf trend { year takenOn total } disclosureControl { method threshold suppressedCells } cells { suppressed count key { code } } } __typename }`, {}],
+    [`query ($f: StatisticsFilter) { a: foreignResidentStatistics(groupBy: [AGE_BAND], filter: $f) ROOT { total } b: foreignResidentStatistics(groupBy: [CARD_ARRANGEMENT, RESIDENT_CLASS]) { cells { share key { label(language: "en") } } } }`, { f: { sex: 'FEMALE' } }],
+  ];
+  for (const [shape, variables] of shapes) {
+    const writtenBefore = await served('written');
+    const executedBefore = await served('executed');
+    // A directive keeps the writer out: the same answer, from the executor.
+    const executed = await ask(shape.replace('ROOT', '@include(if: true)'), variables);
+    expect(await served('executed')).toBe(executedBefore + 1);
+    const written = await ask(shape.replace('ROOT', ''), variables);
+    expect(await served('written')).toBe(writtenBefore + 1);
+    expect(executed.status).toBe(200);
+    expect(JSON.parse(written.text).errors).toBeUndefined();
+    expect(written.text).toBe(executed.text);
+  }
+
+  // What the writer does not answer, the executor does, with its errors: an unknown language, an unknown code.
+  const writtenBefore = await served('written');
+  const badLanguage = await ask(`{ foreignResidentStatistics(groupBy: [SEX]) { cells { key { label(language: "xx") } } } }`, {});
+  expect(JSON.parse(badLanguage.text).errors[0].extensions.code).toBe('UNKNOWN_LANGUAGE');
+  const unknown = await ask(`{ foreignResidentStatistics(groupBy: [SEX], filter: { nationality: "XYZ" }) { total } }`, {});
+  expect(JSON.parse(unknown.text).errors[0].extensions.code).toBe('STATISTICS_UNKNOWN_CODE');
+  expect(await served('written')).toBe(writtenBefore);
 });
 
 test('stats:verify: maintained and served counts equal a full recount, and a tampered count is found', async () => {

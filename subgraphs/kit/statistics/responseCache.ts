@@ -6,17 +6,19 @@
  * operation that asks only for statistics keeps its result, together with what it was made from: the cube's
  * answer objects (the cube returns the same object for as long as the tables under it are unchanged), the date
  * and the year ends on record. Asked again, the counts are read first, exactly as the resolver does, and the
- * kept result is sent only if every one of those is still the same; otherwise the operation executes as usual.
+ * kept result is sent only if every one of those is still the same. Otherwise the answer is made anew: written
+ * without the executor when the operation is simple enough (writeAnswer.ts), else executed as usual.
  *
  * Only for analysts (anyone else is refused by the resolver, every time), only results without errors, and only
  * when the HTTP layer keeps and sends bodies (`keptResponse`, kit/http.ts).
  */
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { Kind } from 'graphql';
 import type { KeptResponse } from '../http';
 import type { Principal } from '../principal';
 import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
 import { requireAnalyst } from './resolver';
+import { writeAnswer } from './writeAnswer';
 
 /** What a statistics resolver used, recorded on the request's context. */
 export interface StatisticsUse {
@@ -49,7 +51,7 @@ const MAX_CELLS = 300_000;
 const STATISTICS_FIELDS = new Set(['foreignResidentStatistics', 'residentRegistryStatistics', '__typename']);
 
 export function statisticsResponseCache<TContext extends StatisticsContext>(
-  options: { served?: (how: 'kept' | 'executed') => void; maxCells?: number } = {},
+  options: { served?: (how: 'kept' | 'written' | 'executed') => void; maxCells?: number } = {},
 ): ApolloServerPlugin<TContext> {
   const maxCells = options.maxCells ?? MAX_CELLS;
   const entries = new Map<string, Entry>();
@@ -62,6 +64,41 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
   };
   const keyOf = (rc: GraphQLRequestContext<TContext>) =>
     `${rc.operationName ?? ''}\u0000${rc.source ?? ''}\u0000${JSON.stringify(rc.request.variables ?? {})}`;
+
+  /** The HTTP layer sends `text` in place of the stand-in answer returned here. */
+  const sendInstead = (rc: GraphQLRequestContext<TContext>, text: string | Buffer): GraphQLResponse => {
+    rc.contextValue.keptResponse!.text = text;
+    return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null } } };
+  };
+
+  /** Answers without the executor when the operation is simple enough (writeAnswer.ts), and keeps that answer. */
+  const write = async (rc: GraphQLRequestContext<TContext>): Promise<GraphQLResponse | null> => {
+    const ctx = rc.contextValue;
+    const text = rc.operation ? await writeAnswer(rc.schema, rc.operation, rc.request.variables, ctx) : undefined;
+    const used = ctx.statisticsUsed ?? [];
+    if (text === undefined) {
+      ctx.statisticsUsed = []; // the executor runs the resolvers again
+      return null;
+    }
+    options.served?.('written');
+    const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
+    if (used.length > 0 && size <= maxCells) {
+      const key = keyOf(rc);
+      remember(key, { used, today: ctx.today, yearEnds: ctx.statistics?.yearEnds?.size ?? 0, cells: size, text: Buffer.from(text) });
+    }
+    ctx.statisticsUsed = undefined; // nothing left for willSendResponse to keep
+    return sendInstead(rc, text);
+  };
+
+  const remember = (key: string, entry: Entry) => {
+    forget(key);
+    entries.set(key, entry);
+    cells += entry.cells;
+    for (const old of entries.keys()) {
+      if (cells <= maxCells) break;
+      forget(old);
+    }
+  };
 
   return {
     async requestDidStart() {
@@ -88,7 +125,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           if (!cacheable) return null;
           const key = keyOf(rc);
           const entry = entries.get(key);
-          if (!entry) return null;
+          if (!entry) return write(rc);
           const cube = rc.contextValue.statistics as StatisticsCube;
           // What the resolver would read first: every count committed before this request, the year ends.
           await cube.refresh();
@@ -99,16 +136,14 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
             entry.used.every((use) => sameAnswer(cube, use));
           if (!current) {
             forget(key);
-            return null;
+            return write(rc);
           }
           // Most recently used last, for eviction.
           entries.delete(key);
           entries.set(key, entry);
           cacheable = false; // nothing to keep from this one
           options.served?.('kept');
-          // The HTTP layer sends the body as it was sent before (in place of this stand-in): nothing to serialise again.
-          rc.contextValue.keptResponse!.text = entry.text;
-          return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: null } } };
+          return sendInstead(rc, entry.text);
         },
 
         async willSendResponse(rc) {
@@ -121,15 +156,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           const key = keyOf(rc);
           const yearEnds = statistics?.yearEnds?.size ?? 0;
           // Kept once the HTTP layer has sent it as a plain success (kit/http.ts).
-          kept.keep = (text) => {
-            forget(key);
-            entries.set(key, { used, today, yearEnds, cells: size, text: Buffer.from(text) });
-            cells += size;
-            for (const old of entries.keys()) {
-              if (cells <= maxCells) break;
-              forget(old);
-            }
-          };
+          kept.keep = (text) => remember(key, { used, today, yearEnds, cells: size, text: Buffer.from(text) });
         },
       };
     },
