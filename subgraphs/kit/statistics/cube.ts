@@ -425,12 +425,12 @@ export class StatisticsCube {
     const numbering = dimensions.map(() => new Map<string, number>());
     const sums = new Map<number, { coords: string[]; count: number }>();
     const RADIX = 4096;
+    const codes = new Array<string>(pick.length);
     for (const cell of best.cells) {
       let key = 0;
-      const coords = new Array<string>(pick.length);
       for (let d = 0; d < pick.length; d++) {
         const code = (pick[d] as (coords: readonly string[]) => string)(cell.coords);
-        coords[d] = code;
+        codes[d] = code;
         const numbers = numbering[d] as Map<string, number>;
         let n = numbers.get(code);
         if (n === undefined) numbers.set(code, (n = numbers.size));
@@ -438,7 +438,7 @@ export class StatisticsCube {
       }
       const sum = sums.get(key);
       if (sum) sum.count += cell.count;
-      else sums.set(key, { coords, count: cell.count });
+      else sums.set(key, { coords: codes.slice(), count: cell.count });
     }
     return [...sums.values()];
   }

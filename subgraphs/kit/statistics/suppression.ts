@@ -108,14 +108,16 @@ export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Lin
   const dims = cells[0]?.coords.length ?? 0;
   // Number each dimension's codes once, so a line is found by a number, not by a joined string.
   const numbers = Array.from({ length: dims }, () => new Map<string, number>());
-  const coded = cells.map((cell) =>
-    cell.coords.map((code, d) => {
+  const coded = new Int32Array(cells.length * dims);
+  cells.forEach((cell, i) => {
+    for (let d = 0; d < dims; d++) {
+      const code = cell.coords[d] as string;
       const map = numbers[d] as Map<string, number>;
       let n = map.get(code);
       if (n === undefined) map.set(code, (n = map.size));
-      return n;
-    }),
-  );
+      coded[i * dims + d] = n;
+    }
+  });
   for (const { dim, variant, totalPublished } of kinds) {
     // The line's own code on `dim`: '*' (one line) or the parent code, numbered too.
     const variants = new Map<string, number>();
@@ -127,12 +129,14 @@ export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Lin
       variantOf.set(n, m);
     }
     const groups = new Map<number, { cells: number[]; first: number }>();
+    const sizes = numbers.map((map, d) => (d === dim ? variants.size : map.size));
+    const variantCodes = new Int32Array((numbers[dim] as Map<string, number>).size);
+    for (const [n, m] of variantOf) variantCodes[n] = m;
     for (let i = 0; i < cells.length; i++) {
-      const codes = coded[i] as number[];
       let key = 0;
       for (let d = 0; d < dims; d++) {
-        const size = d === dim ? variants.size : (numbers[d] as Map<string, number>).size;
-        key = key * size + (d === dim ? (variantOf.get(codes[d] as number) as number) : (codes[d] as number));
+        const code = coded[i * dims + d] as number;
+        key = key * (sizes[d] as number) + (d === dim ? (variantCodes[code] as number) : code);
       }
       const group = groups.get(key);
       if (group) group.cells.push(i);
