@@ -188,7 +188,12 @@ async function main(): Promise<void> {
     report.freshness = { change: 'issueSpecificResidenceCard (b) -> (a)', msUntilVisible: round(seen) };
     console.log('freshness:', report.freshness);
   } else {
-    report.freshness = { note: 'no resident with separate cards found among the first 200 with a My Number' };
+    report.freshness = {
+      note: process.env.IMMIGRATION_DATABASE_URL
+        ? 'no resident with separate cards found among the first 200 with a My Number'
+        : 'not measured: IMMIGRATION_DATABASE_URL is not set (the candidate is looked up in the ISA database)',
+    };
+    console.log('freshness:', report.freshness);
   }
 
   report.finishedAt = new Date().toISOString();
