@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
+import type { StatisticsDimension } from '../../../schema/statistics';
 import { StatisticsCube } from './cube';
 
 /** Detailed counts with equal cells, so suppression has ties to break. */
@@ -72,4 +73,35 @@ test('a summary that missed a change is reported', () => {
   const summary = (c as unknown as { summaries: Array<{ add(codes: ArrayLike<number>, delta: number): void }> }).summaries[0]!;
   summary.add(new Int32Array(8), 1);
   expect(c.summaryDifferences()).toHaveLength(1);
+});
+
+test('a change keeps the answers of tables it leaves as they were, and every answer equals a cube built afresh', () => {
+  const c = cube();
+  const all = rows();
+  for (const [values, count] of all) c.set(values, count);
+  const bySex = { groupBy: ['NATIONALITY', 'SEX'] as StatisticsDimension[], filter: {} };
+  const byArrangement = { groupBy: ['NATIONALITY', 'CARD_ARRANGEMENT'] as StatisticsDimension[], filter: {} };
+  const sexBefore = c.answer(bySex);
+  const arrangementBefore = c.answer(byArrangement);
+
+  // One person converts from separate cards to the specific card: the same nationality, sex and birth year.
+  const from = all.find(([v]) => v[7] === 'SEPARATE_CARDS' && v[4] === 'MALE')!;
+  const to = all.find(([v]) => v[7] === 'SPECIFIC_CARD' && v[2] === from[0][2] && v[4] === 'MALE' && v[5] === from[0][5])!;
+  c.set(from[0], from[1] - 1);
+  c.set(to[0], to[1] + 1);
+  expect(c.answer(bySex)).toBe(sexBefore);
+  const arrangementAfter = c.answer(byArrangement);
+  expect(arrangementAfter).not.toBe(arrangementBefore);
+
+  const fresh = cube();
+  for (const [values, count] of all) fresh.set(values, values === from[0] ? count - 1 : values === to[0] ? count + 1 : count);
+  expect(arrangementAfter).toEqual(fresh.answer(byArrangement));
+  expect(c.answer(bySex)).toEqual(fresh.answer(bySex));
+
+  // A change of sex shows in the sex table (the same persons would no longer be in the same cells).
+  c.set(to[0], to[1]);
+  const other = all.find(([v]) => v[4] === 'FEMALE' && v[2] === to[0][2])!;
+  c.set(other[0], other[1] + 1);
+  expect(c.answer(bySex)).not.toBe(sexBefore);
+  expect(c.answer(bySex).cells).not.toEqual(sexBefore.cells);
 });

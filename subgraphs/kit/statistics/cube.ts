@@ -102,6 +102,9 @@ function* denseEntries(dense: Int32Array): Generator<[number, number]> {
   for (let key = 0; key < dense.length; key++) if (dense[key] !== 0) yield [key, dense[key] as number];
 }
 
+/** Changes remembered between two settle() calls at most (a bulk change recomputes every table anyway). */
+const MAX_PENDING = 1000;
+
 /** Cells of cached tables kept in memory at most (about 100 bytes each). */
 const MAX_CACHED_CELLS = 3_000_000;
 
@@ -117,8 +120,12 @@ export class StatisticsCube {
   private readonly cuboids = new Map<string, Cuboid>();
   private readonly cellTables = new Map<string, { version: number; cells: Cell[] }>();
   private readonly answers = new Map<string, { table: Cuboid; totals: Cuboid; answer: StatisticsAnswer }>();
-  /** Bumped whenever a count changes; cached tables older than it are recomputed. */
+  /** Bumped whenever a count changes; cached tables older than it are recomputed, unless settle() finds them unchanged. */
   version = 0;
+  /** The detailed counts changed since the last settle(), with by how much. */
+  private pending: Array<{ codes: Int32Array; delta: number }> = [];
+  /** The version cached tables were current at when settle() last ran. */
+  private settled = 0;
   /** The year-end snapshots of the same counts, for the trend (set by startStatistics). */
   yearEnds: YearEndSnapshots | null = null;
 
@@ -212,6 +219,8 @@ export class StatisticsCube {
     if (delta === 0) return;
     for (const summary of this.summaries) summary.add(codes, delta);
     this.version++;
+    // Only worth remembering for a few changes: beyond that, settle() gives up and every table is recomputed.
+    if (this.pending.length <= MAX_PENDING) this.pending.push({ codes: codes.slice(), delta });
   }
 
   /** The dictionary numbers of a row's values (valid until the next call); null if one is new and `create` is false. */
@@ -277,8 +286,48 @@ export class StatisticsCube {
     return this.answer(query);
   }
 
+  /**
+   * Keeps the cached tables the changes since the last call leave as they were. A change moves persons between
+   * detailed counts (a card conversion: one fewer with separate cards, one more with the specific card); a table
+   * without the dimensions that moved sees the same persons in every cell, so its cells, and with them its
+   * suppression pattern and those of the coarser tables it depends on, are still the answer.
+   */
+  private settle(): void {
+    if (this.settled === this.version) return;
+    const changes = this.pending;
+    this.pending = [];
+    const was = this.settled;
+    this.settled = this.version;
+    if (changes.length > MAX_PENDING) return;
+    const context = { referenceYear: this.referenceYear() };
+    const cellOf = (dims: readonly StatisticsDimension[], codes: Int32Array) =>
+      dims
+        .map((d) => {
+          const source = this.source.dimensions[d] as DimensionSource;
+          const column = this.columnIndex(source.column);
+          const value = (this.dictionaries[column] as { codes: string[] }).codes[codes[column] as number] as string;
+          return source.map ? source.map(value, context) : value;
+        })
+        .join('\u0000');
+    const unchanged = (key: string): boolean => {
+      const [year, list] = key.split(':') as [string, string];
+      if (Number(year) !== context.referenceYear) return false;
+      const dims = list === '' ? [] : (list.split(',') as StatisticsDimension[]);
+      const net = new Map<string, number>();
+      for (const { codes, delta } of changes) {
+        const cell = cellOf(dims, codes);
+        net.set(cell, (net.get(cell) ?? 0) + delta);
+      }
+      for (const n of net.values()) if (n !== 0) return false;
+      return true;
+    };
+    for (const [key, table] of this.cuboids) if (table.version === was && unchanged(key)) table.version = this.version;
+    for (const [key, table] of this.cellTables) if (table.version === was && unchanged(key)) table.version = this.version;
+  }
+
   /** Validates a query and answers it from the counts read so far. */
   answer(query: StatisticsQuery): StatisticsAnswer {
+    this.settle();
     const { groupBy, filter } = query;
     if (new Set(groupBy).size !== groupBy.length) throw userError('STATISTICS_DUPLICATE_DIMENSION', 'A dimension appears twice in groupBy');
     for (const dimension of [...groupBy, ...(Object.keys(filter) as StatisticsDimension[])]) {
@@ -351,6 +400,7 @@ export class StatisticsCube {
 
   /** The counts added up to `dimensions` (canonical order), with their suppression; cached until a count changes. */
   cuboid(dimensions: readonly StatisticsDimension[], allowStale = false): Cuboid {
+    this.settle();
     const cacheKey = `${this.referenceYear()}:${dimensions.join(',')}`;
     const cached = this.cuboids.get(cacheKey);
     if (cached && (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < STALE_MS))) {
