@@ -1,5 +1,4 @@
 /** Error messages by code and language, with the caller's language taken from the request at the edge. */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Language } from '../../schema/codes';
 import type { Authority } from '../../subgraphs/kit/database';
 import type { ErrorCode } from './errorCodes';
@@ -47,14 +46,3 @@ export function errorMessage(code: ErrorCode, lang: Language, authority?: Author
   return code;
 }
 
-const requestLanguage = new AsyncLocalStorage<Language>();
-
-/** Runs `fn` (the handling of one request) with the caller's language available to `currentLanguage()`. */
-export function withLanguage<T>(lang: Language, fn: () => T): T {
-  return requestLanguage.run(lang, fn);
-}
-
-/** The language of the request being handled (English outside one). */
-export function currentLanguage(): Language {
-  return requestLanguage.getStore() ?? 'en';
-}

@@ -59,8 +59,8 @@ interface Cuboid {
   version: number;
   cells: Cell[];
   suppressed: Uint8Array;
-  /** Cell index by coordinates. */
-  index: Map<string, number>;
+  /** Cell index by coordinates, made when the table is first looked into as a coarser table. */
+  index?: Map<string, number>;
   computedAt: number;
   /** Took long to compute: may be served for STALE_MS after the counts change. */
   expensive: boolean;
@@ -73,6 +73,7 @@ interface Cuboid {
 function published(table: Cuboid, coords: readonly string[], picks: readonly number[]): boolean {
   let key = '';
   for (let k = 0; k < picks.length; k++) key += k === 0 ? coords[picks[k] as number] : `\u0000${coords[picks[k] as number]}`;
+  table.index ??= new Map(table.cells.map((cell, i) => [cell.coords.join('\u0000'), i]));
   const i = table.index.get(key);
   return i === undefined || table.suppressed[i] === 0;
 }
@@ -435,9 +436,8 @@ export class StatisticsCube {
       kinds.push({ dim: i, variant: () => '*', totalPublished: (coords) => published(without, coords, others) });
     });
     const suppressed = suppress(cells, kinds, this.threshold);
-    const index = new Map(cells.map((cell, i) => [cell.coords.join('\u0000'), i]));
     const computedAt = performance.now();
-    const table = { version: this.version, cells, suppressed, index, computedAt, expensive: computedAt - started > EXPENSIVE_MS };
+    const table: Cuboid = { version: this.version, cells, suppressed, computedAt, expensive: computedAt - started > EXPENSIVE_MS };
     this.cuboids.set(cacheKey, table);
     return table;
   }
