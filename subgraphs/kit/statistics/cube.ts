@@ -73,7 +73,10 @@ interface Cuboid {
 function published(table: Cuboid, coords: readonly string[], picks: readonly number[]): boolean {
   let key = '';
   for (let k = 0; k < picks.length; k++) key += k === 0 ? coords[picks[k] as number] : `\u0000${coords[picks[k] as number]}`;
-  table.index ??= new Map(table.cells.map((cell, i) => [cell.coords.join('\u0000'), i]));
+  if (!table.index) {
+    table.index = new Map();
+    for (let i = 0; i < table.cells.length; i++) table.index.set((table.cells[i] as Cell).coords.join('\u0000'), i);
+  }
   const i = table.index.get(key);
   return i === undefined || table.suppressed[i] === 0;
 }

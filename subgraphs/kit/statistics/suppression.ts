@@ -29,50 +29,60 @@ export interface Cell {
 export interface LineKind {
   dim: number;
   variant: (code: string) => string;
-  /** Whether the line's total (the coarser table's cell) is published, by the line's coordinates. */
+  /** Whether the line's total (the coarser table's cell) is published, by the line's coordinates (read, not kept). */
   totalPublished: (coords: readonly string[]) => boolean;
 }
 
-export interface Line {
-  cells: number[];
-  totalPublished: boolean;
+/**
+ * The lines of a table whose total is published, flat: line `l` is the cells `members[starts[l]]` up to (not
+ * including) `members[starts[l + 1]]`, in table order.
+ */
+export interface Lines {
+  members: Int32Array;
+  starts: Int32Array;
 }
 
 /** Which cells (by index) are suppressed. */
 export function suppress(cells: readonly Cell[], kinds: readonly LineKind[], threshold: number): Uint8Array {
   const suppressed = new Uint8Array(cells.length);
+  const counts = new Int32Array(cells.length);
   cells.forEach((cell, i) => {
+    counts[i] = cell.count;
     if (cell.count > 0 && cell.count < threshold) suppressed[i] = 1;
   });
-  const lines = linesOf(cells, kinds).filter((line) => line.totalPublished);
+  const { members, starts } = linesOf(cells, kinds);
+  const lineCount = starts.length - 1;
   // A cell alone in a line whose total is published equals that total: hiding it would protect nothing.
   const pinned = new Uint8Array(cells.length);
-  for (const line of lines) if (line.cells.length === 1) pinned[line.cells[0] as number] = 1;
+  for (let l = 0; l < lineCount; l++) if ((starts[l + 1] as number) - (starts[l] as number) === 1) pinned[members[starts[l] as number] as number] = 1;
   // Which lines each cell is in, so hiding a cell rechecks only those lines.
-  const starts = new Int32Array(cells.length + 1);
-  for (const line of lines) for (const i of line.cells) starts[i + 1]++;
-  for (let i = 0; i < cells.length; i++) starts[i + 1] += starts[i] as number;
-  const memberships = new Int32Array(starts[cells.length] as number);
-  const filled = starts.slice(0, cells.length);
-  lines.forEach((line, l) => {
-    for (const i of line.cells) memberships[filled[i]++] = l;
-  });
+  const cellStarts = new Int32Array(cells.length + 1);
+  for (let m = 0; m < members.length; m++) cellStarts[(members[m] as number) + 1]++;
+  for (let i = 0; i < cells.length; i++) cellStarts[i + 1] += cellStarts[i] as number;
+  const memberships = new Int32Array(members.length);
+  const filled = cellStarts.slice(0, cells.length);
+  for (let l = 0; l < lineCount; l++) {
+    for (let m = starts[l] as number; m < (starts[l + 1] as number); m++) memberships[filled[members[m] as number]++] = l;
+  }
   // Every line is checked once, then again each time one of its cells is hidden. Suppression only grows, so it ends.
-  const queue: number[] = lines.map((_, l) => l);
-  const queued = new Uint8Array(lines.length).fill(1);
-  for (let head = 0; head < queue.length; head++) {
+  const queue = new Int32Array(lineCount + members.length);
+  let tail = 0;
+  for (let l = 0; l < lineCount; l++) queue[tail++] = l;
+  const queued = new Uint8Array(lineCount).fill(1);
+  for (let head = 0; head < tail; head++) {
     const l = queue[head] as number;
     queued[l] = 0;
-    const line = (lines[l] as Line).cells;
-    while (!lineHolds(line, cells, suppressed, threshold)) {
-      const next = smallestHideable(line, cells, suppressed, pinned);
+    const from = starts[l] as number;
+    const to = starts[l + 1] as number;
+    while (!holds(members, from, to, counts, suppressed, threshold)) {
+      const next = smallestHideable(members, from, to, counts, suppressed, pinned);
       if (next < 0) break; // nothing left to hide: every other cell is pinned or already hidden
       suppressed[next] = 1;
-      for (let m = starts[next] as number; m < (starts[next + 1] as number); m++) {
+      for (let m = cellStarts[next] as number; m < (cellStarts[next + 1] as number); m++) {
         const other = memberships[m] as number;
         if (other !== l && !queued[other]) {
           queued[other] = 1;
-          queue.push(other);
+          queue[tail++] = other;
         }
       }
     }
@@ -82,29 +92,34 @@ export function suppress(cells: readonly Cell[], kinds: readonly LineKind[], thr
 
 /** A line holds when it has no suppressed cell, or at least two holding at least `threshold` persons together. */
 export function lineHolds(line: readonly number[], cells: readonly Cell[], suppressed: Uint8Array, threshold: number): boolean {
+  return holds(Int32Array.from(line), 0, line.length, Int32Array.from(cells, (c) => c.count), suppressed, threshold);
+}
+
+function holds(members: Int32Array, from: number, to: number, counts: Int32Array, suppressed: Uint8Array, threshold: number): boolean {
   let n = 0;
   let sum = 0;
-  for (const i of line) {
+  for (let m = from; m < to; m++) {
+    const i = members[m] as number;
     if (suppressed[i]) {
       n++;
-      sum += (cells[i] as Cell).count;
+      sum += counts[i] as number;
     }
   }
   return n === 0 || (n >= 2 && sum >= threshold);
 }
 
-function smallestHideable(line: readonly number[], cells: readonly Cell[], suppressed: Uint8Array, pinned: Uint8Array): number {
+function smallestHideable(members: Int32Array, from: number, to: number, counts: Int32Array, suppressed: Uint8Array, pinned: Uint8Array): number {
   let best = -1;
-  for (const i of line) {
+  for (let m = from; m < to; m++) {
+    const i = members[m] as number;
     if (suppressed[i] || pinned[i]) continue;
-    if (best < 0 || (cells[i] as Cell).count < (cells[best] as Cell).count) best = i;
+    if (best < 0 || (counts[i] as number) < (counts[best] as number)) best = i;
   }
   return best;
 }
 
-/** Every line of every kind, with whether its total is published. */
-export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Line[] {
-  const lines: Line[] = [];
+/** Every line of every kind whose total is published. */
+export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Lines {
   const dims = cells[0]?.coords.length ?? 0;
   // Number each dimension's codes once, so a line is found by a number, not by a joined string.
   const numbers = Array.from({ length: dims }, () => new Map<string, number>());
@@ -118,34 +133,57 @@ export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Lin
       coded[i * dims + d] = n;
     }
   });
-  for (const { dim, variant, totalPublished } of kinds) {
+  // Per kind, each cell's line (-1: its total is not published), numbered over all kinds in order of first cell.
+  const lineOf = new Int32Array(cells.length * kinds.length);
+  const scratch = new Array<string>(dims);
+  const sizes: number[] = [];
+  for (let k = 0; k < kinds.length; k++) {
+    const { dim, variant, totalPublished } = kinds[k] as LineKind;
     // The line's own code on `dim`: '*' (one line) or the parent code, numbered too.
     const variants = new Map<string, number>();
-    const variantOf = new Map<number, number>();
-    for (const [code, n] of numbers[dim] as Map<string, number>) {
+    const codes = numbers[dim] as Map<string, number>;
+    const variantCodes = new Int32Array(codes.size);
+    const variantNames: string[] = [];
+    for (const [code, n] of codes) {
       const v = variant(code);
       let m = variants.get(v);
-      if (m === undefined) variants.set(v, (m = variants.size));
-      variantOf.set(n, m);
+      if (m === undefined) {
+        variants.set(v, (m = variants.size));
+        variantNames.push(v);
+      }
+      variantCodes[n] = m;
     }
-    const groups = new Map<number, { cells: number[]; first: number }>();
-    const sizes = numbers.map((map, d) => (d === dim ? variants.size : map.size));
-    const variantCodes = new Int32Array((numbers[dim] as Map<string, number>).size);
-    for (const [n, m] of variantOf) variantCodes[n] = m;
+    const radix = numbers.map((map, d) => (d === dim ? variants.size : map.size));
+    const groups = new Map<number, number>();
     for (let i = 0; i < cells.length; i++) {
       let key = 0;
       for (let d = 0; d < dims; d++) {
         const code = coded[i * dims + d] as number;
-        key = key * (sizes[d] as number) + (d === dim ? (variantCodes[code] as number) : code);
+        key = key * (radix[d] as number) + (d === dim ? (variantCodes[code] as number) : code);
       }
-      const group = groups.get(key);
-      if (group) group.cells.push(i);
-      else groups.set(key, { cells: [i], first: i });
-    }
-    for (const group of groups.values()) {
-      const coords = (cells[group.first] as Cell).coords.map((c, j) => (j === dim ? variant(c) : c));
-      lines.push({ cells: group.cells, totalPublished: totalPublished(coords) });
+      let line = groups.get(key);
+      if (line === undefined) {
+        // The line's coordinates, in one array reused for every line (totalPublished only reads them).
+        const cell = (cells[i] as Cell).coords;
+        for (let j = 0; j < dims; j++) scratch[j] = j === dim ? (variantNames[variantCodes[coded[i * dims + j] as number] as number] as string) : (cell[j] as string);
+        line = totalPublished(scratch) ? sizes.length : -1;
+        if (line >= 0) sizes.push(0);
+        groups.set(key, line);
+      }
+      lineOf[i * kinds.length + k] = line;
+      if (line >= 0) sizes[line]++;
     }
   }
-  return lines;
+  // Lines in the order they were numbered, their cells in table order.
+  const starts = new Int32Array(sizes.length + 1);
+  for (let l = 0; l < sizes.length; l++) starts[l + 1] = (starts[l] as number) + (sizes[l] as number);
+  const members = new Int32Array(starts[sizes.length] as number);
+  const filled = starts.slice(0, sizes.length);
+  for (let i = 0; i < cells.length; i++) {
+    for (let k = 0; k < kinds.length; k++) {
+      const line = lineOf[i * kinds.length + k] as number;
+      if (line >= 0) members[filled[line]++] = i;
+    }
+  }
+  return { members, starts };
 }
