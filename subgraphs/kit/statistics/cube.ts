@@ -59,11 +59,32 @@ interface Cuboid {
   version: number;
   cells: Cell[];
   suppressed: Uint8Array;
-  /** Cell index by coordinates, made when the table is first looked into as a coarser table. */
-  index?: Map<string, number>;
+  /**
+   * Cell number by coordinates, one map level per dimension (no key strings to build per lookup); made when the
+   * table is first looked into as a coarser table.
+   */
+  index?: CellIndex;
   computedAt: number;
   /** Took long to compute: may be served for STALE_MS after the counts change. */
   expensive: boolean;
+}
+
+type CellIndex = Map<string, CellIndex | number>;
+
+function indexOf(cells: readonly Cell[]): CellIndex {
+  const root: CellIndex = new Map();
+  cells.forEach((cell, i) => {
+    let level = root;
+    const last = cell.coords.length - 1;
+    for (let d = 0; d < last; d++) {
+      const code = cell.coords[d] as string;
+      let next = level.get(code) as CellIndex | undefined;
+      if (!next) level.set(code, (next = new Map()));
+      level = next;
+    }
+    level.set(cell.coords[last] as string, i);
+  });
+  return root;
 }
 
 /**
@@ -71,14 +92,11 @@ interface Cuboid {
  * the cell at `coords[picks[0]], coords[picks[1]], ...` of a line's coordinates.
  */
 function published(table: Cuboid, coords: readonly string[], picks: readonly number[]): boolean {
-  let key = '';
-  for (let k = 0; k < picks.length; k++) key += k === 0 ? coords[picks[k] as number] : `\u0000${coords[picks[k] as number]}`;
-  if (!table.index) {
-    table.index = new Map();
-    for (let i = 0; i < table.cells.length; i++) table.index.set((table.cells[i] as Cell).coords.join('\u0000'), i);
-  }
-  const i = table.index.get(key);
-  return i === undefined || table.suppressed[i] === 0;
+  // The grand total: one cell, or none.
+  if (picks.length === 0) return table.cells.length === 0 || table.suppressed[0] === 0;
+  let at: CellIndex | number | undefined = (table.index ??= indexOf(table.cells));
+  for (let k = 0; k < picks.length && at !== undefined; k++) at = (at as CellIndex).get(coords[picks[k] as number] as string);
+  return at === undefined || table.suppressed[at as number] === 0;
 }
 
 /**
