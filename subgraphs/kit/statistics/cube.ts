@@ -120,9 +120,6 @@ const MAX_CACHED_ANSWERS = 1000;
 /** Tables with at most this many possible cells are summed into a dense array. */
 const DENSE_LIMIT = 1 << 22;
 
-function* denseEntries(dense: Int32Array): Generator<[number, number]> {
-  for (let key = 0; key < dense.length; key++) if (dense[key] !== 0) yield [key, dense[key] as number];
-}
 
 /** Changes remembered between two settle() calls at most (a bulk change recomputes every table anyway). */
 const MAX_PENDING = 1000;
@@ -140,7 +137,7 @@ export class StatisticsCube {
   private seen: { xmax: string; xip: string[] } | null = null;
   private timer: NodeJS.Timeout | undefined;
   private readonly cuboids = new Map<string, Cuboid>();
-  private readonly cellTables = new Map<string, { version: number; cells: Cell[] }>();
+  private readonly cellTables = new Map<string, { version: number; cells: Cell[]; year: number; dims: readonly StatisticsDimension[] }>();
   private readonly answers = new Map<string, { table: Cuboid; totals: Cuboid; answer: StatisticsAnswer }>();
   /** Bumped whenever a count changes; cached tables older than it are recomputed, unless settle() finds them unchanged. */
   version = 0;
@@ -435,7 +432,7 @@ export class StatisticsCube {
     // In code order: where two cells could equally be suppressed, the first wins, so the pattern must not depend
     // on the order the cells happened to be added up in (which depends on what the cache held).
     const cells = this.cellsOf(dimensions).sort((a, b) => compareCoords(a.coords, b.coords, dimensions));
-    this.cellTables.set(cacheKey, { version: this.version, cells });
+    this.cellTables.set(cacheKey, { version: this.version, cells, year: this.referenceYear(), dims: dimensions });
     // The coarser tables each line adds up to are decided first (recursively, cached).
     const kinds: LineKind[] = [];
     dimensions.forEach((dimension, i) => {
@@ -469,12 +466,10 @@ export class StatisticsCube {
    */
   private cellsOf(dimensions: readonly StatisticsDimension[]): Cell[] {
     const year = this.referenceYear();
-    let best: { dims: StatisticsDimension[]; cells: Cell[] } | null = null;
-    for (const [key, table] of this.cellTables) {
-      if (table.version !== this.version) continue;
-      const [tableYear, list] = key.split(':') as [string, string];
-      if (Number(tableYear) !== year) continue;
-      const dims = list === '' ? [] : (list.split(',') as StatisticsDimension[]);
+    let best: { dims: readonly StatisticsDimension[]; cells: Cell[] } | null = null;
+    for (const table of this.cellTables.values()) {
+      if (table.version !== this.version || table.year !== year) continue;
+      const dims = table.dims;
       if (!dimensions.every((d) => dims.includes(d) || dims.some((c) => DIMENSION_PARENT[c]?.parent === d))) continue;
       if (!best || table.cells.length < best.cells.length) best = { dims, cells: table.cells };
     }
@@ -571,7 +566,7 @@ export class StatisticsCube {
     const counts = table.counts;
     const size = table.size;
     const columns = projections.map((p) => p.column);
-    let entries: Iterable<[number, number]>;
+    let sparse: Map<number, number> | undefined;
     if (dense) {
       const [ta, tb, tc] = terms as Int32Array[];
       const [ca, cb, cc] = columns;
@@ -588,9 +583,8 @@ export class StatisticsCube {
           dense[key] += counts[row];
         }
       }
-      entries = denseEntries(dense);
     } else {
-      const sparse = new Map<number, number>();
+      sparse = new Map<number, number>();
       for (let row = 0; row < size; row++) {
         const count = counts[row] as number;
         if (count === 0) continue;
@@ -598,11 +592,10 @@ export class StatisticsCube {
         for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
         sparse.set(key, (sparse.get(key) ?? 0) + count);
       }
-      entries = sparse;
     }
     const cells: Cell[] = [];
-    for (const [key, count] of entries) {
-      if (count === 0) continue;
+    const cell = (key: number, count: number) => {
+      if (count === 0) return;
       const coords = new Array<string>(projections.length);
       let rest = key;
       for (let d = projections.length - 1; d >= 0; d--) {
@@ -611,7 +604,9 @@ export class StatisticsCube {
         rest = Math.floor(rest / p.codes.length);
       }
       cells.push({ coords, count });
-    }
+    };
+    if (dense) for (let key = 0; key < dense.length; key++) cell(key, dense[key] as number);
+    else (sparse as Map<number, number>).forEach((count, key) => cell(key, count));
     return cells;
   }
 }
