@@ -146,7 +146,10 @@ describe('partner API keys', () => {
     const key = /key \(shown once[^:]*\): (\S+)/.exec(out)![1]!;
     const id = /^id (\w+)/m.exec(out)![1]!;
     expect(cli('list')).toContain(`${id}  Example Bank  card:verify  5/min  active`);
-    expect(JSON.stringify(JSON.parse(require('node:fs').readFileSync(join(stack.dataDir, 'apikeys.json'), 'utf8')))).not.toContain(key.split('_')[2]);
+    // The secret is all after `<prefix>_<id>_`: base64url, so it may hold underscores itself.
+    const secret = key.slice(key.indexOf(`_${id}_`) + id.length + 2);
+    expect(secret).toHaveLength(32);
+    expect(JSON.stringify(JSON.parse(require('node:fs').readFileSync(join(stack.dataDir, 'apikeys.json'), 'utf8')))).not.toContain(secret);
 
     const p = persona('technical_intern');
     const [card] = await stack.dbs.immigration.query(`SELECT valid_until AS v FROM residence_card WHERE number = $1`, [p.residenceCardNumber]);
