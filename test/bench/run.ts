@@ -320,6 +320,7 @@ async function main(): Promise<void> {
       connections: opts.connections,
       durationSec: opts.durationSec,
       warmupSec: opts.warmupSec,
+      subgraphWarmupSec: SUBGRAPH_WARMUP_SEC(opts),
       node: process.version,
       cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
       memoryGb: round(totalmem() / 2 ** 30, 1),

@@ -120,7 +120,6 @@ const MAX_CACHED_ANSWERS = 1000;
 /** Tables with at most this many possible cells are summed into a dense array. */
 const DENSE_LIMIT = 1 << 22;
 
-
 /** Changes remembered between two settle() calls at most (a bulk change recomputes every table anyway). */
 const MAX_PENDING = 1000;
 
@@ -274,22 +273,25 @@ export class StatisticsCube {
   }
 
   /**
-   * Each summary against the detailed counts added up anew: the rows where they differ (none, unless a change
-   * was applied to one and not the other). For `stats:verify`.
+   * Each summary against the detailed counts added up anew: the first `limit` rows where they differ (none,
+   * unless a change was applied to one and not the other). For `stats:verify`.
    */
-  summaryDifferences(): Array<{ summary: string; key: string; detail: number; summaryCount: number }> {
+  summaryDifferences(limit: number): Array<{ summary: string; key: string; detail: number; summaryCount: number }> {
     const width = this.source.columns.length;
     const out: Array<{ summary: string; key: string; detail: number; summaryCount: number }> = [];
+    const reported = new Set<string>();
     for (const summary of this.summaries) {
       const recount = new CountTable(summary.columns);
       for (const [codes, count] of this.detail.entries(width)) if (count !== 0) recount.add(codes, count);
       const name = summary.columns.map((c) => this.source.columns[c]).join(',');
       const seen = (table: CountTable, other: CountTable, flip: boolean) => {
         for (const [codes, count] of table.entries(width)) {
+          if (out.length >= limit) return;
           const theirs = other.get(codes);
           if (count === theirs) continue;
           const key = summary.columns.map((c) => (this.dictionaries[c] as { codes: string[] }).codes[codes[c] as number]).join('/');
-          if (out.some((d) => d.summary === name && d.key === key)) continue;
+          if (reported.has(`${name}:${key}`)) continue;
+          reported.add(`${name}:${key}`);
           out.push({ summary: name, key, detail: flip ? theirs : count, summaryCount: flip ? count : theirs });
         }
       };
@@ -328,10 +330,8 @@ export class StatisticsCube {
           return source.map ? source.map(value, context) : value;
         })
         .join('\u0000');
-    const unchanged = (key: string): boolean => {
-      const [year, list] = key.split(':') as [string, string];
-      if (Number(year) !== context.referenceYear) return false;
-      const dims = list === '' ? [] : (list.split(',') as StatisticsDimension[]);
+    const unchanged = (year: number, dims: readonly StatisticsDimension[]): boolean => {
+      if (year !== context.referenceYear) return false;
       const net = new Map<string, number>();
       for (const { codes, delta } of changes) {
         const cell = cellOf(dims, codes);
@@ -340,8 +340,13 @@ export class StatisticsCube {
       for (const n of net.values()) if (n !== 0) return false;
       return true;
     };
-    for (const [key, table] of this.cuboids) if (table.version === was && unchanged(key)) table.version = this.version;
-    for (const [key, table] of this.cellTables) if (table.version === was && unchanged(key)) table.version = this.version;
+    // Every current table has its cells under the same key (a table without them is simply recomputed).
+    for (const [key, cells] of this.cellTables) {
+      if (cells.version !== was || !unchanged(cells.year, cells.dims)) continue;
+      cells.version = this.version;
+      const table = this.cuboids.get(key);
+      if (table?.version === was) table.version = this.version;
+    }
   }
 
   /** Validates a query and answers it from the counts read so far. */

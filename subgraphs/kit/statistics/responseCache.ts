@@ -81,13 +81,19 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
       return null;
     }
     options.served?.('written');
-    const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
-    if (used.length > 0 && size <= maxCells) {
-      const key = keyOf(rc);
-      remember(key, { used, today: ctx.today, yearEnds: ctx.statistics?.yearEnds?.size ?? 0, cells: size, text: Buffer.from(text) });
-    }
+    const entry = entryOf(ctx, used);
+    if (entry) remember(keyOf(rc), entry(text));
     ctx.statisticsUsed = undefined; // nothing left for willSendResponse to keep
     return sendInstead(rc, text);
+  };
+
+  /** What keeping an answer made from `used` would store, given its body; undefined when it is too large to keep. */
+  const entryOf = (ctx: TContext, used: StatisticsUse[]): ((text: string) => Entry) | undefined => {
+    const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
+    if (used.length === 0 || size > maxCells) return undefined;
+    const { today } = ctx;
+    const yearEnds = ctx.statistics?.yearEnds?.size ?? 0;
+    return (text) => ({ used, today, yearEnds, cells: size, text: Buffer.from(text) });
   };
 
   const remember = (key: string, entry: Entry) => {
@@ -147,16 +153,15 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
         },
 
         async willSendResponse(rc) {
-          const { statisticsUsed: used, keptResponse: kept, today, statistics } = rc.contextValue;
+          const { statisticsUsed: used, keptResponse: kept } = rc.contextValue;
           if (!cacheable || !used || used.length === 0 || rc.response.body.kind !== 'single') return;
           options.served?.('executed');
           if (!kept || rc.response.body.singleResult.errors?.length) return;
-          const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
-          if (size > maxCells) return;
+          const entry = entryOf(rc.contextValue, used);
+          if (!entry) return;
           const key = keyOf(rc);
-          const yearEnds = statistics?.yearEnds?.size ?? 0;
           // Kept once the HTTP layer has sent it as a plain success (kit/http.ts).
-          kept.keep = (text) => remember(key, { used, today, yearEnds, cells: size, text: Buffer.from(text) });
+          kept.keep = (text) => remember(key, entry(text));
         },
       };
     },

@@ -57,7 +57,7 @@ export async function verifyStatistics(db: DataSource, authority: Authority, cub
   }
   report.served = servedTotal;
   // The coarser copies queries are added up from, against the detail they summarise.
-  for (const d of cube.summaryDifferences().slice(0, 20 - report.differences.length)) {
+  for (const d of cube.summaryDifferences(20 - report.differences.length)) {
     report.differences.push({ key: `(summary ${d.summary}) ${d.key}`, recount: d.detail, maintained: d.detail, served: d.summaryCount });
   }
   return report;
