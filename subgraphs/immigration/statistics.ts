@@ -29,6 +29,10 @@ export const IMMIGRATION_FACTS: FactSource = {
     ['resident_class', 'status', 'nationality', 'sex', 'birth_year', 'card_kind', 'arrangement'],
     ['resident_class', 'status', 'nationality', 'municipality', 'sex', 'card_kind', 'arrangement'],
     ['resident_class', 'status', 'municipality', 'sex', 'birth_year', 'card_kind', 'arrangement'],
+    ['resident_class', 'status', 'nationality', 'sex', 'card_kind', 'arrangement'],
+    ['resident_class', 'status', 'municipality', 'sex', 'card_kind', 'arrangement'],
+    ['resident_class', 'status', 'sex', 'birth_year', 'card_kind', 'arrangement'],
+    ['resident_class', 'status', 'sex', 'card_kind', 'arrangement'],
   ],
 };
 

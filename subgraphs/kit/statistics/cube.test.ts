@@ -105,3 +105,32 @@ test('a change keeps the answers of tables it leaves as they were, and every ans
   expect(c.answer(bySex)).not.toBe(sexBefore);
   expect(c.answer(bySex).cells).not.toEqual(sexBefore.cells);
 });
+
+test('a code outside the code lists is counted, in its own cell after the listed codes, and rolls up into the totals', () => {
+  const c = cube();
+  for (const [values, count] of rows()) c.set(values, count);
+  // A nationality the contract does not list (e.g. one recorded before the list changed).
+  c.set(['MID_TO_LONG_TERM', 'STUDENT', 'ZZZ', '131041', 'FEMALE', '1990', 'RESIDENCE_CARD_NEW_FORMAT', 'SPECIFIC_CARD'], 40);
+  const byNationality = c.answer({ groupBy: ['NATIONALITY'], filter: {} });
+  expect(byNationality.cells.at(-1)).toEqual({ coords: ['ZZZ'], count: 40, suppressed: false });
+  expect(byNationality.total).toBe(c.total());
+  // Finer tables roll up into the same cell.
+  c.answer({ groupBy: ['NATIONALITY', 'SEX', 'CARD_ARRANGEMENT'], filter: {} });
+  const bySex = c.answer({ groupBy: ['NATIONALITY', 'SEX'], filter: {} });
+  expect(bySex.cells.filter((cell) => cell.coords[0] === 'ZZZ')).toEqual([{ coords: ['ZZZ', 'FEMALE'], count: 40, suppressed: false }]);
+});
+
+test('warming up computes nothing a query would find: every answer after it equals one from a cold cube', () => {
+  const warm = cube();
+  const cold = cube();
+  for (const [values, count] of rows()) {
+    warm.set(values, count);
+    cold.set(values, count);
+  }
+  warm.warmUp();
+  expect((warm as unknown as { cuboids: Map<string, unknown> }).cuboids.size).toBe(0);
+  for (const groupBy of [['SEX'], ['NATIONALITY', 'SEX'], ['MUNICIPALITY', 'AGE_BAND'], ['STATUS_GROUP', 'SEX', 'CARD_ARRANGEMENT']] as const) {
+    const query = { groupBy: [...groupBy] as StatisticsDimension[], filter: { RESIDENT_CLASS: 'MID_TO_LONG_TERM' } };
+    expect(warm.answer(query)).toEqual(cold.answer(query));
+  }
+});

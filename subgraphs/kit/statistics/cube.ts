@@ -16,7 +16,7 @@ import {
 import { statementSource } from '../database';
 import { userError } from '../errors';
 import { CountTable } from './counts';
-import { suppress, type Cell, type LineKind } from './suppression';
+import { suppress, type LineKind } from './suppression';
 import type { YearEndSnapshots } from './trend';
 
 /** How a dimension is read from the detailed counts: a column, and how its codes map (e.g. birth year to age band). */
@@ -55,48 +55,43 @@ export interface StatisticsAnswer {
   referenceYear: number;
 }
 
+/** A dimension's codes in a table: its code list, then codes met in the counts that are not in it (by text). */
+interface CodeSpace {
+  codes: readonly string[];
+  index: ReadonlyMap<string, number>;
+  /** Each code of the dimension's column (by dictionary number) mapped to its code's number here. */
+  projection: Int32Array;
+  /** The dictionary size and the reference year the space was made for. */
+  dictionarySize: number;
+  year: number;
+}
+
+/**
+ * A table of counts (the persons counted by some dimensions), dense: a count for every combination of its
+ * dimensions' codes, in code order (see suppression.ts), so no cell objects are made and a coarser table's cell
+ * is found by arithmetic.
+ */
 interface Cuboid {
   version: number;
-  cells: Cell[];
-  suppressed: Uint8Array;
-  /**
-   * Cell number by coordinates, one map level per dimension (no key strings to build per lookup); made when the
-   * table is first looked into as a coarser table.
-   */
-  index?: CellIndex;
+  year: number;
+  dims: readonly StatisticsDimension[];
+  spaces: readonly CodeSpace[];
+  strides: readonly number[];
+  counts: Int32Array;
+  /** Per cell, 1 when suppressed; unset while the table's coarser tables are being decided. */
+  suppressed?: Uint8Array;
   computedAt: number;
   /** Took long to compute: may be served for STALE_MS after the counts change. */
   expensive: boolean;
 }
 
-type CellIndex = Map<string, CellIndex | number>;
-
-function indexOf(cells: readonly Cell[]): CellIndex {
-  const root: CellIndex = new Map();
-  cells.forEach((cell, i) => {
-    let level = root;
-    const last = cell.coords.length - 1;
-    for (let d = 0; d < last; d++) {
-      const code = cell.coords[d] as string;
-      let next = level.get(code) as CellIndex | undefined;
-      if (!next) level.set(code, (next = new Map()));
-      level = next;
-    }
-    level.set(cell.coords[last] as string, i);
-  });
-  return root;
-}
-
-/**
- * Whether a cell of a coarser table is published (an absent cell holds nobody, so there is nothing to hide):
- * the cell at `coords[picks[0]], coords[picks[1]], ...` of a line's coordinates.
- */
-function published(table: Cuboid, coords: readonly string[], picks: readonly number[]): boolean {
-  // The grand total: one cell, or none.
-  if (picks.length === 0) return table.cells.length === 0 || table.suppressed[0] === 0;
-  let at: CellIndex | number | undefined = (table.index ??= indexOf(table.cells));
-  for (let k = 0; k < picks.length && at !== undefined; k++) at = (at as CellIndex).get(coords[picks[k] as number] as string);
-  return at === undefined || table.suppressed[at as number] === 0;
+function stridesOf(spaces: readonly CodeSpace[]): number[] {
+  const strides = new Array<number>(spaces.length);
+  for (let d = spaces.length - 1, stride = 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= (spaces[d] as CodeSpace).codes.length;
+  }
+  return strides;
 }
 
 /**
@@ -117,13 +112,10 @@ export const MAX_TABLE_CELLS = 25_000;
 /** Answers kept for repeated questions (dropped all at once when full). */
 const MAX_CACHED_ANSWERS = 1000;
 
-/** Tables with at most this many possible cells are summed into a dense array. */
-const DENSE_LIMIT = 1 << 22;
-
 /** Changes remembered between two settle() calls at most (a bulk change recomputes every table anyway). */
 const MAX_PENDING = 1000;
 
-/** Cells of cached tables kept in memory at most (about 100 bytes each). */
+/** Cells of cached tables kept in memory at most, empty or not (5 bytes each). */
 const MAX_CACHED_CELLS = 3_000_000;
 
 export class StatisticsCube {
@@ -135,8 +127,9 @@ export class StatisticsCube {
   /** The snapshot taken before the last read: transactions not finished then are read again. */
   private seen: { xmax: string; xip: string[] } | null = null;
   private timer: NodeJS.Timeout | undefined;
+  /** Tables by year and dimensions: current ones, ones served stale for a while, and ones being decided. */
   private readonly cuboids = new Map<string, Cuboid>();
-  private readonly cellTables = new Map<string, { version: number; cells: Cell[]; year: number; dims: readonly StatisticsDimension[] }>();
+  private readonly spaces = new Map<StatisticsDimension, CodeSpace>();
   private readonly answers = new Map<string, { table: Cuboid; totals: Cuboid; answer: StatisticsAnswer }>();
   /** Bumped whenever a count changes; cached tables older than it are recomputed, unless settle() finds them unchanged. */
   version = 0;
@@ -301,6 +294,30 @@ export class StatisticsCube {
     return out;
   }
 
+  /**
+   * Answers a spread of tables once and forgets them: every one- and two-way table, each sliced by a third
+   * dimension, so the code that adds up, rolls up, suppresses and answers is compiled before the first query
+   * instead of running in the interpreter then. The first ask of a table still computes it.
+   */
+  warmUp(): void {
+    const held = STATISTICS_DIMENSIONS.filter((d) => this.source.dimensions[d]);
+    for (const [i, a] of held.entries()) {
+      for (const b of [null, ...held.slice(i + 1)]) {
+        const groupBy = b ? [a, b] : [a];
+        const other = held.find((d) => !groupBy.includes(d) && canonical([...groupBy, d]).length === groupBy.length + 1);
+        for (const filter of [{}, other ? { [other]: DIMENSION_CODES[other][0] as string } : {}]) {
+          try {
+            this.answer({ groupBy, filter });
+          } catch {
+            // too large a table: refused, as a query would be
+          }
+        }
+      }
+    }
+    this.cuboids.clear();
+    this.answers.clear();
+  }
+
   /** Reads what changed, then answers: a change committed before the query is in the answer. */
   async fresh(query: StatisticsQuery): Promise<StatisticsAnswer> {
     await this.refresh();
@@ -340,12 +357,8 @@ export class StatisticsCube {
       for (const n of net.values()) if (n !== 0) return false;
       return true;
     };
-    // Every current table has its cells under the same key (a table without them is simply recomputed).
-    for (const [key, cells] of this.cellTables) {
-      if (cells.version !== was || !unchanged(cells.year, cells.dims)) continue;
-      cells.version = this.version;
-      const table = this.cuboids.get(key);
-      if (table?.version === was) table.version = this.version;
+    for (const table of this.cuboids.values()) {
+      if (table.version === was && unchanged(table.year, table.dims)) table.version = this.version;
     }
   }
 
@@ -389,233 +402,310 @@ export class StatisticsCube {
 
   private answerFrom(table: Cuboid, totals: Cuboid, reference: StatisticsDimension[], query: StatisticsQuery): StatisticsAnswer {
     const { groupBy, filter } = query;
-    const filterDims = Object.keys(filter) as StatisticsDimension[];
-    const position = new Map(reference.map((d, i) => [d, i]));
-    const codeOf = (coords: readonly string[], dimension: StatisticsDimension): string => {
-      const at = position.get(dimension);
-      if (at !== undefined) return coords[at] as string;
-      // A parent left out because its child is in the table: derive it.
-      const child = STATISTICS_DIMENSIONS.find((d) => DIMENSION_PARENT[d]?.parent === dimension && position.has(d)) as StatisticsDimension;
-      return (DIMENSION_PARENT[child] as { of: (code: string) => string }).of(coords[position.get(child) as number] as string);
-    };
-
-    const cells: StatisticsAnswer['cells'] = [];
-    let suppressedCells = 0;
-    table.cells.forEach((cell, i) => {
-      for (const [dimension, code] of Object.entries(filter) as Array<[StatisticsDimension, string]>) {
-        if (codeOf(cell.coords, dimension) !== code) return;
-      }
-      const hidden = table.suppressed[i] === 1;
-      if (hidden) suppressedCells++;
-      cells.push({ coords: groupBy.map((d) => codeOf(cell.coords, d)), count: hidden ? null : cell.count, suppressed: hidden });
+    const filters = Object.entries(filter) as Array<[StatisticsDimension, string]>;
+    // Per dimension of the table, which of its codes the filter keeps (all, when it does not filter that dimension).
+    const keeps = table.spaces.map((space, d) => {
+      const dimension = reference[d] as StatisticsDimension;
+      const parent = DIMENSION_PARENT[dimension];
+      const own = filter[dimension];
+      const above = parent ? filter[parent.parent] : undefined;
+      if (own === undefined && above === undefined) return null;
+      return Uint8Array.from(space.codes, (code) => ((own === undefined || code === own) && (above === undefined || parent?.of(code) === above) ? 1 : 0));
     });
-    cells.sort((a, b) => compareCoords(a.coords, b.coords, groupBy));
+    // Per asked dimension, its code for each code of the table dimension it is read from (a parent is derived from its child).
+    const reads = groupBy.map((dimension) => {
+      const at = reference.indexOf(dimension);
+      if (at >= 0) return { at, space: table.spaces[at] as CodeSpace, codes: (table.spaces[at] as CodeSpace).codes };
+      const child = reference.findIndex((d) => DIMENSION_PARENT[d]?.parent === dimension);
+      const of = (DIMENSION_PARENT[reference[child] as StatisticsDimension] as { of: (code: string) => string }).of;
+      return { at: child, space: this.codeSpace(dimension), codes: (table.spaces[child] as CodeSpace).codes.map(of) };
+    });
+    const ranks = reads.map(({ space, codes }) => Int32Array.from(codes, (code) => space.index.get(code) as number));
+    const dims = table.spaces.length;
+    const picked: number[] = [];
+    const order: number[] = [];
+    for (let position = 0; position < table.counts.length; position++) {
+      if (table.counts[position] === 0) continue;
+      let kept = true;
+      for (let d = 0; d < dims && kept; d++) {
+        const keep = keeps[d];
+        if (keep) kept = keep[((position / (table.strides[d] as number)) | 0) % (table.spaces[d] as CodeSpace).codes.length] === 1;
+      }
+      if (!kept) continue;
+      // Where the cell comes in the answer: its asked codes' numbers, in the order asked.
+      let rank = 0;
+      for (let g = 0; g < reads.length; g++) {
+        const read = reads[g] as (typeof reads)[number];
+        const code = ((position / (table.strides[read.at] as number)) | 0) % (table.spaces[read.at] as CodeSpace).codes.length;
+        rank = rank * read.space.codes.length + ((ranks[g] as Int32Array)[code] as number);
+      }
+      picked.push(position);
+      order.push(rank);
+    }
+    const sorted = Array.from(picked.keys()).sort((x, y) => (order[x] as number) - (order[y] as number));
+    let suppressedCells = 0;
+    const cells: StatisticsAnswer['cells'] = sorted.map((k) => {
+      const position = picked[k] as number;
+      const hidden = (table.suppressed as Uint8Array)[position] === 1;
+      if (hidden) suppressedCells++;
+      const coords = reads.map((read) => read.codes[((position / (table.strides[read.at] as number)) | 0) % (table.spaces[read.at] as CodeSpace).codes.length] as string);
+      return { coords, count: hidden ? null : (table.counts[position] as number), suppressed: hidden };
+    });
 
-    const dims = canonical(filterDims);
-    const at = totals.cells.findIndex((cell) =>
-      filterDims.every((d) => {
-        const i = dims.indexOf(d);
-        return (i >= 0 ? (cell.coords[i] as string) : deriveParent(dims, cell.coords, d)) === filter[d];
-      }),
-    );
-    const total = at < 0 ? 0 : totals.suppressed[at] ? null : (totals.cells[at] as Cell).count;
+    // The total: the filter's own cell of its own table (the grand total without a filter); absent, nobody.
+    let at = 0;
+    for (let d = 0; d < totals.dims.length && at >= 0; d++) {
+      const n = (totals.spaces[d] as CodeSpace).index.get(filter[totals.dims[d] as StatisticsDimension] as string);
+      at = n === undefined ? -1 : at + n * (totals.strides[d] as number);
+    }
+    // A parent filtered beside its child must be the child's parent, or the filter selects nobody.
+    const consistent = filters.every(([d, code]) => totals.dims.includes(d) || deriveParent(totals.dims, filter, d) === code);
+    const total = at < 0 || !consistent ? 0 : (totals.suppressed as Uint8Array)[at] ? null : (totals.counts[at] as number);
     return { total, cells, suppressedCells, referenceYear: this.referenceYear() };
   }
 
+  /**
+   * A dimension's codes: its code list, then any other code met in the counts (by text; a parent's space also
+   * holds its children's parents). Remade when the column's dictionary grows or the year turns.
+   */
+  private codeSpace(dimension: StatisticsDimension): CodeSpace {
+    const source = this.source.dimensions[dimension] as DimensionSource;
+    const dictionary = this.dictionaries[this.columnIndex(source.column)] as { codes: string[] };
+    const year = this.referenceYear();
+    const cached = this.spaces.get(dimension);
+    if (cached && cached.dictionarySize === dictionary.codes.length && cached.year === year) return cached;
+    const context = { referenceYear: year };
+    const mapped = dictionary.codes.map((code) => (source.map ? source.map(code, context) : code));
+    const listed = DIMENSION_CODES[dimension];
+    const listedSet = new Set(listed);
+    const extras = new Set(mapped.filter((code) => !listedSet.has(code)));
+    for (const child of STATISTICS_DIMENSIONS) {
+      const parent = DIMENSION_PARENT[child];
+      if (parent?.parent !== dimension || !this.source.dimensions[child]) continue;
+      for (const code of this.codeSpace(child).codes) if (!listedSet.has(parent.of(code))) extras.add(parent.of(code));
+    }
+    const codes = [...listed, ...[...extras].sort()];
+    const index = new Map(codes.map((code, i) => [code, i]));
+    const space = { codes, index, projection: Int32Array.from(mapped, (code) => index.get(code) as number), dictionarySize: dictionary.codes.length, year };
+    this.spaces.set(dimension, space);
+    return space;
+  }
+
   /** The counts added up to `dimensions` (canonical order), with their suppression; cached until a count changes. */
-  cuboid(dimensions: readonly StatisticsDimension[], allowStale = false): Cuboid {
+  cuboid(dimensions: readonly StatisticsDimension[], allowStale = false): Cuboid & { suppressed: Uint8Array } {
     this.settle();
-    const cacheKey = `${this.referenceYear()}:${dimensions.join(',')}`;
+    const year = this.referenceYear();
+    const cacheKey = `${year}:${dimensions.join(',')}`;
     const cached = this.cuboids.get(cacheKey);
-    if (cached && (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < STALE_MS))) {
+    if (
+      cached?.suppressed &&
+      (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < STALE_MS))
+    ) {
       this.cuboids.delete(cacheKey);
       this.cuboids.set(cacheKey, cached);
-      return cached;
+      return cached as Cuboid & { suppressed: Uint8Array };
     }
     const started = performance.now();
     this.evict();
-    // In code order: where two cells could equally be suppressed, the first wins, so the pattern must not depend
-    // on the order the cells happened to be added up in (which depends on what the cache held).
-    const cells = this.cellsOf(dimensions).sort((a, b) => compareCoords(a.coords, b.coords, dimensions));
-    this.cellTables.set(cacheKey, { version: this.version, cells, year: this.referenceYear(), dims: dimensions });
+    const table = this.countsOf(dimensions, year);
+    // Held while its coarser tables are decided: they add up from it.
+    this.cuboids.set(cacheKey, table);
     // The coarser tables each line adds up to are decided first (recursively, cached).
     const kinds: LineKind[] = [];
     dimensions.forEach((dimension, i) => {
       // Sub-lines (within the parent) first: fixing them first often satisfies the whole line at no extra cost.
       const parent = DIMENSION_PARENT[dimension];
       if (parent) {
-        const up = canonical([...dimensions.filter((_, j) => j !== i), parent.parent]);
-        const coarser = this.cuboid(up);
-        // The line's coordinates hold the parent's code at i.
-        const picks = up.map((u) => (u === parent.parent ? i : dimensions.indexOf(u)));
-        kinds.push({
-          dim: i,
-          variant: parent.of,
-          totalPublished: (coords) => published(coarser, coords, picks),
+        const coarser = this.cuboid(canonical([...dimensions.filter((_, j) => j !== i), parent.parent]));
+        const variants = new Map<string, number>();
+        const variantOf = Int32Array.from((table.spaces[i] as CodeSpace).codes, (code) => {
+          const variant = parent.of(code);
+          let n = variants.get(variant);
+          if (n === undefined) variants.set(variant, (n = variants.size));
+          return n;
         });
+        const terms = this.termsInto(coarser, table, i, [...variants.keys()]);
+        kinds.push({ dim: i, variantOf, totalPublished: (line) => isPublished(coarser, terms, line) });
       }
       const without = this.cuboid(dimensions.filter((_, j) => j !== i));
-      const others = dimensions.map((_, j) => j).filter((j) => j !== i);
-      kinds.push({ dim: i, variant: () => '*', totalPublished: (coords) => published(without, coords, others) });
+      const terms = this.termsInto(without, table, i, null);
+      kinds.push({ dim: i, totalPublished: (line) => isPublished(without, terms, line) });
     });
-    const suppressed = suppress(cells, kinds, this.threshold);
-    const computedAt = performance.now();
-    const table: Cuboid = { version: this.version, cells, suppressed, computedAt, expensive: computedAt - started > EXPENSIVE_MS };
+    table.suppressed = suppress({ shape: table.spaces.map((space) => space.codes.length), counts: table.counts }, kinds, this.threshold);
+    table.computedAt = performance.now();
+    table.expensive = table.computedAt - started > EXPENSIVE_MS;
+    this.cuboids.delete(cacheKey);
     this.cuboids.set(cacheKey, table);
-    return table;
+    return table as Cuboid & { suppressed: Uint8Array };
   }
 
   /**
-   * The cells of a table: added up from the smallest finer table already in memory (a table's margins are asked
-   * for right after it, for its disclosure control), else from the smallest kept counts holding its dimensions.
+   * How a line of `table` along dimension `dim` finds its total in `coarser`: per dimension of `table`, each code
+   * number's term in the coarser table's position (-1: the code is not there, so the total is empty), `dim`'s
+   * terms by variant (`variants`: the coarser table's codes for them; null: the line's total drops `dim`).
    */
-  private cellsOf(dimensions: readonly StatisticsDimension[]): Cell[] {
-    const year = this.referenceYear();
-    let best: { dims: readonly StatisticsDimension[]; cells: Cell[] } | null = null;
-    for (const table of this.cellTables.values()) {
-      if (table.version !== this.version || table.year !== year) continue;
-      const dims = table.dims;
-      if (!dimensions.every((d) => dims.includes(d) || dims.some((c) => DIMENSION_PARENT[c]?.parent === d))) continue;
-      if (!best || table.cells.length < best.cells.length) best = { dims, cells: table.cells };
+  private termsInto(coarser: Cuboid, table: Cuboid, dim: number, variants: readonly string[] | null): Array<Int32Array | null> {
+    const term = (codes: readonly string[], dimension: StatisticsDimension): Int32Array => {
+      const at = coarser.dims.indexOf(dimension);
+      const space = coarser.spaces[at] as CodeSpace;
+      const stride = coarser.strides[at] as number;
+      return Int32Array.from(codes, (code) => {
+        const n = space.index.get(code);
+        return n === undefined ? -1 : n * stride;
+      });
+    };
+    return table.dims.map((dimension, d) => {
+      if (d !== dim) return term((table.spaces[d] as CodeSpace).codes, dimension);
+      return variants ? term(variants, (DIMENSION_PARENT[dimension] as { parent: StatisticsDimension }).parent) : null;
+    });
+  }
+
+  /** A new table's counts (suppression not decided yet). */
+  private countsOf(dimensions: readonly StatisticsDimension[], year: number): Cuboid {
+    const spaces = dimensions.map((d) => this.codeSpace(d));
+    const strides = stridesOf(spaces);
+    const size = spaces.reduce((product, space) => product * space.codes.length, 1);
+    const table: Cuboid = { version: this.version, year, dims: dimensions, spaces, strides, counts: new Int32Array(size), computedAt: 0, expensive: false };
+    // The smallest current finer table (a table's margins are asked for right after it, for its disclosure
+    // control), else the smallest kept counts holding its dimensions.
+    let finer: Cuboid | null = null;
+    for (const other of this.cuboids.values()) {
+      if (other.version !== this.version || other.year !== year || other === table) continue;
+      if (!dimensions.every((d) => other.dims.includes(d) || other.dims.some((c) => DIMENSION_PARENT[c]?.parent === d))) continue;
+      if (!finer || other.counts.length < finer.counts.length) finer = other;
     }
     let counts = this.detail;
     const columns = dimensions.map((d) => this.columnIndex((this.source.dimensions[d] as DimensionSource).column));
     for (const summary of this.summaries) {
       if (summary.size < counts.size && columns.every((c) => summary.columns.includes(c))) counts = summary;
     }
-    if (!best || counts.size < best.cells.length) return this.addUp(counts, dimensions);
-    const from = best.dims;
-    const pick = dimensions.map((d) => {
-      const at = from.indexOf(d);
-      if (at >= 0) return (coords: readonly string[]) => coords[at] as string;
-      const child = from.findIndex((c) => DIMENSION_PARENT[c]?.parent === d);
-      const up = (DIMENSION_PARENT[from[child] as StatisticsDimension] as { of: (code: string) => string }).of;
-      return (coords: readonly string[]) => up(coords[child] as string);
-    });
-    // Number the codes of each asked dimension as they come, and sum under one number per cell.
-    const numbering = dimensions.map(() => new Map<string, number>());
-    const sums = new Map<number, { coords: string[]; count: number }>();
-    const RADIX = 4096;
-    const codes = new Array<string>(pick.length);
-    for (const cell of best.cells) {
-      let key = 0;
-      for (let d = 0; d < pick.length; d++) {
-        const code = (pick[d] as (coords: readonly string[]) => string)(cell.coords);
-        codes[d] = code;
-        const numbers = numbering[d] as Map<string, number>;
-        let n = numbers.get(code);
-        if (n === undefined) numbers.set(code, (n = numbers.size));
-        key = key * RADIX + n;
-      }
-      const sum = sums.get(key);
-      if (sum) sum.count += cell.count;
-      else sums.set(key, { coords: codes.slice(), count: cell.count });
-    }
-    return [...sums.values()];
+    if (finer && finer.counts.length <= counts.size) rollUp(finer, table);
+    else this.addUp(counts, table);
+    return table;
   }
 
-  /** Drops tables older than the counts, then the least recently used while the cache holds more than MAX_CACHED_CELLS cells. */
+  /** Sums kept counts into a new table: a row's cell is the sum of one term per dimension (its code's number times the stride). */
+  private addUp(from: CountTable, table: Cuboid): void {
+    const columns = table.dims.map((d) => from.codes[from.columns.indexOf(this.columnIndex((this.source.dimensions[d] as DimensionSource).column))] as Int32Array);
+    const terms = table.spaces.map((space, d) => space.projection.map((n) => n * (table.strides[d] as number)));
+    const dense = table.counts;
+    const counts = from.counts;
+    const size = from.size;
+    const [ta, tb, tc] = terms as Int32Array[];
+    const [ca, cb, cc] = columns as Int32Array[];
+    if (columns.length === 0) {
+      for (let row = 0; row < size; row++) dense[0] += counts[row] as number;
+    } else if (columns.length === 1) {
+      for (let row = 0; row < size; row++) dense[ta[ca[row]]] += counts[row];
+    } else if (columns.length === 2) {
+      for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]]] += counts[row];
+    } else if (columns.length === 3) {
+      for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]] + tc[cc[row]]] += counts[row];
+    } else {
+      for (let row = 0; row < size; row++) {
+        let key = 0;
+        for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
+        dense[key] += counts[row];
+      }
+    }
+  }
+
+  /**
+   * Drops tables older than the counts (unless served stale for a while), then the least recently used while the
+   * cache holds more than MAX_CACHED_CELLS cells. Tables being decided stay.
+   */
   private evict(): void {
-    for (const [key, table] of this.cellTables) if (table.version !== this.version) this.cellTables.delete(key);
     const now = performance.now();
     let cells = 0;
     for (const [key, table] of this.cuboids) {
-      if (table.version !== this.version && !(table.expensive && now - table.computedAt < STALE_MS)) {
-        this.cuboids.delete(key);
-        this.cellTables.delete(key);
-      } else cells += table.cells.length;
+      if (table.version !== this.version && !(table.suppressed && table.expensive && now - table.computedAt < STALE_MS)) this.cuboids.delete(key);
+      else cells += table.counts.length;
     }
     // Least recently used first (a Map keeps insertion order; a hit moves the table to the end).
     for (const [key, table] of this.cuboids) {
       if (cells <= MAX_CACHED_CELLS) break;
+      if (!table.suppressed) continue;
       this.cuboids.delete(key);
-      this.cellTables.delete(key);
-      cells -= table.cells.length;
+      cells -= table.counts.length;
     }
-  }
-
-  private addUp(table: CountTable, dimensions: readonly StatisticsDimension[]): Cell[] {
-    const context = { referenceYear: this.referenceYear() };
-    // Per dimension: each code of its column mapped to the index of the dimension's code.
-    const projections = dimensions.map((dimension) => {
-      const source = this.source.dimensions[dimension] as DimensionSource;
-      const column = this.columnIndex(source.column);
-      const dictionary = this.dictionaries[column] as { codes: string[] };
-      const codes: string[] = [];
-      const index = new Map<string, number>();
-      const map = new Int32Array(dictionary.codes.length);
-      dictionary.codes.forEach((code, i) => {
-        const value = source.map ? source.map(code, context) : code;
-        let at = index.get(value);
-        if (at === undefined) {
-          at = codes.length;
-          codes.push(value);
-          index.set(value, at);
-        }
-        map[i] = at;
-      });
-      return { column: table.codes[table.columns.indexOf(column)] as Int32Array, map, codes };
-    });
-    // A row's cell number is a sum of one term per dimension (its code's index times the dimension's stride).
-    const space = projections.reduce((product, p) => product * Math.max(1, p.codes.length), 1);
-    const dense = space <= DENSE_LIMIT ? new Int32Array(space) : null;
-    let stride = 1;
-    const terms: Array<Int32Array | Float64Array> = new Array(projections.length);
-    for (let d = projections.length - 1; d >= 0; d--) {
-      const p = projections[d] as (typeof projections)[number];
-      const term = dense ? new Int32Array(p.map.length) : new Float64Array(p.map.length);
-      for (let i = 0; i < p.map.length; i++) term[i] = (p.map[i] as number) * stride;
-      terms[d] = term;
-      stride *= Math.max(1, p.codes.length);
-    }
-    const counts = table.counts;
-    const size = table.size;
-    const columns = projections.map((p) => p.column);
-    let sparse: Map<number, number> | undefined;
-    if (dense) {
-      const [ta, tb, tc] = terms as Int32Array[];
-      const [ca, cb, cc] = columns;
-      if (projections.length === 1) {
-        for (let row = 0; row < size; row++) dense[ta[ca[row]]] += counts[row];
-      } else if (projections.length === 2) {
-        for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]]] += counts[row];
-      } else if (projections.length === 3) {
-        for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]] + tc[cc[row]]] += counts[row];
-      } else {
-        for (let row = 0; row < size; row++) {
-          let key = 0;
-          for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
-          dense[key] += counts[row];
-        }
-      }
-    } else {
-      sparse = new Map<number, number>();
-      for (let row = 0; row < size; row++) {
-        const count = counts[row] as number;
-        if (count === 0) continue;
-        let key = 0;
-        for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
-        sparse.set(key, (sparse.get(key) ?? 0) + count);
-      }
-    }
-    const cells: Cell[] = [];
-    const cell = (key: number, count: number) => {
-      if (count === 0) return;
-      const coords = new Array<string>(projections.length);
-      let rest = key;
-      for (let d = projections.length - 1; d >= 0; d--) {
-        const p = projections[d] as (typeof projections)[number];
-        coords[d] = p.codes[rest % p.codes.length] as string;
-        rest = Math.floor(rest / p.codes.length);
-      }
-      cells.push({ coords, count });
-    };
-    if (dense) for (let key = 0; key < dense.length; key++) cell(key, dense[key] as number);
-    else (sparse as Map<number, number>).forEach((count, key) => cell(key, count));
-    return cells;
   }
 }
 
+/** Adds a finer table's counts up into a coarser one (dimensions dropped, or replaced by their parent). */
+function rollUp(from: Cuboid, to: Cuboid): void {
+  const terms = from.dims.map((dimension, d) => {
+    const codes = (from.spaces[d] as CodeSpace).codes;
+    let at = to.dims.indexOf(dimension);
+    let of = (code: string) => code;
+    if (at < 0) {
+      at = to.dims.findIndex((t) => DIMENSION_PARENT[dimension]?.parent === t);
+      if (at < 0) return new Int32Array(codes.length);
+      of = (DIMENSION_PARENT[dimension] as { of: (code: string) => string }).of;
+    }
+    const space = to.spaces[at] as CodeSpace;
+    const stride = to.strides[at] as number;
+    return Int32Array.from(codes, (code) => {
+      const n = space.index.get(of(code));
+      if (n === undefined) throw new Error(`${of(code)} is not in the code space of ${to.dims[at]}`);
+      return n * stride;
+    });
+  });
+  // Every cell of the finer table in order; its coarser cell is the sum of one term per dimension.
+  const source = from.counts;
+  const dense = to.counts;
+  const sizes = from.spaces.map((space) => space.codes.length);
+  const [ta, tb, tc] = terms as Int32Array[];
+  const [na, nb, nc] = sizes as number[];
+  let position = 0;
+  if (terms.length === 1) {
+    for (let a = 0; a < na; a++) dense[ta[a]] += source[position++];
+  } else if (terms.length === 2) {
+    for (let a = 0; a < na; a++) {
+      const xa = ta[a];
+      for (let b = 0; b < nb; b++) dense[xa + tb[b]] += source[position++];
+    }
+  } else if (terms.length === 3) {
+    for (let a = 0; a < na; a++) {
+      const xa = ta[a];
+      for (let b = 0; b < nb; b++) {
+        const xb = xa + tb[b];
+        for (let c = 0; c < nc; c++) dense[xb + tc[c]] += source[position++];
+      }
+    }
+  } else {
+    // Any other number of dimensions: the coarser cell kept as a running sum of the terms (an odometer).
+    const dims = terms.length;
+    const digits = new Int32Array(dims);
+    let target = 0;
+    for (const term of terms) target += term[0] as number;
+    for (; position < source.length; position++) {
+      dense[target] += source[position] as number;
+      for (let d = dims - 1; d >= 0; d--) {
+        const term = terms[d] as Int32Array;
+        target -= term[digits[d] as number] as number;
+        if (++digits[d] < (sizes[d] as number)) {
+          target += term[digits[d] as number] as number;
+          break;
+        }
+        digits[d] = 0;
+        target += term[0] as number;
+      }
+    }
+  }
+}
+
+/** Whether the coarser cell a line adds up to is published (an absent cell holds nobody: nothing to hide). */
+function isPublished(coarser: Cuboid, terms: ReadonlyArray<Int32Array | null>, line: Int32Array): boolean {
+  let at = 0;
+  for (let d = 0; d < terms.length; d++) {
+    const term = terms[d];
+    if (!term) continue;
+    const n = term[line[d] as number] as number;
+    if (n < 0) return true;
+    at += n;
+  }
+  return (coarser.suppressed as Uint8Array)[at] === 0;
+}
 /**
  * The dimensions of a query's table, in contract order, without a parent whose child is there too (the child
  * determines it, so it adds no cells).
@@ -627,26 +717,8 @@ export function canonical(dimensions: readonly StatisticsDimension[]): Statistic
   );
 }
 
-function deriveParent(dims: readonly StatisticsDimension[], coords: readonly string[], parent: StatisticsDimension): string {
+/** A parent's code in a filter that holds its child instead (`dims`: the filter's canonical dimensions). */
+function deriveParent(dims: readonly StatisticsDimension[], filter: StatisticsQuery['filter'], parent: StatisticsDimension): string {
   const child = dims.find((d) => DIMENSION_PARENT[d]?.parent === parent) as StatisticsDimension;
-  return (DIMENSION_PARENT[child] as { of: (code: string) => string }).of(coords[dims.indexOf(child)] as string);
-}
-
-const RANKS: Readonly<Record<StatisticsDimension, Map<string, number>>> = Object.fromEntries(
-  STATISTICS_DIMENSIONS.map((d) => [d, new Map(DIMENSION_CODES[d].map((code, i) => [code, i]))]),
-) as Record<StatisticsDimension, Map<string, number>>;
-
-/** Cells in the order of each dimension's code list (unknown codes last, by text). */
-function compareCoords(a: readonly string[], b: readonly string[], dims: readonly StatisticsDimension[]): number {
-  for (let i = 0; i < dims.length; i++) {
-    const x = a[i] as string;
-    const y = b[i] as string;
-    if (x === y) continue;
-    const ranks = RANKS[dims[i] as StatisticsDimension];
-    const rx = ranks.get(x) ?? Infinity;
-    const ry = ranks.get(y) ?? Infinity;
-    if (rx !== ry) return rx - ry;
-    return x < y ? -1 : 1;
-  }
-  return 0;
+  return (DIMENSION_PARENT[child] as { of: (code: string) => string }).of(filter[child] as string);
 }

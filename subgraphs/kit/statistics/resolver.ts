@@ -43,7 +43,7 @@ export interface StatisticsTableView {
   disclosureControl: { threshold: number; suppressedCells: number; method: string };
   trend: YearEnd[];
   cells: Array<{
-    key: Array<{ dimension: StatisticsDimension; code: string }>;
+    key: Coordinate[];
     count: number | null;
     share: number | null;
     suppressed: boolean;
@@ -92,12 +92,24 @@ export async function statisticsTable(
     disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD },
     trend: cube.yearEnds?.trend(filter) ?? [],
     cells: answer.cells.map((cell) => ({
-      key: cell.coords.map((code, i) => ({ dimension: args.groupBy[i] as StatisticsDimension, code })),
+      key: cell.coords.map((code, i) => coordinate(args.groupBy[i] as StatisticsDimension, code)),
       count: cell.count,
       share: cell.count === null || total === 0 ? null : cell.count / total,
       suppressed: cell.suppressed,
     })),
   };
+}
+
+type Coordinate = Readonly<{ dimension: StatisticsDimension; code: string }>;
+const coordinates = new Map<StatisticsDimension, Map<string, Coordinate>>();
+
+/** One object per dimension and code, shared by every cell (so an answer's writer can write each once). */
+function coordinate(dimension: StatisticsDimension, code: string): Coordinate {
+  let byCode = coordinates.get(dimension);
+  if (!byCode) coordinates.set(dimension, (byCode = new Map()));
+  let found = byCode.get(code);
+  if (!found) byCode.set(code, (found = Object.freeze({ dimension, code })));
+  return found;
 }
 
 /** `StatisticsCoordinate.label(language)`: every code comes with its label. */

@@ -20,6 +20,9 @@ import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
 import { requireAnalyst } from './resolver';
 import { writeAnswer } from './writeAnswer';
 
+/** A coordinate's fields (code, label) depend on the coordinate alone, and the resolver gives one object per code. */
+const PURE_TYPES: ReadonlySet<string> = new Set(['StatisticsCoordinate']);
+
 /** What a statistics resolver used, recorded on the request's context. */
 export interface StatisticsUse {
   query: StatisticsQuery;
@@ -74,7 +77,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
   /** Answers without the executor when the operation is simple enough (writeAnswer.ts), and keeps that answer. */
   const write = async (rc: GraphQLRequestContext<TContext>): Promise<GraphQLResponse | null> => {
     const ctx = rc.contextValue;
-    const text = rc.operation ? await writeAnswer(rc.schema, rc.operation, rc.request.variables, ctx) : undefined;
+    const text = rc.operation ? await writeAnswer(rc.schema, rc.operation, rc.request.variables, ctx, PURE_TYPES) : undefined;
     const used = ctx.statisticsUsed ?? [];
     if (text === undefined) {
       ctx.statisticsUsed = []; // the executor runs the resolvers again
@@ -88,12 +91,12 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
   };
 
   /** What keeping an answer made from `used` would store, given its body; undefined when it is too large to keep. */
-  const entryOf = (ctx: TContext, used: StatisticsUse[]): ((text: string) => Entry) | undefined => {
+  const entryOf = (ctx: TContext, used: StatisticsUse[]): ((text: string | Buffer) => Entry) | undefined => {
     const size = used.reduce((n, use) => n + use.answer.cells.length, 0) + 1;
     if (used.length === 0 || size > maxCells) return undefined;
     const { today } = ctx;
     const yearEnds = ctx.statistics?.yearEnds?.size ?? 0;
-    return (text) => ({ used, today, yearEnds, cells: size, text: Buffer.from(text) });
+    return (text) => ({ used, today, yearEnds, cells: size, text: typeof text === 'string' ? Buffer.from(text) : text });
   };
 
   const remember = (key: string, entry: Entry) => {

@@ -13,6 +13,7 @@ export async function startStatistics(authority: Authority, deps: SubgraphDeps, 
   const clock = deps.clock ?? (() => new Date().toISOString().slice(0, 10));
   const cube = new StatisticsCube(deps.db, facts, { referenceYear: () => Number(clock().slice(0, 4)) });
   await cube.start();
+  cube.warmUp();
   cube.yearEnds = new YearEndSnapshots(deps.db, facts);
   await cube.yearEnds.start(clock);
   return cube;

@@ -17,50 +17,77 @@
  * filtered query is a slice of the same table.
  *
  * Cells with no persons are not in the table and are not protected (a zero is published as absence).
+ *
+ * A table is held dense: one count per possible cell, in the order of each dimension's code list (the first
+ * dimension varies slowest), so cells, lines and the coarser tables' cells are found by arithmetic.
  */
 
-export interface Cell {
-  /** One code per dimension of the table, in the table's dimension order. */
-  coords: readonly string[];
-  count: number;
+/** A table of counts over every combination of its dimensions' codes (code numbers, not codes). */
+export interface Grid {
+  /** The number of codes of each dimension. */
+  shape: readonly number[];
+  /** Row-major: the cell at code numbers (c0, c1, ...) is at c0 * (shape[1] * shape[2] ...) + c1 * (shape[2] ...) + ... */
+  counts: Int32Array;
 }
 
-/** One way cells line up: along dimension `dim`, grouped by `variant(code)` ('*' for the whole dimension). */
+/** One way cells line up: along dimension `dim`, one line per variant of its code. */
 export interface LineKind {
   dim: number;
-  variant: (code: string) => string;
-  /** Whether the line's total (the coarser table's cell) is published, by the line's coordinates (read, not kept). */
-  totalPublished: (coords: readonly string[]) => boolean;
+  /**
+   * Each code number of `dim` mapped to the number of its line's variant (a municipality to its prefecture, a
+   * status to its group); omitted, the whole dimension is one line.
+   */
+  variantOf?: Int32Array;
+  /**
+   * Whether the line's total (the coarser table's cell) is published, by the line's code numbers, `dim` holding
+   * the variant's number (0 for the whole dimension). The array is reused: read it, do not keep it.
+   */
+  totalPublished: (line: Int32Array) => boolean;
 }
 
 /**
  * The lines of a table whose total is published, flat: line `l` is the cells `members[starts[l]]` up to (not
- * including) `members[starts[l + 1]]`, in table order.
+ * including) `members[starts[l + 1]]`, in table order (cells numbered among the table's non-empty cells).
  */
 export interface Lines {
   members: Int32Array;
   starts: Int32Array;
 }
 
-/** Which cells (by index) are suppressed. */
-export function suppress(cells: readonly Cell[], kinds: readonly LineKind[], threshold: number): Uint8Array {
-  const suppressed = new Uint8Array(cells.length);
-  const counts = new Int32Array(cells.length);
-  cells.forEach((cell, i) => {
-    counts[i] = cell.count;
-    if (cell.count > 0 && cell.count < threshold) suppressed[i] = 1;
-  });
-  const { members, starts } = linesOf(cells, kinds);
+/** Which cells are suppressed: one flag per cell of the grid. */
+export function suppress(grid: Grid, kinds: readonly LineKind[], threshold: number): Uint8Array {
+  const { counts: dense } = grid;
+  // The non-empty cells, in table order, and their counts.
+  let n = 0;
+  for (let i = 0; i < dense.length; i++) if (dense[i] !== 0) n++;
+  const at = new Int32Array(n);
+  const counts = new Int32Array(n);
+  for (let i = 0, j = 0; i < dense.length; i++) {
+    if (dense[i] === 0) continue;
+    at[j] = i;
+    counts[j++] = dense[i] as number;
+  }
+  const suppressed = new Uint8Array(n);
+  for (let i = 0; i < n; i++) if ((counts[i] as number) < threshold) suppressed[i] = 1;
+  decide(counts, linesOf(grid.shape, at, kinds), suppressed, threshold);
+  const out = new Uint8Array(dense.length);
+  for (let i = 0; i < n; i++) out[at[i] as number] = suppressed[i] as number;
+  return out;
+}
+
+/** Secondary suppression over the lines, on top of the primary `suppressed` (changed in place). */
+function decide(counts: Int32Array, { members, starts }: Lines, suppressed: Uint8Array, threshold: number): void {
+  const cells = counts.length;
   const lineCount = starts.length - 1;
   // A cell alone in a line whose total is published equals that total: hiding it would protect nothing.
-  const pinned = new Uint8Array(cells.length);
+  const pinned = new Uint8Array(cells);
   for (let l = 0; l < lineCount; l++) if ((starts[l + 1] as number) - (starts[l] as number) === 1) pinned[members[starts[l] as number] as number] = 1;
   // Which lines each cell is in, so hiding a cell rechecks only those lines.
-  const cellStarts = new Int32Array(cells.length + 1);
+  const cellStarts = new Int32Array(cells + 1);
   for (let m = 0; m < members.length; m++) cellStarts[(members[m] as number) + 1]++;
-  for (let i = 0; i < cells.length; i++) cellStarts[i + 1] += cellStarts[i] as number;
+  for (let i = 0; i < cells; i++) cellStarts[i + 1] += cellStarts[i] as number;
   const memberships = new Int32Array(members.length);
-  const filled = cellStarts.slice(0, cells.length);
+  const filled = cellStarts.slice(0, cells);
   for (let l = 0; l < lineCount; l++) {
     for (let m = starts[l] as number; m < (starts[l + 1] as number); m++) memberships[filled[members[m] as number]++] = l;
   }
@@ -87,12 +114,14 @@ export function suppress(cells: readonly Cell[], kinds: readonly LineKind[], thr
       }
     }
   }
-  return suppressed;
 }
 
-/** A line holds when it has no suppressed cell, or at least two holding at least `threshold` persons together. */
-export function lineHolds(line: readonly number[], cells: readonly Cell[], suppressed: Uint8Array, threshold: number): boolean {
-  return holds(Int32Array.from(line), 0, line.length, Int32Array.from(cells, (c) => c.count), suppressed, threshold);
+/**
+ * Whether a line holds: no suppressed cell, or at least two holding at least `threshold` persons together.
+ * `line`: cell numbers of the grid.
+ */
+export function lineHolds(line: readonly number[], counts: Int32Array, suppressed: Uint8Array, threshold: number): boolean {
+  return holds(Int32Array.from(line), 0, line.length, counts, suppressed, threshold);
 }
 
 function holds(members: Int32Array, from: number, to: number, counts: Int32Array, suppressed: Uint8Array, threshold: number): boolean {
@@ -118,57 +147,41 @@ function smallestHideable(members: Int32Array, from: number, to: number, counts:
   return best;
 }
 
-/** Every line of every kind whose total is published. */
-export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Lines {
-  const dims = cells[0]?.coords.length ?? 0;
-  // Number each dimension's codes once, so a line is found by a number, not by a joined string.
-  const numbers = Array.from({ length: dims }, () => new Map<string, number>());
-  const coded = new Int32Array(cells.length * dims);
-  cells.forEach((cell, i) => {
-    for (let d = 0; d < dims; d++) {
-      const code = cell.coords[d] as string;
-      const map = numbers[d] as Map<string, number>;
-      let n = map.get(code);
-      if (n === undefined) map.set(code, (n = map.size));
-      coded[i * dims + d] = n;
-    }
-  });
-  // Per kind, each cell's line (-1: its total is not published), numbered over all kinds in order of first cell.
-  const lineOf = new Int32Array(cells.length * kinds.length);
-  const scratch = new Array<string>(dims);
+/**
+ * Every line of every kind whose total is published, over the non-empty cells at grid positions `at` (in table
+ * order). Lines are numbered kind by kind, each kind's in the order of their first cell.
+ */
+function linesOf(shape: readonly number[], at: Int32Array, kinds: readonly LineKind[]): Lines {
+  const dims = shape.length;
+  const strides = new Array<number>(dims);
+  for (let d = dims - 1, stride = 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= shape[d] as number;
+  }
+  const cells = at.length;
+  const lineOf = new Int32Array(cells * kinds.length);
+  const coords = new Int32Array(dims);
   const sizes: number[] = [];
   for (let k = 0; k < kinds.length; k++) {
-    const { dim, variant, totalPublished } = kinds[k] as LineKind;
-    // The line's own code on `dim`: '*' (one line) or the parent code, numbered too.
-    const variants = new Map<string, number>();
-    const codes = numbers[dim] as Map<string, number>;
-    const variantCodes = new Int32Array(codes.size);
-    const variantNames: string[] = [];
-    for (const [code, n] of codes) {
-      const v = variant(code);
-      let m = variants.get(v);
-      if (m === undefined) {
-        variants.set(v, (m = variants.size));
-        variantNames.push(v);
-      }
-      variantCodes[n] = m;
-    }
-    const radix = numbers.map((map, d) => (d === dim ? variants.size : map.size));
-    const groups = new Map<number, number>();
-    for (let i = 0; i < cells.length; i++) {
-      let key = 0;
-      for (let d = 0; d < dims; d++) {
-        const code = coded[i * dims + d] as number;
-        key = key * (radix[d] as number) + (d === dim ? (variantCodes[code] as number) : code);
-      }
-      let line = groups.get(key);
-      if (line === undefined) {
-        // The line's coordinates, in one array reused for every line (totalPublished only reads them).
-        const cell = (cells[i] as Cell).coords;
-        for (let j = 0; j < dims; j++) scratch[j] = j === dim ? (variantNames[variantCodes[coded[i * dims + j] as number] as number] as string) : (cell[j] as string);
-        line = totalPublished(scratch) ? sizes.length : -1;
+    const { dim, variantOf, totalPublished } = kinds[k] as LineKind;
+    const stride = strides[dim] as number;
+    const size = shape[dim] as number;
+    let variants = 1;
+    if (variantOf) for (let c = 0; c < size; c++) variants = Math.max(variants, (variantOf[c] as number) + 1);
+    // A line is the cell's position with `dim` replaced by the variant: (above * variants + variant) * stride + below.
+    const seen = new Int32Array((at.length ? ((at[cells - 1] as number) / (stride * size)) | 0 : 0) * variants * stride + variants * stride).fill(-2);
+    for (let i = 0; i < cells; i++) {
+      const position = at[i] as number;
+      const code = ((position / stride) | 0) % size;
+      const variant = variantOf ? (variantOf[code] as number) : 0;
+      const key = ((((position / (stride * size)) | 0) * variants + variant) * stride) + (position % stride);
+      let line = seen[key] as number;
+      if (line === -2) {
+        for (let d = 0; d < dims; d++) coords[d] = ((position / (strides[d] as number)) | 0) % (shape[d] as number);
+        coords[dim] = variant;
+        line = totalPublished(coords) ? sizes.length : -1;
         if (line >= 0) sizes.push(0);
-        groups.set(key, line);
+        seen[key] = line;
       }
       lineOf[i * kinds.length + k] = line;
       if (line >= 0) sizes[line]++;
@@ -179,7 +192,7 @@ export function linesOf(cells: readonly Cell[], kinds: readonly LineKind[]): Lin
   for (let l = 0; l < sizes.length; l++) starts[l + 1] = (starts[l] as number) + (sizes[l] as number);
   const members = new Int32Array(starts[sizes.length] as number);
   const filled = starts.slice(0, sizes.length);
-  for (let i = 0; i < cells.length; i++) {
+  for (let i = 0; i < cells; i++) {
     for (let k = 0; k < kinds.length; k++) {
       const line = lineOf[i * kinds.length + k] as number;
       if (line >= 0) members[filled[line]++] = i;
