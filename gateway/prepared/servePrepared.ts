@@ -19,8 +19,8 @@ import type { PassThroughFetch, PreparedOperation, PreparedOperations } from './
 export interface PreparedResponse {
   status: number;
   headers: Record<string, string>;
-  /** Text, or the bytes of a subgraph's answer sent on as they came. */
-  body: string | Buffer;
+  /** Text, or the bytes of a subgraph's answer sent on as they came, in the chunks they came in. */
+  body: string | Buffer | readonly Buffer[];
 }
 
 /** What the lean path needs: the prepared operations, the rules the request pipeline would apply, and the supergraph. */
@@ -175,8 +175,8 @@ async function fetchOnce(
   variables: Record<string, unknown> | undefined,
   requestContext: GatewayGraphQLRequestContext,
   contextValue: GatewayContext,
-): Promise<{ text?: string | Buffer; replay: () => Promise<SubgraphResponse> }> {
-  let answer: { text?: string | Buffer; response?: SubgraphResponse };
+): Promise<{ text?: string | Buffer[]; replay: () => Promise<SubgraphResponse> }> {
+  let answer: { text?: string | Buffer[]; response?: SubgraphResponse };
   try {
     const dataSource = serviceMap[fetch.serviceName] as ResilientDataSource<GatewayContext>;
     answer = await dataSource.processAsItCame({
@@ -197,9 +197,9 @@ async function fetchOnce(
 }
 
 /** Apollo Server ends every body with a newline. */
-function withNewline(text: string | Buffer): string | Buffer {
+function withNewline(text: string | Buffer[]): string | Buffer[] {
   if (typeof text === 'string') return text.endsWith('\n') ? text : `${text}\n`;
-  return text.at(-1) === 0x0a ? text : Buffer.concat([text, NEWLINE]);
+  return text.findLast((chunk) => chunk.length > 0)?.at(-1) === 0x0a ? text : [...text, NEWLINE];
 }
 const NEWLINE = Buffer.from('\n');
 

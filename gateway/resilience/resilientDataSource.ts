@@ -17,6 +17,28 @@ const DATA_OPENING = Buffer.from('{"data":{');
 const EXTENSIONS_KEY = Buffer.from('"extensions"');
 
 /** Whether a parsed answer holds data (an object) and nothing else. */
+/** Whether bytes arriving in chunks begin with `prefix`. */
+export function opensWith(chunks: readonly Buffer[], prefix: Buffer): boolean {
+  let i = 0;
+  for (const chunk of chunks) {
+    for (let j = 0; j < chunk.length && i < prefix.length; j++, i++) if (chunk[j] !== prefix[i]) return false;
+    if (i === prefix.length) return true;
+  }
+  return false;
+}
+
+/** Whether bytes arriving in chunks hold `needle` anywhere, across chunk boundaries too. */
+export function holds(chunks: readonly Buffer[], needle: Buffer): boolean {
+  const overlap = needle.length - 1;
+  let carry: Buffer = Buffer.alloc(0);
+  for (const chunk of chunks) {
+    if (chunk.includes(needle)) return true;
+    if (carry.length > 0 && Buffer.concat([carry, chunk.subarray(0, overlap)]).includes(needle)) return true;
+    carry = chunk.length >= overlap ? chunk.subarray(chunk.length - overlap) : Buffer.concat([carry, chunk]).subarray(-overlap);
+  }
+  return false;
+}
+
 function onlyData(body: object): boolean {
   const keys = Object.keys(body);
   const data = (body as { data?: unknown }).data;
@@ -56,14 +78,14 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
    * Apollo Server writes `errors` before `data`, so a body that opens with `{"data":{` has none, and one without
    * the word "extensions" anywhere has no extensions. Anything else comes back parsed, as `process` gives it.
    */
-  async processAsItCame(options: GraphQLDataSourceProcessOptions<TContext>): Promise<{ text?: string | Buffer; response?: GatewayGraphQLResponse }> {
-    return this.call(options, (bytes) => bytes.subarray(0, DATA_OPENING.length).equals(DATA_OPENING) && !bytes.includes(EXTENSIONS_KEY));
+  async processAsItCame(options: GraphQLDataSourceProcessOptions<TContext>): Promise<{ text?: string | Buffer[]; response?: GatewayGraphQLResponse }> {
+    return this.call(options, (chunks) => opensWith(chunks, DATA_OPENING) && !holds(chunks, EXTENSIONS_KEY));
   }
 
   private async call(
     options: GraphQLDataSourceProcessOptions<TContext>,
-    asItCame?: (bytes: Buffer) => boolean,
-  ): Promise<{ text?: string | Buffer; response?: GatewayGraphQLResponse }> {
+    asItCame?: (chunks: readonly Buffer[]) => boolean,
+  ): Promise<{ text?: string | Buffer[]; response?: GatewayGraphQLResponse }> {
     const { guard, metrics, logger } = this.resilience;
     const kind = /^\s*mutation\b/.test(options.request.query ?? '') ? 'mutation' : 'query';
     const started = performance.now();
@@ -84,8 +106,8 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
 
   private async send(
     options: GraphQLDataSourceProcessOptions<TContext>,
-    asItCame?: (bytes: Buffer) => boolean,
-  ): Promise<{ text?: string | Buffer; response?: GatewayGraphQLResponse }> {
+    asItCame?: (chunks: readonly Buffer[]) => boolean,
+  ): Promise<{ text?: string | Buffer[]; response?: GatewayGraphQLResponse }> {
     const { query, variables, operationName, extensions, http } = options.request;
     if (!query) throw new Error('Missing query');
     const headers: Record<string, string> = {};

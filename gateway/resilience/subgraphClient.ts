@@ -8,8 +8,8 @@ export interface SubgraphAnswer {
   headers: Record<string, string | string[] | undefined>;
   /** Parsed, unless `asItCame` accepted the bytes. */
   body: unknown;
-  /** The body as it came: its bytes when `asItCame` accepted them (never decoded), else its text. */
-  text: string | Buffer;
+  /** The body as it came: its bytes, in the chunks they came in, when `asItCame` accepted them (never decoded), else its text. */
+  text: string | Buffer[];
 }
 
 /**
@@ -40,8 +40,11 @@ export async function postToSubgraph(
   headers: Record<string, string>,
   body: string,
   timeoutMs: number,
-  /** A successful JSON answer whose bytes this accepts is returned as they came, undecoded (body undefined). */
-  asItCame?: (bytes: Buffer) => boolean,
+  /**
+   * A successful JSON answer whose bytes this accepts is returned as they came, undecoded (body undefined), in
+   * the chunks they came in: no large buffer to allocate and copy them into, only to send them on.
+   */
+  asItCame?: (chunks: readonly Buffer[]) => boolean,
 ): Promise<SubgraphAnswer> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(timeoutError(timeoutMs)), timeoutMs);
@@ -52,9 +55,10 @@ export async function postToSubgraph(
     const ok = res.statusCode >= 200 && res.statusCode <= 299;
     let text: string;
     if (ok && json && asItCame) {
-      const bytes = Buffer.from(await res.body.arrayBuffer());
-      if (asItCame(bytes)) return { status: res.statusCode, headers: res.headers, body: undefined, text: bytes };
-      text = bytes.toString('utf8');
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.body) chunks.push(chunk as Buffer);
+      if (asItCame(chunks)) return { status: res.statusCode, headers: res.headers, body: undefined, text: chunks };
+      text = Buffer.concat(chunks).toString('utf8');
     } else {
       text = await res.body.text();
     }

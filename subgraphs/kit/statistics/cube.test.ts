@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
-import type { StatisticsDimension } from '../../../schema/statistics';
+import { DIMENSION_CODES, type StatisticsDimension } from '../../../schema/statistics';
 import { StatisticsCube } from './cube';
 
 /** Detailed counts with equal cells, so suppression has ties to break. */
@@ -133,4 +133,20 @@ test('warming up computes nothing a query would find: every answer after it equa
     const query = { groupBy: [...groupBy] as StatisticsDimension[], filter: { RESIDENT_CLASS: 'MID_TO_LONG_TERM' } };
     expect(warm.answer(query)).toEqual(cold.answer(query));
   }
+});
+
+test('cells come in the order of the dimensions asked, each by its code list; the same cells whatever the order', () => {
+  const c = cube();
+  for (const [values, count] of rows()) c.set(values, count);
+  const rank = (d: StatisticsDimension, code: string) => DIMENSION_CODES[d].indexOf(code);
+  for (const groupBy of [['SEX', 'NATIONALITY'], ['NATIONALITY', 'SEX'], ['CARD_ARRANGEMENT', 'PREFECTURE', 'MUNICIPALITY']] as StatisticsDimension[][]) {
+    const { cells } = c.answer({ groupBy, filter: {} });
+    expect(cells.length).toBeGreaterThan(1);
+    const keys = cells.map((cell) => cell.coords.map((code, i) => rank(groupBy[i]!, code)));
+    const sorted = [...keys].sort((a, b) => a.reduce((diff, x, i) => diff || x - b[i]!, 0));
+    expect(keys).toEqual(sorted);
+  }
+  const bySexFirst = c.answer({ groupBy: ['SEX', 'NATIONALITY'], filter: {} }).cells.map((cell) => `${cell.coords[1]}/${cell.coords[0]}=${cell.count}`);
+  const byNationalityFirst = c.answer({ groupBy: ['NATIONALITY', 'SEX'], filter: {} }).cells.map((cell) => `${cell.coords[0]}/${cell.coords[1]}=${cell.count}`);
+  expect([...bySexFirst].sort()).toEqual([...byNationalityFirst].sort());
 });

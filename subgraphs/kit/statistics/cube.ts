@@ -422,35 +422,48 @@ export class StatisticsCube {
     });
     const ranks = reads.map(({ space, codes }) => Int32Array.from(codes, (code) => space.index.get(code) as number));
     const dims = table.spaces.length;
-    const picked: number[] = [];
-    const order: number[] = [];
-    for (let position = 0; position < table.counts.length; position++) {
-      if (table.counts[position] === 0) continue;
-      let kept = true;
-      for (let d = 0; d < dims && kept; d++) {
-        const keep = keeps[d];
-        if (keep) kept = keep[((position / (table.strides[d] as number)) | 0) % (table.spaces[d] as CodeSpace).codes.length] === 1;
+    const sizes = table.spaces.map((space) => space.codes.length);
+    const strides = table.strides;
+    const { counts } = table;
+    const suppressed = table.suppressed as Uint8Array;
+    // The kept cells' positions and where each comes in the answer (its asked codes' numbers, in the order asked).
+    const picked = new Int32Array(counts.length);
+    const order = new Float64Array(counts.length);
+    let kept = 0;
+    let inOrder = true;
+    for (let position = 0; position < counts.length; position++) {
+      if (counts[position] === 0) continue;
+      let keep = true;
+      for (let d = 0; d < dims && keep; d++) {
+        const flags = keeps[d];
+        if (flags) keep = flags[((position / (strides[d] as number)) | 0) % (sizes[d] as number)] === 1;
       }
-      if (!kept) continue;
-      // Where the cell comes in the answer: its asked codes' numbers, in the order asked.
+      if (!keep) continue;
       let rank = 0;
       for (let g = 0; g < reads.length; g++) {
         const read = reads[g] as (typeof reads)[number];
-        const code = ((position / (table.strides[read.at] as number)) | 0) % (table.spaces[read.at] as CodeSpace).codes.length;
+        const code = ((position / (strides[read.at] as number)) | 0) % (sizes[read.at] as number);
         rank = rank * read.space.codes.length + ((ranks[g] as Int32Array)[code] as number);
       }
-      picked.push(position);
-      order.push(rank);
+      if (kept > 0 && rank < (order[kept - 1] as number)) inOrder = false;
+      picked[kept] = position;
+      order[kept++] = rank;
     }
-    const sorted = Array.from(picked.keys()).sort((x, y) => (order[x] as number) - (order[y] as number));
+    // Usually already in order (the dimensions asked in contract order); otherwise sorted by rank.
+    const sequence = inOrder ? null : Array.from({ length: kept }, (_, k) => k).sort((x, y) => (order[x] as number) - (order[y] as number));
     let suppressedCells = 0;
-    const cells: StatisticsAnswer['cells'] = sorted.map((k) => {
-      const position = picked[k] as number;
-      const hidden = (table.suppressed as Uint8Array)[position] === 1;
+    const cells: StatisticsAnswer['cells'] = new Array(kept);
+    for (let k = 0; k < kept; k++) {
+      const position = picked[sequence ? (sequence[k] as number) : k] as number;
+      const hidden = suppressed[position] === 1;
       if (hidden) suppressedCells++;
-      const coords = reads.map((read) => read.codes[((position / (table.strides[read.at] as number)) | 0) % (table.spaces[read.at] as CodeSpace).codes.length] as string);
-      return { coords, count: hidden ? null : (table.counts[position] as number), suppressed: hidden };
-    });
+      const coords = new Array<string>(reads.length);
+      for (let g = 0; g < reads.length; g++) {
+        const read = reads[g] as (typeof reads)[number];
+        coords[g] = read.codes[((position / (strides[read.at] as number)) | 0) % (sizes[read.at] as number)] as string;
+      }
+      cells[k] = { coords, count: hidden ? null : (counts[position] as number), suppressed: hidden };
+    }
 
     // The total: the filter's own cell of its own table (the grand total without a filter); absent, nobody.
     let at = 0;
