@@ -16,7 +16,6 @@ const reported = new WeakMap<object, Set<Authority>>();
 const DATA_OPENING = Buffer.from('{"data":{');
 const EXTENSIONS_KEY = Buffer.from('"extensions"');
 
-/** Whether a parsed answer holds data (an object) and nothing else. */
 /** Whether bytes arriving in chunks begin with `prefix`. */
 export function opensWith(chunks: readonly Buffer[], prefix: Buffer): boolean {
   let i = 0;
@@ -39,6 +38,7 @@ export function holds(chunks: readonly Buffer[], needle: Buffer): boolean {
   return false;
 }
 
+/** Whether a parsed answer holds data (an object) and nothing else. */
 function onlyData(body: object): boolean {
   const keys = Object.keys(body);
   const data = (body as { data?: unknown }).data;
