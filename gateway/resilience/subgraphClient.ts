@@ -55,8 +55,7 @@ export async function postToSubgraph(
     const ok = res.statusCode >= 200 && res.statusCode <= 299;
     let text: string;
     if (ok && json && asItCame) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of res.body) chunks.push(chunk as Buffer);
+      const chunks = await chunksOf(res.body);
       if (asItCame(chunks)) return { status: res.statusCode, headers: res.headers, body: undefined, text: chunks };
       text = Buffer.concat(chunks).toString('utf8');
     } else {
@@ -72,6 +71,16 @@ export async function postToSubgraph(
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A body's bytes in the chunks they came in (by events: an async iterator costs a promise per chunk). */
+function chunksOf(body: NodeJS.ReadableStream): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (chunk: Buffer) => chunks.push(chunk));
+    body.on('end', () => resolve(chunks));
+    body.on('error', reject);
+  });
 }
 
 function timeoutError(ms: number): Error {
