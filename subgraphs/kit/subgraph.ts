@@ -8,7 +8,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse } from 'graphql';
+import { parse, type GraphQLSchema } from 'graphql';
 import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
@@ -98,13 +98,14 @@ type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promis
 /** Builds an authority's subgraph server (not yet listening). */
 export async function buildSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphOptions<TContext>,
-): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay }> {
+): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay; schema: GraphQLSchema }> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
+  const schema = buildSubgraphSchema({
+    typeDefs,
+    resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,
+  });
   const apollo = new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs,
-      resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,
-    }),
+    schema,
     // No inline traces: they would send resolver timings to whoever holds a principal, and cost time. No cache
     // hints either: nothing reads them, and their plugin wraps every field resolver (a large statistics table
     // resolves tens of thousands of fields).
@@ -179,7 +180,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     void relay.stop();
     void apollo.stop();
   });
-  return { server, apollo, relay };
+  return { server, apollo, relay, schema };
 }
 
 async function authenticate(req: IncomingMessage, principals: PrincipalVerifier): Promise<Principal> {

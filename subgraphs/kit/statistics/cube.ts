@@ -314,6 +314,11 @@ export class StatisticsCube {
         }
       }
     }
+    this.forgetTables();
+  }
+
+  /** Drops every table and answer computed so far (each is computed again when next asked). */
+  forgetTables(): void {
     this.cuboids.clear();
     this.answers.clear();
   }
