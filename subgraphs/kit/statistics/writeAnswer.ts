@@ -8,8 +8,9 @@
  * schema's resolvers are called where a field has one, and every leaf is serialised by its type, in selection
  * order, and written as JSON bytes as it goes (no response object is built, and no large string is encoded:
  * turning a few megabytes of text with Japanese labels into UTF-8 takes tens of milliseconds), giving the body
- * Apollo Server would send. Whenever this walk meets anything it does not do the way the executor does (an error, a null where the
- * schema forbids one, a promise below the root), it gives up and the executor answers instead, errors and all.
+ * Apollo Server would send. Whenever this walk meets anything it does not do the way the executor does (an
+ * error, a null where the schema forbids one, a promise below the root), it gives up and the executor answers
+ * instead, errors and all.
  *
  * The caller may name types whose fields answer the same for the same object (a table's coordinates: the same
  * code has the same label in every cell): their bytes are written once per object and selection, and copied after.
