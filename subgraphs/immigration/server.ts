@@ -6,7 +6,7 @@ import { reconcileRoutes } from './reconcile';
 import { createLoaders } from './loaders';
 import { resolvers, type ImmigrationContext } from './resolvers';
 import { IMMIGRATION_FACTS } from './statistics';
-import { startStatistics, warmUpAnswers } from '../kit/statistics/serve';
+import { startStatistics, warmUpStatistics } from '../kit/statistics/serve';
 import { statisticsVerifyRoute } from '../kit/statistics/verify';
 
 export { migrations } from './migrations';
@@ -28,6 +28,6 @@ export async function buildImmigrationServer(deps: SubgraphDeps) {
     }),
   });
   built.server.on('close', () => statistics.stop());
-  await warmUpAnswers(built.schema, statistics, 'foreignResidentStatistics', (deps.clock ?? (() => new Date().toISOString().slice(0, 10)))());
+  await warmUpStatistics(built.schema, statistics, 'foreignResidentStatistics', deps);
   return { ...built, statistics };
 }

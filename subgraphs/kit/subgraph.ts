@@ -59,6 +59,9 @@ export interface EventsOptions {
   relay?: Partial<Pick<RelayOptions, 'maxAttempts' | 'maxBackoffMs' | 'pollMs'>>;
 }
 
+/** The day by the machine's clock (UTC), when a subgraph is not given a clock. */
+export const systemDay = (): string => new Date().toISOString().slice(0, 10);
+
 /** What a subgraph is built from (its `server.ts` adds schema, resolvers, loaders and event handlers). */
 export interface SubgraphDeps {
   db: DataSource;
@@ -120,7 +123,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     formatError: maskError,
   });
   await apollo.start();
-  const clock = options.clock ?? (() => new Date().toISOString().slice(0, 10));
+  const clock = options.clock ?? systemDay;
 
   const { events } = options;
   const relay = new OutboxRelay({

@@ -7,7 +7,7 @@ import { ASSIGNMENT_PATH } from '../../schema/internalPaths';
 import { createLoaders } from './loaders';
 import { resolvers, type RegistryContext } from './resolvers';
 import { REGISTRY_FACTS } from './statistics';
-import { startStatistics, warmUpAnswers } from '../kit/statistics/serve';
+import { startStatistics, warmUpStatistics } from '../kit/statistics/serve';
 import { statisticsVerifyRoute } from '../kit/statistics/verify';
 
 export { migrations } from './migrations';
@@ -36,6 +36,6 @@ export async function buildRegistryServer(deps: SubgraphDeps) {
     internalRoutes: ({ verify }) => statisticsVerifyRoute(deps.db, 'registry', statistics, 'stats_fact', verify),
   });
   built.server.on('close', () => statistics.stop());
-  await warmUpAnswers(built.schema, statistics, 'residentRegistryStatistics', (deps.clock ?? (() => new Date().toISOString().slice(0, 10)))());
+  await warmUpStatistics(built.schema, statistics, 'residentRegistryStatistics', deps);
   return { ...built, statistics };
 }

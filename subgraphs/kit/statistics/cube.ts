@@ -300,7 +300,7 @@ export class StatisticsCube {
    * instead of running in the interpreter then. The first ask of a table still computes it.
    */
   warmUp(): void {
-    const held = STATISTICS_DIMENSIONS.filter((d) => this.source.dimensions[d]);
+    const held = this.heldDimensions();
     for (const [i, a] of held.entries()) {
       for (const b of [null, ...held.slice(i + 1)]) {
         const groupBy = b ? [a, b] : [a];
@@ -315,6 +315,11 @@ export class StatisticsCube {
       }
     }
     this.forgetTables();
+  }
+
+  /** The dimensions this authority counts, in contract order. */
+  heldDimensions(): StatisticsDimension[] {
+    return STATISTICS_DIMENSIONS.filter((d) => this.source.dimensions[d]);
   }
 
   /** Drops every table and answer computed so far (each is computed again when next asked). */
@@ -430,6 +435,8 @@ export class StatisticsCube {
     const sizes = table.spaces.map((space) => space.codes.length);
     const strides = table.strides;
     const { counts } = table;
+    /** The code number, on dimension `d`, of the cell at `position`. */
+    const codeAt = (position: number, d: number) => ((position / (strides[d] as number)) | 0) % (sizes[d] as number);
     const suppressed = table.suppressed as Uint8Array;
     // The kept cells' positions and where each comes in the answer (its asked codes' numbers, in the order asked).
     const picked = new Int32Array(counts.length);
@@ -441,14 +448,13 @@ export class StatisticsCube {
       let keep = true;
       for (let d = 0; d < dims && keep; d++) {
         const flags = keeps[d];
-        if (flags) keep = flags[((position / (strides[d] as number)) | 0) % (sizes[d] as number)] === 1;
+        if (flags) keep = flags[codeAt(position, d)] === 1;
       }
       if (!keep) continue;
       let rank = 0;
       for (let g = 0; g < reads.length; g++) {
         const read = reads[g] as (typeof reads)[number];
-        const code = ((position / (strides[read.at] as number)) | 0) % (sizes[read.at] as number);
-        rank = rank * read.space.codes.length + ((ranks[g] as Int32Array)[code] as number);
+        rank = rank * read.space.codes.length + ((ranks[g] as Int32Array)[codeAt(position, read.at)] as number);
       }
       if (kept > 0 && rank < (order[kept - 1] as number)) inOrder = false;
       picked[kept] = position;
@@ -465,7 +471,7 @@ export class StatisticsCube {
       const coords = new Array<string>(reads.length);
       for (let g = 0; g < reads.length; g++) {
         const read = reads[g] as (typeof reads)[number];
-        coords[g] = read.codes[((position / (strides[read.at] as number)) | 0) % (sizes[read.at] as number)] as string;
+        coords[g] = read.codes[codeAt(position, read.at)] as string;
       }
       cells[k] = { coords, count: hidden ? null : (counts[position] as number), suppressed: hidden };
     }

@@ -2,7 +2,7 @@ import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql
 import { resumeBulkLoadTriggers } from '../../../seeds/load';
 import { AuditTrail } from '../audit';
 import type { Authority } from '../database';
-import type { SubgraphDeps } from '../subgraph';
+import { systemDay, type SubgraphDeps } from '../subgraph';
 import { StatisticsCube, type FactSource } from './cube';
 import { writeAnswer } from './writeAnswer';
 import { YearEndSnapshots } from './trend';
@@ -13,27 +13,29 @@ import { YearEndSnapshots } from './trend';
  */
 export async function startStatistics(authority: Authority, deps: SubgraphDeps, facts: FactSource): Promise<StatisticsCube> {
   await resumeBulkLoadTriggers(authority, deps.db, false);
-  const clock = deps.clock ?? (() => new Date().toISOString().slice(0, 10));
+  const clock = deps.clock ?? systemDay;
   const cube = new StatisticsCube(deps.db, facts, { referenceYear: () => Number(clock().slice(0, 4)) });
   await cube.start();
-  cube.warmUp();
   cube.yearEnds = new YearEndSnapshots(deps.db, facts);
   await cube.yearEnds.start(clock);
   return cube;
 }
 
 /**
- * Writes a few statistics answers through the subgraph's own schema once at start (the field guard, the
- * resolver, labels and the answer writer), then forgets the tables they made, so the first queries do not run
- * that code in the interpreter. All in the process: no request, no plugin, nothing logged or kept.
+ * Warms a built subgraph's statistics up before it serves: the cube answers a spread of tables
+ * (StatisticsCube.warmUp), then a few answers are written through the subgraph's own schema (the field guard,
+ * the resolver, labels and the answer writer), and every table they made is forgotten, so the first queries do
+ * not run that code in the interpreter. All in the process: no request, no plugin, nothing logged or kept.
  */
-export async function warmUpAnswers(schema: GraphQLSchema, cube: StatisticsCube, field: string, today: string): Promise<void> {
+export async function warmUpStatistics(schema: GraphQLSchema, cube: StatisticsCube, field: string, deps: SubgraphDeps): Promise<void> {
+  cube.warmUp();
+  const today = (deps.clock ?? systemDay)();
   const operation = parse(
     `query ($g: [StatisticsDimension!]!, $f: StatisticsFilter) { ${field}(groupBy: $g, filter: $f) { total dimensions referenceYear asOf ` +
       'disclosureControl { threshold suppressedCells method } trend { year takenOn total } ' +
       'cells { key { dimension code label ja: label(language: "ja") } count share suppressed } } }',
   ).definitions[0] as OperationDefinitionNode;
-  const held = Object.keys(cube.source.dimensions);
+  const held = cube.heldDimensions();
   const principal = { sub: 'statistics-warm-up', role: 'analyst', agency: 'none', purpose: 'statistics', requestId: 'statistics-warm-up' };
   for (let i = 0; i < held.length; i++) {
     const context = { principal, statistics: cube, today, audit: new AuditTrail(), statisticsUsed: [], keptResponse: undefined };
