@@ -133,6 +133,12 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     help: "Prepared requests whose plan is one fetch asking what the client asked, answered with the subgraph's answer as it came",
     registers: [options.metrics.registry],
   });
+  const ownPlan = new Counter({
+    name: 'gateway_own_plan_runs_total',
+    help: "Prepared requests run by the gateway's own plan runner: answered by it, or handed over to @apollo/gateway's executor (errors, nulls, anything but the plain case)",
+    labelNames: ['outcome'],
+    registers: [options.metrics.registry],
+  });
   let serving: PreparedServing | undefined;
   if (usePrepared) {
     const supergraph = Supergraph.build(options.supergraphSdl);
@@ -147,6 +153,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
       logger,
       onServed: () => servedPrepared.inc(),
       onPassedThrough: () => passedThrough.inc(),
+      onOwnPlan: (outcome) => ownPlan.inc({ outcome }),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { Kind, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { rootFieldsOf } from '../auth/partnerPlugin';
+import type { OwnPlan } from './ownPlan';
 
 type Resolved = Parameters<Experimental_DidResolveQueryPlanCallback>[0];
 
@@ -22,6 +23,8 @@ export interface PreparedOperation {
   rootFields: string[];
   /** The plan's one fetch, when the subgraph's answer to it is the client's answer as it stands (see passThroughFetch). */
   passThrough?: PassThroughFetch;
+  /** The gateway's own runner of the plan, made on first use (null when the plan or operation is not one it takes). */
+  ownPlan?: OwnPlan | null;
 }
 
 /** A query plan's fetch node, as far as the lean path reads it. */

@@ -13,6 +13,7 @@ import { currentScope, loggableOperationName } from '../logging';
 import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
 import { ResilientDataSource, type CacheScope } from '../resilience/resilientDataSource';
 import type { GatewayContext } from '../server';
+import { OwnPlan } from './ownPlan';
 import type { PassThroughFetch, PreparedOperation, PreparedOperations } from './preparedOperations';
 
 /** A complete HTTP answer. */
@@ -38,6 +39,8 @@ export interface PreparedServing {
   onServed: () => void;
   /** Called for each of those answered with a subgraph's answer as it came. */
   onPassedThrough?: () => void;
+  /** Called for each run of the gateway's own plan runner: it answered, or handed over to executeQueryPlan. */
+  onOwnPlan?: (outcome: 'answered' | 'handed_over') => void;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -46,9 +49,10 @@ const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
 
 /**
  * Answers a request for a prepared query operation without Apollo Server's request pipeline: no parsing, no
- * validation, no planning, no plugin hooks; the cached query plan runs through @apollo/gateway's own
- * executeQueryPlan and data sources, so errors, their paths and extensions, null propagation, partial answers
- * and the subgraph call policy are the same. Every check the pipeline would make for the caller (body shape,
+ * validation, no planning, no plugin hooks. The cached query plan runs through the gateway's own runner
+ * (ownPlan.ts) over the same data sources; whenever anything departs from the plain case it hands over to
+ * @apollo/gateway's executeQueryPlan with the answers already received, so errors, their paths and extensions,
+ * null propagation, partial answers and the subgraph call policy are the same. Every check the pipeline would make for the caller (body shape,
  * accepted media type, safelist, partner fields and rate limit, text hygiene, variable coercion) is made first;
  * when one would refuse the request, or the request is anything but a plain POST of a prepared operation, this
  * returns undefined before any subgraph is called, and the full pipeline answers it.
@@ -139,6 +143,18 @@ async function execute(
     }
     // Errors, or anything else: the plan runs as always, over the answer already received (no second call).
     serviceMap = { ...serviceMap, [fetch.serviceName]: { process: answer.replay } };
+  } else {
+    prepared.ownPlan ??= ownPlanFor(serving, prepared);
+    if (prepared.ownPlan) {
+      const outcome = await prepared.ownPlan.run(serviceMap, request, requestContext);
+      if ('data' in outcome) {
+        serving.onOwnPlan?.('answered');
+        return respond(200, head, mediaType, cachePolicy.header(false), { data: outcome.data });
+      }
+      // Anything but the plain case: Apollo's executor over the answers already received (no second call).
+      serving.onOwnPlan?.('handed_over');
+      serviceMap = outcome.replay;
+    }
   }
   let result: { data?: unknown; errors?: readonly unknown[]; extensions?: unknown };
   try {
@@ -159,6 +175,12 @@ async function execute(
   // Apollo Server's status400ForVariableCoercionErrors: errors and no data at all.
   const status = head.status ?? (errors && result.data === undefined ? 400 : 200);
   return respond(status, head, mediaType, cachePolicy.header(errors !== undefined), { errors, data: result.data, extensions: result.extensions });
+}
+
+/** The plan's own runner, or null when the plan or the operation has anything it leaves to executeQueryPlan. */
+function ownPlanFor(serving: PreparedServing, prepared: PreparedOperation): OwnPlan | null {
+  const { queryPlan, operationContext } = prepared;
+  return OwnPlan.compile(queryPlan, operationContext.operation.selectionSet, operationContext.fragments, serving.schema, serving.supergraphSchema) ?? null;
 }
 
 type ServiceMap = PreparedOperation['serviceMap'];

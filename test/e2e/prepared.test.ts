@@ -175,6 +175,54 @@ describe('a plan of one fetch asking what the client asked: the subgraph\'s answ
   });
 });
 
+describe("the gateway's own plan runner: what it answers, and what it hands to Apollo's executor", () => {
+  const runs = async (): Promise<Record<string, number>> => {
+    const metric = stack.metrics.gateway.registry.getSingleMetric('gateway_own_plan_runs_total') as Counter | undefined;
+    return Object.fromEntries(((await metric?.get())?.values ?? []).map((v) => [String(v.labels.outcome), v.value]));
+  };
+  const AUTHORITIES = ['mynumber', 'registry', 'immigration'] as const;
+  const callsNow = async () => Promise.all(AUTHORITIES.map((a) => stack.graphqlRequests(a)));
+  const BATCH = 'query Batch($ns: [ID!]!) { persons(myNumbers: $ns) { myNumber resident { familyName } residenceCard { number status } myNumberCard { status } } }';
+  const SHAPES = `query Shapes($n: ID!) { who: person(myNumber: $n) { __typename kind: __typename ...Names ... on Person { card: residenceCard { number } } } }
+    fragment Names on Person { myNumber resident { family: familyName address { municipality { code name } } } }`;
+
+  test.each([
+    ['the unified record', 'isa-officer', UNIFIED.body, { myNumber: 'specific_card' }, 'answered'],
+    ['a batch with an unknown person (null in the list)', 'isa-officer', BATCH, { ns: ['specific_card', '123456789018', 'separate_cards'] }, 'answered'],
+    ['aliases, __typename, a named and an inline fragment', 'isa-officer', SHAPES, { n: 'separate_cards' }, 'answered'],
+    ['two refused parts (errors with their paths)', 'auditor', 'query ($n: ID!) { person(myNumber: $n) { resident { familyName } myNumberCard { status } } }', { n: 'specific_card' }, 'handed_over'],
+    ['a directive (not taken: the executor runs the plan)', 'isa-officer', 'query ($n: ID!, $f: Boolean!) { person(myNumber: $n) { myNumber resident @include(if: $f) { familyName } } }', { n: 'specific_card', f: true }, 'none'],
+  ] as const)('%s', async (_name, caller, query, given, outcome) => {
+    const mine = (who: string) => (/^\d+$/.test(who) ? who : persona(who).myNumber!);
+    const variables = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === 'boolean' ? v : Array.isArray(v) ? v.map(mine) : mine(v as string)]));
+    const headers = await bearer(caller);
+    await send(stack.gatewayUrl, headers, { query, variables });
+    const before = await runs();
+    const callsBefore = await callsNow();
+    const prepared = await send(stack.gatewayUrl, headers, { query, variables });
+    const callsBetween = await callsNow();
+    const after = await runs();
+    const full = await send(fullPipelineUrl, headers, { query, variables });
+    const callsAfter = await callsNow();
+    expect(prepared).toEqual(full);
+    const delta = (o: string) => (after[o] ?? 0) - (before[o] ?? 0);
+    expect({ answered: delta('answered'), handed_over: delta('handed_over') }).toEqual({
+      answered: outcome === 'answered' ? 1 : 0,
+      handed_over: outcome === 'handed_over' ? 1 : 0,
+    });
+    // Each authority is called as often as for the full pipeline: handing over makes no second call.
+    expect(callsBetween.map((n, i) => n - callsBefore[i]!)).toEqual(callsAfter.map((n, i) => n - callsBetween[i]!));
+  });
+
+  test('an authority down: handed over, with the answers already received', async () => {
+    const headers = await bearer('isa-officer');
+    const body = { query: UNIFIED.body, variables: { myNumber: persona('specific_card').myNumber } };
+    const before = await runs();
+    await compareWithout('immigration', headers, body);
+    expect(((await runs()).handed_over ?? 0) - (before.handed_over ?? 0)).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe('what the pipeline would refuse is left to it', () => {
   test.each([
     ['a missing variable', {}],
