@@ -21,6 +21,8 @@ export interface LoadConfig {
   bodies: string[];
   /** The exact response body expected for each request body (same index). */
   expected: string[];
+  /** Measured runs of the same series are one sample: `series` in the result gives the latency over all of them. */
+  series?: string;
 }
 
 export interface LoadResult {
@@ -41,6 +43,8 @@ export interface LoadResult {
   splitDecoded: number;
   /** One of the incorrect bodies (or non-2xx), for the report. */
   sample?: string;
+  /** Over every measured run of the config's series so far (this one included): latency from the runs' merged histograms. */
+  series?: { runs: number; requests: number; p50Ms: number; p99Ms: number };
 }
 
 type Json = unknown;
@@ -94,8 +98,12 @@ export function splitCharactersOnly(got: string, expected: string): boolean {
 }
 
 interface Autocannon {
-  (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void): unknown;
+  (opts: Record<string, unknown>, cb: (err: Error | null, result: RawResult) => void): unknown;
+  /** Merges runs made with `skipAggregateResult` (their latency histograms added up). */
+  aggregateResult(results: RawResult[], opts?: Record<string, unknown>): AutocannonResult;
 }
+/** A run's result before aggregation (its histograms encoded). */
+type RawResult = { duration: number; errors: number; timeouts: number; non2xx: number; [k: string]: unknown };
 interface AutocannonResult {
   duration: number;
   errors: number;
@@ -105,7 +113,10 @@ interface AutocannonResult {
   requests: { total: number };
 }
 
-function run(autocannon: Autocannon, config: LoadConfig, durationSec: number): Promise<LoadResult> {
+/** The measured runs of each series, kept for its latency over all of them. */
+const seriesRuns = new Map<string, RawResult[]>();
+
+function run(autocannon: Autocannon, config: LoadConfig, durationSec: number, measured = false): Promise<LoadResult> {
   const expectedParsed = new Map<number, Json>();
   let next = 0;
   let incorrect = 0;
@@ -117,6 +128,7 @@ function run(autocannon: Autocannon, config: LoadConfig, durationSec: number): P
         url: config.url,
         connections: config.connections,
         duration: durationSec,
+        skipAggregateResult: true,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...config.headers },
         requests: [
@@ -154,19 +166,28 @@ function run(autocannon: Autocannon, config: LoadConfig, durationSec: number): P
           },
         ],
       },
-      (err, result) => {
+      (err, raw) => {
         if (err) return reject(err);
+        const result = autocannon.aggregateResult([raw], { url: config.url });
         const requests = result.latency.totalCount;
+        let series: LoadResult['series'];
+        if (measured && config.series) {
+          const runs = [...(seriesRuns.get(config.series) ?? []), raw];
+          seriesRuns.set(config.series, runs);
+          const all = autocannon.aggregateResult(runs, { url: config.url });
+          series = { runs: runs.length, requests: all.latency.totalCount, p50Ms: all.latency.p50, p99Ms: all.latency.p99 };
+        }
         resolve({
           requests,
           durationSec: result.duration,
           rps: requests / result.duration,
           p50Ms: result.latency.p50,
           p99Ms: result.latency.p99,
-          errors: result.errors + result.timeouts + result.non2xx,
+          errors: raw.errors + raw.timeouts + raw.non2xx,
           incorrect,
           splitDecoded,
           sample,
+          series,
         });
       },
     ),
@@ -184,7 +205,7 @@ async function main(): Promise<void> {
       const started = new Promise<void>((resolve) => (go = resolve));
       process.send!({ phase: 'warm', result: warm });
       await started;
-      process.send!({ phase: 'done', result: await run(autocannon, config, config.durationSec) });
+      process.send!({ phase: 'done', result: await run(autocannon, config, config.durationSec, true) });
     })().catch((err: Error) => process.send!({ phase: 'failed', error: err.message }));
   });
   process.on('disconnect', () => process.exit(0));

@@ -18,6 +18,7 @@ import { summarizeProfile, type ProfileSummary } from './profile';
 import { measurePropagation, type PropagationResult } from './propagation';
 import { signBenchPrincipals, writePrincipals } from './principals';
 import { printTables, writeMarkdown } from './report';
+import { combineRounds } from './rounds';
 import { buildScenarios, headersFor, samplePopulation, SCENARIO_TITLES, type LoadScenario, type ScenarioName } from './scenarios';
 import { AUTHORITIES, databaseKind, ROOT, startSubgraphs, type SubgraphStack } from './stack';
 import type { Authority } from '../../subgraphs/kit/database';
@@ -69,6 +70,7 @@ function options() {
       contenders: { type: 'string' },
       scenarios: { type: 'string' },
       changes: { type: 'string' },
+      rounds: { type: 'string' },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean', default: false },
       'profile-subgraphs': { type: 'boolean', default: false },
@@ -78,7 +80,7 @@ function options() {
   if (values.help) {
     console.log(`Usage: npm run bench [-- --quick] [--persons N] [--duration S] [--warmup S] [--connections C]
        [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,floor] [--scenarios unified,batch,verify,propagation]
-       [--changes N] [--profile | --no-profile] [--profile-subgraphs]`);
+       [--changes N] [--rounds R] [--profile | --no-profile] [--profile-subgraphs]`);
     process.exit(0);
   }
   const quick = values.quick!;
@@ -88,6 +90,9 @@ function options() {
     durationSec: Number(values.duration ?? (quick ? 2 : 15)),
     warmupSec: Number(values.warmup ?? (quick ? 1 : 5)),
     connections: Number(values.connections ?? 16),
+    // Each cell's measured time split into rounds, the contenders taking turns (in reverse order every other round), so
+    // a slow spell of this shared machine falls on every contender instead of on whichever was measured then.
+    rounds: Math.max(1, Number(values.rounds ?? (quick ? 1 : 3))),
     contenders: (values.contenders?.split(',') ?? [...CONTENDERS]) as ContenderName[],
     scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'statistics', 'verify', 'propagation']) as ScenarioName[],
     changes: Number(values.changes ?? (quick ? 20 : 1000)),
@@ -191,21 +196,28 @@ async function warmSubgraphs(contender: RunningContender, scenario: LoadScenario
 }
 
 /** One scenario against one running contender. */
+/**
+ * One round of a scenario against one running contender: `1 / rounds` of the cell's measured time, after the
+ * full warm-up in the first round and a one-second one in the others. SQL per request is counted in the first.
+ */
 async function measure(
   contender: RunningContender,
   scenario: LoadScenario,
   ctx: { stack: SubgraphStack; credentials: { staffToken: string; analystToken: string; apiKey: string }; opts: Options; load: LoadGenerator; floorKind: string },
+  turn: { index: number; series: string } = { index: 0, series: '' },
 ): Promise<Figures> {
+  // A batch request costs a hundred lookups: twice the time, for a comparable number of requests (not in --quick,
+  // which must stay under two minutes).
+  const cellSec = scenario.name === 'batch' && !ctx.opts.quick ? 2 * ctx.opts.durationSec : ctx.opts.durationSec;
   const config: LoadConfig = {
     url: contender.url,
     connections: ctx.opts.connections,
-    // A batch request costs a hundred lookups: twice the time, for a comparable number of requests (not in --quick,
-    // which must stay under two minutes).
-    durationSec: scenario.name === 'batch' && !ctx.opts.quick ? 2 * ctx.opts.durationSec : ctx.opts.durationSec,
-    warmupSec: ctx.opts.warmupSec,
+    durationSec: Math.max(1, Math.round(cellSec / ctx.opts.rounds)),
+    warmupSec: turn.index === 0 ? ctx.opts.warmupSec : Math.min(1, ctx.opts.warmupSec),
     headers: headersFor(contender.name, scenario.caller, ctx.credentials),
     bodies: scenario.bodies,
     expected: scenario.expected,
+    series: turn.series || undefined,
   };
   // The SQL floor reads the databases itself: its statements are counted by the floor, not by the subgraphs.
   const statementsNow =
@@ -215,8 +227,8 @@ async function measure(
   // Requests of the previous run may still be in the subgraphs: wait until they have drained.
   await settle(ctx.stack);
   // SQL per request, exactly: a few requests one at a time (under load, requests in flight at either end of
-  // the run would blur the count).
-  const probe = scenario.name === 'batch' ? 1 : 3;
+  // the run would blur the count). Once per cell.
+  const probe = turn.index > 0 ? 0 : scenario.name === 'batch' ? 1 : 3;
   const probeBefore = await statementsNow();
   const auditBefore = await ctx.stack.auditStatements();
   for (let i = 0; i < probe; i++) {
@@ -229,8 +241,8 @@ async function measure(
   }
   // The access log is written as the response goes out: give the last one a moment.
   await new Promise((r) => setTimeout(r, 200));
-  const sqlPerRequest = ((await statementsNow()) - probeBefore) / probe;
-  const auditPerRequest = ((await ctx.stack.auditStatements()) - auditBefore) / probe;
+  const sqlPerRequest = probe ? ((await statementsNow()) - probeBefore) / probe : null;
+  const auditPerRequest = probe ? ((await ctx.stack.auditStatements()) - auditBefore) / probe : null;
   let cpuBefore = { userMs: 0, sysMs: 0, totalMs: 0 };
   let subgraphCpuBefore = 0;
   let stopSampling: (() => Record<string, number>) | undefined;
@@ -257,14 +269,24 @@ async function measure(
     gatewayUserMsPerRequest: round((cpuAfter.userMs - cpuBefore.userMs) / n, 3),
     gatewaySysMsPerRequest: round((cpuAfter.sysMs - cpuBefore.sysMs) / n, 3),
     subgraphsCpuMsPerRequest: round(subgraphCpu / n, 3),
-    sqlStatementsPerRequest: round(sqlPerRequest, 2),
+    sqlStatementsPerRequest: sqlPerRequest === null ? null : round(sqlPerRequest, 2),
     // The access-log writes the subgraphs make for the same requests (`source="audit"`), counted apart.
-    auditStatementsPerRequest: round(auditPerRequest, 2),
+    auditStatementsPerRequest: auditPerRequest === null ? null : round(auditPerRequest, 2),
     peakRssMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, round(v, 1)])),
     warmup: warm ? { requests: warm.requests, errors: warm.errors, incorrect: warm.incorrect } : undefined,
     sampleIncorrect: result.sample ?? warm?.sample,
+    totals: {
+      requests: result.requests,
+      seconds: result.durationSec,
+      cpuMs: cpuAfter.totalMs - cpuBefore.totalMs,
+      userMs: cpuAfter.userMs - cpuBefore.userMs,
+      sysMs: cpuAfter.sysMs - cpuBefore.sysMs,
+      subgraphCpuMs: subgraphCpu,
+    },
+    series: result.series,
   };
 }
+
 
 function addRatios(scenario: ScenarioResult, names: ContenderName[]): void {
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(a / b, 2) : null);
@@ -320,6 +342,7 @@ async function main(): Promise<void> {
       connections: opts.connections,
       durationSec: opts.durationSec,
       warmupSec: opts.warmupSec,
+      rounds: opts.rounds,
       subgraphWarmupSec: SUBGRAPH_WARMUP_SEC(opts),
       node: process.version,
       cpus: `${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
@@ -396,21 +419,27 @@ async function main(): Promise<void> {
           await warmSubgraphs(warmer, scenario, { stack, credentials, opts, load, floorKind }, SUBGRAPH_WARMUP_SEC(opts));
         }
         for (const name of opts.contenders) {
-          const c = running.find((r) => r.name === name);
-          if (!c) {
-            out[name] = { ...EMPTY, note: `did not run: ${results.contenders[name]?.reason ?? 'not selected'}` };
-            continue;
-          }
-          process.stdout.write(`  ${scenario.name.padEnd(8)} ${name.padEnd(16)}`);
-          try {
-            out[name] = await measure(c, scenario, { stack, credentials, opts, load, floorKind });
-            const f = out[name]!;
-            console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
-          } catch (err) {
-            out[name] = { ...EMPTY, note: `failed: ${(err as Error).message}` };
-            console.log(`failed: ${(err as Error).message}`);
+          if (!running.some((r) => r.name === name)) out[name] = { ...EMPTY, note: `did not run: ${results.contenders[name]?.reason ?? 'not selected'}` };
+        }
+        const measured = new Map<ContenderName, Figures[]>();
+        for (let turn = 0; turn < opts.rounds; turn++) {
+          const order = opts.contenders.filter((name) => running.some((r) => r.name === name) && out[name]?.note === undefined);
+          for (const name of turn % 2 === 1 ? order.reverse() : order) {
+            const c = running.find((r) => r.name === name)!;
+            const label = opts.rounds > 1 ? `${name} ${turn + 1}/${opts.rounds}` : name;
+            process.stdout.write(`  ${scenario.name.padEnd(8)} ${label.padEnd(20)}`);
+            try {
+              const f = await measure(c, scenario, { stack, credentials, opts, load, floorKind }, { index: turn, series: `${scenario.name}/${name}` });
+              measured.set(name, [...(measured.get(name) ?? []), f]);
+              console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
+            } catch (err) {
+              out[name] = { ...EMPTY, note: `failed: ${(err as Error).message}` };
+              measured.delete(name);
+              console.log(`failed: ${(err as Error).message}`);
+            }
           }
         }
+        for (const [name, rounds] of measured) out[name] = combineRounds(rounds);
         addRatios(out, opts.contenders);
         results.scenarios[scenario.name] = out;
       }

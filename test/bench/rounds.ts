@@ -1,0 +1,35 @@
+import type { Figures } from './run';
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** A cell's rounds as one: rates over the summed requests, time and CPU; latency over all rounds' requests (load.ts series). */
+export function combineRounds(rounds: readonly Figures[]): Figures {
+  const first = rounds[0]!;
+  if (rounds.length === 1) return { ...first, totals: undefined, series: undefined };
+  const sum = (pick: (t: RoundTotals) => number) => rounds.reduce((acc, f) => acc + pick(f.totals as RoundTotals), 0);
+  const requests = sum((t) => t.requests);
+  const n = Math.max(1, requests);
+  const series = rounds.at(-1)!.series as { requests: number; p50Ms: number; p99Ms: number } | undefined;
+  const peakRssMb: Record<string, number> = {};
+  for (const f of rounds) for (const [k, v] of Object.entries(f.peakRssMb ?? {})) peakRssMb[k] = Math.max(peakRssMb[k] ?? 0, v);
+  return {
+    ...first,
+    rps: round(requests / sum((t) => t.seconds), 1),
+    p50Ms: series?.p50Ms ?? first.p50Ms,
+    p99Ms: series?.p99Ms ?? first.p99Ms,
+    errors: rounds.reduce((acc, f) => acc + (f.errors ?? 0), 0),
+    incorrect: rounds.reduce((acc, f) => acc + (f.incorrect ?? 0), 0),
+    splitDecoded: rounds.reduce((acc, f) => acc + Number(f.splitDecoded ?? 0), 0),
+    gatewayCpuMsPerRequest: round(sum((t) => t.cpuMs) / n, 3),
+    requests,
+    gatewayUserMsPerRequest: round(sum((t) => t.userMs) / n, 3),
+    gatewaySysMsPerRequest: round(sum((t) => t.sysMs) / n, 3),
+    subgraphsCpuMsPerRequest: round(sum((t) => t.subgraphCpuMs) / n, 3),
+    peakRssMb,
+    sampleIncorrect: rounds.find((f) => f.sampleIncorrect)?.sampleIncorrect,
+    rounds: rounds.map((f) => ({ rps: f.rps, p99Ms: f.p99Ms, gatewayCpuMsPerRequest: f.gatewayCpuMsPerRequest })),
+    totals: undefined,
+    series: undefined,
+  };
+}
+type RoundTotals = { requests: number; seconds: number; cpuMs: number; userMs: number; sysMs: number; subgraphCpuMs: number };
