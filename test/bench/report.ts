@@ -51,6 +51,7 @@ export function comparisonTable(results: BenchResults): string[] {
 /** This gateway against each peer: throughput, tail latency and gateway CPU as ratios. */
 export function ratioTable(results: BenchResults): string[] {
   const peers = PEERS.filter((p) => p in results.contenders);
+  if (peers.length === 0) return ['(no peer ran)'];
   const lines = [
     `| scenario | ${peers.map((p) => `rps this/${p}`).join(' | ')} | ${peers.map((p) => `p99 this/${p}`).join(' | ')} | ${peers.map((p) => `CPU this/${p}`).join(' | ')} |`,
     `|---|${peers.map(() => '---:|').join('').repeat(3)}`,
@@ -61,6 +62,20 @@ export function ratioTable(results: BenchResults): string[] {
     lines.push(
       `| ${s} | ${peers.map((p) => times(r[p]?.rps)).join(' | ')} | ${peers.map((p) => times(r[p]?.p99Ms)).join(' | ')} | ${peers.map((p) => times(r[p]?.gatewayCpuMsPerRequest)).join(' | ')} |`,
     );
+  }
+  return lines;
+}
+
+/** Each contender's CPU per request in each round, when the cells ran in rounds: how steady the comparison was. */
+export function roundsTable(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const s of LOAD_SCENARIOS) {
+    for (const [name, f] of Object.entries(results.scenarios[s] ?? {})) {
+      const rounds = typeof f === 'object' && f !== null ? ((f as Figures).rounds as Array<{ rps: number; gatewayCpuMsPerRequest: number }> | undefined) : undefined;
+      if (!rounds) continue;
+      if (lines.length === 0) lines.push('| scenario | contender | gateway CPU ms/req in each round | rps in each round |', '|---|---|---|---|');
+      lines.push(`| ${s} | ${name} | ${rounds.map((r) => r.gatewayCpuMsPerRequest).join(' / ')} | ${rounds.map((r) => r.rps).join(' / ')} |`);
+    }
   }
   return lines;
 }
@@ -111,6 +126,8 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   out.push('- Versions: ' + Object.entries(m.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
   out.push('## Comparison', '', ...comparisonTable(results), '');
   out.push('This gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better):', '', ...ratioTable(results), '');
+  const rounds = roundsTable(results);
+  if (rounds.length) out.push('Each round, in the order run (the contenders took turns, in reverse order every other round):', '', ...rounds, '');
   out.push('SQL/req: statements the three subgraphs sent for one client request (`subgraph_db_statements_total{source="request"}`), counted on a few requests sent one at a time; `+ audit`: the access-log statements they wrote for it (`source="audit"`). The SQL floor counts its own statements (it writes no access log).', '');
   out.push('## Contenders', '');
   for (const [name, c] of Object.entries(results.contenders)) {
