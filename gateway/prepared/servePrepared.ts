@@ -180,7 +180,13 @@ async function execute(
 /** The plan's own runner, or null when the plan or the operation has anything it leaves to executeQueryPlan. */
 function ownPlanFor(serving: PreparedServing, prepared: PreparedOperation): OwnPlan | null {
   const { queryPlan, operationContext } = prepared;
-  return OwnPlan.compile(queryPlan, operationContext.operation.selectionSet, operationContext.fragments, serving.schema, serving.supergraphSchema) ?? null;
+  try {
+    return OwnPlan.compile(queryPlan, operationContext.operation.selectionSet, operationContext.fragments, serving.schema, serving.supergraphSchema) ?? null;
+  } catch (error) {
+    // A plan or operation this runner did not foresee: executeQueryPlan runs it, as before.
+    serving.logger.warn({ operation: loggableOperationName(prepared.name), where: (error as Error).stack?.split('\n')[1]?.trim() }, 'own plan runner declined an operation');
+    return null;
+  }
 }
 
 type ServiceMap = PreparedOperation['serviceMap'];

@@ -532,7 +532,7 @@ async function profileThis(
 ): Promise<NonNullable<BenchResults['profile']>> {
   const nodeArgs = profileArgs('this-unified');
   // Long enough to get past lazy module loading and JIT warm-up, and to collect a few thousand samples.
-  ctx = { ...ctx, opts: { ...ctx.opts, warmupSec: Math.max(ctx.opts.warmupSec, 3), durationSec: Math.max(ctx.opts.durationSec, 6) } };
+  ctx = { ...ctx, opts: { ...ctx.opts, rounds: 1, warmupSec: Math.max(ctx.opts.warmupSec, 3), durationSec: Math.max(ctx.opts.durationSec, 6) } };
   const c = await startContender('this', ctx.setup, { nodeArgs, logSuffix: '-profile' });
   let figures: Figures;
   let stoppedAfterMs = 0;
