@@ -52,10 +52,11 @@ const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
  * validation, no planning, no plugin hooks. The cached query plan runs through the gateway's own runner
  * (ownPlan.ts) over the same data sources; whenever anything departs from the plain case it hands over to
  * @apollo/gateway's executeQueryPlan with the answers already received, so errors, their paths and extensions,
- * null propagation, partial answers and the subgraph call policy are the same. Every check the pipeline would make for the caller (body shape,
- * accepted media type, safelist, partner fields and rate limit, text hygiene, variable coercion) is made first;
- * when one would refuse the request, or the request is anything but a plain POST of a prepared operation, this
- * returns undefined before any subgraph is called, and the full pipeline answers it.
+ * null propagation, partial answers and the subgraph call policy are the same. Every check the pipeline would
+ * make for the caller (body shape, accepted media type, safelist, partner fields and rate limit, text hygiene,
+ * variable coercion) is made first; when one would refuse the request, or the request is anything but a plain
+ * POST of a prepared operation, this returns undefined before any subgraph is called, and the full pipeline
+ * answers it.
  */
 export async function servePrepared(
   serving: PreparedServing,

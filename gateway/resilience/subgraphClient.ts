@@ -32,9 +32,10 @@ const UNDICI_ERRNO: Record<string, string> = {
 
 /**
  * POSTs one GraphQL request body to a subgraph through `agent`, cut off after `timeoutMs` (the whole exchange,
- * body included; checked every 20 ms). A non-2xx answer throws a GraphQLError shaped like Apollo's RemoteGraphQLDataSource's (message
- * `<status>: <text>`, `extensions.response` with url, status, statusText and body; UNAUTHENTICATED for 401,
- * FORBIDDEN for 403); a timeout throws an error named TimeoutError; a failed connection an error with its errno code.
+ * body included; checked every 20 ms). A non-2xx answer throws a GraphQLError shaped like Apollo's
+ * RemoteGraphQLDataSource's (message `<status>: <text>`, `extensions.response` with url, status, statusText and
+ * body; UNAUTHENTICATED for 401, FORBIDDEN for 403); a timeout throws an error named TimeoutError; a failed
+ * connection an error with its errno code.
  */
 export async function postToSubgraph(
   agent: Agent,
