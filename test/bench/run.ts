@@ -88,7 +88,10 @@ function options() {
     quick,
     persons: Number(values.persons ?? process.env.SEED_PERSONS ?? (quick ? 2000 : 20_000)),
     durationSec: Number(values.duration ?? (quick ? 2 : 15)),
-    warmupSec: Number(values.warmup ?? (quick ? 1 : 5)),
+    // This gateway reaches its steady state after about 10 s of load (JIT; measured over PostgreSQL subgraphs,
+    // 4 s rounds after a 3 s warm-up: 2.53, 1.67, 1.31, 1.22 ms of CPU per request): the full run warms each
+    // contender for 15 s before its first round, so it compares running gateways rather than fresh ones.
+    warmupSec: Number(values.warmup ?? (quick ? 1 : 15)),
     connections: Number(values.connections ?? 16),
     // Each cell's measured time split into rounds, the contenders taking turns (in reverse order every other round), so
     // a slow spell of this shared machine falls on every contender instead of on whichever was measured then.
@@ -176,7 +179,7 @@ const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** di
 
 /** How long the shared subgraphs are loaded before a scenario's first contender is measured. */
 // None in --quick, which must stay under two minutes (each warm-up costs about 10 s with its settling).
-const SUBGRAPH_WARMUP_SEC = (opts: Options) => (opts.quick ? 0 : Math.max(20, 4 * opts.warmupSec));
+const SUBGRAPH_WARMUP_SEC = (opts: Options) => (opts.quick ? 0 : 20);
 
 /** The scenario's load through one contender, figures discarded: it warms the subgraphs for everyone. */
 async function warmSubgraphs(contender: RunningContender, scenario: LoadScenario, ctx: Parameters<typeof measure>[2], seconds: number): Promise<void> {
