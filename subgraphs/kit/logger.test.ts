@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, LOG_FLUSH_MS } from './http';
@@ -12,6 +12,11 @@ describe('createLogger', () => {
     dir = mkdtempSync(join(tmpdir(), 'logger-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  /**
+   * A descriptor open from the start, as stdout is in production (a path would be opened asynchronously). Left
+   * open: the logger's flush timer outlives the test, and a closed descriptor's number may be reused.
+   */
+  const open = (file: string) => openSync(file, 'a');
 
   const linesOf = (file: string) =>
     readFileSync(file, 'utf8')
@@ -30,7 +35,7 @@ describe('createLogger', () => {
 
   it('holds a lone line back, then writes it within the flush interval', async () => {
     const file = join(dir, 'one.log');
-    const logger = createLogger('test', { level: 'info', dest: file });
+    const logger = createLogger('test', { level: 'info', dest: open(file) });
     logger.info({ route: '/graphql', status: 200 }, 'request');
     expect(readFileSync(file, 'utf8')).toBe('');
     const lines = await waitForLines(file, 1, LOG_FLUSH_MS * 5);
@@ -39,7 +44,7 @@ describe('createLogger', () => {
 
   it('writes every line of a burst, whole and in order', async () => {
     const file = join(dir, 'burst.log');
-    const logger = createLogger('test', { level: 'info', dest: file });
+    const logger = createLogger('test', { level: 'info', dest: open(file) });
     for (let i = 0; i < 500; i++) logger.info({ i }, 'request');
     const lines = await waitForLines(file, 500, LOG_FLUSH_MS * 5);
     expect(lines.map((line) => line.i)).toEqual(Array.from({ length: 500 }, (_, i) => i));
