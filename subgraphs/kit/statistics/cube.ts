@@ -143,7 +143,8 @@ export class StatisticsCube {
   constructor(
     private readonly db: DataSource,
     readonly source: FactSource,
-    private readonly options: { referenceYear?: () => number; threshold?: number } = {},
+    /** `staleMs`: how long an expensive table may answer after a change (STALE_MS). */
+    private readonly options: { referenceYear?: () => number; threshold?: number; staleMs?: number } = {},
   ) {
     this.dictionaries = source.columns.map(() => ({ codes: [], index: new Map() }));
     this.detail = new CountTable(source.columns.map((_, c) => c));
@@ -523,7 +524,7 @@ export class StatisticsCube {
     const cached = this.cuboids.get(cacheKey);
     if (
       cached?.suppressed &&
-      (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < STALE_MS))
+      (cached.version === this.version || (allowStale && cached.expensive && performance.now() - cached.computedAt < (this.options.staleMs ?? STALE_MS)))
     ) {
       this.cuboids.delete(cacheKey);
       this.cuboids.set(cacheKey, cached);
@@ -642,7 +643,7 @@ export class StatisticsCube {
     const now = performance.now();
     let cells = 0;
     for (const [key, table] of this.cuboids) {
-      if (table.version !== this.version && !(table.suppressed && table.expensive && now - table.computedAt < STALE_MS)) this.cuboids.delete(key);
+      if (table.version !== this.version && !(table.suppressed && table.expensive && now - table.computedAt < (this.options.staleMs ?? STALE_MS))) this.cuboids.delete(key);
       else cells += table.counts.length;
     }
     // Least recently used first (a Map keeps insertion order; a hit moves the table to the end).
