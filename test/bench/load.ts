@@ -23,8 +23,6 @@ export interface LoadConfig {
   expected: string[];
   /** Measured runs of the same series are one sample: `series` in the result gives the latency over all of them. */
   series?: string;
-  /** Requests per second over all connections (autocannon's overallRate); as fast as answers come when unset. */
-  rate?: number;
 }
 
 export interface LoadResult {
@@ -131,7 +129,6 @@ function run(autocannon: Autocannon, config: LoadConfig, durationSec: number, me
         connections: config.connections,
         duration: durationSec,
         skipAggregateResult: true,
-        ...(config.rate ? { overallRate: config.rate } : {}),
         method: 'POST',
         headers: { 'content-type': 'application/json', ...config.headers },
         requests: [
