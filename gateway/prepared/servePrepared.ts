@@ -145,7 +145,8 @@ async function execute(
     // Errors, or anything else: the plan runs as always, over the answer already received (no second call).
     serviceMap = { ...serviceMap, [fetch.serviceName]: { process: answer.replay } };
   } else {
-    prepared.ownPlan ??= ownPlanFor(serving, prepared);
+    // Once per operation: null (declined) is kept too, where `??=` would compile again on every request.
+    if (prepared.ownPlan === undefined) prepared.ownPlan = ownPlanFor(serving, prepared);
     if (prepared.ownPlan) {
       const outcome = await prepared.ownPlan.run(serviceMap, request, requestContext);
       if ('data' in outcome) {

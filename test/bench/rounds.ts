@@ -6,7 +6,8 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 export function combineRounds(rounds: readonly Figures[]): Figures {
   const first = rounds[0]!;
   if (rounds.length === 1) return { ...first, totals: undefined, series: undefined };
-  const sum = (pick: (t: RoundTotals) => number) => rounds.reduce((acc, f) => acc + pick(f.totals as RoundTotals), 0);
+  const add = (pick: (f: Figures) => unknown) => rounds.reduce((acc, f) => acc + Number(pick(f) ?? 0), 0);
+  const sum = (pick: (t: RoundTotals) => number) => add((f) => pick(f.totals as RoundTotals));
   const requests = sum((t) => t.requests);
   const n = Math.max(1, requests);
   const series = rounds.at(-1)!.series as { requests: number; p50Ms: number; p99Ms: number } | undefined;
@@ -17,9 +18,9 @@ export function combineRounds(rounds: readonly Figures[]): Figures {
     rps: round(requests / sum((t) => t.seconds), 1),
     p50Ms: series?.p50Ms ?? first.p50Ms,
     p99Ms: series?.p99Ms ?? first.p99Ms,
-    errors: rounds.reduce((acc, f) => acc + (f.errors ?? 0), 0),
-    incorrect: rounds.reduce((acc, f) => acc + (f.incorrect ?? 0), 0),
-    splitDecoded: rounds.reduce((acc, f) => acc + Number(f.splitDecoded ?? 0), 0),
+    errors: add((f) => f.errors),
+    incorrect: add((f) => f.incorrect),
+    splitDecoded: add((f) => f.splitDecoded),
     gatewayCpuMsPerRequest: round(sum((t) => t.cpuMs) / n, 3),
     requests,
     gatewayUserMsPerRequest: round(sum((t) => t.userMs) / n, 3),
