@@ -66,6 +66,25 @@ export function ratioTable(results: BenchResults): string[] {
   return lines;
 }
 
+/** CPU per request with every contender at the same request rate (measureAtFixedRate in run.ts), and this gateway's ratio to each. */
+export function fixedRateTable(results: BenchResults): string[] {
+  const lines: string[] = [];
+  for (const s of LOAD_SCENARIOS) {
+    const scenario = results.scenarios[s];
+    const at = (name: string) => (scenario?.[name as keyof ScenarioResult] as Figures | undefined)?.atFixedRate as { rate: number; gatewayCpuMsPerRequest: number | null; p99Ms: number | null; errors: number | null; incorrect: number | null } | undefined;
+    const mine = at('this');
+    if (!mine) continue;
+    if (lines.length === 0) lines.push('| scenario | rate (rps) | contender | gateway CPU ms/req | p99 ms | errors | incorrect | CPU this/contender |', '|---|---:|---|---:|---:|---:|---:|---:|');
+    for (const name of ['this', ...PEERS]) {
+      const f = at(name);
+      if (!f) continue;
+      const ratio = name === 'this' || !f.gatewayCpuMsPerRequest || !mine.gatewayCpuMsPerRequest ? '' : times(Math.round((mine.gatewayCpuMsPerRequest / f.gatewayCpuMsPerRequest) * 100) / 100);
+      lines.push(`| ${s} | ${f.rate} | ${name} | ${fmt(f.gatewayCpuMsPerRequest, 2)} | ${fmt(f.p99Ms, 0)} | ${f.errors} | ${f.incorrect} | ${ratio} |`);
+    }
+  }
+  return lines;
+}
+
 /** Each contender's CPU per request in each round, when the cells ran in rounds: how steady the comparison was. */
 export function roundsTable(results: BenchResults): string[] {
   const lines: string[] = [];
@@ -100,6 +119,11 @@ export function printTables(results: BenchResults): void {
   for (const l of comparisonTable(results)) console.log(l);
   console.log('\nThis gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better)');
   for (const l of ratioTable(results)) console.log(l);
+  const fixed = fixedRateTable(results);
+  if (fixed.length) {
+    console.log('\nCPU per request with every contender at the same request rate (half the slowest one\'s throughput)');
+    for (const l of fixed) console.log(l);
+  }
   const prop = propagationLines(results.scenarios.propagation);
   if (prop.length) {
     console.log('\nLifecycle propagation through this gateway (mutation response -> effect applied by J-LIS)');
@@ -126,6 +150,15 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   out.push('- Versions: ' + Object.entries(m.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
   out.push('## Comparison', '', ...comparisonTable(results), '');
   out.push('This gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better):', '', ...ratioTable(results), '');
+  const fixed = fixedRateTable(results);
+  if (fixed.length) {
+    out.push(
+      "CPU per request with every contender at the same request rate, half the slowest contender's throughput in the scenario, in rounds as above (at full load the two cores are saturated, and a contender's CPU per request rises with the contention, which the fastest contender, driving the subgraphs hardest, suffers most):",
+      '',
+      ...fixed,
+      '',
+    );
+  }
   const rounds = roundsTable(results);
   if (rounds.length) out.push('Each round, in the order run (the contenders took turns, in reverse order every other round):', '', ...rounds, '');
   out.push('SQL/req: statements the three subgraphs sent for one client request (`subgraph_db_statements_total{source="request"}`), counted on a few requests sent one at a time; `+ audit`: the access-log statements they wrote for it (`source="audit"`). The SQL floor counts its own statements (it writes no access log).', '');

@@ -1,5 +1,6 @@
 import { combineRounds } from './rounds';
-import type { Figures } from './run';
+import { fixedRateTable } from './report';
+import type { BenchResults, Figures } from './run';
 
 const figures = (requests: number, seconds: number, cpuMs: number, extra: Partial<Figures> = {}): Figures => ({
   rps: requests / seconds,
@@ -41,5 +42,23 @@ describe('combineRounds', () => {
   test('one round is passed on as it is', () => {
     const one = figures(100, 5, 400);
     expect(combineRounds([one])).toEqual({ ...one, totals: undefined, series: undefined });
+  });
+});
+
+describe('fixedRateTable', () => {
+  test("each contender's CPU at the common rate, and this gateway's ratio to each", () => {
+    const at = (cpu: number) => ({ rate: 60, rps: 59.8, p50Ms: 9, p99Ms: 40, errors: 0, incorrect: 0, gatewayCpuMsPerRequest: cpu });
+    const results = {
+      meta: {},
+      contenders: {},
+      processes: {},
+      scenarios: { unified: { title: 'unified', this: { ...figures(100, 5, 400), atFixedRate: at(1.2) }, apolloGateway: { ...figures(100, 5, 800), atFixedRate: at(3) } } },
+    } as unknown as BenchResults;
+    expect(fixedRateTable(results).slice(2)).toEqual(['| unified | 60 | this | 1.20 | 40 | 0 | 0 |  |', '| unified | 60 | apolloGateway | 3.00 | 40 | 0 | 0 | 0.40x |']);
+  });
+
+  test('nothing when no contender ran at a fixed rate', () => {
+    const results = { meta: {}, contenders: {}, processes: {}, scenarios: { unified: { title: 'unified', this: figures(100, 5, 400) } } } as unknown as BenchResults;
+    expect(fixedRateTable(results)).toEqual([]);
   });
 });

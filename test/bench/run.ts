@@ -41,7 +41,7 @@ export interface Figures {
   /** Peak resident memory during the measurement, MiB, per process (the contender and each subgraph). */
   peakRssMb?: Record<string, number>;
   /** This contender's figure divided by each other contender's (rps: > 1 is faster; p99 and CPU: < 1 is better). */
-  ratios?: Record<string, { rps: number | null; p99Ms: number | null; gatewayCpuMsPerRequest: number | null }>;
+  ratios?: Record<string, { rps: number | null; p99Ms: number | null; gatewayCpuMsPerRequest: number | null; gatewayCpuMsPerRequestAtFixedRate?: number | null }>;
   /** Why there are no figures, when there are none. */
   note?: string;
   sampleIncorrect?: string;
@@ -71,6 +71,8 @@ function options() {
       scenarios: { type: 'string' },
       changes: { type: 'string' },
       rounds: { type: 'string' },
+      'fixed-rate': { type: 'boolean' },
+      'no-fixed-rate': { type: 'boolean', default: false },
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean', default: false },
       'profile-subgraphs': { type: 'boolean', default: false },
@@ -80,7 +82,7 @@ function options() {
   if (values.help) {
     console.log(`Usage: npm run bench [-- --quick] [--persons N] [--duration S] [--warmup S] [--connections C]
        [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,floor] [--scenarios unified,batch,verify,propagation]
-       [--changes N] [--rounds R] [--profile | --no-profile] [--profile-subgraphs]`);
+       [--changes N] [--rounds R] [--fixed-rate | --no-fixed-rate] [--profile | --no-profile] [--profile-subgraphs]`);
     process.exit(0);
   }
   const quick = values.quick!;
@@ -96,6 +98,8 @@ function options() {
     // Each cell's measured time split into rounds, the contenders taking turns (in reverse order every other round), so
     // a slow spell of this shared machine falls on every contender instead of on whichever was measured then.
     rounds: Math.max(1, Number(values.rounds ?? (quick ? 1 : 3))),
+    // CPU per request also at one request rate for every contender (measureAtFixedRate): in the full run by default.
+    fixedRate: values['no-fixed-rate'] ? false : (values['fixed-rate'] ?? !quick),
     contenders: (values.contenders?.split(',') ?? [...CONTENDERS]) as ContenderName[],
     scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'statistics', 'verify', 'propagation']) as ScenarioName[],
     changes: Number(values.changes ?? (quick ? 20 : 1000)),
@@ -207,7 +211,7 @@ async function measure(
   contender: RunningContender,
   scenario: LoadScenario,
   ctx: { stack: SubgraphStack; credentials: { staffToken: string; analystToken: string; apiKey: string }; opts: Options; load: LoadGenerator; floorKind: string },
-  turn: { index: number; series: string } = { index: 0, series: '' },
+  turn: { index: number; series: string; rate?: number } = { index: 0, series: '' },
 ): Promise<Figures> {
   // A batch request costs a hundred lookups: twice the time, for a comparable number of requests (not in --quick,
   // which must stay under two minutes).
@@ -221,6 +225,7 @@ async function measure(
     bodies: scenario.bodies,
     expected: scenario.expected,
     series: turn.series || undefined,
+    rate: turn.rate,
   };
   // The SQL floor reads the databases itself: its statements are counted by the floor, not by the subgraphs.
   const statementsNow =
@@ -291,6 +296,43 @@ async function measure(
 }
 
 
+/**
+ * Every contender again at one request rate, half the slowest one's throughput, in rounds: CPU per request at
+ * equal load. At full load the two cores are saturated and a contender's CPU per request rises with the
+ * contention, which the fastest contender, driving the subgraphs hardest, suffers most.
+ */
+async function measureAtFixedRate(
+  scenario: LoadScenario,
+  out: ScenarioResult,
+  names: ContenderName[],
+  ctx: Parameters<typeof measure>[2],
+  running: RunningContender[],
+): Promise<void> {
+  const slowest = Math.min(...names.map((name) => out[name]?.rps ?? Infinity));
+  if (!Number.isFinite(slowest) || slowest < 2) return;
+  const rate = Math.floor(slowest / 2);
+  const rounds = new Map<ContenderName, Figures[]>();
+  for (let turn = 0; turn < ctx.opts.rounds; turn++) {
+    for (const name of turn % 2 === 1 ? [...names].reverse() : names) {
+      const c = running.find((r) => r.name === name)!;
+      process.stdout.write(`  ${scenario.name.padEnd(8)} ${`${name} @${rate} rps ${turn + 1}/${ctx.opts.rounds}`.padEnd(28)}`);
+      try {
+        // Index past the first round: the contender is warm and its SQL already counted.
+        const f = await measure(c, scenario, ctx, { index: turn + 1, series: `${scenario.name}/${name}@rate`, rate });
+        rounds.set(name, [...(rounds.get(name) ?? []), f]);
+        console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
+      } catch (err) {
+        rounds.delete(name);
+        console.log(`failed: ${(err as Error).message}`);
+      }
+    }
+  }
+  for (const [name, rs] of rounds) {
+    const f = combineRounds(rs);
+    out[name]!.atFixedRate = { rate, rps: f.rps, p50Ms: f.p50Ms, p99Ms: f.p99Ms, errors: f.errors, incorrect: f.incorrect, gatewayCpuMsPerRequest: f.gatewayCpuMsPerRequest };
+  }
+}
+
 function addRatios(scenario: ScenarioResult, names: ContenderName[]): void {
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a && b ? round(a / b, 2) : null);
   for (const a of names) {
@@ -300,10 +342,12 @@ function addRatios(scenario: ScenarioResult, names: ContenderName[]): void {
     for (const b of names) {
       const fb = scenario[b];
       if (b === a || !fb || fb.rps === null) continue;
+      const cpuAtRate = (f: Figures) => (f.atFixedRate as { gatewayCpuMsPerRequest?: number } | undefined)?.gatewayCpuMsPerRequest;
       fa.ratios[b] = {
         rps: ratio(fa.rps, fb.rps),
         p99Ms: ratio(fa.p99Ms, fb.p99Ms),
         gatewayCpuMsPerRequest: ratio(fa.gatewayCpuMsPerRequest, fb.gatewayCpuMsPerRequest),
+        gatewayCpuMsPerRequestAtFixedRate: ratio(cpuAtRate(fa), cpuAtRate(fb)),
       };
     }
   }
@@ -443,6 +487,7 @@ async function main(): Promise<void> {
           }
         }
         for (const [name, rounds] of measured) out[name] = combineRounds(rounds);
+        if (opts.fixedRate && measured.size > 1) await measureAtFixedRate(scenario, out, [...measured.keys()], { stack, credentials, opts, load, floorKind }, running);
         addRatios(out, opts.contenders);
         results.scenarios[scenario.name] = out;
       }
