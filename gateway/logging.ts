@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage } from 'node:http';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
@@ -13,6 +12,8 @@ import type { AccessLogEntry } from '../subgraphs/kit/http';
 export interface RequestScope {
   requestId: string;
   language: Language;
+  /** Set once the errors of the answer are in the caller's language and in the log line (translateErrorsPlugin). */
+  translated?: boolean;
   log: {
     operation?: string;
     kind?: string;
@@ -23,18 +24,22 @@ export interface RequestScope {
   };
 }
 
-const storage = new AsyncLocalStorage<RequestScope>();
+/**
+ * The scope of each request being handled, by its IncomingMessage; Apollo Server's plugins and the data sources
+ * reach it through the request's context (GatewayContext.scope). Kept by hand rather than in an
+ * AsyncLocalStorage: on Node 20 one in use adds a hook to every promise the process makes (measured: 0.94-0.95x
+ * of the gateway's CPU per unified record without it).
+ */
 const scopes = new WeakMap<IncomingMessage, RequestScope>();
 
-/** Handles one request inside its scope, so error formatting and subgraph calls can read it. */
-export function runInScope(req: IncomingMessage, scope: RequestScope, handle: () => void): void {
+/** Opens the scope of a request, before it is handled. */
+export function openScope(req: IncomingMessage, scope: RequestScope): void {
   scopes.set(req, scope);
-  storage.run(scope, handle);
 }
 
-/** The scope of the request being handled, if any. */
-export function currentScope(): RequestScope | undefined {
-  return storage.getStore();
+/** The scope of a request, once opened. */
+export function scopeOf(req: IncomingMessage): RequestScope | undefined {
+  return scopes.get(req);
 }
 
 /** One JSON line per request: the HTTP facts from the server, the GraphQL facts gathered on the way. */
@@ -55,12 +60,12 @@ export function loggableOperationName(name: string | null | undefined): string |
 }
 
 /** Adds the operation (kind, a safe name) and the caller's role to the request's log line. */
-export function operationLogPlugin(): ApolloServerPlugin<{ principal: { role: string } }> {
+export function operationLogPlugin(): ApolloServerPlugin<{ principal: { role: string }; scope?: RequestScope }> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, operationName, contextValue }) {
-          const log = currentScope()?.log;
+          const log = contextValue.scope?.log;
           if (!log) return;
           log.kind = operation?.operation;
           log.role = contextValue.principal.role;

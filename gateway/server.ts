@@ -17,11 +17,11 @@ import { servePrepared, type PreparedServing } from './prepared/servePrepared';
 import { authenticate, requestId } from './auth/authenticate';
 import { partnerPlugin } from './auth/partnerPlugin';
 import type { StaffTokenConfig } from './auth/staffTokens';
-import { createFormatError, httpErrorBody } from './errors/formatError';
+import { createFormatError, httpErrorBody, translateErrorsPlugin, translateOutsidePipeline } from './errors/formatError';
 import { negotiateLanguage } from './i18n';
 import { requestHygienePlugin } from './limits/requestHygiene';
 import { DEFAULT_LIMITS, limitOptions, type OperationLimits } from './limits/operationLimits';
-import { accessLog, operationLogPlugin, runInScope } from './logging';
+import { accessLog, openScope, operationLogPlugin, scopeOf, type RequestScope } from './logging';
 import { loadManifest, manifestQueryStore, safelistPlugin, type PersistedManifest, type SafelistMode } from './persisted/safelist';
 import { createSubgraphMetrics } from './resilience/metrics';
 import { ResilientDataSource } from './resilience/resilientDataSource';
@@ -36,6 +36,8 @@ export interface GatewayContext {
   principalFor(authority: Authority): string;
   /** The partner's key, when the caller used one. */
   partnerKey?: StoredKey;
+  /** The request's id, language and log line (absent only for contexts made outside a request). */
+  scope?: RequestScope;
 }
 
 export interface GatewayOptions {
@@ -105,6 +107,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       operationLogPlugin(),
+      translateErrorsPlugin(),
       requestHygienePlugin(),
       safelistPlugin(manifest, options.safelist?.mode ?? 'off'),
       partnerPlugin(limiter),
@@ -161,16 +164,20 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   const server = createHttpServer<GatewayContext>({
     apollo,
     metrics: options.metrics,
-    context: (req) => authenticate(req, { staffTokens: options.staffTokens, signer, apiKeys: options.apiKeys }),
+    context: async (req) => {
+      const context = await authenticate(req, { staffTokens: options.staffTokens, signer, apiKeys: options.apiKeys });
+      context.scope = scopeOf(req);
+      return context;
+    },
     maxBodyBytes: operationLimits.bodyBytes,
-    requestScope: (req, handle) =>
-      runInScope(req, { requestId: requestId(req), language: languageOf(req), log: { codes: [] } }, handle),
     errorBody: httpErrorBody,
+    apolloBody: translateOutsidePipeline,
     accessLog: accessLog(logger),
     shortcut: serving ? (req, body, context) => servePrepared(serving, req, body, context) : undefined,
   });
   // Before the request handler, so the headers are set before any response starts (health and metrics included).
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    openScope(req, { requestId: requestId(req), language: languageOf(req), log: { codes: [] } });
     res.setHeader('x-request-id', requestId(req));
     res.setHeader('content-language', languageOf(req));
   });

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
 import { Counter, type Registry } from 'prom-client';
 import type { Language } from '../../schema/codes';
@@ -7,7 +8,7 @@ import type { HttpError } from '../../subgraphs/kit/http';
 import { isErrorCode, type ErrorCode } from '../i18n/errorCodes';
 import { errorMessage, negotiateLanguage } from '../i18n';
 import { LIMIT_CODES } from '../limits/operationLimits';
-import { currentScope } from '../logging';
+import { scopeOf, type RequestScope } from '../logging';
 
 /** Apollo Server's validation rule codes (`extensions.validationErrorCode`) and the code the client gets for each. */
 const VALIDATION_CODES: Readonly<Record<string, ErrorCode>> = {
@@ -47,7 +48,9 @@ export function clientCode(formatted: GraphQLFormattedError): string {
  * The gateway's `formatError`, the one place where errors are made fit for a client: the code stays stable
  * (`extensions.code`, also `extensions.messageKey`), the message is replaced by the text in the caller's
  * language, internal details (stack, subgraph responses, internal URLs) are dropped, and an unexplained error
- * becomes INTERNAL_SERVER_ERROR.
+ * becomes INTERNAL_SERVER_ERROR. Given the request's scope, it writes in the caller's language and puts the code
+ * on the request's log line; Apollo Server calls it without one (English), and translateErrorsPlugin then
+ * translates and logs what it made.
  */
 export function createFormatError(options: { production: boolean; registry: Registry }) {
   const counted = new Counter({
@@ -56,8 +59,7 @@ export function createFormatError(options: { production: boolean; registry: Regi
     labelNames: ['code'],
     registers: [options.registry],
   });
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-    const scope = currentScope();
+  return (formatted: GraphQLFormattedError, _error?: unknown, scope?: RequestScope): GraphQLFormattedError => {
     const language = scope?.language ?? 'en';
     const code = clientCode(formatted);
     counted.inc({ code });
@@ -74,10 +76,66 @@ export function createFormatError(options: { production: boolean; registry: Regi
   };
 }
 
+/**
+ * Errors formatted without the request's scope (in English), put in the caller's language, their codes on the
+ * request's log line: the text of each catalogued code (`extensions.messageKey`) in `scope.language`; any other
+ * message is kept.
+ */
+export function translateErrors(errors: readonly GraphQLFormattedError[], scope: RequestScope): GraphQLFormattedError[] {
+  return errors.map((error) => {
+    const code = error.extensions?.messageKey;
+    if (typeof code !== 'string') return error;
+    scope.log.codes.push(code);
+    if (scope.language === 'en' || !isErrorCode(code)) return error;
+    const authority = typeof error.extensions?.authority === 'string' ? (error.extensions.authority as Authority) : undefined;
+    return { ...error, message: errorMessage(code, scope.language, authority) };
+  });
+}
+
+/** Puts the errors of every answer of Apollo Server's request pipeline in the caller's language (translateErrors). */
+export function translateErrorsPlugin(): ApolloServerPlugin<{ scope?: RequestScope }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          const scope = contextValue.scope;
+          if (!scope) return;
+          const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult;
+          if (result.errors) (result as { errors?: readonly GraphQLFormattedError[] }).errors = translateErrors(result.errors, scope);
+          scope.translated = true;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A body Apollo Server wrote outside its request pipeline (a request refused before it started, such as a body
+ * of the wrong shape): its errors in the caller's language, their codes on the log line. Any other body, and a
+ * body that is not a JSON object with errors, is returned as it is.
+ */
+export function translateOutsidePipeline(req: IncomingMessage, body: string): string {
+  const scope = scopeOf(req);
+  if (!scope || scope.translated) return body;
+  scope.translated = true;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  const errors = (parsed as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return body;
+  const translated = translateErrors(errors as GraphQLFormattedError[], scope);
+  if (scope.language === 'en') return body;
+  return `${JSON.stringify({ ...(parsed as object), errors: translated })}\n`;
+}
+
 /** The body of an HTTP-level error (refused before GraphQL: authentication, body size, content type), translated. */
 export function httpErrorBody(req: IncomingMessage, error: HttpError): { message: string; extensions: Record<string, unknown> } {
-  const language: Language = currentScope()?.language ?? negotiateLanguage(header(req, 'accept-language'));
-  currentScope()?.log.codes.push(error.code);
+  const scope = scopeOf(req);
+  const language: Language = scope?.language ?? negotiateLanguage(header(req, 'accept-language'));
+  scope?.log.codes.push(error.code);
   // A code the catalogue does not know yet keeps the English text it was raised with.
   const message = isErrorCode(error.code) ? errorMessage(error.code, language) : error.message;
   return { message, extensions: { code: error.code, messageKey: error.code } };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import { currentScope } from '../logging';
+import type { RequestScope } from '../logging';
 
 /** Who the front-end is: counter staff (a role from the staff JWT) or a partner system (an API key). */
 export type ClientKind = 'staff' | 'partner';
@@ -65,7 +65,7 @@ export function manifestQueryStore(manifest: PersistedManifest): PersistedQueryC
 export function safelistPlugin(
   manifest: PersistedManifest,
   mode: SafelistMode,
-): ApolloServerPlugin<{ principal: { role: string } }> {
+): ApolloServerPlugin<{ principal: { role: string }; scope?: RequestScope }> {
   const byId = new Map(manifest.operations.map((op) => [op.id, op]));
   return {
     async requestDidStart() {
@@ -73,7 +73,7 @@ export function safelistPlugin(
         async didResolveOperation({ queryHash, contextValue }) {
           const client = clientKindOf(contextValue.principal.role);
           const listed = byId.get(queryHash);
-          const log = currentScope()?.log;
+          const log = contextValue.scope?.log;
           if (log) {
             log.client = client;
             log.persisted = listed !== undefined;

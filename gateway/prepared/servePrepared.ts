@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { RateLimiter } from '../auth/apiKeys';
 import { PARTNER_FIELDS } from '../auth/partnerPlugin';
 import { hasUnstorableText } from '../limits/requestHygiene';
-import { currentScope, loggableOperationName } from '../logging';
+import { loggableOperationName, type RequestScope } from '../logging';
 import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
 import { ResilientDataSource, type CacheScope } from '../resilience/resilientDataSource';
 import type { GatewayContext } from '../server';
@@ -29,7 +29,8 @@ export interface PreparedServing {
   operations: PreparedOperations;
   safelist: { mode: SafelistMode; approved: ReadonlyMap<string, PersistedOperation> };
   limiter: RateLimiter;
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  /** The gateway's formatError: given the request's scope, it writes in the caller's language and logs the code. */
+  formatError: (formatted: GraphQLFormattedError, error: unknown, scope?: RequestScope) => GraphQLFormattedError;
   /** The gateway's API schema (graphql-js) and the supergraph's schemas, as @apollo/gateway executes plans with them. */
   schema: GraphQLSchema;
   supergraphSchema: GraphQLSchema;
@@ -87,7 +88,7 @@ export async function servePrepared(
     if (!serving.limiter.take(partnerKey.id, partnerKey.ratePerMinute, prepared.rootFields.length).ok) return undefined;
   }
 
-  const log = currentScope()?.log;
+  const log = contextValue.scope?.log;
   if (log) {
     log.kind = 'query';
     log.role = role;
@@ -132,7 +133,7 @@ async function execute(
     operationName: prepared.name,
     operation: prepared.operationContext.operation,
   } as unknown as GatewayGraphQLRequestContext;
-  const head = new ResponseHead();
+  const head = new ResponseHead(contextValue.scope);
   let serviceMap = prepared.serviceMap;
   const fetch = prepared.passThrough;
   if (fetch && serviceMap[fetch.serviceName] instanceof ResilientDataSource) {
@@ -251,10 +252,12 @@ class ResponseHead {
   status?: number;
   headers: Record<string, string> = {};
 
+  constructor(private readonly scope: RequestScope | undefined) {}
+
   format(serving: PreparedServing, errors: readonly unknown[]): GraphQLFormattedError[] {
     return errors.map((error) => {
       try {
-        return serving.formatError(this.enrich(error), error);
+        return serving.formatError(this.enrich(error), error, this.scope);
       } catch {
         return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
       }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Agent } from 'undici';
 import type { Authority } from '../../subgraphs/kit/database';
 import { isErrorCode } from '../i18n/errorCodes';
-import { currentScope } from '../logging';
+import type { RequestScope } from '../logging';
 import type { SubgraphMetrics } from './metrics';
 import { postToSubgraph } from './subgraphClient';
 import { classify, type SubgraphGuard } from './subgraphGuard';
@@ -97,7 +97,7 @@ export class ResilientDataSource<TContext extends object> implements GraphQLData
       const failure = classify(error);
       metrics.call(this.authority, failure.outcome, (performance.now() - started) / 1000);
       logger.warn(
-        { requestId: currentScope()?.requestId, subgraph: this.authority, kind, outcome: failure.outcome, detail: failure.detail },
+        { requestId: (options.context as { scope?: RequestScope } | undefined)?.scope?.requestId, subgraph: this.authority, kind, outcome: failure.outcome, detail: failure.detail },
         'subgraph call failed',
       );
       return { response: this.unavailable('incomingRequestContext' in options ? options.incomingRequestContext : undefined, refusalCode(error)) };

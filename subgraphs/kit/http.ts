@@ -15,8 +15,11 @@ export interface HttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Readiness: GET /health answers 200 only while this returns true. */
   ready?: () => boolean;
-  /** Wraps the handling of each request (the gateway keeps the caller's language and request id in scope). */
-  requestScope?: (req: IncomingMessage, handle: () => void) => void;
+  /**
+   * Has the last word on each body Apollo Server wrote (not on bodies kept by a context's KeptResponse): the
+   * gateway translates the errors of a request refused before Apollo's request pipeline started.
+   */
+  apolloBody?: (req: IncomingMessage, body: string) => string;
   /** Writes the body of an HTTP-level error (the gateway translates the message); default: code and English text. */
   errorBody?: (req: IncomingMessage, error: HttpError) => { message: string; extensions: Record<string, unknown> };
   /** Called once per request when its response is finished; default: one JSON line on the process's logger. */
@@ -106,16 +109,13 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       if (typeof id === 'string' && REQUEST_ID.test(id)) entry.requestId = id;
       accessLog(req, entry);
     });
-    const run = () =>
-      void handle(req, res, url).catch((err: unknown) => {
-        const e = err instanceof HttpError ? err : new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
-        entry.code = e.code;
-        if (!(err instanceof HttpError)) entry.where = firstFrame(err);
-        if (!res.headersSent) sendError(res, e, options.errorBody?.(req, e));
-        else res.end();
-      });
-    if (options.requestScope) options.requestScope(req, run);
-    else run();
+    void handle(req, res, url).catch((err: unknown) => {
+      const e = err instanceof HttpError ? err : new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      entry.code = e.code;
+      if (!(err instanceof HttpError)) entry.where = firstFrame(err);
+      if (!res.headersSent) sendError(res, e, options.errorBody?.(req, e));
+      else res.end();
+    });
   });
   // Keep idle connections longer than clients keep them, so a client never reuses a socket the server is closing.
   server.keepAliveTimeout = 65_000;
@@ -186,7 +186,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       // Only a plain success is kept or replaced (a plugin may still have turned the answer into a refusal).
       const kept = (response.status ?? 200) === 200 ? (contextValue as { keptResponse?: KeptResponse }).keptResponse : undefined;
       kept?.keep?.(response.body.string);
-      res.end(kept?.text ?? response.body.string);
+      res.end(kept?.text ?? (options.apolloBody ? options.apolloBody(req, response.body.string) : response.body.string));
     } else {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();

@@ -1,5 +1,6 @@
 import type { Counter } from 'prom-client';
 import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
+import { errorMessage } from '../../gateway/i18n';
 import { loadManifest } from '../../gateway/persisted/safelist';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
@@ -105,6 +106,17 @@ describe('prepared operations answer exactly as the full pipeline', () => {
     const answer = JSON.parse(prepared.body) as { errors?: Array<{ extensions: { code: string }; path?: unknown[] }> };
     expect((answer.errors ?? []).map((e) => e.extensions.code)).toEqual(codes);
     expect((answer.errors ?? []).every((e) => Array.isArray(e.path))).toBe(true);
+  });
+
+  test("errors in the caller's language, the same on both paths", async () => {
+    const headers = { ...(await bearer('auditor')), 'accept-language': 'ja' };
+    const query = 'query ($n: ID!) { person(myNumber: $n) { resident { familyName } myNumberCard { status } } }';
+    const { prepared, full, servedPrepared } = await compare(headers, { query, variables: { n: persona('specific_card').myNumber } });
+    expect(servedPrepared).toBe(true);
+    expect(prepared).toEqual(full);
+    const answer = JSON.parse(prepared.body) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    expect(answer.errors.map((e) => e.extensions.code)).toEqual(['FORBIDDEN', 'FORBIDDEN']);
+    expect(answer.errors.map((e) => e.message)).toEqual([errorMessage('FORBIDDEN', 'ja'), errorMessage('FORBIDDEN', 'ja')]);
   });
 
   test('an authority down: its part null, one AUTHORITY_UNAVAILABLE, the rest of the record', async () => {
