@@ -1,8 +1,7 @@
-import { EventEmitter } from 'node:events';
 import { STATUS_CODES } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { GraphQLError } from 'graphql';
-import { Agent, request } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 
 /** What a subgraph answered: status, headers and the body (parsed when it says it is JSON). */
 export interface SubgraphAnswer {
@@ -38,7 +37,7 @@ const UNDICI_ERRNO: Record<string, string> = {
  * connection an error with its errno code.
  */
 export async function postToSubgraph(
-  agent: Agent,
+  agent: Dispatcher,
   url: string,
   headers: Record<string, string>,
   body: string,
@@ -49,23 +48,21 @@ export async function postToSubgraph(
    */
   asItCame?: (chunks: readonly Buffer[]) => boolean,
 ): Promise<SubgraphAnswer> {
-  const call = deadlines.add(timeoutMs);
+  const exchange = new Exchange();
+  const call = deadlines.add(timeoutMs, exchange);
   try {
-    const res = await request(url, { method: 'POST', headers, body, dispatcher: agent, signal: call.signal });
-    const contentType = res.headers['content-type'];
+    const { origin, path } = target(url);
+    agent.dispatch({ origin, path, method: 'POST', headers, body }, exchange);
+    await exchange.done;
+    const { status, headers: answerHeaders, chunks } = exchange;
+    const contentType = answerHeaders['content-type'];
     const json = typeof contentType === 'string' && (contentType.startsWith('application/json') || contentType.startsWith('application/graphql-response+json'));
-    const ok = res.statusCode >= 200 && res.statusCode <= 299;
-    let text: string;
-    if (ok && json && asItCame) {
-      const chunks = await chunksOf(res.body);
-      if (asItCame(chunks)) return { status: res.statusCode, headers: res.headers, body: undefined, text: chunks };
-      text = Buffer.concat(chunks).toString('utf8');
-    } else {
-      text = await res.body.text();
-    }
+    const ok = status >= 200 && status <= 299;
+    if (ok && json && asItCame?.(chunks)) return { status, headers: answerHeaders, body: undefined, text: chunks };
+    const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
     const parsed: unknown = json ? JSON.parse(text) : text;
-    if (!ok) throw errorFromAnswer(url, res.statusCode, parsed);
-    return { status: res.statusCode, headers: res.headers, body: parsed, text };
+    if (!ok) throw errorFromAnswer(url, status, parsed);
+    return { status, headers: answerHeaders, body: parsed, text };
   } catch (err) {
     if (call.timedOut) throw timeoutError(timeoutMs);
     const code = (err as { code?: unknown }).code;
@@ -76,10 +73,74 @@ export async function postToSubgraph(
   }
 }
 
-/** A call under way: undici aborts it when its signal emits `abort` (an EventEmitter, which undici takes as a signal). */
+/** Each subgraph URL's origin and path, parsed once. */
+const targets = new Map<string, { origin: string; path: string }>();
+function target(url: string): { origin: string; path: string } {
+  let found = targets.get(url);
+  if (!found) {
+    const parsed = new URL(url);
+    found = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    targets.set(url, found);
+  }
+  return found;
+}
+
+/**
+ * One exchange with a subgraph, as undici's dispatcher reports it: the status, the headers and the body's
+ * chunks, gathered by callbacks (undici's `request` would wrap the body in a stream and settle a promise per
+ * step). `done` settles when the body has come whole, or with the error that ended the exchange.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  status = 0;
+  headers: Record<string, string | string[] | undefined> = {};
+  readonly chunks: Buffer[] = [];
+  readonly done: Promise<void>;
+  private settle!: (error?: Error) => void;
+  private controller: Dispatcher.DispatchController | undefined;
+  private cutOff: Error | undefined;
+
+  constructor() {
+    this.done = new Promise<void>((resolve, reject) => {
+      this.settle = (error) => (error ? reject(error) : resolve());
+    });
+  }
+
+  /** Ends the exchange (its deadline passed): the connection at once if the request is on it, else as soon as it is. */
+  abort(reason: Error): void {
+    this.cutOff = reason;
+    this.controller?.abort(reason);
+    this.settle(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.cutOff) controller.abort(this.cutOff);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    // A 1xx informational answer comes before the answer.
+    if (statusCode < 200) return;
+    this.status = statusCode;
+    this.headers = headers;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    this.settle();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.settle(error);
+  }
+}
+
+/** A call under way, and the exchange to cut off when its deadline passes. */
 interface Call {
   due: number;
-  signal: EventEmitter;
+  exchange: Exchange;
   timedOut: boolean;
 }
 
@@ -93,8 +154,8 @@ class Deadlines {
 
   constructor(private readonly tickMs: number) {}
 
-  add(timeoutMs: number): Call {
-    const call: Call = { due: performance.now() + timeoutMs, signal: new EventEmitter(), timedOut: false };
+  add(timeoutMs: number, exchange: Exchange): Call {
+    const call: Call = { due: performance.now() + timeoutMs, exchange, timedOut: false };
     this.calls.add(call);
     if (!this.timer) this.timer = setInterval(() => this.check(), this.tickMs).unref();
     return call;
@@ -114,22 +175,12 @@ class Deadlines {
       if (call.due > now) continue;
       call.timedOut = true;
       this.calls.delete(call);
-      call.signal.emit('abort');
+      call.exchange.abort(Object.assign(new Error('The deadline of the call passed'), { name: 'AbortError' }));
     }
   }
 }
 
 const deadlines = new Deadlines(20);
-
-/** A body's bytes in the chunks they came in (by events: an async iterator costs a promise per chunk). */
-function chunksOf(body: NodeJS.ReadableStream): Promise<Buffer[]> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    body.on('data', (chunk: Buffer) => chunks.push(chunk));
-    body.on('end', () => resolve(chunks));
-    body.on('error', reject);
-  });
-}
 
 function timeoutError(ms: number): Error {
   return Object.assign(new Error(`The subgraph did not answer within ${ms} ms`), { name: 'TimeoutError' });
