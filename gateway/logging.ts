@@ -47,8 +47,9 @@ export function accessLog(logger: Logger): (req: IncomingMessage, entry: AccessL
   return (req, entry) => {
     const scope = scopes.get(req);
     const log = scope?.log;
-    const codes = [...new Set([...(log?.codes ?? []), ...(entry.code ? [entry.code] : [])])];
-    logger.info({ ...entry, ...log, requestId: scope?.requestId ?? entry.requestId, codes: codes.length ? codes : undefined }, 'request');
+    const all = entry.code ? [...(log?.codes ?? []), entry.code] : log?.codes;
+    const codes = all && all.length > 0 ? [...new Set(all)] : undefined;
+    logger.info({ ...entry, ...log, requestId: scope?.requestId ?? entry.requestId, codes }, 'request');
   };
 }
 

@@ -97,7 +97,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
   const accessLog = options.accessLog ?? defaultAccessLog(createLogger(metrics.service));
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    const url = target(req.url);
     const route = url.pathname;
     const end = metrics.httpDuration.startTimer({ route: routeLabel(route) });
     const entry: AccessLogEntry = { method: req.method ?? '', route: routeLabel(route), status: 0, ms: 0 };
@@ -122,7 +122,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
   server.headersTimeout = 66_000;
   return server;
 
-  async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, url: Target): Promise<void> {
     if (url.pathname === '/health' && req.method === 'GET') {
       const ok = options.ready ? options.ready() : true;
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
@@ -203,6 +203,18 @@ export interface KeptResponse {
   keep?: (text: string) => void;
 }
 
+interface Target {
+  pathname: string;
+  /** The query string, with its `?` (empty when there is none), as Apollo Server takes it. */
+  search: string;
+}
+
+/** A request's path and query string, as sent (routes are matched exactly, so nothing needs resolving). */
+function target(url = '/'): Target {
+  const q = url.indexOf('?');
+  return q < 0 ? { pathname: url, search: '' } : { pathname: url.slice(0, q), search: q === url.length - 1 ? '' : url.slice(q) };
+}
+
 function routeLabel(path: string): string {
   return ['/graphql', '/', '/health', '/metrics'].includes(path) || path.startsWith('/internal/') ? path : 'other';
 }
@@ -227,21 +239,32 @@ function firstFrame(err: unknown): string | undefined {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** Reads a request body whole, up to `limit` bytes, as UTF-8 (by events: an async iterator costs a promise per chunk). */
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  try {
-    return utf8.decode(Buffer.concat(chunks));
-  } catch {
-    throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid UTF-8');
-  }
+  if (declared > limit) return Promise.reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`));
+  return new Promise<string>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off('data', onData);
+      // The rest is read and dropped, so the refusal can still be sent on this connection.
+      req.resume();
+      reject(new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limit} bytes`));
+    };
+    req.on('data', onData);
+    req.once('error', reject);
+    req.once('end', () => {
+      if (size > limit) return;
+      try {
+        resolve(utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+      } catch {
+        reject(new HttpError(400, 'BAD_REQUEST', 'The request body is not valid UTF-8'));
+      }
+    });
+  });
 }
 
 /** Starts listening and resolves with the bound port (0 picks a free one). */
