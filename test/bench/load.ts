@@ -131,6 +131,9 @@ function run(autocannon: Autocannon, config: LoadConfig, durationSec: number, me
         connections: config.connections,
         duration: durationSec,
         skipAggregateResult: true,
+        // autocannon notices the end of the run only when it samples (every second by default): a run would last
+        // up to a second longer than asked, in every cell. Sampled every 100 ms, it ends within 100 ms of its time.
+        sampleInt: 100,
         // At a set rate autocannon would otherwise correct for coordinated omission, adding made-up latencies to
         // the histogram (its count then far above the requests answered): the requests are counted from it.
         ...(config.rate ? { overallRate: config.rate, ignoreCoordinatedOmission: true } : {}),

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
 import { issueDevToken } from '../../gateway/tokenCli';
-import { startStack } from '../harness';
+import { startStack, type Stack } from '../harness';
 import { CONTENDER_TITLES, CONTENDERS, startContender, tail, type ContenderName, type RunningContender } from './contenders';
 import type { LoadConfig, LoadResult } from './load';
 import { cpuMs, cpuTimes, memoryMb, sampleRss } from './proc';
@@ -88,12 +88,14 @@ function options() {
   const quick = values.quick!;
   return {
     quick,
-    persons: Number(values.persons ?? process.env.SEED_PERSONS ?? (quick ? 2000 : 20_000)),
+    // --quick must stay under two minutes, seeding its snapshot included (the first run, and after a change to
+    // what is seeded): 1,000 persons seed in about half the time 2,000 take.
+    persons: Number(values.persons ?? process.env.SEED_PERSONS ?? (quick ? 1000 : 20_000)),
     durationSec: Number(values.duration ?? (quick ? 2 : 15)),
     // This gateway reaches its steady state after about 10 s of load (JIT; measured over PostgreSQL subgraphs,
     // 4 s rounds after a 3 s warm-up: 2.53, 1.67, 1.31, 1.22 ms of CPU per request): the full run warms each
     // contender for 15 s before its first round, so it compares running gateways rather than fresh ones.
-    warmupSec: Number(values.warmup ?? (quick ? 1 : 15)),
+    warmupSec: Number(values.warmup ?? (quick ? 0.5 : 15)),
     connections: Number(values.connections ?? 16),
     // Each cell's measured time split into rounds, the contenders taking turns (in reverse order every other round), so
     // a slow spell of this shared machine falls on every contender instead of on whichever was measured then.
@@ -187,7 +189,7 @@ const SUBGRAPH_WARMUP_SEC = (opts: Options) => (opts.quick ? 0 : 20);
 
 /** The scenario's load through one contender, figures discarded: it warms the subgraphs for everyone. */
 async function warmSubgraphs(contender: RunningContender, scenario: LoadScenario, ctx: Parameters<typeof measure>[2], seconds: number): Promise<void> {
-  await settle(ctx.stack);
+  await settle(ctx.stack, ctx.opts.quick ? 100 : 250);
   await ctx.load.run(
     {
       url: contender.url,
@@ -233,7 +235,7 @@ async function measure(
       ? async () => ((await (await fetch(contender.url.replace('/graphql', '/statements'))).json()) as { statements: number }).statements
       : () => ctx.stack.requestStatements();
   // Requests of the previous run may still be in the subgraphs: wait until they have drained.
-  await settle(ctx.stack);
+  await settle(ctx.stack, ctx.opts.quick ? 100 : 250);
   // SQL per request, exactly: a few requests one at a time (under load, requests in flight at either end of
   // the run would blur the count). Once per cell.
   const probe = turn.index > 0 ? 0 : scenario.name === 'batch' ? 1 : 3;
@@ -354,11 +356,11 @@ function addRatios(scenario: ScenarioResult, names: ContenderName[]): void {
 }
 
 /** Waits (up to 15 s) until the subgraphs have sent no statement for a quarter of a second. */
-async function settle(stack: SubgraphStack): Promise<void> {
+async function settle(stack: SubgraphStack, pollMs: number): Promise<void> {
   const deadline = Date.now() + 15_000;
   let last = await stack.requestStatements();
   while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
+    await new Promise((r) => setTimeout(r, pollMs));
     const now = await stack.requestStatements();
     if (now === last) return;
     last = now;
@@ -406,6 +408,19 @@ async function main(): Promise<void> {
   const loadScenarios = opts.scenarios.filter(
     (s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify' || s === 'statistics',
   );
+  // The lifecycle propagation is measured first, on an in-process stack of its own that seeds while the subgraph
+  // processes start (each takes seconds), and is stopped before any contender starts: while it is measured, the
+  // only other processes are the idle subgraphs.
+  const propagationStack = opts.scenarios.includes('propagation') ? startPropagationStack(opts) : undefined;
+  const measurePropagationNow = async () => {
+    if (!propagationStack) return;
+    const inProcess = await propagationStack;
+    try {
+      results.scenarios.propagation = await propagation(opts, inProcess);
+    } finally {
+      await inProcess.stop();
+    }
+  };
   if (loadScenarios.length > 0) {
     console.log(`Starting the three subgraphs on ${databaseKind} with ${opts.persons} generated persons (separate processes)...`);
     const stack = await startSubgraphs({
@@ -415,11 +430,16 @@ async function main(): Promise<void> {
       logDir,
       cacheDir: join(RESULTS, '.cache'),
       nodeArgs: opts.profileSubgraphs ? profileArgs('subgraphs') : undefined,
+    }).catch(async (err: unknown) => {
+      await propagationStack?.then((inProcess) => inProcess.stop()).catch(() => undefined);
+      throw err;
     });
     const running: RunningContender[] = [];
     const load = new LoadGenerator();
     try {
-      console.log(`Subgraphs ready after ${((Date.now() - started) / 1000).toFixed(0)} s; preparing credentials and expected answers...`);
+      console.log(`Subgraphs ready after ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+      await measurePropagationNow();
+      console.log(`Preparing credentials and expected answers, starting the contenders (after ${((Date.now() - started) / 1000).toFixed(0)} s)...`);
       const { key: apiKey, stored } = new ApiKeyStore(apiKeysFile({ DATA_DIR: stack.dataDir })).create({
         partner: 'Benchmark partner',
         scopes: ['card:verify'],
@@ -436,13 +456,9 @@ async function main(): Promise<void> {
         apiKey,
       };
 
-      const direct = new SubgraphDirect(stack.urls, tokens);
-      const persons = samplePopulation({ seed: opts.seed, persons: opts.persons, asOf: opts.asOf }, 2000);
-      const scenarios = (await buildScenarios(persons, direct)).filter((s) => loadScenarios.includes(s.name));
-      direct.close();
-
+      // The contenders start while the expected answers are computed (both take seconds; neither needs the other).
       const setup = { dataDir: stack.dataDir, subgraphUrls: stack.urls, principalsFile, logDir, floorKind, databaseUrls: stack.databaseUrls } as const;
-      await Promise.all(
+      const starting = Promise.all(
         opts.contenders.map(async (name) => {
           results.contenders[name] = { title: CONTENDER_TITLES[name], available: false };
           try {
@@ -454,7 +470,18 @@ async function main(): Promise<void> {
           }
         }),
       );
-      console.log(`Contenders up: ${running.map((c) => c.name).join(', ')}. Load: ${opts.connections} connections, ${opts.warmupSec} s warm-up + ${opts.durationSec} s per scenario and contender.`);
+      const direct = new SubgraphDirect(stack.urls, tokens);
+      const persons = samplePopulation({ seed: opts.seed, persons: opts.persons, asOf: opts.asOf }, 2000);
+      const scenarios = await buildScenarios(persons, direct)
+        .then((all) => all.filter((s) => loadScenarios.includes(s.name)))
+        .finally(() => direct.close())
+        // Whatever started is stopped with the others below.
+        .catch(async (err: unknown) => {
+          await starting;
+          throw err;
+        });
+      await starting;
+      console.log(`Contenders up after ${((Date.now() - started) / 1000).toFixed(0)} s: ${running.map((c) => c.name).join(', ')}. Load: ${opts.connections} connections, ${opts.warmupSec} s warm-up + ${opts.durationSec} s per scenario and contender.`);
 
       for (const scenario of scenarios) {
         const out: ScenarioResult = { title: SCENARIO_TITLES[scenario.name] };
@@ -517,10 +544,8 @@ async function main(): Promise<void> {
       await stack.stop();
     }
     if (opts.profileSubgraphs) results.subgraphProfiles = summarizeSubgraphProfiles(stack.pids);
-  }
-
-  if (opts.scenarios.includes('propagation')) {
-    results.scenarios.propagation = await propagation(opts);
+  } else {
+    await measurePropagationNow();
   }
 
   results.meta.finishedAt = new Date().toISOString();
@@ -603,17 +628,28 @@ async function profileThis(
   };
 }
 
-/** The lifecycle propagation of the lifecycle issue, measured as before (propagation.ts) on the in-process stack. */
-async function propagation(opts: Options): Promise<ScenarioResult> {
-  console.log(`Lifecycle propagation: ${opts.changes} renewals through this gateway, at rest and under read load (in-process stack, ${databaseKind})...`);
-  // The in-process stack logs through the same loggers: keep its per-request lines out of the report.
+/**
+ * The in-process stack the lifecycle propagation is measured on (started at the beginning of the run), its
+ * loggers quiet: LOG_LEVEL is set only while it starts, as the contenders started later inherit the environment.
+ */
+async function startPropagationStack(opts: Options): Promise<Stack> {
+  const level = process.env.LOG_LEVEL;
   process.env.LOG_LEVEL ??= 'warn';
-  const stack = await startStack({ persons: opts.quick ? 300 : 2000 });
-  const na = 'not applicable: propagation is between the authorities (outbox -> relay -> inbox); the routing tier only carries the mutation, so it is measured through this gateway alone';
   try {
-    const atRest: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 0, offset: 0 });
-    const underLoad: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 8, offset: 100 });
-    return {
+    return await startStack({ persons: opts.quick ? 300 : 2000 });
+  } finally {
+    if (level === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = level;
+  }
+}
+
+/** The lifecycle propagation of the lifecycle issue, measured as before (propagation.ts) on the in-process stack. */
+async function propagation(opts: Options, stack: Stack): Promise<ScenarioResult> {
+  console.log(`Lifecycle propagation: ${opts.changes} renewals through this gateway, at rest and under read load (in-process stack, ${databaseKind})...`);
+  const na = 'not applicable: propagation is between the authorities (outbox -> relay -> inbox); the routing tier only carries the mutation, so it is measured through this gateway alone';
+  const atRest: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 0, offset: 0 });
+  const underLoad: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 8, offset: 100 });
+  return {
       title: SCENARIO_TITLES.propagation,
       note: 'time from the mutation response to J-LIS applying the effect; "under load" has 8 readers of the unified record running meanwhile',
       this: {
@@ -636,9 +672,6 @@ async function propagation(opts: Options): Promise<ScenarioResult> {
       },
       ...Object.fromEntries(opts.contenders.filter((c) => c !== 'this').map((c) => [c, { ...EMPTY, note: na }])),
     };
-  } finally {
-    await stack.stop();
-  }
 }
 
 void main().catch((err: Error) => {
