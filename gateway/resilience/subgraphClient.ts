@@ -49,7 +49,7 @@ export async function postToSubgraph(
   asItCame?: (chunks: readonly Buffer[]) => boolean,
 ): Promise<SubgraphAnswer> {
   const exchange = new Exchange();
-  const call = deadlines.add(timeoutMs, exchange);
+  deadlines.add(exchange, timeoutMs);
   try {
     const { origin, path } = target(url);
     agent.dispatch({ origin, path, method: 'POST', headers, body }, exchange);
@@ -64,12 +64,12 @@ export async function postToSubgraph(
     if (!ok) throw errorFromAnswer(url, status, parsed);
     return { status, headers: answerHeaders, body: parsed, text };
   } catch (err) {
-    if (call.timedOut) throw timeoutError(timeoutMs);
+    if (exchange.timedOut) throw timeoutError(timeoutMs);
     const code = (err as { code?: unknown }).code;
     if (typeof code === 'string' && UNDICI_ERRNO[code]) throw Object.assign(new Error(`request to ${url} failed`), { code: UNDICI_ERRNO[code] });
     throw err;
   } finally {
-    deadlines.done(call);
+    deadlines.done(exchange);
   }
 }
 
@@ -95,6 +95,8 @@ class Exchange implements Dispatcher.DispatchHandler {
   headers: Record<string, string | string[] | undefined> = {};
   readonly chunks: Buffer[] = [];
   readonly done: Promise<void>;
+  /** When the deadline passes (performance.now() time). */
+  due = 0;
   private settle!: (error?: Error) => void;
   private controller: Dispatcher.DispatchController | undefined;
   private cutOff: Error | undefined;
@@ -103,6 +105,11 @@ class Exchange implements Dispatcher.DispatchHandler {
     this.done = new Promise<void>((resolve, reject) => {
       this.settle = (error) => (error ? reject(error) : resolve());
     });
+  }
+
+  /** Whether the deadline passed and cut the exchange off. */
+  get timedOut(): boolean {
+    return this.cutOff !== undefined;
   }
 
   /** Ends the exchange (its deadline passed): the connection at once if the request is on it, else as soon as it is. */
@@ -137,32 +144,24 @@ class Exchange implements Dispatcher.DispatchHandler {
   }
 }
 
-/** A call under way, and the exchange to cut off when its deadline passes. */
-interface Call {
-  due: number;
-  exchange: Exchange;
-  timedOut: boolean;
-}
-
 /**
  * The deadlines of the calls under way, checked by one timer every `tickMs` while there are any (a call is cut
  * off at most `tickMs` late), instead of a timer and an AbortController (an EventTarget) made and cleared per call.
  */
 class Deadlines {
-  private readonly calls = new Set<Call>();
+  private readonly calls = new Set<Exchange>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly tickMs: number) {}
 
-  add(timeoutMs: number, exchange: Exchange): Call {
-    const call: Call = { due: performance.now() + timeoutMs, exchange, timedOut: false };
-    this.calls.add(call);
+  add(exchange: Exchange, timeoutMs: number): void {
+    exchange.due = performance.now() + timeoutMs;
+    this.calls.add(exchange);
     if (!this.timer) this.timer = setInterval(() => this.check(), this.tickMs).unref();
-    return call;
   }
 
-  done(call: Call): void {
-    this.calls.delete(call);
+  done(exchange: Exchange): void {
+    this.calls.delete(exchange);
     if (this.calls.size === 0 && this.timer) {
       clearInterval(this.timer);
       this.timer = undefined;
@@ -171,11 +170,10 @@ class Deadlines {
 
   private check(): void {
     const now = performance.now();
-    for (const call of this.calls) {
-      if (call.due > now) continue;
-      call.timedOut = true;
-      this.calls.delete(call);
-      call.exchange.abort(Object.assign(new Error('The deadline of the call passed'), { name: 'AbortError' }));
+    for (const exchange of this.calls) {
+      if (exchange.due > now) continue;
+      this.calls.delete(exchange);
+      exchange.abort(Object.assign(new Error('The deadline of the call passed'), { name: 'AbortError' }));
     }
   }
 }

@@ -299,6 +299,39 @@ async function measure(
 
 
 /**
+ * Each of `names` measured `ctx.opts.rounds` times, the contenders taking turns (in reverse order every other
+ * round); a contender that fails is left out of the later rounds. Returns each one's rounds, and why any failed.
+ */
+async function inRounds(
+  scenario: LoadScenario,
+  names: ContenderName[],
+  ctx: Parameters<typeof measure>[2],
+  running: RunningContender[],
+  turnOf: (name: ContenderName, turn: number) => { label: string; turn: Parameters<typeof measure>[3] },
+): Promise<{ rounds: Map<ContenderName, Figures[]>; failed: Map<ContenderName, string> }> {
+  const rounds = new Map<ContenderName, Figures[]>();
+  const failed = new Map<ContenderName, string>();
+  for (let turn = 0; turn < ctx.opts.rounds; turn++) {
+    const order = names.filter((name) => !failed.has(name));
+    for (const name of turn % 2 === 1 ? order.reverse() : order) {
+      const c = running.find((r) => r.name === name)!;
+      const { label, turn: which } = turnOf(name, turn);
+      process.stdout.write(`  ${scenario.name.padEnd(8)} ${label}`);
+      try {
+        const f = await measure(c, scenario, ctx, which);
+        rounds.set(name, [...(rounds.get(name) ?? []), f]);
+        console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
+      } catch (err) {
+        failed.set(name, (err as Error).message);
+        rounds.delete(name);
+        console.log(`failed: ${(err as Error).message}`);
+      }
+    }
+  }
+  return { rounds, failed };
+}
+
+/**
  * Every contender again at one request rate, half the slowest one's throughput, in rounds: CPU per request at
  * equal load. At full load the two cores are saturated and a contender's CPU per request rises with the
  * contention, which the fastest contender, driving the subgraphs hardest, suffers most.
@@ -313,22 +346,11 @@ async function measureAtFixedRate(
   const slowest = Math.min(...names.map((name) => out[name]?.rps ?? Infinity));
   if (!Number.isFinite(slowest) || slowest < 2) return;
   const rate = Math.floor(slowest / 2);
-  const rounds = new Map<ContenderName, Figures[]>();
-  for (let turn = 0; turn < ctx.opts.rounds; turn++) {
-    for (const name of turn % 2 === 1 ? [...names].reverse() : names) {
-      const c = running.find((r) => r.name === name)!;
-      process.stdout.write(`  ${scenario.name.padEnd(8)} ${`${name} @${rate} rps ${turn + 1}/${ctx.opts.rounds}`.padEnd(28)}`);
-      try {
-        // Index past the first round: the contender is warm and its SQL already counted.
-        const f = await measure(c, scenario, ctx, { index: turn + 1, series: `${scenario.name}/${name}@rate`, rate });
-        rounds.set(name, [...(rounds.get(name) ?? []), f]);
-        console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
-      } catch (err) {
-        rounds.delete(name);
-        console.log(`failed: ${(err as Error).message}`);
-      }
-    }
-  }
+  const { rounds } = await inRounds(scenario, names, ctx, running, (name, turn) => ({
+    label: `${name} @${rate} rps ${turn + 1}/${ctx.opts.rounds}`.padEnd(28),
+    // Index past the first round: the contender is warm and its SQL already counted.
+    turn: { index: turn + 1, series: `${scenario.name}/${name}@rate`, rate },
+  }));
   for (const [name, rs] of rounds) {
     const f = combineRounds(rs);
     out[name]!.atFixedRate = { rate, rps: f.rps, p50Ms: f.p50Ms, p99Ms: f.p99Ms, errors: f.errors, incorrect: f.incorrect, gatewayCpuMsPerRequest: f.gatewayCpuMsPerRequest };
@@ -495,26 +517,15 @@ async function main(): Promise<void> {
         for (const name of opts.contenders) {
           if (!running.some((r) => r.name === name)) out[name] = { ...EMPTY, note: `did not run: ${results.contenders[name]?.reason ?? 'not selected'}` };
         }
-        const measured = new Map<ContenderName, Figures[]>();
-        for (let turn = 0; turn < opts.rounds; turn++) {
-          const order = opts.contenders.filter((name) => running.some((r) => r.name === name) && out[name]?.note === undefined);
-          for (const name of turn % 2 === 1 ? order.reverse() : order) {
-            const c = running.find((r) => r.name === name)!;
-            const label = opts.rounds > 1 ? `${name} ${turn + 1}/${opts.rounds}` : name;
-            process.stdout.write(`  ${scenario.name.padEnd(8)} ${label.padEnd(20)}`);
-            try {
-              const f = await measure(c, scenario, { stack, credentials, opts, load, floorKind }, { index: turn, series: `${scenario.name}/${name}` });
-              measured.set(name, [...(measured.get(name) ?? []), f]);
-              console.log(`${String(f.rps).padStart(8)} rps  p99 ${f.p99Ms} ms  cpu ${f.gatewayCpuMsPerRequest} ms/req  errors ${f.errors}  incorrect ${f.incorrect}`);
-            } catch (err) {
-              out[name] = { ...EMPTY, note: `failed: ${(err as Error).message}` };
-              measured.delete(name);
-              console.log(`failed: ${(err as Error).message}`);
-            }
-          }
-        }
+        const ctx = { stack, credentials, opts, load, floorKind };
+        const order = opts.contenders.filter((name) => running.some((r) => r.name === name) && out[name]?.note === undefined);
+        const { rounds: measured, failed } = await inRounds(scenario, order, ctx, running, (name, turn) => ({
+          label: (opts.rounds > 1 ? `${name} ${turn + 1}/${opts.rounds}` : name).padEnd(20),
+          turn: { index: turn, series: `${scenario.name}/${name}` },
+        }));
+        for (const [name, why] of failed) out[name] = { ...EMPTY, note: `failed: ${why}` };
         for (const [name, rounds] of measured) out[name] = combineRounds(rounds);
-        if (opts.fixedRate && measured.size > 1) await measureAtFixedRate(scenario, out, [...measured.keys()], { stack, credentials, opts, load, floorKind }, running);
+        if (opts.fixedRate && measured.size > 1) await measureAtFixedRate(scenario, out, [...measured.keys()], ctx, running);
         addRatios(out, opts.contenders);
         results.scenarios[scenario.name] = out;
       }
