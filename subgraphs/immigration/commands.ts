@@ -2,20 +2,19 @@ import { randomInt } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { ResidenceCardKind, ResidentClass, StatusOfResidence } from '../../schema/codes';
 import { compareDates } from '../../schema/dates';
-import { requireRole } from '../kit/commands';
+import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
+import { actOn, CARD_NOT_FOUND } from '../kit/mutationPolicy';
 import type { Principal } from '../kit/principal';
 import { residenceCardStatusOn, residenceCardValidUntil } from './rules/cardValidity';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
 import { specificCardEligibility, specificCardKindFor } from './rules/eligibility';
 import { isMidToLongTermStatus, WORK_RESTRICTION_BY_STATUS } from './rules/workRestriction';
 
-/** Only immigration officers change immigration records. */
-export const IMMIGRATION_ROLES = ['isa-officer'] as const;
-
 interface LockedResident {
   id: number;
+  municipalityCode: string | null;
   myNumber: string | null;
   residentClass: ResidentClass;
   statusOfResidence: StatusOfResidence | null;
@@ -36,14 +35,25 @@ interface LockedCard {
 
 const RESIDENT_SELECT = `SELECT id, my_number AS "myNumber", resident_class AS "residentClass",
   status_of_residence AS "statusOfResidence", stay_expires_on AS "stayExpiresOn", birth_date AS "birthDate",
-  resident_registered AS "residentRegistered" FROM foreign_resident`;
+  resident_registered AS "residentRegistered", municipality_code AS "municipalityCode" FROM foreign_resident`;
 const CARD_SELECT = `SELECT number, resident_id AS "residentId", kind, status, issued_on AS "issuedOn",
   valid_until AS "validUntil", loss_reported_on AS "lossReportedOn" FROM residence_card`;
 
-async function lockResidentByMyNumber(m: EntityManager, myNumber: string): Promise<LockedResident> {
+/** Locks the person's record if the caller may act on it; otherwise the one not-found answer. */
+async function lockResidentByMyNumber(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string): Promise<LockedResident> {
   const [row] = (await m.query(`${RESIDENT_SELECT} WHERE my_number = $1 FOR UPDATE`, [myNumber])) as LockedResident[];
-  if (!row) throw userError('PERSON_NOT_FOUND', 'No immigration record for this My Number');
-  return row;
+  return actOn(run.grant, principal, row);
+}
+
+/**
+ * Locks a card and its holder if the caller may act on the holder; otherwise the one not-found answer for cards.
+ * The access log's subject becomes the holder's My Number once known.
+ */
+async function lockCard(m: EntityManager, run: CommandRun, principal: Principal, number: string): Promise<{ card: LockedCard; resident: LockedResident }> {
+  const [card] = (await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[];
+  const resident = card ? await lockResidentById(m, card.residentId) : null;
+  if (resident?.myNumber) run.subject = resident.myNumber;
+  return { card: card!, resident: actOn(run.grant, principal, resident, CARD_NOT_FOUND) };
 }
 
 async function lockResidentById(m: EntityManager, id: number): Promise<LockedResident> {
@@ -110,9 +120,8 @@ function validityFor(resident: LockedResident, kind: ResidenceCardKind, issuedOn
 }
 
 /** Issues a specific card: a new card, or conversion from arrangement (b) or (c). Returns the new card's number. */
-export async function issueSpecificResidenceCard(m: EntityManager, principal: Principal, myNumber: string, today: string) {
-  requireRole(principal, IMMIGRATION_ROLES);
-  const resident = await lockResidentByMyNumber(m, myNumber);
+export async function issueSpecificResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string, today: string) {
+  const resident = await lockResidentByMyNumber(m, run, principal, myNumber);
   const { eligibility, reason } = specificCardEligibility({
     residentClass: resident.residentClass,
     hasResidentRecord: resident.residentRegistered,
@@ -137,13 +146,10 @@ export async function issueSpecificResidenceCard(m: EntityManager, principal: Pr
 }
 
 /** Records a card as lost. A specific card's My Number function is revoked through J-LIS; the card stays VALID. */
-export async function reportResidenceCardLost(m: EntityManager, principal: Principal, number: string, today: string) {
-  requireRole(principal, IMMIGRATION_ROLES);
-  const [found] = (await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[];
-  if (!found) throw userError('CARD_NOT_FOUND', 'No card with this number');
+export async function reportResidenceCardLost(m: EntityManager, run: CommandRun, principal: Principal, number: string, today: string) {
+  const { card: found, resident } = await lockCard(m, run, principal, number);
   const card = requireInForce(found, today);
   if (card.lossReportedOn) throw userError('CARD_ALREADY_REPORTED_LOST', 'This card was already reported lost');
-  const resident = await lockResidentById(m, card.residentId);
   await m.query(`UPDATE residence_card SET loss_reported_on = $2 WHERE number = $1`, [number, today]);
   if (resident.myNumber && SPECIFIC_CARD_KINDS.includes(card.kind)) {
     await enqueue(m, {
@@ -157,12 +163,9 @@ export async function reportResidenceCardLost(m: EntityManager, principal: Princ
 }
 
 /** Reissues a card in force under a new number (old format cards come back in the new format). */
-export async function reissueResidenceCard(m: EntityManager, principal: Principal, number: string, today: string) {
-  requireRole(principal, IMMIGRATION_ROLES);
-  const [found] = (await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[];
-  if (!found) throw userError('CARD_NOT_FOUND', 'No card with this number');
+export async function reissueResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, number: string, today: string) {
+  const { card: found, resident } = await lockCard(m, run, principal, number);
   const card = requireInForce(found, today);
-  const resident = await lockResidentById(m, card.residentId);
   const kind: ResidenceCardKind = card.kind === 'RESIDENCE_CARD_OLD_FORMAT' ? 'RESIDENCE_CARD_NEW_FORMAT' : card.kind;
   // A reissued card replaces the document, not the permission: it keeps the validity of the card it replaces.
   const newNumber = await replaceCard(m, resident, card, kind, today, card.validUntil);
@@ -213,13 +216,15 @@ async function setStay(
 }
 
 /** Renews the period of stay to a new last day, which must be later than the current one and than today. */
-export async function renewPeriodOfStay(m: EntityManager, principal: Principal, myNumber: string, newExpiry: string, today: string) {
-  requireRole(principal, IMMIGRATION_ROLES);
-  const resident = await lockResidentByMyNumber(m, myNumber);
+export async function renewPeriodOfStay(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string, newExpiry: string, today: string) {
+  if (compareDates(newExpiry, today) <= 0) {
+    throw userError('INVALID_NEW_EXPIRY', 'The new end of stay must be later than the current one and than today');
+  }
+  const resident = await lockResidentByMyNumber(m, run, principal, myNumber);
   if (!resident.statusOfResidence || !resident.stayExpiresOn) {
     throw userError('NO_PERIOD_OF_STAY', 'This person has no period of stay to renew');
   }
-  if (compareDates(newExpiry, resident.stayExpiresOn) <= 0 || compareDates(newExpiry, today) <= 0) {
+  if (compareDates(newExpiry, resident.stayExpiresOn) <= 0) {
     throw userError('INVALID_NEW_EXPIRY', 'The new end of stay must be later than the current one and than today');
   }
   await setStay(
@@ -233,16 +238,13 @@ export async function renewPeriodOfStay(m: EntityManager, principal: Principal, 
 /** Changes the status of residence of a mid-to-long-term resident (to permanent residence: no end of stay). */
 export async function changeStatusOfResidence(
   m: EntityManager,
+  run: CommandRun,
   principal: Principal,
   args: { myNumber: string; status: StatusOfResidence; newExpiry: string | null },
   today: string,
 ) {
-  requireRole(principal, IMMIGRATION_ROLES);
-  const resident = await lockResidentByMyNumber(m, args.myNumber);
-  if (resident.residentClass !== 'MID_TO_LONG_TERM' || !isMidToLongTermStatus(args.status)) {
-    throw userError('STATUS_CHANGE_NOT_APPLICABLE', 'Only a mid-to-long-term resident changes to a mid-to-long-term status');
-  }
-  if (args.status === resident.statusOfResidence) throw userError('SAME_STATUS', 'The person already holds this status');
+  const notApplicable = () => userError('STATUS_CHANGE_NOT_APPLICABLE', 'Only a mid-to-long-term resident changes to a mid-to-long-term status');
+  if (!isMidToLongTermStatus(args.status)) throw notApplicable();
   const indefinite = args.status === 'PERMANENT_RESIDENT' || args.status === 'HIGHLY_SKILLED_PROFESSIONAL_2';
   if (indefinite !== (args.newExpiry === null) || (args.newExpiry && compareDates(args.newExpiry, today) <= 0)) {
     throw userError(
@@ -250,6 +252,9 @@ export async function changeStatusOfResidence(
       indefinite ? 'This status has no end of stay' : 'A later end of stay is required for this status',
     );
   }
+  const resident = await lockResidentByMyNumber(m, run, principal, args.myNumber);
+  if (resident.residentClass !== 'MID_TO_LONG_TERM') throw notApplicable();
+  if (args.status === resident.statusOfResidence) throw userError('SAME_STATUS', 'The person already holds this status');
   await setStay(
     m,
     resident,

@@ -1,5 +1,6 @@
 import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
 import type { PersonPolicy } from '../kit/visibility';
+import type { MutationPolicy } from '../kit/mutationPolicy';
 
 /** ISA: which persons a role may see at all (clerks only residents of their own municipality). */
 export const PERSON_POLICY: PersonPolicy = {
@@ -48,4 +49,20 @@ export const FIELD_POLICY: FieldPolicy = {
     holder: COUNTERS,
     supersededBy: ISA,
   },
+};
+
+const ISA_OFFICER = { purposes: ['residence-management'], persons: 'any' } as const;
+
+/**
+ * Who may change which immigration record: the ISA alone decides on residence (入管法 19条の10-19条の13: cards issued,
+ * reported lost and reissued at the regional immigration bureau; 21条, 20条: renewal and change of status, which
+ * only the Minister of Justice grants), for any foreign resident. Municipalities and J-LIS read these records and
+ * change none of them.
+ */
+export const MUTATION_POLICY: MutationPolicy = {
+  issueSpecificResidenceCard: { 'isa-officer': ISA_OFFICER },
+  reportResidenceCardLost: { 'isa-officer': ISA_OFFICER },
+  reissueResidenceCard: { 'isa-officer': ISA_OFFICER },
+  renewPeriodOfStay: { 'isa-officer': ISA_OFFICER },
+  changeStatusOfResidence: { 'isa-officer': ISA_OFFICER },
 };

@@ -1,7 +1,8 @@
+import { GraphQLError } from 'graphql';
 import type { EntityManager } from 'typeorm';
 import { userError } from './errors';
-import type { Principal, Role } from './principal';
 import { writeAccessLog } from './audit';
+import { NotFound, requireActor, type ActGrant, type MutationPolicy } from './mutationPolicy';
 import type { SubgraphContext } from './subgraph';
 
 /** Something that can be woken after a transaction that enqueued events commits. */
@@ -9,29 +10,82 @@ export interface Kickable {
   kick(): void;
 }
 
-/** Refuses the command unless the caller's role is one of those that do this work. */
-export function requireRole(principal: Principal, roles: readonly Role[]): void {
-  if (!roles.includes(principal.role)) {
-    throw userError('FORBIDDEN', `This change is made by ${roles.join(' or ')} only`);
+/** One attempt of a command, as its body sees it. */
+export interface CommandRun {
+  /** The caller's grant for this command (its role and purpose were checked before the body ran). */
+  readonly grant: ActGrant;
+  /**
+   * The person acted on, for the access log: the My Number, or `card:<number>` until a card's holder is known
+   * (the body refines it as soon as it knows better); null when no person is concerned yet (a registration before
+   * J-LIS has assigned the number, or an argument that does not parse).
+   */
+  subject: string | null;
+  /**
+   * Runs the change in one transaction: the state change, its outgoing events and its access-log row commit
+   * together. Then wakes the relay so the events leave at once.
+   */
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T>;
+}
+
+/**
+ * Runs one command of an authority, and logs every attempt with its outcome (番号法 23条; an attempt on a person is
+ * what an attacker's probing looks like): a change logs `ok` inside its own transaction, so it cannot commit
+ * unlogged; a refusal or failure logs after the rollback, in a statement of its own, so it stays. The order of
+ * checks: the person's identifier (`subjectOf`, so even a refused caller's attempt is logged against the person),
+ * the caller (role and purpose), then in the body the arguments that do not depend on the person, then the person
+ * (`actOn`), and only then the checks that read the person's data.
+ */
+export async function runCommand<S extends string | null, T>(
+  ctx: SubgraphContext,
+  policy: MutationPolicy,
+  action: string,
+  subjectOf: () => S,
+  body: (run: CommandRun, subject: S) => Promise<T>,
+): Promise<T> {
+  let committed = false;
+  let grant: ActGrant | undefined;
+  const run: CommandRun = {
+    get grant() {
+      return grant!;
+    },
+    subject: null,
+    async transaction(work) {
+      const result = await ctx.db.transaction(async (m) => {
+        const done = await work(m);
+        await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: [], action, outcome: 'ok' }]);
+        return done;
+      });
+      committed = true;
+      if (run.subject) ctx.audit.changed.add(run.subject);
+      ctx.relay.kick();
+      return result;
+    },
+  };
+  try {
+    const subject = subjectOf();
+    run.subject = subject;
+    grant = requireActor(policy, action, ctx.principal);
+    return await body(run, subject);
+  } catch (err) {
+    if (committed) throw err;
+    try {
+      await writeAccessLog(ctx.db, ctx.authority, ctx.principal, [{ subject: run.subject, items: [], action, outcome: outcomeOf(err) }]);
+    } catch {
+      throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
+    }
+    if (run.subject) ctx.audit.changed.add(run.subject);
+    throw err;
   }
 }
 
 /**
- * Runs a command in one transaction: the state change, its outgoing events and its access-log row commit
- * together. Then wakes the relay so the events leave at once.
+ * How an attempt ended, as the log keeps it: the truth the caller was not told (a person that exists but may not be
+ * acted on is `not_visible`, as in reads), the refusal of the caller (`refused`), the stable code of a rejected
+ * argument or transition (`rejected:<code>`), or `error`.
  */
-export async function inTransaction<T>(
-  ctx: SubgraphContext,
-  change: { action: string; subject: (result: NoInfer<T>) => string | null },
-  work: (manager: EntityManager) => Promise<T>,
-): Promise<T> {
-  const result = await ctx.db.transaction(async (m) => {
-    const done = await work(m);
-    const subject = change.subject(done);
-    await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject, items: [], action: change.action, outcome: 'ok' }]);
-    if (subject) ctx.audit.changed.add(subject);
-    return done;
-  });
-  ctx.relay.kick();
-  return result;
+function outcomeOf(err: unknown): string {
+  if (err instanceof NotFound) return err.hidden ? 'not_visible' : 'not_found';
+  const code = err instanceof GraphQLError ? err.extensions.code : undefined;
+  if (code === 'FORBIDDEN') return 'refused';
+  return typeof code === 'string' ? `rejected:${code}` : 'error';
 }

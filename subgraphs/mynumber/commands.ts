@@ -1,21 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { requireRole } from '../kit/commands';
+import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
+import { actOn } from '../kit/mutationPolicy';
 import type { Principal } from '../kit/principal';
 import { cardInForce, CARRIES_FUNCTION, endCard, issueCard, lockHolder, type CardRow, type HolderRow } from './cards';
 
-/** J-LIS operators, and municipal clerks for their own residents (cards are handed over at the municipal counter). */
-export const MY_NUMBER_ROLES = ['jlis-operator', 'municipal-clerk'] as const;
-
-async function holderFor(m: EntityManager, principal: Principal, myNumber: string): Promise<HolderRow> {
-  requireRole(principal, MY_NUMBER_ROLES);
-  const holder = await lockHolder(m, myNumber);
-  // A clerk of another municipality learns nothing, not even that the number exists.
-  if (!holder || (principal.role === 'municipal-clerk' && principal.municipality !== holder.municipalityCode)) {
-    throw userError('PERSON_NOT_FOUND', 'No such My Number');
-  }
-  return holder;
+/** Locks the holder if the caller may act on them (mutation policy); otherwise the one not-found answer. */
+async function holderFor(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string): Promise<HolderRow> {
+  return actOn(run.grant, principal, await lockHolder(m, myNumber));
 }
 
 function carries(card: CardRow | null): card is CardRow {
@@ -23,8 +16,8 @@ function carries(card: CardRow | null): card is CardRow {
 }
 
 /** Issues a standalone My Number card; refused while a specific card carries the function or a card is held. */
-export async function issueMyNumberCard(m: EntityManager, principal: Principal, myNumber: string, today: string): Promise<void> {
-  const holder = await holderFor(m, principal, myNumber);
+export async function issueMyNumberCard(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string, today: string): Promise<void> {
+  const holder = await holderFor(m, run, principal, myNumber);
   const current = await cardInForce(m, myNumber);
   if (carries(current)) {
     throw current.kind === 'MY_NUMBER_CARD'
@@ -39,13 +32,13 @@ export async function issueMyNumberCard(m: EntityManager, principal: Principal, 
 /** Ends the My Number function of the card in force (returned by the holder, or revoked by J-LIS). */
 export async function endMyNumberFunction(
   m: EntityManager,
+  run: CommandRun,
   principal: Principal,
   myNumber: string,
   reason: 'FUNCTION_RETURNED' | 'REVOKED_BY_AUTHORITY',
   today: string,
 ): Promise<void> {
-  await holderFor(m, principal, myNumber);
-  if (reason === 'REVOKED_BY_AUTHORITY') requireRole(principal, ['jlis-operator']);
+  await holderFor(m, run, principal, myNumber);
   const current = await cardInForce(m, myNumber);
   if (!carries(current)) throw userError('NO_ACTIVE_MY_NUMBER_CARD', 'No card carries the My Number function');
   await endCard(m, current.id, 'REVOKED', reason);
@@ -61,11 +54,12 @@ export async function endMyNumberFunction(
 /** Suspends (or resumes) the signature and user-authentication certificates of the card in force. */
 export async function setCertificatesSuspended(
   m: EntityManager,
+  run: CommandRun,
   principal: Principal,
   myNumber: string,
   suspend: boolean,
 ): Promise<void> {
-  await holderFor(m, principal, myNumber);
+  await holderFor(m, run, principal, myNumber);
   const current = await cardInForce(m, myNumber);
   if (!carries(current)) throw userError('NO_ACTIVE_MY_NUMBER_CARD', 'No card carries the My Number function');
   const [from, to] = suspend ? ['ACTIVE', 'SUSPENDED'] : ['SUSPENDED', 'ACTIVE'];

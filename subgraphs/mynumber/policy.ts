@@ -1,5 +1,6 @@
 import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
 import type { PersonPolicy } from '../kit/visibility';
+import type { MutationPolicy } from '../kit/mutationPolicy';
 
 /** J-LIS: who may see My Numbers and My Number cards at all. */
 export const PERSON_POLICY: PersonPolicy = {
@@ -43,4 +44,21 @@ export const FIELD_POLICY: FieldPolicy = {
     carrierCardNumber: ISSUERS,
   },
   CardFunction: { '*': ISSUERS },
+};
+
+const OPERATOR = { purposes: ['my-number-card-management'], persons: 'any' } as const;
+const CARD_COUNTER = { purposes: ['my-number-card-issuance'], persons: 'own-municipality' } as const;
+
+/**
+ * Who may change which My Number card. J-LIS issues and manages every card (番号法 17条, 公的個人認証法); the
+ * municipality where the holder lives hands cards over, takes back a returned function and suspends or resumes
+ * certificates at its counter (番号法 17条1項, 公的個人認証法 9条, 12条), for its own residents only and only when
+ * acting for card issuance. Revoking a function on the authority's own initiative is J-LIS's alone.
+ */
+export const MUTATION_POLICY: MutationPolicy = {
+  issueMyNumberCard: { 'jlis-operator': OPERATOR, 'municipal-clerk': CARD_COUNTER },
+  returnMyNumberFunction: { 'jlis-operator': OPERATOR, 'municipal-clerk': CARD_COUNTER },
+  revokeMyNumberFunction: { 'jlis-operator': OPERATOR },
+  suspendCertificates: { 'jlis-operator': OPERATOR, 'municipal-clerk': CARD_COUNTER },
+  resumeCertificates: { 'jlis-operator': OPERATOR, 'municipal-clerk': CARD_COUNTER },
 };

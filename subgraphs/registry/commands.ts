@@ -4,13 +4,11 @@ import type { ResidentCategory, Sex } from '../../schema/codes';
 import { compareDates } from '../../schema/dates';
 import { isValidLocalGovernmentCode } from '../../schema/identifiers';
 import { municipality } from '../../schema/municipalities';
-import { requireRole } from '../kit/commands';
+import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
+import { actOn, type ActTarget } from '../kit/mutationPolicy';
 import type { Principal } from '../kit/principal';
-
-/** Resident records are kept by municipal clerks, each for their own municipality. */
-export const REGISTRY_ROLES = ['municipal-clerk'] as const;
 
 export interface Registration {
   residenceCardNumber: string | null;
@@ -27,23 +25,25 @@ export interface Registration {
 /** Categories whose residents hold a residence card or certificate, whose number the record must carry. */
 const CARD_HOLDING: readonly ResidentCategory[] = ['MID_TO_LONG_TERM', 'SPECIAL_PERMANENT'];
 
-function requireOwnMunicipality(principal: Principal, code: string): void {
-  requireRole(principal, REGISTRY_ROLES);
-  if (principal.municipality !== code) {
-    throw userError('FORBIDDEN', 'A clerk records residents of their own municipality only');
-  }
-}
-
 function requireMunicipality(code: string): void {
   if (!isValidLocalGovernmentCode(code) || !municipality(code)) {
     throw userError('UNKNOWN_MUNICIPALITY', 'Not a known local-government code');
   }
 }
 
+/** A registration or move is made into the clerk's own municipality only (decided before any person is read). */
+function requireOwnMunicipality(principal: Principal, code: string): void {
+  if (principal.municipality !== code) throw userError('FORBIDDEN', 'A clerk records residents of their own municipality only');
+}
+
+function requireAddress(line: string): void {
+  if (!line.trim()) throw userError('INVALID_NAME_OR_ADDRESS', 'The address is required');
+}
+
 /** Checks a registration before J-LIS is asked for a number; returns a fresh resident record code. */
 export function checkRegistration(principal: Principal, r: Registration): string {
-  requireOwnMunicipality(principal, r.municipalityCode);
   requireMunicipality(r.municipalityCode);
+  requireOwnMunicipality(principal, r.municipalityCode);
   if (CARD_HOLDING.includes(r.category) !== (r.residenceCardNumber !== null)) {
     throw userError('RESIDENCE_CARD_NUMBER_MISMATCH', 'Mid-to-long-term and special permanent residents are registered with their card number, others without');
   }
@@ -82,70 +82,137 @@ export async function registerResident(m: EntityManager, r: Registration, myNumb
   });
 }
 
-interface LockedResident {
+interface LockedResident extends ActTarget {
   id: number;
   municipalityCode: string;
   removedOn: string | null;
+  movingTo: string | null;
+  moveOutOn: string | null;
   currentSince: string;
 }
 
-async function lockResident(m: EntityManager, myNumber: string): Promise<LockedResident> {
+/**
+ * Locks the resident's record for a change and returns it if the caller may act on it; otherwise the one not-found
+ * answer (kit/mutationPolicy.ts), whether the record exists or not. A removed record can no longer change.
+ */
+async function lockResident(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string): Promise<LockedResident> {
   const [row] = (await m.query(
     `SELECT r.id, r.municipality_code AS "municipalityCode", r.removed_on AS "removedOn",
+            r.move_out_to AS "movingTo", r.move_out_on AS "moveOutOn",
             (SELECT max(moved_in_on) FROM address a WHERE a.resident_id = r.id) AS "currentSince"
      FROM resident r WHERE r.my_number = $1 FOR UPDATE`,
     [myNumber],
   )) as LockedResident[];
-  if (!row) throw userError('PERSON_NOT_FOUND', 'No resident record for this My Number');
-  if (row.removedOn) throw userError('RESIDENT_REMOVED', 'This resident record was removed');
-  return row;
+  const resident = actOn(run.grant, principal, row);
+  if (resident.removedOn) throw userError('RESIDENT_REMOVED', 'This resident record was removed');
+  return resident;
 }
 
-/** A move within the municipality (転居) or into it (転入, made at the new municipality's counter). */
+function requireNoMoveOut(resident: LockedResident): void {
+  if (resident.movingTo) throw userError('MOVE_OUT_PENDING', 'A move-out to another municipality is recorded; the destination records the move-in');
+}
+
+/** Moves the current address: closes the current one, opens the new one. */
+async function moveAddress(m: EntityManager, residentId: number, to: { municipalityCode: string; line: string; on: string }): Promise<void> {
+  await m.query(`UPDATE address SET moved_out_on = $2 WHERE resident_id = $1 AND moved_out_on IS NULL`, [residentId, to.on]);
+  await m.query(`INSERT INTO address (resident_id, municipality_code, line, moved_in_on) VALUES ($1, $2, $3, $4)`, [
+    residentId,
+    to.municipalityCode,
+    to.line.trim(),
+    to.on,
+  ]);
+}
+
+/** A move within the municipality (転居, 住民基本台帳法 23条), recorded by that municipality's clerk. */
 export async function changeAddress(
   m: EntityManager,
+  run: CommandRun,
   principal: Principal,
   change: { myNumber: string; municipalityCode: string; addressLine: string; movedOn: string },
 ): Promise<void> {
-  requireOwnMunicipality(principal, change.municipalityCode);
   requireMunicipality(change.municipalityCode);
-  const resident = await lockResident(m, change.myNumber);
+  requireOwnMunicipality(principal, change.municipalityCode);
+  requireAddress(change.addressLine);
+  const resident = await lockResident(m, run, principal, change.myNumber);
+  requireNoMoveOut(resident);
   if (compareDates(change.movedOn, resident.currentSince) < 0) {
     throw userError('INVALID_DATE', 'A move cannot predate the current address');
   }
-  if (!change.addressLine.trim()) throw userError('INVALID_NAME_OR_ADDRESS', 'The address is required');
-  await m.query(`UPDATE address SET moved_out_on = $2 WHERE resident_id = $1 AND moved_out_on IS NULL`, [resident.id, change.movedOn]);
-  await m.query(`INSERT INTO address (resident_id, municipality_code, line, moved_in_on) VALUES ($1, $2, $3, $4)`, [
+  await moveAddress(m, resident.id, { municipalityCode: change.municipalityCode, line: change.addressLine, on: change.movedOn });
+}
+
+/**
+ * A move-out to another municipality (転出, 24条), recorded by the former municipality's clerk: the record stays
+ * with the former municipality until the destination records the move-in.
+ */
+export async function recordMoveOut(
+  m: EntityManager,
+  run: CommandRun,
+  principal: Principal,
+  moveOut: { myNumber: string; destinationMunicipalityCode: string; movedOutOn: string },
+): Promise<void> {
+  requireMunicipality(moveOut.destinationMunicipalityCode);
+  if (moveOut.destinationMunicipalityCode === principal.municipality) {
+    throw userError('SAME_MUNICIPALITY', 'A move within the municipality is recorded with changeAddress');
+  }
+  const resident = await lockResident(m, run, principal, moveOut.myNumber);
+  requireNoMoveOut(resident);
+  if (compareDates(moveOut.movedOutOn, resident.currentSince) < 0) {
+    throw userError('INVALID_DATE', 'A move cannot predate the current address');
+  }
+  await m.query(`UPDATE resident SET move_out_to = $2, move_out_on = $3 WHERE id = $1`, [
     resident.id,
-    change.municipalityCode,
-    change.addressLine.trim(),
-    change.movedOn,
+    moveOut.destinationMunicipalityCode,
+    moveOut.movedOutOn,
   ]);
-  if (change.municipalityCode !== resident.municipalityCode) {
-    await m.query(`UPDATE resident SET municipality_code = $2 WHERE id = $1`, [resident.id, change.municipalityCode]);
-    for (const destination of ['immigration', 'mynumber'] as const) {
-      await enqueue(m, {
-        type: 'ResidentMoved',
-        key: change.myNumber,
-        destination,
-        payload: { myNumber: change.myNumber, municipalityCode: change.municipalityCode, movedOn: change.movedOn },
-      });
-    }
+}
+
+/**
+ * A move-in from another municipality (転入, 22条), recorded by the destination's clerk for a person whose recorded
+ * move-out names it: the record passes to the destination, and the ISA and J-LIS follow by events.
+ */
+export async function recordMoveIn(
+  m: EntityManager,
+  run: CommandRun,
+  principal: Principal,
+  moveIn: { myNumber: string; municipalityCode: string; addressLine: string; movedInOn: string },
+): Promise<void> {
+  requireMunicipality(moveIn.municipalityCode);
+  requireOwnMunicipality(principal, moveIn.municipalityCode);
+  requireAddress(moveIn.addressLine);
+  const resident = await lockResident(m, run, principal, moveIn.myNumber);
+  if (compareDates(moveIn.movedInOn, resident.moveOutOn!) < 0) {
+    throw userError('INVALID_DATE', 'A move-in cannot predate the move-out');
+  }
+  await moveAddress(m, resident.id, { municipalityCode: moveIn.municipalityCode, line: moveIn.addressLine, on: moveIn.movedInOn });
+  await m.query(`UPDATE resident SET municipality_code = $2, move_out_to = NULL, move_out_on = NULL WHERE id = $1`, [
+    resident.id,
+    moveIn.municipalityCode,
+  ]);
+  for (const destination of ['immigration', 'mynumber'] as const) {
+    await enqueue(m, {
+      type: 'ResidentMoved',
+      key: moveIn.myNumber,
+      destination,
+      payload: { myNumber: moveIn.myNumber, municipalityCode: moveIn.municipalityCode, movedOn: moveIn.movedInOn },
+    });
   }
 }
 
 /** Removes the record (moved abroad, status ended, ...); a removed resident can no longer move. */
 export async function removeResident(
   m: EntityManager,
+  run: CommandRun,
   principal: Principal,
   removal: { myNumber: string; reason: string; removedOn: string },
 ): Promise<void> {
-  requireRole(principal, REGISTRY_ROLES);
-  const resident = await lockResident(m, removal.myNumber);
-  // Another municipality's clerk learns nothing, not even that the record exists.
-  if (principal.municipality !== resident.municipalityCode) throw userError('PERSON_NOT_FOUND', 'No resident record for this My Number');
+  const resident = await lockResident(m, run, principal, removal.myNumber);
   if (compareDates(removal.removedOn, resident.currentSince) < 0) throw userError('INVALID_DATE', 'Removal cannot predate the current address');
-  await m.query(`UPDATE resident SET removed_on = $2, removal_reason = $3 WHERE id = $1`, [resident.id, removal.removedOn, removal.reason]);
+  await m.query(`UPDATE resident SET removed_on = $2, removal_reason = $3, move_out_to = NULL, move_out_on = NULL WHERE id = $1`, [
+    resident.id,
+    removal.removedOn,
+    removal.reason,
+  ]);
   await m.query(`UPDATE address SET moved_out_on = $2 WHERE resident_id = $1 AND moved_out_on IS NULL`, [resident.id, removal.removedOn]);
   await enqueue(m, {
     type: 'ResidentRemoved',

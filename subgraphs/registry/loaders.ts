@@ -23,6 +23,8 @@ export interface ResidentRow {
   registeredOn: string;
   removedOn: string | null;
   removalReason: string | null;
+  moveOutTo: string | null;
+  moveOutOn: string | null;
   addresses: AddressRow[];
 }
 
@@ -31,6 +33,7 @@ const RESIDENTS_SQL = `
          r.birth_date AS "birthDate", r.sex, r.resident_category AS category,
          r.municipality_code AS "municipalityCode", r.registered_on AS "registeredOn",
          r.removed_on AS "removedOn", r.removal_reason AS "removalReason",
+         r.move_out_to AS "moveOutTo", r.move_out_on AS "moveOutOn",
          (SELECT coalesce(json_agg(json_build_object('municipalityCode', a.municipality_code, 'line', a.line,
                                                      'movedInOn', a.moved_in_on, 'movedOutOn', a.moved_out_on)
                                    ORDER BY a.moved_in_on, a.id), '[]')

@@ -1,5 +1,6 @@
 import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
 import type { PersonPolicy } from '../kit/visibility';
+import type { MutationPolicy } from '../kit/mutationPolicy';
 
 /** Municipalities: who may see resident records at all (clerks only their own municipality's residents). */
 export const PERSON_POLICY: PersonPolicy = {
@@ -33,4 +34,21 @@ export const FIELD_POLICY: FieldPolicy = {
     municipality: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },
     residentRecordCode: { 'municipal-clerk': ['resident-registration'], 'jlis-operator': ['my-number-card-management'], resident: ['own-record'] },
   },
+};
+
+const REGISTRATION_CLERK = { purposes: ['resident-registration'], persons: 'own-municipality' } as const;
+
+/**
+ * Who may change which resident record (住民基本台帳法). Only a municipality keeps its own register: a registration
+ * (転入 from abroad, 30条の46) and a move within it (転居, 23条) are made by its own clerk, and so is the removal of a
+ * record it keeps. A move between municipalities is two acts: the former municipality records the move-out (転出,
+ * 24条: destination and date), then the destination records the move-in (転入, 22条) of the person whose move-out
+ * names it, and of no one else.
+ */
+export const MUTATION_POLICY: MutationPolicy = {
+  registerResident: { 'municipal-clerk': REGISTRATION_CLERK },
+  changeAddress: { 'municipal-clerk': REGISTRATION_CLERK },
+  recordMoveOut: { 'municipal-clerk': REGISTRATION_CLERK },
+  recordMoveIn: { 'municipal-clerk': { purposes: ['resident-registration'], persons: 'moving-in' } },
+  removeResident: { 'municipal-clerk': REGISTRATION_CLERK },
 };

@@ -375,10 +375,15 @@ test('a move shows in the registry at once and in the ISA through its event', as
   const cell = (t: Table, code: string) => t.cells.find((c) => c.key[0]!.code === code)?.count;
   const registryBefore = (await registryTable(['MUNICIPALITY'])).data!.residentRegistryStatistics;
   const isaBefore = await table(['MUNICIPALITY']);
-  const clerk = await stack.token('municipal-clerk', { municipality: to });
+  const movedOut = await stack.query(
+    await stack.token('municipal-clerk', { municipality: from }),
+    `mutation ($n: ID!, $m: String!) { recordMoveOut(myNumber: $n, destinationMunicipalityCode: $m, movedOutOn: "2026-11-28") { myNumber } }`,
+    { n: mover!.my_number, m: to },
+  );
+  expect(movedOut.body.errors).toBeUndefined();
   const moved = await stack.query(
-    clerk,
-    `mutation ($n: ID!, $m: String!) { changeAddress(myNumber: $n, municipalityCode: $m, addressLine: "1-1-1", movedOn: "2026-11-28") { myNumber } }`,
+    await stack.token('municipal-clerk', { municipality: to }),
+    `mutation ($n: ID!, $m: String!) { recordMoveIn(myNumber: $n, municipalityCode: $m, addressLine: "1-1-1", movedInOn: "2026-11-28") { myNumber } }`,
     { n: mover!.my_number, m: to },
   );
   expect(moved.body.errors).toBeUndefined();

@@ -10,8 +10,7 @@ import type {
   WorkRestriction,
   ActivityOutsideStatusPermission,
 } from '../../../schema/codes';
-import type { EntityManager } from 'typeorm';
-import { inTransaction } from '../../kit/commands';
+import { runCommand } from '../../kit/commands';
 import type { AccessRecord } from '../../kit/audit';
 import type { PendingChange } from '../../kit/outbox';
 import * as commands from '../commands';
@@ -19,7 +18,7 @@ import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { lookUp } from '../../kit/visibility';
 import type { CardRow, Loaders, ResidentRow } from '../loaders';
-import { PERSON_POLICY } from '../policy';
+import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
 import { cardArrangement } from '../rules/cardArrangement';
 import { cardShows } from '../rules/cardDisplay';
 import { residenceCardStatusOn } from '../rules/cardValidity';
@@ -98,47 +97,39 @@ async function recordAfter(myNumber: string, ctx: ImmigrationContext): Promise<R
 
 export const resolvers = {
   Mutation: {
-    issueSpecificResidenceCard: async (_: unknown, args: { myNumber: string }, ctx: ImmigrationContext) => {
-      const myNumber = myNumberArgument(args.myNumber);
-      const { number } = await inTransaction(ctx, { action: 'issueSpecificResidenceCard', subject: (r) => r.myNumber }, (m: EntityManager) =>
-        commands.issueSpecificResidenceCard(m, ctx.principal, myNumber, ctx.today),
-      );
-      return cardAfter(number, ctx);
-    },
-    reportResidenceCardLost: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
-      const number = cardNumberArgument(args.number);
-      await inTransaction(ctx, { action: 'reportResidenceCardLost', subject: (r) => r.myNumber ?? `card:${r.number}` }, (m: EntityManager) =>
-        commands.reportResidenceCardLost(m, ctx.principal, number, ctx.today),
-      );
-      return cardAfter(number, ctx);
-    },
-    reissueResidenceCard: async (_: unknown, args: { number: string }, ctx: ImmigrationContext) => {
-      const number = cardNumberArgument(args.number);
-      const reissued = await inTransaction(ctx, { action: 'reissueResidenceCard', subject: (r) => r.myNumber ?? `card:${r.number}` }, (m: EntityManager) =>
-        commands.reissueResidenceCard(m, ctx.principal, number, ctx.today),
-      );
-      return cardAfter(reissued.number, ctx);
-    },
-    renewPeriodOfStay: async (_: unknown, args: { myNumber: string; newExpiry: string }, ctx: ImmigrationContext) => {
-      const myNumber = myNumberArgument(args.myNumber);
-      const newExpiry = dateArgument(args.newExpiry);
-      await inTransaction(ctx, { action: 'renewPeriodOfStay', subject: () => myNumber }, (m) =>
-        commands.renewPeriodOfStay(m, ctx.principal, myNumber, newExpiry, ctx.today),
-      );
-      return recordAfter(myNumber, ctx);
-    },
-    changeStatusOfResidence: async (
+    issueSpecificResidenceCard: (_: unknown, args: { myNumber: string }, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'issueSpecificResidenceCard', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const { number } = await run.transaction((m) => commands.issueSpecificResidenceCard(m, run, ctx.principal, myNumber, ctx.today));
+        return cardAfter(number, ctx);
+      }),
+    reportResidenceCardLost: (_: unknown, args: { number: string }, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'reportResidenceCardLost', () => `card:${cardNumberArgument(args.number)}`, async (run) => {
+        const number = cardNumberArgument(args.number);
+        await run.transaction((m) => commands.reportResidenceCardLost(m, run, ctx.principal, number, ctx.today));
+        return cardAfter(number, ctx);
+      }),
+    reissueResidenceCard: (_: unknown, args: { number: string }, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'reissueResidenceCard', () => `card:${cardNumberArgument(args.number)}`, async (run) => {
+        const number = cardNumberArgument(args.number);
+        const reissued = await run.transaction((m) => commands.reissueResidenceCard(m, run, ctx.principal, number, ctx.today));
+        return cardAfter(reissued.number, ctx);
+      }),
+    renewPeriodOfStay: (_: unknown, args: { myNumber: string; newExpiry: string }, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'renewPeriodOfStay', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const newExpiry = dateArgument(args.newExpiry);
+        await run.transaction((m) => commands.renewPeriodOfStay(m, run, ctx.principal, myNumber, newExpiry, ctx.today));
+        return recordAfter(myNumber, ctx);
+      }),
+    changeStatusOfResidence: (
       _: unknown,
       args: { myNumber: string; status: StatusOfResidence; newExpiry?: string | null },
       ctx: ImmigrationContext,
-    ) => {
-      const myNumber = myNumberArgument(args.myNumber);
-      const newExpiry = args.newExpiry ? dateArgument(args.newExpiry) : null;
-      await inTransaction(ctx, { action: 'changeStatusOfResidence', subject: () => myNumber }, (m) =>
-        commands.changeStatusOfResidence(m, ctx.principal, { myNumber, status: args.status, newExpiry }, ctx.today),
-      );
-      return recordAfter(myNumber, ctx);
-    },
+    ) =>
+      runCommand(ctx, MUTATION_POLICY, 'changeStatusOfResidence', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const newExpiry = args.newExpiry ? dateArgument(args.newExpiry) : null;
+        await run.transaction((m) => commands.changeStatusOfResidence(m, run, ctx.principal, { myNumber, status: args.status, newExpiry }, ctx.today));
+        return recordAfter(myNumber, ctx);
+      }),
   },
   Query: {
     foreignResidentStatistics: (

@@ -1,12 +1,12 @@
 import { parseMyNumber } from '../../../schema/identifiers';
 import type { EntityManager } from 'typeorm';
-import { inTransaction } from '../../kit/commands';
+import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import { endMyNumberFunction, issueMyNumberCard, setCertificatesSuspended } from '../commands';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { lookUp } from '../../kit/visibility';
 import type { Loaders, MyNumberRow } from '../loaders';
-import { PERSON_POLICY } from '../policy';
+import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
 
 export interface MyNumberContext extends SubgraphContext {
   loaders: Loaders;
@@ -40,21 +40,25 @@ async function personAfter(myNumber: string, ctx: MyNumberContext): Promise<MyNu
 }
 
 /** Runs a J-LIS command for one My Number and answers with the person afterwards. */
-function command(action: string, run: (m: EntityManager, ctx: MyNumberContext, myNumber: string) => Promise<void>) {
-  return async (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) => {
-    const myNumber = myNumberArgument(args.myNumber);
-    await inTransaction(ctx, { action, subject: () => myNumber }, (m) => run(m, ctx, myNumber));
-    return personAfter(myNumber, ctx);
-  };
+function command(action: string, change: (m: EntityManager, run: CommandRun, ctx: MyNumberContext, myNumber: string) => Promise<void>) {
+  return (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) =>
+    runCommand(ctx, MUTATION_POLICY, action, () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+      await run.transaction((m) => change(m, run, ctx, myNumber));
+      return personAfter(myNumber, ctx);
+    });
 }
 
 export const resolvers = {
   Mutation: {
-    issueMyNumberCard: command('issueMyNumberCard', (m, ctx, n) => issueMyNumberCard(m, ctx.principal, n, ctx.today)),
-    returnMyNumberFunction: command('returnMyNumberFunction', (m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'FUNCTION_RETURNED', ctx.today)),
-    revokeMyNumberFunction: command('revokeMyNumberFunction', (m, ctx, n) => endMyNumberFunction(m, ctx.principal, n, 'REVOKED_BY_AUTHORITY', ctx.today)),
-    suspendCertificates: command('suspendCertificates', (m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, true)),
-    resumeCertificates: command('resumeCertificates', (m, ctx, n) => setCertificatesSuspended(m, ctx.principal, n, false)),
+    issueMyNumberCard: command('issueMyNumberCard', (m, run, ctx, n) => issueMyNumberCard(m, run, ctx.principal, n, ctx.today)),
+    returnMyNumberFunction: command('returnMyNumberFunction', (m, run, ctx, n) =>
+      endMyNumberFunction(m, run, ctx.principal, n, 'FUNCTION_RETURNED', ctx.today),
+    ),
+    revokeMyNumberFunction: command('revokeMyNumberFunction', (m, run, ctx, n) =>
+      endMyNumberFunction(m, run, ctx.principal, n, 'REVOKED_BY_AUTHORITY', ctx.today),
+    ),
+    suspendCertificates: command('suspendCertificates', (m, run, ctx, n) => setCertificatesSuspended(m, run, ctx.principal, n, true)),
+    resumeCertificates: command('resumeCertificates', (m, run, ctx, n) => setCertificatesSuspended(m, run, ctx.principal, n, false)),
   },
   Query: {
     person: (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) =>

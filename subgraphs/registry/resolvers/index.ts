@@ -1,12 +1,12 @@
 import { municipality } from '../../../schema/municipalities';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
-import { inTransaction } from '../../kit/commands';
+import { runCommand } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, registerResident, removeResident, type Registration } from '../commands';
+import { changeAddress, checkRegistration, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
-import { PERSON_POLICY } from '../policy';
+import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
 import type { StatisticsDimension } from '../../../schema/statistics';
 import type { StatisticsCube } from '../../kit/statistics/cube';
 import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from '../../kit/statistics/resolver';
@@ -18,6 +18,8 @@ export interface RegistryContext extends SubgraphContext {
   /** Asks J-LIS for the My Number of a newly recorded resident. */
   assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string }): Promise<string>;
 }
+
+type RegisterResidentInput = Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & { registeredOn?: string; residenceCardNumber?: string | null };
 
 function myNumberArgument(input: string): string {
   const parsed = parseMyNumber(input);
@@ -65,51 +67,55 @@ export const resolvers = {
   },
   StatisticsCoordinate: coordinateResolvers,
   Mutation: {
-    registerResident: async (_: unknown, { input }: { input: Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & { registeredOn?: string; residenceCardNumber?: string | null } }, ctx: RegistryContext) => {
-      let residenceCardNumber: string | null = null;
-      if (input.residenceCardNumber) {
-        const parsed = parseResidenceCardNumber(input.residenceCardNumber);
-        if (!parsed.ok) throw userError(parsed.code, 'A residence card number is two letters, eight digits and two letters');
-        residenceCardNumber = parsed.value;
-      }
-      const registration: Registration = {
-        ...input,
-        residenceCardNumber,
-        birthDate: dateArgument(input.birthDate),
-        registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
-      };
-      const residentRecordCode = checkRegistration(ctx.principal, registration);
-      const myNumber = await ctx.assignMyNumber({
-        residentRecordCode,
-        birthDate: registration.birthDate,
-        municipalityCode: registration.municipalityCode,
-        assignedOn: registration.registeredOn,
-      });
-      await inTransaction(ctx, { action: 'registerResident', subject: () => myNumber }, (m) =>
-        registerResident(m, registration, myNumber, residentRecordCode),
-      );
-      return personAfter(myNumber, ctx);
-    },
-    changeAddress: async (
-      _: unknown,
-      args: { myNumber: string; municipalityCode: string; addressLine: string; movedOn: string },
-      ctx: RegistryContext,
-    ) => {
-      const myNumber = myNumberArgument(args.myNumber);
-      const movedOn = dateArgument(args.movedOn);
-      await inTransaction(ctx, { action: 'changeAddress', subject: () => myNumber }, (m) =>
-        changeAddress(m, ctx.principal, { ...args, myNumber, movedOn }),
-      );
-      return personAfter(myNumber, ctx);
-    },
-    removeResident: async (_: unknown, args: { myNumber: string; reason: string; removedOn: string }, ctx: RegistryContext) => {
-      const myNumber = myNumberArgument(args.myNumber);
-      const removedOn = dateArgument(args.removedOn);
-      await inTransaction(ctx, { action: 'removeResident', subject: () => myNumber }, (m) =>
-        removeResident(m, ctx.principal, { myNumber, reason: args.reason, removedOn }),
-      );
-      return personAfter(myNumber, ctx);
-    },
+    registerResident: (_: unknown, { input }: { input: RegisterResidentInput }, ctx: RegistryContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'registerResident', () => null, async (run) => {
+        let residenceCardNumber: string | null = null;
+        if (input.residenceCardNumber) {
+          const parsed = parseResidenceCardNumber(input.residenceCardNumber);
+          if (!parsed.ok) throw userError(parsed.code, 'A residence card number is two letters, eight digits and two letters');
+          residenceCardNumber = parsed.value;
+        }
+        const registration: Registration = {
+          ...input,
+          residenceCardNumber,
+          birthDate: dateArgument(input.birthDate),
+          registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
+        };
+        const residentRecordCode = checkRegistration(ctx.principal, registration);
+        const myNumber = await ctx.assignMyNumber({
+          residentRecordCode,
+          birthDate: registration.birthDate,
+          municipalityCode: registration.municipalityCode,
+          assignedOn: registration.registeredOn,
+        });
+        run.subject = myNumber;
+        await run.transaction((m) => registerResident(m, registration, myNumber, residentRecordCode));
+        return personAfter(myNumber, ctx);
+      }),
+    changeAddress: (_: unknown, args: { myNumber: string; municipalityCode: string; addressLine: string; movedOn: string }, ctx: RegistryContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'changeAddress', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const movedOn = dateArgument(args.movedOn);
+        await run.transaction((m) => changeAddress(m, run, ctx.principal, { ...args, myNumber, movedOn }));
+        return personAfter(myNumber, ctx);
+      }),
+    recordMoveOut: (_: unknown, args: { myNumber: string; destinationMunicipalityCode: string; movedOutOn: string }, ctx: RegistryContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'recordMoveOut', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const movedOutOn = dateArgument(args.movedOutOn);
+        await run.transaction((m) => recordMoveOut(m, run, ctx.principal, { ...args, myNumber, movedOutOn }));
+        return personAfter(myNumber, ctx);
+      }),
+    recordMoveIn: (_: unknown, args: { myNumber: string; municipalityCode: string; addressLine: string; movedInOn: string }, ctx: RegistryContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'recordMoveIn', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const movedInOn = dateArgument(args.movedInOn);
+        await run.transaction((m) => recordMoveIn(m, run, ctx.principal, { ...args, myNumber, movedInOn }));
+        return personAfter(myNumber, ctx);
+      }),
+    removeResident: (_: unknown, args: { myNumber: string; reason: string; removedOn: string }, ctx: RegistryContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'removeResident', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+        const removedOn = dateArgument(args.removedOn);
+        await run.transaction((m) => removeResident(m, run, ctx.principal, { myNumber, reason: args.reason, removedOn }));
+        return personAfter(myNumber, ctx);
+      }),
   },
   Person: {
     /** The registry's part of a person; a record the caller may not see reads as no record. */
@@ -130,5 +136,7 @@ export const resolvers = {
       return current ? toAddress(current) : null;
     },
     addressHistory: (row: ResidentRow) => row.addresses.map(toAddress),
+    moveOut: (row: ResidentRow) =>
+      row.moveOutTo && row.moveOutOn ? { destination: toMunicipality(row.moveOutTo), movedOutOn: row.moveOutOn } : null,
   },
 };
