@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createAccessHistoryLoader } from '../kit/accessHistory';
 import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
@@ -51,6 +52,7 @@ const RESIDENT_COLUMNS = `r.id, r.my_number AS "myNumber", r.resident_class AS "
 export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
     accessLog: createAccessLogLoader(db),
+    accessHistory: createAccessHistoryLoader(db),
     pendingChanges: createPendingLoader(db, 'immigration', requestStartedAt),
     residentByMyNumber: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(

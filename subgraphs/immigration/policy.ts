@@ -30,7 +30,7 @@ const COUNTERS: Grants = {
  * business and the person's; municipalities and J-LIS see the status, the stay and the card in force.
  */
 export const FIELD_POLICY: FieldPolicy = {
-  Person: { '*': COUNTERS, accessLog: ACCESS_LOG },
+  Person: { '*': COUNTERS, accessLog: ACCESS_LOG, immigrationAccessHistory: ACCESS_LOG },
   ImmigrationRecord: {
     '*': ISA,
     residentClass: COUNTERS,
@@ -39,6 +39,8 @@ export const FIELD_POLICY: FieldPolicy = {
     sex: COUNTERS,
     statusOfResidence: COUNTERS,
     stayExpiresOn: COUNTERS,
+    // 住民基本台帳法 30条の45: the period of stay is an item of a foreign resident's resident record.
+    periodOfStay: { ...ISA, 'municipal-clerk': ['resident-registration'] },
     specificCardEligibility: COUNTERS,
     residenceCard: COUNTERS,
     person: COUNTERS,

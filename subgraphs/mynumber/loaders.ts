@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createAccessHistoryLoader } from '../kit/accessHistory';
 import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
@@ -46,6 +47,7 @@ const PERSONS_SQL = `
 export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
     accessLog: createAccessLogLoader(db),
+    accessHistory: createAccessHistoryLoader(db),
     pendingChanges: createPendingLoader(db, 'mynumber', requestStartedAt),
     person: new DataLoader<string, MyNumberRow | null>(async (myNumbers) => {
       const rows: MyNumberRow[] = await db.query(PERSONS_SQL, [myNumbers]);

@@ -37,7 +37,7 @@ const ISSUERS: Grants = { ...CARD_WORK, 'isa-officer': ['residence-management'] 
  * its holder: a clerk registering a resident needs the My Number, not the card's functions.
  */
 export const FIELD_POLICY: FieldPolicy = {
-  Person: { '*': COUNTERS, jlisAccessLog: ACCESS_LOG },
+  Person: { '*': COUNTERS, jlisAccessLog: ACCESS_LOG, jlisAccessHistory: ACCESS_LOG },
   MyNumberCard: {
     '*': COUNTERS,
     functions: ISSUERS,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
+import { createAccessHistoryLoader } from '../kit/accessHistory';
 import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
@@ -45,6 +46,7 @@ const RESIDENTS_SQL = `
 export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
     accessLog: createAccessLogLoader(db),
+    accessHistory: createAccessHistoryLoader(db),
     pendingChanges: createPendingLoader(db, 'registry', requestStartedAt),
     resident: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(RESIDENTS_SQL, [myNumbers]);

@@ -23,7 +23,7 @@ const CLERK: Grants = { 'municipal-clerk': ['resident-registration', 'my-number-
  * history. The resident record code is given only where the law names it (住基法 30条の42 ff.).
  */
 export const FIELD_POLICY: FieldPolicy = {
-  Person: { '*': { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] }, registryAccessLog: ACCESS_LOG },
+  Person: { '*': { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] }, registryAccessLog: ACCESS_LOG, registryAccessHistory: ACCESS_LOG },
   ResidentRecord: {
     '*': { ...CLERK, 'isa-officer': ['residence-management'] },
     familyName: { ...CLERK, 'isa-officer': ['residence-management'], 'jlis-operator': ['my-number-card-management'] },

@@ -10,6 +10,7 @@ import type {
   WorkRestriction,
   ActivityOutsideStatusPermission,
 } from '../../../schema/codes';
+import { EMPTY_PAGE, historyWindow, type HistoryArgs } from '../../kit/accessHistory';
 import { runCommand } from '../../kit/commands';
 import type { AccessRecord } from '../../kit/audit';
 import type { PendingChange } from '../../kit/outbox';
@@ -186,6 +187,10 @@ export const resolvers = {
         ...(part.jlisAccessLog ?? []),
         ...(part.registryAccessLog ?? []),
       ].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)),
+    immigrationAccessHistory: (part: PersonPart, args: HistoryArgs, ctx: ImmigrationContext) => {
+      const window = historyWindow(args);
+      return part.row ? ctx.loaders.accessHistory.load({ subject: part.myNumber, window }) : EMPTY_PAGE;
+    },
     pendingChanges: async (part: PersonPart, _: unknown, ctx: ImmigrationContext) => [
       ...(part.row ? await ctx.loaders.pendingChanges.load(part.myNumber) : []),
       ...(part.jlisOutgoingChanges ?? []),

@@ -1,5 +1,6 @@
 import { parseMyNumber } from '../../../schema/identifiers';
 import type { EntityManager } from 'typeorm';
+import { historyWindow, type HistoryArgs } from '../../kit/accessHistory';
 import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import { endMyNumberFunction, issueMyNumberCard, setCertificatesSuspended } from '../commands';
@@ -77,5 +78,7 @@ export const resolvers = {
     myNumberCard: (row: MyNumberRow) => row.card,
     jlisOutgoingChanges: (row: MyNumberRow, _: unknown, ctx: MyNumberContext) => ctx.loaders.pendingChanges.load(row.myNumber),
     jlisAccessLog: (row: MyNumberRow, _: unknown, ctx: MyNumberContext) => ctx.loaders.accessLog.load(row.myNumber),
+    jlisAccessHistory: (row: MyNumberRow, args: HistoryArgs, ctx: MyNumberContext) =>
+      ctx.loaders.accessHistory.load({ subject: row.myNumber, window: historyWindow(args) }),
   },
 };

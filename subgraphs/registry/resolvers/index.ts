@@ -1,5 +1,6 @@
 import { municipality } from '../../../schema/municipalities';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
+import { EMPTY_PAGE, historyWindow, type HistoryArgs } from '../../kit/accessHistory';
 import { runCommand } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
@@ -128,6 +129,10 @@ export const resolvers = {
       part.row ? ctx.loaders.pendingChanges.load(part.myNumber) : [],
     registryAccessLog: (part: PersonPart, _: unknown, ctx: RegistryContext) =>
       part.row ? ctx.loaders.accessLog.load(part.myNumber) : [],
+    registryAccessHistory: (part: PersonPart, args: HistoryArgs, ctx: RegistryContext) => {
+      const window = historyWindow(args);
+      return part.row ? ctx.loaders.accessHistory.load({ subject: part.myNumber, window }) : EMPTY_PAGE;
+    },
   },
   ResidentRecord: {
     municipality: (row: ResidentRow) => toMunicipality(row.municipalityCode),
