@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importJWK, type CryptoKey, type JWK } from 'jose';
-import { DEFAULT_PORTS } from '../subgraphs/kit/ports';
+import { integersFromEnv, type Env } from '../subgraphs/kit/env';
+import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../subgraphs/kit/ports';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/keys';
+import { transportFromEnv } from '../subgraphs/kit/transport';
 import type { Authority } from '../subgraphs/kit/database';
 import { ApiKeyStore, apiKeysFile } from './auth/apiKeys';
-import { remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
 import { DEFAULT_LIMITS, type OperationLimits } from './limits/operationLimits';
 import { loadManifest, type SafelistMode } from './persisted/safelist';
 import { DEFAULT_RESILIENCE, type ResilienceOptions } from './resilience/subgraphGuard';
@@ -13,8 +15,6 @@ import { AUTHORITIES, type GatewayOptions } from './server';
 
 export const DEFAULT_ISSUER = 'residence-card-dev-idp';
 export const DEFAULT_AUDIENCE = 'residence-card-gateway';
-
-type Env = Record<string, string | undefined>;
 
 /** The data directory holding embedded databases and development keys. */
 export function dataDir(env: Env = process.env): string {
@@ -61,10 +61,11 @@ const RESILIENCE_VARIABLES: Record<keyof ResilienceOptions, string> = {
 };
 
 /**
- * Production mode, operation limits, subgraph call policy and the safelist from the environment (README,
- * "Hard to break"). SAFELIST is `enforce` or `off`; unset, it is `enforce` when NODE_ENV=production.
+ * Production mode, operation limits, subgraph call policy, the safelist and the transport limits from the
+ * environment (README, "Hard to break"). SAFELIST is `enforce` or `off`; unset, it is `enforce` when
+ * NODE_ENV=production.
  */
-export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist'> {
+export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'transport'> {
   const production = env.NODE_ENV === 'production';
   const mode = env.SAFELIST ?? (production ? 'enforce' : 'off');
   if (mode !== 'enforce' && mode !== 'off') throw new Error(`SAFELIST must be "enforce" or "off", not "${mode}"`);
@@ -73,20 +74,22 @@ export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, '
     limits: integersFromEnv(DEFAULT_LIMITS, LIMIT_VARIABLES, env),
     resilience: integersFromEnv(DEFAULT_RESILIENCE, RESILIENCE_VARIABLES, env),
     safelist: { mode: mode satisfies SafelistMode, manifest: loadManifest(env.SAFELIST_MANIFEST) },
+    transport: transportFromEnv(env),
   };
 }
 
-/** Defaults overridden by environment variables; a value that is not a positive integer is a configuration error. */
-function integersFromEnv<K extends string>(defaults: Readonly<Record<K, number>>, names: Record<K, string>, env: Env): Record<K, number> {
-  const values: Record<K, number> = { ...defaults };
-  for (const key of Object.keys(names) as K[]) {
-    const raw = env[names[key]];
-    if (raw === undefined || raw === '') continue;
-    const value = Number(raw);
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${names[key]} must be a positive integer, not "${raw}"`);
-    values[key] = value;
-  }
-  return values;
+/**
+ * Where the gateway serves its metrics: GATEWAY_METRICS_PORT on METRICS_HOST, an address on the operator's
+ * network (default loopback), never the public port.
+ */
+export function metricsListenerFromEnv(env: Env = process.env): { port: number; host: string } {
+  const { port } = integersFromEnv({ port: DEFAULT_GATEWAY_METRICS_PORT }, { port: 'GATEWAY_METRICS_PORT' }, env);
+  return { port, host: env.METRICS_HOST ?? '127.0.0.1' };
+}
+
+/** The longest lifetime (`exp - iat`) of an accepted staff token: AUTH_MAX_TOKEN_LIFETIME_SECONDS, default 12 h. */
+export function maxStaffTokenLifetime(env: Env = process.env): number {
+  return integersFromEnv({ seconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS }, { seconds: 'AUTH_MAX_TOKEN_LIFETIME_SECONDS' }, env).seconds;
 }
 
 /** How staff tokens are verified: a JWKS URL, a public key file, or the development issuer's key. */
@@ -95,7 +98,7 @@ export async function staffTokenConfig(env: Env = process.env): Promise<StaffTok
   if (env.AUTH_JWKS_URL) key = remoteKeys(env.AUTH_JWKS_URL);
   else if (env.AUTH_PUBLIC_KEY_FILE) key = (await loadPublicKey(env.AUTH_PUBLIC_KEY_FILE)).key;
   else key = (await loadOrCreateKeyPair(keysDir(dataDir(env)), 'issuer')).publicKey;
-  return { issuer: env.AUTH_ISSUER ?? DEFAULT_ISSUER, audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE, key };
+  return { issuer: env.AUTH_ISSUER ?? DEFAULT_ISSUER, audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE, key, maxLifetimeSeconds: maxStaffTokenLifetime(env) };
 }
 
 async function loadPrivateKey(path: string): Promise<{ kid: string; privateKey: CryptoKey }> {

@@ -1,17 +1,23 @@
 import { createMetrics } from '../subgraphs/kit/metrics';
 import { close, createLogger, listen } from '../subgraphs/kit/http';
-import { gatewayOptionsFromEnv } from './config';
+import { gatewayOptionsFromEnv, metricsListenerFromEnv } from './config';
 import { buildGateway } from './server';
 
 async function main(): Promise<void> {
   const metrics = createMetrics('gateway', { defaultMetrics: true });
   const logger = createLogger('gateway');
   const options = await gatewayOptionsFromEnv();
-  const { server } = await buildGateway({ ...options, metrics, logger });
+  const { server, metricsServer } = await buildGateway({ ...options, metrics, logger });
+  // Metrics first: once the public port answers /health, both listen.
+  const metricsAt = metricsListenerFromEnv();
+  const metricsPort = await listen(metricsServer, metricsAt.port, metricsAt.host);
   const port = await listen(server, Number(process.env.GATEWAY_PORT ?? 4000), process.env.HOST ?? '127.0.0.1');
-  logger.info({ port, production: options.production, safelist: options.safelist?.mode, limits: options.limits }, 'listening');
+  logger.info(
+    { port, metrics: { host: metricsAt.host, port: metricsPort }, production: options.production, safelist: options.safelist?.mode, limits: options.limits, transport: options.transport },
+    'listening',
+  );
   const stop = async () => {
-    await close(server);
+    await Promise.all([close(server), close(metricsServer)]);
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -8,9 +8,10 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Language } from '../schema/codes';
 import type { Authority } from '../subgraphs/kit/database';
-import { createHttpServer, createLogger } from '../subgraphs/kit/http';
+import { createHttpServer, createLogger, createMetricsServer } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, PrincipalSigner, REQUEST_ID_HEADER, REQUEST_STARTED_HEADER, type Principal } from '../subgraphs/kit/principal';
+import { DEFAULT_TRANSPORT, type TransportOptions } from '../subgraphs/kit/transport';
 import { ApiKeyStore, RateLimiter, type StoredKey } from './auth/apiKeys';
 import { PreparedOperations } from './prepared/preparedOperations';
 import { servePrepared, type PreparedServing } from './prepared/servePrepared';
@@ -56,6 +57,8 @@ export interface GatewayOptions {
   limits?: OperationLimits;
   /** Timeouts, retry and circuit breaker for subgraph calls (default: DEFAULT_RESILIENCE). */
   resilience?: ResilienceOptions;
+  /** Request timeouts and the connection cap of the gateway's listeners (default: DEFAULT_TRANSPORT). */
+  transport?: TransportOptions;
   /** Approved operations (default: gateway/persisted/manifest.json) and whether only they run (default: off). */
   safelist?: { mode: SafelistMode; manifest?: PersistedManifest };
   /**
@@ -79,8 +82,13 @@ class PrincipalForwardingDataSource extends ResilientDataSource<GatewayContext> 
   }
 }
 
-/** Builds the gateway's HTTP server over the static supergraph; the caller decides where it listens. */
-export async function buildGateway(options: GatewayOptions): Promise<{ server: Server; apollo: ApolloServer<GatewayContext> }> {
+/**
+ * Builds the gateway's HTTP server over the static supergraph, and the server of its metrics (GET /metrics, which
+ * the public server does not serve); the caller decides where each listens.
+ */
+export async function buildGateway(
+  options: GatewayOptions,
+): Promise<{ server: Server; metricsServer: Server; apollo: ApolloServer<GatewayContext> }> {
   const production = options.production ?? false;
   const operationLimits = options.limits ?? DEFAULT_LIMITS;
   const limits = limitOptions(operationLimits);
@@ -161,9 +169,12 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
   }
 
   const signer = new PrincipalSigner(options.signingKey.privateKey, options.signingKey.kid);
+  const transport = options.transport ?? DEFAULT_TRANSPORT;
   const server = createHttpServer<GatewayContext>({
     apollo,
     metrics: options.metrics,
+    serveMetrics: false,
+    transport,
     context: async (req) => {
       const context = await authenticate(req, { staffTokens: options.staffTokens, signer, apiKeys: options.apiKeys });
       context.scope = scopeOf(req);
@@ -175,7 +186,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     accessLog: accessLog(logger),
     shortcut: serving ? (req, body, context) => servePrepared(serving, req, body, context) : undefined,
   });
-  // Before the request handler, so the headers are set before any response starts (health and metrics included).
+  // Before the request handler, so the headers are set before any response starts (health included).
   server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
     openScope(req, { requestId: requestId(req), language: languageOf(req), log: { codes: [] } });
     res.setHeader('x-request-id', requestId(req));
@@ -185,7 +196,7 @@ export async function buildGateway(options: GatewayOptions): Promise<{ server: S
     void apollo.stop();
     void agent.close();
   });
-  return { server, apollo };
+  return { server, metricsServer: createMetricsServer(options.metrics, transport), apollo };
 }
 
 /** The caller's language for error messages, from Accept-Language (English when none of ours is named). */

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import type { Authority } from '../subgraphs/kit/database';
-import { DEFAULT_PORTS } from '../subgraphs/kit/ports';
+import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../subgraphs/kit/ports';
 import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
 import { prepareBaseTemplate, templateCacheDir } from '../subgraphs/kit/template';
 // Nothing of the gateway itself here (./config, ./server load all of Apollo): this process only starts the others,
@@ -65,6 +65,9 @@ async function main(): Promise<void> {
   console.log('Get a token:  TOKEN=$(npm run --silent token -- --role isa-officer)');
   console.log(`Query:        curl -s http://localhost:${gatewayPort}/graphql -H "authorization: Bearer $TOKEN" \\`);
   console.log(`                -H 'content-type: application/json' -d '{"query":"{ person(myNumber: \\"...\\") { cardArrangement } }"}'`);
+  // The gateway's metrics have a listener of their own (GATEWAY_METRICS_PORT on METRICS_HOST), never the public port.
+  const metricsHost = process.env.METRICS_HOST ?? '127.0.0.1';
+  console.log(`Metrics:      http://${metricsHost}:${port('gateway_metrics', DEFAULT_GATEWAY_METRICS_PORT)}/metrics`);
   console.log('Stop:         Ctrl-C\n');
 }
 

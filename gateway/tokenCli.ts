@@ -1,11 +1,12 @@
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
-import { ROLES, type Role } from '../subgraphs/kit/principal';
-import { dataDir, DEFAULT_AUDIENCE, DEFAULT_ISSUER } from './config';
+import type { Role } from '../subgraphs/kit/principal';
+import { STAFF_ROLES } from './auth/staffTokens';
+import { dataDir, DEFAULT_AUDIENCE, DEFAULT_ISSUER, maxStaffTokenLifetime } from './config';
 
-/** Roles that sign in with a token (partners call with API keys instead). */
-const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'partner');
+/** A development token lasts a shift, 8 h (never longer than the gateway accepts, AUTH_MAX_TOKEN_LIFETIME_SECONDS). */
+const DEFAULT_TTL_SECONDS = 8 * 3600;
 
 const USAGE = `Usage: npm run --silent token -- --role ROLE [--municipality CODE] [--my-number N] [--purpose P] [--sub ID] [--ttl 8h]
 Prints a development staff token signed with the key under $DATA_DIR/keys (default .data/keys).
@@ -31,8 +32,9 @@ export async function issueDevToken(options: {
     .setIssuer(process.env.AUTH_ISSUER ?? DEFAULT_ISSUER)
     .setAudience(process.env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE)
     .setSubject(options.sub ?? `dev-${options.role}`)
+    .setExpirationTime(options.ttl ?? `${Math.min(DEFAULT_TTL_SECONDS, maxStaffTokenLifetime())}s`)
+    // After the expiry, from a clock read no earlier: `exp - iat` never exceeds the ttl (the gateway refuses more).
     .setIssuedAt()
-    .setExpirationTime(options.ttl ?? '8h')
     .sign(issuer.privateKey);
 }
 

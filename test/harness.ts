@@ -53,11 +53,13 @@ export interface Stack {
   graphqlRequests(authority: Authority): Promise<number>;
   /** Another gateway over the same subgraphs (e.g. in production mode); its URL. Stopped with the stack. */
   startGateway(options: GatewayHardening): Promise<string>;
+  /** Where a gateway started here serves GET /metrics (its own listener, not its public port); default: the stack's. */
+  gatewayMetricsUrl(gatewayUrl?: string): string;
   stop(): Promise<void>;
 }
 
-/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, prepared operations, logger. */
-export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'preparedOperations' | 'logger'>;
+/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, prepared operations, logger, transport limits. */
+export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'preparedOperations' | 'logger' | 'transport'>;
 
 /** Which database backs the suites: PostgreSQL when the three URLs are set, else embedded PGlite. */
 export const databaseKind = process.env.IMMIGRATION_DATABASE_URL ? 'postgresql' : 'pglite';
@@ -143,8 +145,9 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
   metrics.gateway = createMetrics('gateway');
   const staffTokens = await staffTokenConfig({ DATA_DIR: dataDir });
   const apiKeys = new ApiKeyStore(apiKeysFile({ DATA_DIR: dataDir }));
+  const metricsUrls = new Map<string, string>();
   async function startGateway(hardening: GatewayHardening, gatewayMetrics = createMetrics('gateway')): Promise<string> {
-    const { server } = await buildGateway({
+    const { server, metricsServer } = await buildGateway({
       supergraphSdl: readFileSync(join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
       subgraphUrls,
       staffTokens,
@@ -153,8 +156,10 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       metrics: gatewayMetrics,
       ...hardening,
     });
-    servers.push(server);
-    return `http://127.0.0.1:${await listen(server, 0)}/graphql`;
+    servers.push(server, metricsServer);
+    const url = `http://127.0.0.1:${await listen(server, 0)}/graphql`;
+    metricsUrls.set(url, `http://127.0.0.1:${await listen(metricsServer, 0)}/metrics`);
+    return url;
   }
   const gatewayUrl = await startGateway(options.gateway ?? {}, metrics.gateway);
 
@@ -190,6 +195,11 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
         .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
     },
     startGateway: (hardening) => startGateway(hardening),
+    gatewayMetricsUrl(url = gatewayUrl) {
+      const metricsUrl = metricsUrls.get(url);
+      if (!metricsUrl) throw new Error(`No gateway of this stack at ${url}`);
+      return metricsUrl;
+    },
     async stop() {
       for (const relay of Object.values(relays)) await relay.stop();
       for (const server of [...servers, ...Object.values(subgraphServers)]) if (server.listening) await close(server);

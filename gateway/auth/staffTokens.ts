@@ -6,11 +6,25 @@ import { TtlCache } from '../../subgraphs/kit/ttlCache';
 /** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
 export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
 
+/** Roles a staff identity provider may vouch for: all but `partner`, which only API keys carry. */
+export const STAFF_ROLES: readonly Role[] = ROLES.filter((r) => r !== 'partner');
+
+/** The longest staff token lifetime accepted unless configured: a working day with overtime, 12 h. */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
+
+/** How far in the future a token's issue time may lie: the identity provider's clock may run a little ahead. */
+export const CLOCK_SKEW_SECONDS = 60;
+
 export interface StaffTokenConfig {
   issuer: string;
   audience: string;
   /** A public key, or a JWKS resolver (e.g. the identity provider's JWKS URL). */
   key: CryptoKey | JWTVerifyGetKey;
+  /**
+   * The longest lifetime (`exp - iat`) a token may have been issued with, s: a token stolen or minted with a
+   * leaked key stays useful for at most this long.
+   */
+  maxLifetimeSeconds: number;
 }
 
 /** The caller as the identity provider vouches for them. */
@@ -37,9 +51,9 @@ const TRUSTED_FOR_MS = 5 * 60_000;
 const verified = new WeakMap<StaffTokenConfig, TtlCache<StaffIdentity>>();
 
 /**
- * Verifies a bearer token's signature, issuer, audience and expiry, and reads the caller from it. A token that
- * passed is remembered until it expires (at most TRUSTED_FOR_MS; bounded), so a caller's next requests skip the
- * signature check; a refused token is checked again each time.
+ * Verifies a bearer token's signature, issuer, audience, expiry and lifetime, and reads the caller from it. A
+ * token that passed is remembered until it expires (at most TRUSTED_FOR_MS; bounded), so a caller's next requests
+ * skip the signature check; a refused token is checked again each time.
  */
 export async function verifyStaffToken(token: string, config: StaffTokenConfig): Promise<StaffIdentity> {
   let cache = verified.get(config);
@@ -59,8 +73,10 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
       issuer: config.issuer,
       audience: config.audience,
       algorithms: STAFF_TOKEN_ALGORITHMS,
-      requiredClaims: ['exp', 'sub'],
+      requiredClaims: ['exp', 'sub', 'iat'],
     }));
+    // `iat` and `exp` are numbers here (required, and checked as such by jwtVerify); refused as INVALID_TOKEN.
+    checkLifetime(payload.iat!, payload.exp!, config.maxLifetimeSeconds);
   } catch (err) {
     const code = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN';
     throw new HttpError(401, code, code === 'TOKEN_EXPIRED' ? 'The token has expired' : 'The token is not valid', {
@@ -68,7 +84,7 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
     });
   }
   const role = payload.role as Role;
-  if (!ROLES.includes(role)) throw new HttpError(403, 'UNKNOWN_ROLE', 'The token carries no known role');
+  if (!STAFF_ROLES.includes(role)) throw new HttpError(403, 'UNKNOWN_ROLE', 'The token carries no staff role');
   const municipality = typeof payload.municipality === 'string' ? payload.municipality : undefined;
   if (role === 'municipal-clerk' && !municipality) {
     throw new HttpError(403, 'MUNICIPALITY_REQUIRED', 'A municipal clerk token must name its municipality');
@@ -85,4 +101,13 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
     purpose: typeof payload.purpose === 'string' ? payload.purpose : undefined,
   };
   return { identity, expiresAt: payload.exp! * 1000 };
+}
+
+/**
+ * Refuses a token issued for longer than the maximum, or issued in the future (beyond the clock skew): the expiry
+ * alone would accept whatever lifetime the signer chose.
+ */
+function checkLifetime(iat: number, exp: number, maxLifetimeSeconds: number): void {
+  if (exp - iat > maxLifetimeSeconds) throw new Error(`Token lifetime over ${maxLifetimeSeconds} s`);
+  if (iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) throw new Error('Token issued in the future');
 }

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { pino, type Logger } from 'pino';
 import type { Metrics } from './metrics';
+import { createLimitedServer, DEFAULT_TRANSPORT, writeHead, type TransportOptions } from './transport';
 
 export interface HttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
@@ -13,6 +14,13 @@ export interface HttpOptions<TContext extends BaseContext> {
   routes?: Record<string, (req: IncomingMessage, body: string, res: ServerResponse) => Promise<void>>;
   /** Largest accepted request body in bytes. */
   maxBodyBytes?: number;
+  /** Request timeouts and the connection cap (default: DEFAULT_TRANSPORT). */
+  transport?: TransportOptions;
+  /**
+   * Whether GET /metrics is served here (default: yes). The gateway serves its metrics on a listener of their own
+   * (`createMetricsServer`), not on its public port.
+   */
+  serveMetrics?: boolean;
   /** Readiness: GET /health answers 200 only while this returns true. */
   ready?: () => boolean;
   /**
@@ -90,13 +98,14 @@ export class HttpError extends Error {
   }
 }
 
-/** Serves one Apollo Server on node:http, with GET /health and GET /metrics beside /graphql. */
+/** Serves one Apollo Server on node:http, with GET /health and (unless told not to) GET /metrics beside /graphql. */
 export function createHttpServer<TContext extends BaseContext>(options: HttpOptions<TContext>): Server {
   const maxBody = options.maxBodyBytes ?? 1_000_000;
   const { metrics } = options;
+  const serveMetrics = options.serveMetrics ?? true;
   const accessLog = options.accessLog ?? defaultAccessLog(createLogger(metrics.service));
 
-  const server = createServer((req, res) => {
+  return createLimitedServer(options.transport ?? DEFAULT_TRANSPORT, (req, res) => {
     const url = target(req.url);
     const route = url.pathname;
     const end = metrics.httpDuration.startTimer({ route: routeLabel(route) });
@@ -117,21 +126,16 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       else res.end();
     });
   });
-  // Keep idle connections longer than clients keep them, so a client never reuses a socket the server is closing.
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
-  return server;
 
   async function handle(req: IncomingMessage, res: ServerResponse, url: Target): Promise<void> {
     if (url.pathname === '/health' && req.method === 'GET') {
       const ok = options.ready ? options.ready() : true;
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      writeHead(res, ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ status: ok ? 'ok' : 'starting' }));
       return;
     }
-    if (url.pathname === '/metrics' && req.method === 'GET') {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      res.end(await metrics.registry.metrics());
+    if (serveMetrics && url.pathname === '/metrics' && req.method === 'GET') {
+      await sendMetrics(res, metrics);
       return;
     }
     const extra = options.routes?.[url.pathname];
@@ -160,12 +164,12 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
     if (quick) {
       const { body } = quick;
       if (typeof body === 'string' || Buffer.isBuffer(body)) {
-        res.writeHead(quick.status, quick.headers);
+        writeHead(res, quick.status, quick.headers);
         res.end(body);
         return;
       }
       // Chunks as they came from a subgraph: sent on one by one, in one write where the socket allows.
-      res.writeHead(quick.status, { ...quick.headers, 'content-length': String(body.reduce((n, chunk) => n + chunk.length, 0)) });
+      writeHead(res, quick.status, { ...quick.headers, 'content-length': String(body.reduce((n, chunk) => n + chunk.length, 0)) });
       res.cork();
       for (const chunk of body) res.write(chunk);
       res.end();
@@ -181,7 +185,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
     });
     const outHeaders: Record<string, string> = {};
     for (const [key, value] of response.headers) outHeaders[key] = value;
-    res.writeHead(response.status ?? 200, outHeaders);
+    writeHead(res, response.status ?? 200, outHeaders);
     if (response.body.kind === 'complete') {
       // Only a plain success is kept or replaced (a plugin may still have turned the answer into a refusal).
       const kept = (response.status ?? 200) === 200 ? (contextValue as { keptResponse?: KeptResponse }).keptResponse : undefined;
@@ -224,8 +228,25 @@ function sendError(
   err: HttpError,
   body: { message: string; extensions: Record<string, unknown> } = { message: err.message, extensions: { code: err.code } },
 ): void {
-  res.writeHead(err.status, { 'content-type': 'application/json', ...err.headers });
+  writeHead(res, err.status, { 'content-type': 'application/json', ...err.headers });
   res.end(JSON.stringify({ errors: [body] }));
+}
+
+async function sendMetrics(res: ServerResponse, metrics: Metrics): Promise<void> {
+  const text = await metrics.registry.metrics();
+  writeHead(res, 200, { 'content-type': metrics.registry.contentType });
+  res.end(text);
+}
+
+/**
+ * Serves GET /metrics alone (404 for anything else), under the same transport limits: the listener a process
+ * puts on the operator's network when its public port must not tell callers what it counts.
+ */
+export function createMetricsServer(metrics: Metrics, transport: TransportOptions = DEFAULT_TRANSPORT): Server {
+  return createLimitedServer(transport, (req, res) => {
+    if (target(req.url).pathname !== '/metrics' || req.method !== 'GET') return sendError(res, new HttpError(404, 'NOT_FOUND', 'Not found'));
+    sendMetrics(res, metrics).catch(() => sendError(res, new HttpError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error')));
+  });
 }
 
 function defaultAccessLog(logger: Logger): (req: IncomingMessage, entry: AccessLogEntry) => void {

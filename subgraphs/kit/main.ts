@@ -10,6 +10,7 @@ import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
 import { DEFAULT_PORTS } from './ports';
 import type { SubgraphDeps } from './subgraph';
+import { transportFromEnv } from './transport';
 import { prepareEmbeddedDatabase, templateCacheDir, type SeededTemplateSpec } from './template';
 
 /** The names of the migrations, in order (classes or instances, as TypeORM accepts them). */
@@ -90,6 +91,7 @@ export async function runSubgraph(
     gatewayKey,
     metrics,
     events: { ...events, metrics: createEventMetrics(metrics.registry) },
+    transport: transportFromEnv(env),
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   console.log(JSON.stringify({ level: 'info', service: authority, msg: 'listening', port }));

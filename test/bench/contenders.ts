@@ -61,6 +61,7 @@ export async function startContender(
       script = join(ROOT, 'gateway', 'index.ts');
       env = {
         GATEWAY_PORT: String(port),
+        GATEWAY_METRICS_PORT: String(await freePort()),
         DATA_DIR: setup.dataDir,
         MYNUMBER_URL: setup.subgraphUrls.mynumber,
         REGISTRY_URL: setup.subgraphUrls.registry,

@@ -38,9 +38,9 @@ async function post(body: string, headers: Record<string, string>) {
   return { status: res.status, errors: answer.errors ?? [], line };
 }
 
-/** The gateway's count of requests answered by the prepared path, from its /metrics. */
+/** The gateway's count of requests answered by the prepared path, from its /metrics (on its metrics listener). */
 async function servedPrepared(): Promise<number> {
-  const metrics = await (await fetch(new URL('/metrics', url))).text();
+  const metrics = await (await fetch(stack.gatewayMetricsUrl(url))).text();
   return Number(/^gateway_prepared_requests_total(?:\{[^}]*\})? (\d+)$/m.exec(metrics)?.[1] ?? 0);
 }
 

@@ -101,6 +101,7 @@ describe('the gateway verifies staff tokens', () => {
       .setIssuer(DEFAULT_ISSUER)
       .setAudience(DEFAULT_AUDIENCE)
       .setSubject('clerk')
+      .setIssuedAt()
       .setExpirationTime('1h')
       .sign(privateKey);
     const { status, body } = await stack.query(token, PERSON, { n: myNumber });

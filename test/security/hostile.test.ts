@@ -37,7 +37,7 @@ afterAll(() => stack?.stop());
 const myNumber = () => persona('specific_card').myNumber!;
 const post = (query: string, variables?: Record<string, unknown>, headers: Record<string, string> = {}, token: string | null = officer) =>
   send(stack.gatewayUrl, { headers: jsonHeaders(token, headers), body: JSON.stringify({ query, variables }) });
-const staffClaims = (role = 'isa-officer') => new SignJWT({ role }).setIssuer(DEFAULT_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('mallory');
+const staffClaims = (role = 'isa-officer') => new SignJWT({ role }).setIssuer(DEFAULT_ISSUER).setAudience(DEFAULT_AUDIENCE).setSubject('mallory').setIssuedAt();
 const issuer = () => loadOrCreateKeyPair(keysDir(stack.dataDir), 'issuer');
 const PERSON = 'query ($n: ID!) { person(myNumber: $n) { myNumber } }';
 const persisted = (sha256Hash: string, variables: Record<string, unknown>, query?: string) =>
