@@ -177,6 +177,43 @@ describe('residents: their own record and who looked at it', () => {
     expect(answered<Log>(await byText(resident, approved('ResidentAccessLog').body, { myNumber: me.myNumber })).person.accessLog.length).toBeGreaterThan(0);
   });
 
+  test('the resident pages through the whole history of each authority, filtered by authority', async () => {
+    const me = persona('permanent_resident');
+    const officer = await staff('isa-officer');
+    for (let i = 0; i < 3; i++) answered(await byHash(officer, approved('CounterUnifiedRecord'), { myNumber: me.myNumber }));
+    const resident = await staff('resident', { myNumber: me.myNumber! });
+    type Page = { entries: Array<{ authority: string; role: string }>; endCursor: string | null; hasNextPage: boolean };
+    type History = { person: { immigrationAccessHistory?: Page; registryAccessHistory?: Page; jlisAccessHistory?: Page } };
+    const op = approved('AccessHistory');
+    const seen: Array<{ authority: string; role: string }> = [];
+    let after: string | null = null;
+    for (;;) {
+      const { person }: History = answered<History>(await byHash(resident, op, { myNumber: me.myNumber, first: 1, immigration: false, jlis: false, registryAfter: after }));
+      expect(Object.keys(person).sort()).toEqual(['myNumber', 'registryAccessHistory']);
+      seen.push(...person.registryAccessHistory!.entries);
+      if (!person.registryAccessHistory!.hasNextPage) break;
+      after = person.registryAccessHistory!.endCursor;
+    }
+    // A recount of the registry's log up to the resident's first page (each page read is logged after it).
+    const [{ count }] = await stack.dbs.registry.query(
+      `SELECT count(*)::int AS count FROM access_log WHERE subject = $1 AND id < (SELECT min(id) FROM access_log WHERE subject = $1 AND role = 'resident')`,
+      [me.myNumber],
+    );
+    expect(seen.filter((e) => e.role === 'isa-officer').length).toBe(3);
+    expect(seen.every((e) => e.authority === 'registry')).toBe(true);
+    expect(seen.length).toBe(count);
+    const auditor = await staff('auditor');
+    const all = answered<History>(await byHash(auditor, op, { myNumber: me.myNumber })).person;
+    for (const [field, authority] of [['immigrationAccessHistory', 'immigration'], ['registryAccessHistory', 'registry'], ['jlisAccessHistory', 'mynumber']] as const) {
+      const [{ officer }] = await stack.dbs[authority].query(
+        `SELECT count(*)::int AS officer FROM access_log WHERE subject = $1 AND role = 'isa-officer'`,
+        [me.myNumber],
+      );
+      expect(officer).toBeGreaterThanOrEqual(3);
+      expect(all[field]!.entries.filter((e) => e.role === 'isa-officer').length).toBe(officer);
+    }
+  });
+
   test("another person's number reads like an unknown one", async () => {
     const resident = await staff('resident', { myNumber: specificCard().myNumber! });
     const other = { myNumber: persona('separate_cards').myNumber };
@@ -213,6 +250,22 @@ describe('auditors: a person’s access log', () => {
 });
 
 describe('counter staff and partners keep their operations', () => {
+  test('clerks record a move between municipalities: move-out at the former, move-in at the destination', async () => {
+    const [row] = await stack.dbs.registry.query(
+      `SELECT my_number AS n, municipality_code AS m FROM resident WHERE removed_on IS NULL AND municipality_code <> '131041' ORDER BY id LIMIT 1`,
+    );
+    const former = { token: await stack.token('municipal-clerk', { municipality: row.m }) };
+    const destination = { token: await stack.token('municipal-clerk', { municipality: '131041' }) };
+    const out = answered<{ recordMoveOut: { resident: { moveOut: { destination: { code: string }; movedOutOn: string } } } }>(
+      await byHash(former, approved('RecordMoveOut'), { myNumber: row.n, destinationMunicipalityCode: '131041', movedOutOn: '2026-11-28' }),
+    );
+    expect(out.recordMoveOut.resident.moveOut).toEqual({ destination: { code: '131041', name: expect.any(String) }, movedOutOn: '2026-11-28' });
+    const moved = answered<{ recordMoveIn: { resident: { municipality: { code: string }; address: { line: string } } } }>(
+      await byHash(destination, approved('RecordMoveIn'), { myNumber: row.n, municipalityCode: '131041', addressLine: '西新宿2-8-1', movedInOn: '2026-11-29' }),
+    );
+    expect(moved.recordMoveIn.resident).toMatchObject({ municipality: { code: '131041' }, address: { line: '西新宿2-8-1' } });
+  });
+
   test('an ISA officer runs the unified record', async () => {
     const me = specificCard();
     const officer = await staff('isa-officer');
