@@ -8,7 +8,7 @@ import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
 import type { RateLimiter } from '../auth/apiKeys';
 import { PARTNER_FIELDS } from '../auth/partnerPlugin';
-import { hasUnstorableText } from '../limits/requestHygiene';
+import { hasUnstorableRequestText } from '../limits/requestHygiene';
 import { loggableOperationName, type RequestScope } from '../logging';
 import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
 import { ResilientDataSource, type CacheScope } from '../resilience/resilientDataSource';
@@ -78,7 +78,7 @@ export async function servePrepared(
   const client = clientKindOf(role);
   const approved = serving.safelist.approved.get(prepared.queryHash);
   if (serving.safelist.mode === 'enforce' && !approved?.clients.includes(client)) return undefined;
-  if (hasUnstorableText(variables)) return undefined;
+  if (hasUnstorableRequestText(prepared.document, variables)) return undefined;
   const variableDefinitions = prepared.operationContext.operation.variableDefinitions ?? [];
   if (variableDefinitions.length > 0 && getVariableValues(serving.schema, variableDefinitions, variables ?? {}).errors) return undefined;
   const partnerKey = contextValue.partnerKey;

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import type { Authority } from '../kit/database';
 import { HttpError } from '../kit/http';
+import { logInternalRead } from '../kit/internalAccess';
+import type { VerifyCaller } from '../kit/internalSignature';
 import { enqueue } from '../kit/outbox';
 import type { Kickable } from '../kit/commands';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
@@ -11,6 +12,16 @@ import { RECONCILE_CARDS_PATH, RECONCILE_REPAIR_PATH, type IsaCardView } from '.
 
 
 const PAGE = 5000;
+
+/** What each listed card shows, for the access log. */
+const ITEMS: Array<`IsaCardView.${keyof IsaCardView}`> = [
+  'IsaCardView.number',
+  'IsaCardView.myNumber',
+  'IsaCardView.status',
+  'IsaCardView.lossReportedOn',
+  'IsaCardView.validUntil',
+  'IsaCardView.functionEndedOn',
+];
 
 /** Pages of the ISA's specific cards in card-number order (`after` is the last number of the previous page). */
 async function cardsPage(db: DataSource, after: string, today: string): Promise<IsaCardView[]> {
@@ -80,22 +91,25 @@ async function repair(db: DataSource, cards: string[], today: string): Promise<n
   return emitted;
 }
 
-/** Internal endpoints for `npm run reconcile` (signed by the ISA's own key). */
-export function reconcileRoutes(
-  db: DataSource,
-  relay: Kickable,
-  clock: () => string,
-  verify: (req: IncomingMessage, body: string) => Promise<Authority>,
-) {
+/**
+ * Internal endpoints for `npm run reconcile` (signed by the ISA's own key). The card listing ties My Numbers to
+ * cards: every person listed is logged as read, like any read of personal data.
+ */
+export function reconcileRoutes(db: DataSource, relay: Kickable, clock: () => string, verify: VerifyCaller) {
   const isaOnly = async (req: IncomingMessage, body: string) => {
-    if ((await verify(req, body)) !== 'immigration') throw new HttpError(403, 'FORBIDDEN', 'ISA reconciliation only');
+    const call = await verify(req, body);
+    if (call.caller !== 'immigration') throw new HttpError(403, 'FORBIDDEN', 'ISA reconciliation only');
+    return call;
   };
   return {
     [RECONCILE_CARDS_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
-      await isaOnly(req, body);
+      const call = await isaOnly(req, body);
       const { after } = JSON.parse(body) as { after?: string };
+      const cards = await cardsPage(db, after ?? '', clock());
+      // A card whose holder has no My Number is logged by its number, as the ISA's other reads log it.
+      await logInternalRead(db, 'immigration', call, 'reconciliation', ITEMS, cards.map((c) => c.myNumber ?? `card:${c.number}`));
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ cards: await cardsPage(db, after ?? '', clock()) }));
+      res.end(JSON.stringify({ cards }));
     },
     [RECONCILE_REPAIR_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
       await isaOnly(req, body);

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
 import type { Authority } from './database';
 import { HttpError } from './http';
+import type { VerifyCaller } from './internalSignature';
 
 export interface ChainReport {
   authority: Authority;
@@ -60,10 +61,10 @@ export async function verifyChain(db: DataSource, authority: Authority): Promise
 }
 
 /** Internal endpoint for `npm run audit:verify` (signed by the authority's own key). */
-export function auditVerifyRoute(db: DataSource, authority: Authority, verify: (req: IncomingMessage, body: string) => Promise<Authority>) {
+export function auditVerifyRoute(db: DataSource, authority: Authority, verify: VerifyCaller) {
   return {
     [AUDIT_VERIFY_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
-      if ((await verify(req, body)) !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its log');
+      if ((await verify(req, body)).caller !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its log');
       const report = await verifyChain(db, authority);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(report));

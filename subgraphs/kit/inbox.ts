@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
-import { statementSource, type Authority } from './database';
-import { EVENT_SIGNATURE_HEADER, verifyDelivery, type EventEnvelope } from './events';
+import { statementSource } from './database';
+import type { EventEnvelope } from './events';
 import { HttpError } from './http';
+import type { VerifyCaller } from './internalSignature';
 
 /** Applies one event's effect inside the inbox transaction; throw `RejectedEvent` for an event that can never apply. */
 export type EventHandler = (manager: EntityManager, event: EventEnvelope) => Promise<void>;
@@ -20,8 +20,8 @@ export class RejectedEvent extends Error {
 
 export interface InboxOptions {
   db: DataSource;
-  authority: Authority;
-  producerKeys: Partial<Record<Authority, CryptoKey>>;
+  /** The authority's check of internal calls (one memory of used signatures for all its internal endpoints). */
+  verify: VerifyCaller;
   handlers: Record<string, EventHandler>;
   onApplied?: (event: EventEnvelope) => void;
 }
@@ -33,13 +33,13 @@ export interface InboxOptions {
 export function inboxRoute(options: InboxOptions) {
   return async (req: IncomingMessage, body: string, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') throw new HttpError(405, 'METHOD_NOT_ALLOWED', 'Events are delivered by POST');
-    const signature = req.headers[EVENT_SIGNATURE_HEADER];
     let event: EventEnvelope;
     try {
-      if (typeof signature !== 'string') throw new Error('unsigned');
-      await verifyDelivery(body, signature, options.authority, options.producerKeys);
+      const { caller } = await options.verify(req, body);
       event = JSON.parse(body) as EventEnvelope;
-    } catch {
+      if (event.source !== caller) throw new Error('signed by another authority than its source');
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
       throw new HttpError(401, 'EVENT_SIGNATURE_INVALID', 'Events must be signed by their producing authority');
     }
     const handler = options.handlers[event.type];

@@ -1,11 +1,11 @@
 import type { CryptoKey } from 'jose';
 import type { Authority } from './database';
-import { EVENT_SIGNATURE_HEADER, signDelivery } from './events';
 import { userError } from './errors';
+import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from './internalSignature';
 
 /**
- * A signed synchronous call from one authority to another's internal endpoint (signed like event deliveries,
- * so the callee knows who asks). Errors come back as the callee's stable code.
+ * A signed synchronous call from one authority to another's internal endpoint (signed for this one request, so
+ * the callee knows who asks and the signature serves nothing else). Errors come back as the callee's stable code.
  */
 export async function callInternal<T>(
   from: Authority,
@@ -16,14 +16,14 @@ export async function callInternal<T>(
   signingKey: { kid: string; privateKey: CryptoKey },
   timeoutMs = 5000,
 ): Promise<T> {
-  const body = JSON.stringify({ ...payload, source: from });
+  const body = JSON.stringify(payload);
   let res: Response;
   try {
     res = await fetch(baseUrl + path, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        [EVENT_SIGNATURE_HEADER]: await signDelivery(body, from, to, signingKey.privateKey, signingKey.kid),
+        [INTERNAL_SIGNATURE_HEADER]: await signInternalRequest({ method: 'POST', path, body }, from, to, signingKey),
       },
       body,
       signal: AbortSignal.timeout(timeoutMs),

@@ -5,7 +5,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayloads, EventType } from '../../schema/events';
 import type { PoolClient } from 'pg';
 import { embeddedDatabase, statementSource, type Authority } from './database';
-import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, signDelivery, type EventEnvelope } from './events';
+import { EVENTS_PATH, type EventEnvelope } from './events';
+import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from './internalSignature';
 
 /** An event to record in the same transaction as the state change it reports. */
 export interface OutgoingEvent<T extends EventType> {
@@ -177,7 +178,8 @@ export class OutboxRelay {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [EVENT_SIGNATURE_HEADER]: await signDelivery(body, source, row.destination, signingKey.privateKey, signingKey.kid),
+          // Signed for this attempt alone: a retry is a new request with a signature of its own.
+          [INTERNAL_SIGNATURE_HEADER]: await signInternalRequest({ method: 'POST', path: EVENTS_PATH, body }, source, row.destination, signingKey),
         },
         body,
         signal: AbortSignal.timeout(10_000),

@@ -20,11 +20,13 @@ import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
 import { createHttpServer, HttpError, type KeptResponse } from './http';
 import type { Kickable } from './commands';
-import { EVENT_SIGNATURE_HEADER, EVENTS_PATH, verifyDelivery } from './events';
+import { EVENTS_PATH } from './events';
 import { inboxRoute, type EventHandler } from './inbox';
+import { InternalCallVerifier, type VerifyCaller } from './internalSignature';
 import type { EventMetrics, Metrics } from './metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
 import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from './principal';
+import type { TransportOptions } from './transport';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
 export interface SubgraphContext extends BaseContext {
@@ -49,7 +51,7 @@ export interface SubgraphContext extends BaseContext {
 export interface EventsOptions {
   /** This authority's signing key for the deliveries it makes. */
   signingKey: { kid: string; privateKey: CryptoKey };
-  /** Public keys of the authorities it accepts events from. */
+  /** Public keys of the authorities it accepts events and internal calls from. */
   producerKeys: Partial<Record<Authority, CryptoKey>>;
   /** Base URLs of the authorities it delivers to. */
   destinations: Partial<Record<Authority, string>>;
@@ -69,6 +71,8 @@ export interface SubgraphDeps {
   metrics: Metrics;
   clock?: () => string;
   events: Omit<EventsOptions, 'handlers'>;
+  /** Request timeouts and the connection cap (default: DEFAULT_TRANSPORT). */
+  transport?: TransportOptions;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -87,11 +91,13 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   events: EventsOptions;
   /** Internal endpoints beside the event inbox (signed by the calling authority, never routed by the gateway). */
   internalRoutes?: (tools: InternalRouteTools) => Record<string, Route>;
+  /** Request timeouts and the connection cap (default: DEFAULT_TRANSPORT). */
+  transport?: TransportOptions;
 }
 
 /** What internal endpoints get: caller verification, the relay to wake, and the clock. */
 export interface InternalRouteTools {
-  verify: (req: IncomingMessage, body: string) => Promise<Authority>;
+  verify: VerifyCaller;
   relay: Kickable;
   today: () => string;
 }
@@ -136,12 +142,13 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     onFailed: (e, _err, parked) => events.metrics?.failed(e, parked),
   });
 
-  const verifyCaller = async (req: IncomingMessage, body: string): Promise<Authority> => {
-    const signature = req.headers[EVENT_SIGNATURE_HEADER];
+  // One verifier for every internal endpoint of this server, so a signature used on one is used on all.
+  const callers = new InternalCallVerifier(options.authority, events.producerKeys);
+  const verifyCaller: VerifyCaller = async (req, body) => {
     try {
-      if (typeof signature !== 'string') throw new Error('unsigned');
-      return await verifyDelivery(body, signature, options.authority, events.producerKeys);
-    } catch {
+      return await callers.verify(req, body);
+    } catch (err) {
+      if (err instanceof HttpError) throw err;
       throw new HttpError(401, 'CALLER_SIGNATURE_INVALID', 'Internal calls must be signed by a known authority');
     }
   };
@@ -150,6 +157,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
   const server = createHttpServer<TContext>({
     apollo,
     metrics: options.metrics,
+    transport: options.transport,
     context: async (req: IncomingMessage) => {
       const principal = await authenticate(req, principals);
       return options.extendContext({
@@ -171,8 +179,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       }),
       [EVENTS_PATH]: inboxRoute({
         db: options.db,
-        authority: options.authority,
-        producerKeys: events.producerKeys,
+        verify: (req, body) => callers.verify(req, body),
         handlers: events.handlers,
         onApplied: (e) => events.metrics?.applied(e),
       }),

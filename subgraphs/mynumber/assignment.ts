@@ -1,9 +1,11 @@
 import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { isValidLocalGovernmentCode, makeMyNumber, parseDate } from '../../schema/identifiers';
-import type { Authority } from '../kit/database';
+import { writeAccessLog } from '../kit/audit';
 import { HttpError } from '../kit/http';
+import { callerPrincipal } from '../kit/internalAccess';
+import type { VerifyCaller } from '../kit/internalSignature';
 
 export { ASSIGNMENT_PATH } from '../../schema/internalPaths';
 
@@ -16,12 +18,13 @@ interface AssignmentRequest {
 
 /**
  * J-LIS generates a My Number when a municipality first records a resident (番号法 8条). Asked again for the
- * same resident record code, it answers with the same number, so a municipality can retry safely.
+ * same resident record code, it answers with the same number, so a municipality can retry safely. Each answer is
+ * logged in the same transaction (a new number cannot commit unlogged, and the number is personal data).
  */
-export function assignmentRoute(db: DataSource, verify: (req: IncomingMessage, body: string) => Promise<Authority>) {
+export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
   return async (req: IncomingMessage, body: string, res: ServerResponse): Promise<void> => {
-    const caller = await verify(req, body);
-    if (caller !== 'registry') throw new HttpError(403, 'FORBIDDEN', 'Only municipalities request My Numbers');
+    const call = await verify(req, body);
+    if (call.caller !== 'registry') throw new HttpError(403, 'FORBIDDEN', 'Only municipalities request My Numbers');
     const r = JSON.parse(body) as AssignmentRequest;
     if (
       !/^[0-9]{11}$/.test(r.residentRecordCode ?? '') ||
@@ -32,21 +35,30 @@ export function assignmentRoute(db: DataSource, verify: (req: IncomingMessage, b
       throw new HttpError(400, 'BAD_ASSIGNMENT_REQUEST', 'Resident record code, dates and municipality are required');
     }
     const myNumber = await db.transaction(async (m) => {
-      const [existing] = (await m.query(`SELECT my_number AS "myNumber" FROM my_number WHERE resident_record_code = $1`, [
-        r.residentRecordCode,
-      ])) as Array<{ myNumber: string }>;
-      if (existing) return existing.myNumber;
-      for (;;) {
-        const candidate = makeMyNumber(String(randomInt(1e10, 1e11)).padStart(11, '0'));
-        const inserted: unknown[] = await m.query(
-          `INSERT INTO my_number (my_number, assigned_on, birth_date, municipality_code, resident_record_code)
-           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (my_number) DO NOTHING RETURNING my_number`,
-          [candidate, r.assignedOn, r.birthDate, r.municipalityCode, r.residentRecordCode],
-        );
-        if (inserted.length > 0) return candidate;
-      }
+      const assigned = await assign(m, r);
+      await writeAccessLog(m, 'mynumber', callerPrincipal(call, 'my-number-assignment'), [
+        { subject: assigned, items: [], action: 'assignMyNumber', outcome: 'ok' },
+      ]);
+      return assigned;
     });
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ myNumber }));
   };
+}
+
+/** The resident's My Number: the one already assigned to the resident record code, else a new one. */
+async function assign(m: EntityManager, r: AssignmentRequest): Promise<string> {
+  const [existing] = (await m.query(`SELECT my_number AS "myNumber" FROM my_number WHERE resident_record_code = $1`, [
+    r.residentRecordCode,
+  ])) as Array<{ myNumber: string }>;
+  if (existing) return existing.myNumber;
+  for (;;) {
+    const candidate = makeMyNumber(String(randomInt(1e10, 1e11)).padStart(11, '0'));
+    const inserted: unknown[] = await m.query(
+      `INSERT INTO my_number (my_number, assigned_on, birth_date, municipality_code, resident_record_code)
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (my_number) DO NOTHING RETURNING my_number`,
+      [candidate, r.assignedOn, r.birthDate, r.municipalityCode, r.residentRecordCode],
+    );
+    if (inserted.length > 0) return candidate;
+  }
 }

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
 import type { Authority } from '../database';
 import { HttpError } from '../http';
+import type { VerifyCaller } from '../internalSignature';
 import type { StatisticsCube } from './cube';
 
 export interface StatisticsReport {
@@ -69,11 +70,11 @@ export function statisticsVerifyRoute(
   authority: Authority,
   cube: StatisticsCube,
   factView: string,
-  verify: (req: IncomingMessage, body: string) => Promise<Authority>,
+  verify: VerifyCaller,
 ) {
   return {
     [STATS_VERIFY_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
-      if ((await verify(req, body)) !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its counts');
+      if ((await verify(req, body)).caller !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its counts');
       const report = await verifyStatistics(db, authority, cube, factView);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(report));

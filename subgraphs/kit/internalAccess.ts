@@ -1,0 +1,42 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { writeAccessLog, type AuditRow } from './audit';
+import type { Authority } from './database';
+import { HttpError } from './http';
+import type { InternalCall } from './internalSignature';
+import type { Principal, Role } from './principal';
+
+/** The organisation behind each authority's systems, as the access log names agencies. */
+const AGENCY: Record<Authority, string> = { immigration: 'ISA', mynumber: 'J-LIS', registry: 'municipalities' };
+
+/**
+ * The role an authority-to-authority call is recorded with: a system of the calling authority, with no person and
+ * no gateway behind it. No token can carry it (it is not one of ROLES), so no policy grants it anything; it only
+ * names the kind of caller in the access log.
+ */
+const AUTHORITY_ROLE = 'authority' as Role;
+
+/** Who made an internal call, as the access log records it: the calling authority, for `purpose`, under the call's id. */
+export function callerPrincipal(call: InternalCall, purpose: string): Principal {
+  return { sub: call.caller, role: AUTHORITY_ROLE, agency: AGENCY[call.caller], purpose, requestId: call.id };
+}
+
+/**
+ * Records, before the answer leaves, that an internal call was given these persons' data: one `read` row per
+ * person, as for any other read of personal data. When the rows cannot be written the call fails (503), so no
+ * internal read goes unlogged.
+ */
+export async function logInternalRead(
+  db: DataSource | EntityManager,
+  provider: Authority,
+  call: InternalCall,
+  purpose: string,
+  items: string[],
+  subjects: Iterable<string>,
+): Promise<void> {
+  const rows: AuditRow[] = [...new Set(subjects)].map((subject) => ({ subject, items, action: 'read', outcome: 'ok' }));
+  try {
+    await writeAccessLog(db, provider, callerPrincipal(call, purpose), rows);
+  } catch {
+    throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
+  }
+}

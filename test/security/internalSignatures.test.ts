@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
+import { RECONCILE_CARDS_PATH, type IsaCardView, type JlisCardView } from '../../schema/internalPaths';
+import type { Authority } from '../../subgraphs/kit/database';
+import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { EVENTS_PATH } from '../../subgraphs/kit/events';
+import { callInternal } from '../../subgraphs/kit/internalCall';
+import { INTERNAL_SIGNATURE_HEADER } from '../../subgraphs/kit/internalSignature';
+import { keysDir } from '../../subgraphs/kit/keys';
+import { startStack, type Stack } from '../harness';
+import { eventually, persona } from '../personas';
+import { send, type Answer } from './requests';
+
+/**
+ * Requests one authority signs for another's internal endpoints (`/internal/...`), captured on their way out of
+ * this process as an attacker on the network would capture them, then sent again: to another endpoint, to the
+ * same one, later, or altered. Each must be refused; and what an internal listing hands over is in the access
+ * log of the authority that owns it.
+ */
+
+let stack: Stack;
+let signingKey: Awaited<ReturnType<typeof eventsOptionsFor>>['signingKey'];
+beforeAll(async () => {
+  stack = await startStack({ persons: 40 });
+  ({ signingKey } = await eventsOptionsFor('immigration', keysDir(stack.dataDir), {}, {}));
+});
+afterAll(() => stack?.stop());
+
+const base = (authority: Authority) => stack.subgraphUrls[authority].replace('/graphql', '');
+
+/** One request as it left this process: where to, and the exact headers and body. */
+interface Captured {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const realFetch = globalThis.fetch;
+
+/**
+ * Captures the next request this process sends to `path` on `authority` (a relay's delivery, an internal call).
+ * `hold`: it never reaches the callee (the sender gets a 503), so its signature is still unused.
+ */
+function captureNext(authority: Authority, path: string, hold: boolean): Promise<Captured> {
+  return new Promise((resolve) => {
+    globalThis.fetch = async (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (url.origin !== base(authority) || url.pathname !== path) return realFetch(input, init);
+      globalThis.fetch = realFetch;
+      resolve({ method: init?.method ?? 'GET', path: url.pathname + url.search, headers: Object.fromEntries(new Headers(init?.headers)), body: String(init?.body) });
+      return hold ? new Response('{}', { status: 503 }) : realFetch(input, init);
+    };
+  });
+}
+afterEach(() => {
+  globalThis.fetch = realFetch;
+});
+
+/** Sends a captured request to `authority` again, with any part changed. */
+function replay(authority: Authority, captured: Captured, change: Partial<Captured> = {}): Promise<Answer> {
+  const request = { ...captured, ...change };
+  return send(base(authority) + request.path, { method: request.method, headers: request.headers, body: request.body });
+}
+
+const outcome = (answer: Answer) => ({ status: answer.status, code: answer.code ?? null });
+const ACCEPTED = { status: 200, code: null };
+const REFUSED = { status: 401, code: 'CALLER_SIGNATURE_INVALID' };
+
+/** The ISA's reconciliation asking J-LIS for its first page of cards, captured (and held back when `hold`). */
+async function capturedListing(hold: boolean): Promise<Captured> {
+  const captured = captureNext('mynumber', RECONCILE_CARDS_PATH, hold);
+  const call = callInternal('immigration', 'mynumber', base('mynumber'), RECONCILE_CARDS_PATH, { after: '' }, signingKey);
+  if (hold) await expect(call).rejects.toThrow();
+  else await call;
+  return captured;
+}
+
+/** The captured request signed again by the ISA's own key, with its times moved by `shiftSeconds` and a new id. */
+async function resigned(captured: Captured, shiftSeconds: number): Promise<Captured> {
+  const token = captured.headers[INTERNAL_SIGNATURE_HEADER]!;
+  const claims = decodeJwt(token);
+  const moved = { ...claims, iat: claims.iat! + shiftSeconds, exp: claims.exp! + shiftSeconds, jti: randomUUID() };
+  const signature = await new SignJWT(moved).setProtectedHeader({ ...decodeProtectedHeader(token), alg: 'EdDSA' }).sign(signingKey.privateKey);
+  return { ...captured, headers: { ...captured.headers, [INTERNAL_SIGNATURE_HEADER]: signature } };
+}
+
+describe('a captured internal signature', () => {
+  test("an event delivery from the ISA to J-LIS, replayed to J-LIS's reconcile listing: refused", async () => {
+    const delivery = captureNext('mynumber', EVENTS_PATH, false);
+    const officer = await stack.token('isa-officer');
+    const card = persona('specific_card').residenceCardNumber;
+    const { body } = await stack.query(officer, `mutation ($c: String!) { reportResidenceCardLost(number: $c) { number } }`, { c: card });
+    expect(body.errors).toBeUndefined();
+    const captured = await delivery;
+    const { eventId } = JSON.parse(captured.body) as { eventId: string };
+    await eventually(async () => {
+      const [row] = await stack.dbs.immigration.query(`SELECT delivered_at FROM outbox WHERE event_id = $1`, [eventId]);
+      return row?.delivered_at;
+    });
+
+    const listed = await replay('mynumber', captured, { path: RECONCILE_CARDS_PATH });
+    expect(outcome(listed)).toEqual(REFUSED);
+    expect(listed.text).not.toContain('carrierCardNumber');
+
+    // And to the inbox it was made for, a second time.
+    expect(outcome(await replay('mynumber', captured))).toEqual({ status: 401, code: 'EVENT_SIGNATURE_INVALID' });
+  });
+
+  test('a reconcile listing call, replayed to the same path: refused the second time', async () => {
+    const captured = await capturedListing(false);
+    expect(outcome(await replay('mynumber', captured))).toEqual(REFUSED);
+  });
+
+  test('altered in its method, path or body, or sent to another authority: refused; the unaltered request is then accepted once', async () => {
+    const captured = await capturedListing(true);
+    expect(outcome(await replay('immigration', captured))).toEqual(REFUSED);
+    expect(outcome(await replay('mynumber', captured, { method: 'PUT' }))).toEqual(REFUSED);
+    expect(outcome(await replay('mynumber', captured, { path: `${RECONCILE_CARDS_PATH}?after=` }))).toEqual(REFUSED);
+    expect(outcome(await replay('mynumber', captured, { body: JSON.stringify({ after: 'Z' }) }))).toEqual(REFUSED);
+    expect(outcome(await replay('mynumber', captured))).toEqual(ACCEPTED);
+    expect(outcome(await replay('mynumber', captured))).toEqual(REFUSED);
+  });
+
+  test('signed longer ago than its life (60 s): refused', async () => {
+    const captured = await capturedListing(true);
+    // The same request signed now and signed two minutes ago, each with an id never used.
+    expect(outcome(await replay('mynumber', await resigned(captured, 0)))).toEqual(ACCEPTED);
+    expect(outcome(await replay('mynumber', await resigned(captured, -120)))).toEqual(REFUSED);
+  });
+});
+
+describe('internal reads of personal data are in the access log', () => {
+  /** The access-log rows an authority wrote for the ISA's system since row `after`. */
+  async function rowsSince(authority: Authority, after: number) {
+    return stack.dbs[authority].query(
+      `SELECT subject, principal, role, agency, provider, purpose, action, outcome FROM access_log WHERE id > $1 AND principal = 'immigration' ORDER BY subject`,
+      [after],
+    ) as Promise<Array<Record<string, string>>>;
+  }
+  const lastRow = async (authority: Authority) => Number((await stack.dbs[authority].query(`SELECT coalesce(max(id), 0) AS id FROM access_log`))[0].id);
+  const row = (provider: Authority, subject: string) => ({
+    subject,
+    principal: 'immigration',
+    role: 'authority',
+    agency: 'ISA',
+    provider,
+    purpose: 'reconciliation',
+    action: 'read',
+    outcome: 'ok',
+  });
+
+  /** The personas whose specific card the listings show. */
+  const HOLDERS = () => ['specific_card', 'specific_special_permanent_resident', 'lost_specific_card'].map((s) => persona(s).myNumber!);
+
+  test("J-LIS's reconcile listing: one row per person listed, naming the ISA", async () => {
+    const after = await lastRow('mynumber');
+    const { cards } = await callInternal<{ cards: JlisCardView[] }>('immigration', 'mynumber', base('mynumber'), RECONCILE_CARDS_PATH, { after: '' }, signingKey);
+    const persons = [...new Set(cards.map((c) => c.myNumber))].sort();
+    expect(persons).toEqual(expect.arrayContaining(HOLDERS()));
+    expect(await rowsSince('mynumber', after)).toEqual(persons.map((p) => row('mynumber', p)));
+  });
+
+  test("the ISA's own reconcile listing: one row per person listed", async () => {
+    const after = await lastRow('immigration');
+    const { cards } = await callInternal<{ cards: IsaCardView[] }>('immigration', 'immigration', base('immigration'), RECONCILE_CARDS_PATH, { after: '' }, signingKey);
+    const persons = [...new Set(cards.map((c) => c.myNumber ?? `card:${c.number}`))].sort();
+    expect(persons).toEqual(expect.arrayContaining(HOLDERS()));
+    expect(await rowsSince('immigration', after)).toEqual(persons.map((p) => row('immigration', p)));
+  });
+
+  test('a My Number assigned to a municipality is in J-LIS\'s access log', async () => {
+    const clerk = await stack.token('municipal-clerk', { municipality: '131041' });
+    const after = await lastRow('mynumber');
+    const { body } = await stack.query<{ registerResident: { myNumber: string } }>(
+      clerk,
+      `mutation { registerResident(input: { familyName: "Tran", givenName: "An", birthDate: "1990-01-01", sex: FEMALE,
+         category: TEMPORARY_REFUGE, municipalityCode: "131041", addressLine: "1-2-3" }) { myNumber } }`,
+    );
+    expect(body.errors).toBeUndefined();
+    const rows = await stack.dbs.mynumber.query(
+      `SELECT subject, principal, role, agency, provider, purpose, action, outcome FROM access_log WHERE id > $1 ORDER BY id`,
+      [after],
+    );
+    expect(rows).toEqual([
+      { subject: body.data!.registerResident.myNumber, principal: 'registry', role: 'authority', agency: 'municipalities', provider: 'mynumber', purpose: 'my-number-assignment', action: 'assignMyNumber', outcome: 'ok' },
+    ]);
+  });
+});
