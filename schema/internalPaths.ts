@@ -31,3 +31,17 @@ export const AUDIT_VERIFY_PATH = '/internal/audit/verify';
 
 /** Statistics verification (`npm run stats:verify`): the maintained counts against a full recount. */
 export const STATS_VERIFY_PATH = '/internal/statistics/verify';
+
+/**
+ * The ISA: whether a presented residence card may be registered as a new resident's (registry, before J-LIS
+ * assigns a number): the card is in force, its holder has no My Number yet, and holder and card match the request.
+ */
+export const REGISTRATION_CARD_PATH = '/internal/registrations/card';
+
+/** What the registry asks of the ISA about a presented card. */
+export interface RegistrationCardCheck {
+  residenceCardNumber: string;
+  birthDate: string;
+  sex: string;
+  category: string;
+}

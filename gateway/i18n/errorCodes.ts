@@ -74,6 +74,12 @@ export const ERROR_CODES = [
   'INVALID_NAME_OR_ADDRESS',
   'RESIDENT_ALREADY_REGISTERED',
   'RESIDENT_REMOVED',
+  'MOVE_OUT_PENDING',
+  'SAME_MUNICIPALITY',
+  'RESIDENCE_CARD_MISMATCH',
+  // The access history (subgraphs/kit/accessHistory.ts).
+  'INVALID_PAGE_SIZE',
+  'INVALID_CURSOR',
   // Statistics (subgraphs/kit/statistics).
   'STATISTICS_DUPLICATE_DIMENSION',
   'STATISTICS_DIMENSION_NOT_HELD',

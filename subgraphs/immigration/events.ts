@@ -26,12 +26,18 @@ const cardIssued: Handler<'MyNumberCardIssued'> = async (m, p) => {
 const registered: Handler<'ResidentRegistered'> = async (m, p) => {
   // ISA keeps records for card holders only; a registration without a card (e.g. after birth) has nothing to follow.
   if (!p.residenceCardNumber) return;
+  // A holder keeps the My Number first linked to them: a registration naming their card again is refused (parked for
+  // an operator), never a takeover of their record.
   const [, affected] = (await m.query(
     `UPDATE foreign_resident SET my_number = $2, resident_registered = true, municipality_code = $3
-     WHERE id = (SELECT resident_id FROM residence_card WHERE number = $1)`,
+     WHERE id = (SELECT resident_id FROM residence_card WHERE number = $1) AND (my_number IS NULL OR my_number = $2)`,
     [p.residenceCardNumber, p.myNumber, p.municipalityCode],
   )) as [unknown, number];
-  if (affected === 0) throw new RejectedEvent('UNKNOWN_CARD', `No card ${p.residenceCardNumber}`);
+  if (affected === 0) {
+    const [card] = await m.query(`SELECT 1 FROM residence_card WHERE number = $1`, [p.residenceCardNumber]);
+    if (!card) throw new RejectedEvent('UNKNOWN_CARD', `No card ${p.residenceCardNumber}`);
+    throw new RejectedEvent('CARD_HOLDER_HAS_MY_NUMBER', `The holder of card ${p.residenceCardNumber} already has another My Number`);
+  }
 };
 
 const moved: Handler<'ResidentMoved'> = async (m, p) => {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
 import { EVENT_HANDLERS } from './events';
+import { registrationCheckRoute } from './registrationCheck';
 import { FIELD_POLICY } from './policy';
 import { reconcileRoutes } from './reconcile';
 import { createLoaders } from './loaders';
@@ -24,6 +25,7 @@ export async function buildImmigrationServer(deps: SubgraphDeps) {
     extendContext: (base) => ({ ...base, loaders: createLoaders(base.db, base.principal.requestStartedAt), statistics }),
     internalRoutes: ({ verify, relay, today }) => ({
       ...reconcileRoutes(deps.db, relay, today, verify),
+      ...registrationCheckRoute(deps.db, today, verify),
       ...statisticsVerifyRoute(deps.db, 'immigration', statistics, 'stats_fact', verify),
     }),
   });

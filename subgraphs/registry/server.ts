@@ -3,7 +3,7 @@ import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
 import { EVENT_HANDLERS } from './events';
 import { FIELD_POLICY } from './policy';
 import { callInternal } from '../kit/internalCall';
-import { ASSIGNMENT_PATH } from '../../schema/internalPaths';
+import { ASSIGNMENT_PATH, REGISTRATION_CARD_PATH } from '../../schema/internalPaths';
 import { createLoaders } from './loaders';
 import { resolvers, type RegistryContext } from './resolvers';
 import { REGISTRY_FACTS } from './statistics';
@@ -30,6 +30,11 @@ export async function buildRegistryServer(deps: SubgraphDeps) {
         if (!url) throw new Error('No address for J-LIS');
         const answer = await callInternal<{ myNumber: string }>('registry', 'mynumber', url, ASSIGNMENT_PATH, request, deps.events.signingKey);
         return answer.myNumber;
+      },
+      checkResidenceCard: async (check) => {
+        const url = deps.events.destinations.immigration;
+        if (!url) throw new Error('No address for the ISA');
+        await callInternal('registry', 'immigration', url, REGISTRATION_CARD_PATH, { ...check }, deps.events.signingKey);
       },
       statistics,
     }),

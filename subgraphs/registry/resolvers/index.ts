@@ -1,4 +1,5 @@
 import { municipality } from '../../../schema/municipalities';
+import type { RegistrationCardCheck } from '../../../schema/internalPaths';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
 import { EMPTY_PAGE, historyWindow, type HistoryArgs } from '../../kit/accessHistory';
 import { runCommand } from '../../kit/commands';
@@ -16,6 +17,8 @@ import { REGISTRY_POPULATION } from '../statistics';
 export interface RegistryContext extends SubgraphContext {
   loaders: Loaders;
   statistics: StatisticsCube;
+  /** Asks the ISA whether a presented card may be registered (in force, holder not registered, matching). */
+  checkResidenceCard(check: RegistrationCardCheck): Promise<void>;
   /** Asks J-LIS for the My Number of a newly recorded resident. */
   assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string }): Promise<string>;
 }
@@ -83,6 +86,10 @@ export const resolvers = {
           registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
         };
         const residentRecordCode = checkRegistration(ctx.principal, registration);
+        if (registration.residenceCardNumber) {
+          const { residenceCardNumber, birthDate, sex, category } = registration;
+          await ctx.checkResidenceCard({ residenceCardNumber, birthDate, sex, category });
+        }
         const myNumber = await ctx.assignMyNumber({
           residentRecordCode,
           birthDate: registration.birthDate,
