@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { createAccessHistoryLoader } from '../kit/accessHistory';
+import { createProofLoader } from '../kit/accessLog/proofs';
 import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
@@ -53,6 +54,7 @@ export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
     accessLog: createAccessLogLoader(db),
     accessHistory: createAccessHistoryLoader(db),
+    proofs: createProofLoader(db, 'immigration'),
     pendingChanges: createPendingLoader(db, 'immigration', requestStartedAt),
     residentByMyNumber: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(

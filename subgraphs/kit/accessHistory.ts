@@ -1,6 +1,8 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { parseDate } from '../../schema/identifiers';
+import { leafRef } from './accessLog/leaf';
+import type { ProvableEntry } from './accessLog/proofs';
 import type { AccessRecord } from './audit';
 import { userError } from './errors';
 
@@ -15,9 +17,12 @@ export interface HistoryArgs {
   until?: string | null;
 }
 
+/** One entry of a history page: the access, and what finds its inclusion proof. */
+export type HistoryEntry = AccessRecord & ProvableEntry;
+
 /** One page of a person's access history at one authority, newest first. */
 export interface HistoryPage {
-  entries: AccessRecord[];
+  entries: HistoryEntry[];
   /** Pass as `after` for the next page; null on the last page. */
   endCursor: string | null;
   hasNextPage: boolean;
@@ -32,8 +37,8 @@ interface Window {
 }
 
 /**
- * Checks a page request: a size of 1 to 200, a cursor this authority gave out, dates written yyyy-mm-dd. The
- * cursor is the last entry's row id, opaque to the client.
+ * Checks a page request: a size of 1 to 200, a cursor this authority gave out, dates written yyyy-mm-dd, a period
+ * that does not end before it starts. The cursor is the last entry's row id, opaque to the client.
  */
 export function historyWindow(args: HistoryArgs): Window {
   const first = args.first ?? 50;
@@ -50,7 +55,10 @@ export function historyWindow(args: HistoryArgs): Window {
     if (!parsed.ok) throw userError(parsed.code, 'Dates are written yyyy-mm-dd');
     return parsed.value;
   };
-  return { first, before, since: date(args.since), until: date(args.until) };
+  const since = date(args.since);
+  const until = date(args.until);
+  if (since && until && since > until) throw userError('INVALID_DATE', 'The period ends before it starts');
+  return { first, before, since, until };
 }
 
 /**
@@ -69,9 +77,11 @@ export function createAccessHistoryLoader(db: DataSource): DataLoader<{ subject:
         byWindow.set(w, group);
       }
       for (const [w, { window, subjects }] of byWindow) {
-        const rows: Array<AccessRecord & { subject: string; id: string }> = await db.query(
+        const rows: Array<AccessRecord & { subject: string; id: string; leafIndex: string | null; atMicros: string; requestId: string; principal: string }> = await db.query(
           `SELECT l.subject, l.id::text AS id, to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-                  l.provider AS authority, l.role, l.agency, l.purpose, l.items, l.action, l.outcome
+                  l.provider AS authority, l.role, l.agency, l.purpose, l.items, l.action, l.outcome,
+                  l.leaf_index::text AS "leafIndex", l.request_id AS "requestId", l.principal,
+                  to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "atMicros"
            FROM unnest($1::text[]) AS s(subject)
            CROSS JOIN LATERAL (
              SELECT * FROM access_log
@@ -87,7 +97,7 @@ export function createAccessHistoryLoader(db: DataSource): DataLoader<{ subject:
           const entries = mine.slice(0, window.first);
           const hasNextPage = mine.length > window.first;
           pages.set(`${subject}|${w}`, {
-            entries: entries.map(({ subject: _s, id: _id, ...record }) => record),
+            entries: entries.map(({ subject: _s, id: _id, requestId, principal, ...entry }) => ({ ...entry, ref: leafRef(requestId, principal) })),
             endCursor: hasNextPage ? Buffer.from(`log:${entries.at(-1)!.id}`).toString('base64url') : null,
             hasNextPage,
           });

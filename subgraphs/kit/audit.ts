@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
 import { statementSource, type Authority } from './database';
+import type { AccessLogWriter } from './accessLog/writer';
 import type { Principal } from './principal';
 
 /** What one request did with personal data, written to the authority's access log before the answer leaves. */
@@ -30,30 +31,44 @@ export interface AuditRow {
   outcome: string;
 }
 
-/** Appends rows to the access log in one statement (the chain trigger hashes each). */
+/** Appends one principal's rows to the access log in one statement (inside a change's own transaction). */
 export async function writeAccessLog(
   db: DataSource | EntityManager,
   provider: Authority,
   principal: Principal,
   rows: AuditRow[],
 ): Promise<void> {
-  if (rows.length === 0) return;
+  await writeAccessLogRows(db, provider, rows.map((row) => ({ principal, row })));
+}
+
+/**
+ * Appends rows of any principals in one statement. Rows get no position here and take no lock: the sequencer
+ * (accessLog/sequencer.ts) makes them leaves of the authority's Merkle tree log.
+ */
+export async function writeAccessLogRows(
+  db: DataSource | EntityManager,
+  provider: Authority,
+  entries: Array<{ principal: Principal; row: AuditRow }>,
+): Promise<void> {
+  if (entries.length === 0) return;
+  const column = (f: (e: { principal: Principal; row: AuditRow }) => string | null) => entries.map(f);
   await statementSource.run('audit', () =>
     db.query(
       `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
-       SELECT $1, $2, $3, $4, $5, r.subject, string_to_array(r.items, ','), $6, r.action, r.outcome
-       FROM unnest($7::text[], $8::text[], $9::text[], $10::text[]) AS r(subject, items, action, outcome)`,
+       SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, string_to_array(r.items, ','), r.purpose, r.action, r.outcome
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+         AS r(request_id, principal, role, agency, subject, items, purpose, action, outcome)`,
       [
-        principal.requestId || 'none',
-        principal.sub,
-        principal.role,
-        principal.agency,
         provider,
-        principal.purpose,
-        rows.map((r) => r.subject),
-        rows.map((r) => r.items.join(',')),
-        rows.map((r) => r.action),
-        rows.map((r) => r.outcome),
+        column((e) => e.principal.requestId || 'none'),
+        column((e) => e.principal.sub),
+        column((e) => e.principal.role),
+        column((e) => e.principal.agency),
+        column((e) => e.row.subject),
+        column((e) => e.row.items.join(',')),
+        column((e) => e.principal.purpose),
+        column((e) => e.row.action),
+        column((e) => e.row.outcome),
       ],
     ),
   );
@@ -80,8 +95,7 @@ function requestedItems(schema: GraphQLSchema, document: GraphQLRequestContext<n
  * Writes the request's access-log rows before the response is sent; if they cannot be written, the request
  * fails (an unlogged read must not happen).
  */
-export function auditPlugin<TContext extends { audit: AuditTrail; principal: Principal; db: DataSource }>(
-  provider: Authority,
+export function auditPlugin<TContext extends { audit: AuditTrail; principal: Principal; accessLog: AccessLogWriter }>(
   guardedTypes: string[],
 ): ApolloServerPlugin<TContext> {
   const guarded = new Set(guardedTypes);
@@ -93,7 +107,7 @@ export function auditPlugin<TContext extends { audit: AuditTrail; principal: Pri
           if (rc.operation?.operation === 'mutation') rc.contextValue.audit.action = 'change';
         },
         async willSendResponse(rc) {
-          const { audit, principal, db } = rc.contextValue;
+          const { audit, principal, accessLog } = rc.contextValue;
           const forbidden = audit.denied.size > 0 ? `forbidden:${[...audit.denied].sort().join(' ')}` : null;
           const rows: AuditRow[] = [...audit.subjects]
             .filter(([subject]) => !audit.changed.has(subject))
@@ -104,7 +118,7 @@ export function auditPlugin<TContext extends { audit: AuditTrail; principal: Pri
               outcome: outcome === 'ok' ? (forbidden ?? (rc.response.body.kind === 'single' && rc.response.body.singleResult.errors?.length ? 'error' : 'ok')) : outcome,
             }));
           try {
-            await writeAccessLog(db, provider, principal, rows);
+            await accessLog.append(principal, rows);
           } catch {
             rc.response.http.status = 503;
             rc.response.body = {

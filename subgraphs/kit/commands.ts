@@ -69,7 +69,7 @@ export async function runCommand<S extends string | null, T>(
   } catch (err) {
     if (committed) throw err;
     try {
-      await writeAccessLog(ctx.db, ctx.authority, ctx.principal, [{ subject: run.subject, items: [], action, outcome: outcomeOf(err) }]);
+      await ctx.accessLog.append(ctx.principal, [{ subject: run.subject, items: [], action, outcome: outcomeOf(err) }]);
     } catch {
       throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
     }

@@ -32,9 +32,11 @@ export async function eventsOptionsFor(
 ): Promise<Omit<EventsOptions, 'handlers'>> {
   const own = env[`${authority.toUpperCase()}_PRIVATE_KEY_FILE`];
   const signingKey = own ? await loadPrivate(own, authority) : await loadOrCreateKeyPair(keysDir, authority);
-  // Its own key too: operator tools of this authority (reconciliation) sign as the authority itself.
+  // Its own key too: operator tools of this authority (reconciliation) sign as the authority itself. Every other
+  // authority's: besides the event producers, each is a witness of this authority's access log and a log this
+  // authority witnesses (accessLog/witness.ts).
   const producerKeys: EventsOptions['producerKeys'] = { [authority]: signingKey.publicKey };
-  for (const producer of producersFor(authority)) {
+  for (const producer of (Object.keys(EVENT_ROUTES) as Authority[]).filter((a) => a !== authority)) {
     const file = env[`${producer.toUpperCase()}_PUBLIC_KEY_FILE`];
     producerKeys[producer] = file ? (await loadPublicKey(file)).key : (await loadOrCreateKeyPair(keysDir, producer)).publicKey;
   }

@@ -5,7 +5,7 @@ import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
-import { purgeAccessLog } from './auditVerify';
+import { purgeAccessLog } from './accessLog/retention';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
 import { DEFAULT_PORTS } from './ports';
@@ -72,8 +72,9 @@ export async function runSubgraph(
     : (await loadOrCreateKeyPair(keysDir(dataDir), 'gateway')).publicKey;
   const db = await openSubgraphDatabase(authority, migrations, env, metrics.dbStatements);
 
+  // Every other authority: the consumers of its events, and the witnesses of its access log.
   const destinations = Object.fromEntries(
-    EVENT_ROUTES[authority].map((consumer) => {
+    (Object.keys(EVENT_ROUTES) as Authority[]).filter((a) => a !== authority).map((consumer) => {
       const upper = consumer.toUpperCase();
       return [consumer, env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[consumer]}`];
     }),

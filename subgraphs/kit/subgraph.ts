@@ -13,6 +13,10 @@ import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
 import { AuditTrail, auditPlugin } from './audit';
+import { LogSequencer, type SequencerOptions } from './accessLog/sequencer';
+import { WitnessClient, witnessRoute } from './accessLog/witness';
+import { witnessedRoute } from './accessLog/witnessed';
+import { AccessLogWriter } from './accessLog/writer';
 import type { StatisticsCube } from './statistics/cube';
 import { statisticsResponseCache, type StatisticsUse } from './statistics/responseCache';
 import { auditVerifyRoute } from './auditVerify';
@@ -39,6 +43,8 @@ export interface SubgraphContext extends BaseContext {
   authority: Authority;
   /** What this request did with personal data, for the access log. */
   audit: AuditTrail;
+  /** Appends to the authority's access log (group commit). */
+  accessLog: AccessLogWriter;
   /** The authority's statistics, where it keeps them. */
   statistics?: StatisticsCube;
   /** The statistics answers this request used (statistics/responseCache.ts). */
@@ -73,6 +79,8 @@ export interface SubgraphDeps {
   events: Omit<EventsOptions, 'handlers'>;
   /** Request timeouts and the connection cap (default: DEFAULT_TRANSPORT). */
   transport?: TransportOptions;
+  /** Access-log sequencing and checkpoint intervals (tests shorten them). */
+  accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -93,6 +101,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   internalRoutes?: (tools: InternalRouteTools) => Record<string, Route>;
   /** Request timeouts and the connection cap (default: DEFAULT_TRANSPORT). */
   transport?: TransportOptions;
+  /** Access-log sequencing and checkpoint intervals (tests shorten them). */
+  accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
 }
 
 /** What internal endpoints get: caller verification, the relay to wake, and the clock. */
@@ -107,7 +117,7 @@ type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promis
 /** Builds an authority's subgraph server (not yet listening). */
 export async function buildSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphOptions<TContext>,
-): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay; schema: GraphQLSchema }> {
+): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay; schema: GraphQLSchema; sequencer: LogSequencer }> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
   const schema = buildSubgraphSchema({
     typeDefs,
@@ -123,7 +133,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       statisticsResponseCache<TContext>({ served: (how) => options.metrics.statisticsResponses.inc({ served: how }) }),
-      auditPlugin<TContext>(options.authority, Object.keys(options.fieldPolicy)),
+      auditPlugin<TContext>(Object.keys(options.fieldPolicy)),
     ],
     includeStacktraceInErrorResponses: false,
     formatError: maskError,
@@ -141,6 +151,26 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     onDelivered: (e, ms) => events.metrics?.delivered(e, ms),
     onFailed: (e, _err, parked) => events.metrics?.failed(e, parked),
   });
+
+  // The access log: rows appended with group commit, made leaves of the Merkle tree by the sequencer, whose signed
+  // checkpoints the other two authorities cosign as witnesses.
+  const witnesses = new WitnessClient({
+    db: options.db,
+    authority: options.authority,
+    signingKey: events.signingKey,
+    // The map itself, not a copy: it may be filled in after this server is built (the test harness does), as the
+    // relay's is; the client never asks its own authority.
+    witnesses: events.destinations,
+  });
+  const sequencer = new LogSequencer({
+    db: options.db,
+    authority: options.authority,
+    signingKey: events.signingKey,
+    ...options.accessLog,
+    onCheckpoint: () => void witnesses.send().catch(() => undefined),
+    onError: (err) => console.error(JSON.stringify({ level: 'error', service: options.authority, msg: 'access log sequencing failed', err: String(err) })),
+  });
+  const accessLog = new AccessLogWriter(options.db, options.authority);
 
   // One verifier for every internal endpoint of this server, so a signature used on one is used on all.
   const callers = new InternalCallVerifier(options.authority, events.producerKeys);
@@ -167,11 +197,14 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
         relay,
         authority: options.authority,
         audit: new AuditTrail(),
+        accessLog,
         keptResponse: {},
       });
     },
     routes: {
-      ...auditVerifyRoute(options.db, options.authority, verifyCaller),
+      ...auditVerifyRoute(options.db, options.authority, verifyCaller, events.producerKeys),
+      ...witnessRoute({ db: options.db, authority: options.authority, signingKey: events.signingKey, logKeys: events.producerKeys, verify: verifyCaller }),
+      ...witnessedRoute({ db: options.db, authority: options.authority, verify: verifyCaller }),
       ...options.internalRoutes?.({
         verify: verifyCaller,
         relay,
@@ -185,12 +218,21 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       }),
     },
   });
-  server.on('listening', () => relay.start());
+  // A witness that was down gets the latest checkpoint again, also when no new rows bring a new checkpoint.
+  let witnessRetry: NodeJS.Timeout | undefined;
+  server.on('listening', () => {
+    relay.start();
+    sequencer.start();
+    witnessRetry = setInterval(() => void witnesses.send().catch(() => undefined), 5000);
+    witnessRetry.unref();
+  });
   server.on('close', () => {
     void relay.stop();
+    void sequencer.stop();
+    clearInterval(witnessRetry);
     void apollo.stop();
   });
-  return { server, apollo, relay, schema };
+  return { server, apollo, relay, schema, sequencer };
 }
 
 async function authenticate(req: IncomingMessage, principals: PrincipalVerifier): Promise<Principal> {

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { createAccessHistoryLoader } from '../kit/accessHistory';
+import { createProofLoader } from '../kit/accessLog/proofs';
 import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
@@ -48,6 +49,7 @@ export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
     accessLog: createAccessLogLoader(db),
     accessHistory: createAccessHistoryLoader(db),
+    proofs: createProofLoader(db, 'mynumber'),
     pendingChanges: createPendingLoader(db, 'mynumber', requestStartedAt),
     person: new DataLoader<string, MyNumberRow | null>(async (myNumbers) => {
       const rows: MyNumberRow[] = await db.query(PERSONS_SQL, [myNumbers]);

@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import { createAccessHistoryLoader } from '../kit/accessHistory';
+import { createProofLoader } from '../kit/accessLog/proofs';
 import { createAccessLogLoader } from '../kit/audit';
 import { createPendingLoader } from '../kit/outbox';
 
@@ -47,6 +48,7 @@ export function createLoaders(db: DataSource, requestStartedAt?: number) {
   return {
     accessLog: createAccessLogLoader(db),
     accessHistory: createAccessHistoryLoader(db),
+    proofs: createProofLoader(db, 'registry'),
     pendingChanges: createPendingLoader(db, 'registry', requestStartedAt),
     resident: new DataLoader<string, ResidentRow | null>(async (myNumbers) => {
       const rows: ResidentRow[] = await db.query(RESIDENTS_SQL, [myNumbers]);

@@ -145,4 +145,5 @@ test('bad page requests are refused with stable codes', async () => {
   expect(await code({ after: 'bm90LWEtY3Vyc29y' })).toBe('INVALID_CURSOR');
   expect(await code({ after: Buffer.from('log:1 OR 1=1').toString('base64url') })).toBe('INVALID_CURSOR');
   expect(await code({ since: '2026-13-01' })).toBe('INVALID_DATE');
+  expect(await code({ since: '2026-12-02', until: '2026-12-01' })).toBe('INVALID_DATE');
 });

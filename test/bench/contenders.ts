@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Authority } from '../../subgraphs/kit/database';
 import { freePort, ROOT, spawnTs, stopChild } from './stack';
 
-export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor'] as const;
+export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor', 'floorAudited'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_TITLES: Record<ContenderName, string> = {
@@ -17,6 +17,7 @@ export const CONTENDER_TITLES: Record<ContenderName, string> = {
   hiveGateway: 'Hive Gateway, default (JavaScript) query planner',
   hiveGatewayRust: 'Hive Gateway with @graphql-hive/router-runtime (Rust query planner)',
   floor: 'floor: plain node:http, no GraphQL of its own',
+  floorAudited: 'honest floor: the floor, writing the access-log rows the subgraphs write (one per person read per authority)',
 };
 
 export interface ContenderSetup {
@@ -78,8 +79,16 @@ export async function startContender(
       env = { ...common, BENCH_HIVE_ROUTER_RUNTIME: name === 'hiveGatewayRust' ? '1' : '0' };
       break;
     case 'floor':
+    case 'floorAudited':
+      // On the embedded default the floor's calls go through the subgraphs, whose access log already records them.
+      if (name === 'floorAudited' && setup.floorKind !== 'sql') throw new Error('only on PostgreSQL: on the embedded default the floor already writes the access log (through the subgraphs)');
       script = join(__dirname, 'contenders', 'floor.ts');
-      env = { ...common, BENCH_FLOOR: setup.floorKind, BENCH_DATABASE_URLS: JSON.stringify(setup.databaseUrls ?? {}) };
+      env = {
+        ...common,
+        BENCH_FLOOR: setup.floorKind,
+        BENCH_DATABASE_URLS: JSON.stringify(setup.databaseUrls ?? {}),
+        BENCH_FLOOR_ACCESS_LOG: name === 'floorAudited' ? '1' : '0',
+      };
       break;
   }
   const child = spawnTs(script, env, logFile, options.nodeArgs);

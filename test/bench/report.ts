@@ -2,8 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { CONTENDERS, type ContenderName } from './contenders';
 import type { BenchResults, Figures, ScenarioResult } from './run';
+import type { AccessLogConditions } from './accessLog';
+import { describeSettings, type DurabilitySettings } from './postgres';
 import type { ProfileSummary } from './profile';
 import type { ScenarioName } from './scenarios';
+import { formatWaitEvents, type WaitEventCounts } from './waitEvents';
 
 /** How many answers were correct except for characters autocannon split between chunks, over the whole run. */
 function splitDecodedTotal(results: BenchResults): number {
@@ -15,7 +18,7 @@ function splitDecodedTotal(results: BenchResults): number {
 }
 
 const LOAD_SCENARIOS: ScenarioName[] = ['unified', 'batch', 'statistics', 'verify'];
-const PEERS: ContenderName[] = ['apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor'];
+const PEERS: ContenderName[] = ['apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor', 'floorAudited'];
 
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '–' : x.toFixed(digits));
 const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(2)}x`);
@@ -99,6 +102,57 @@ export function roundsTable(results: BenchResults): string[] {
   return lines;
 }
 
+/** The PostgreSQL servers' durability settings (the same server for all three authorities gives one line). */
+export function postgresLines(results: BenchResults): string[] {
+  const byAuthority = results.meta.postgres as Record<string, DurabilitySettings> | undefined;
+  if (!byAuthority) return [];
+  const lines = new Map<string, string[]>();
+  for (const [a, st] of Object.entries(byAuthority)) {
+    const line = `PostgreSQL ${st.version}: ${describeSettings(st)}`;
+    lines.set(line, [...(lines.get(line) ?? []), a]);
+  }
+  return [...lines].map(([line, authorities]) => (lines.size > 1 ? `${line} (${authorities.join(', ')})` : line));
+}
+
+/** What the authorities' sessions waited on under the unified-record load, per contender (PostgreSQL only). */
+export function waitEventsTable(results: BenchResults): string[] {
+  const unified = results.scenarios.unified;
+  const rows = contendersIn(results).flatMap((c) => {
+    const w = unified?.[c]?.waitEvents as WaitEventCounts | undefined;
+    if (!w) return [];
+    const active = Object.values(w.events).reduce((a, b) => a + b, 0);
+    const locks = Object.entries(w.events).filter(([e]) => e.startsWith('Lock:')).reduce((a, [, n]) => a + n, 0);
+    return [`| ${c} | ${w.samples} | ${fmt(active / Math.max(1, w.samples), 2)} | ${locks} | ${formatWaitEvents(w)}${w.error ? ` (sampling stopped: ${w.error})` : ''} |`];
+  });
+  if (rows.length === 0) return [];
+  return ['| contender | samples | active sessions per sample | of them on a Lock | wait events (active sessions over all samples) |', '|---|---:|---:|---:|---|', ...rows];
+}
+
+/** Appends per second to one authority's access log, by store and number of writers. */
+export function accessLogTable(results: BenchResults): string[] {
+  const conditions = results.meta.accessLog as AccessLogConditions | undefined;
+  if (!conditions) return [];
+  const lines = ['| store | writers | appends/s | p50 ms | p99 ms | rows per INSERT |', '|---|---:|---:|---:|---:|---:|'];
+  for (const [store, c] of Object.entries(conditions.stores)) {
+    const cells = results.accessLog?.[store as keyof typeof results.accessLog];
+    if (!cells) {
+      lines.push(`| ${store} | ${c.note ?? 'not measured'} | | | | |`);
+      continue;
+    }
+    for (const [writers, f] of Object.entries(cells)) {
+      lines.push(`| ${store} | ${writers} | ${f.appendsPerSecond} | ${fmt(f.p50Ms, 2)} | ${fmt(f.p99Ms, 2)} | ${fmt(f.rowsPerInsert, 1)} |`);
+    }
+  }
+  return lines;
+}
+
+/** Where each store of the access-log scenario ran, and its durability settings. */
+function accessLogConditionLines(conditions: AccessLogConditions): string[] {
+  return Object.entries(conditions.stores).map(
+    ([store, c]) => `- ${store}: ${c.where}${c.settings ? `, ${c.settings.version}: ${describeSettings(c.settings)}` : ''}${c.note ? `; ${c.note}` : ''}.`,
+  );
+}
+
 function propagationLines(p: ScenarioResult | undefined): string[] {
   const f = p?.this as (Figures & { changes?: number; maxMs?: number; underReadLoad?: Record<string, number> }) | undefined;
   if (!f) return [];
@@ -113,21 +167,35 @@ function propagationLines(p: ScenarioResult | undefined): string[] {
 
 export function printTables(results: BenchResults): void {
   const m = results.meta;
-  console.log(
-    `\nComparison (${m.database}, ${m.persons} persons, ${m.connections} connections, ${m.durationSec} s per cell${m.quick ? '' : ' (batch twice)'} after ${m.warmupSec} s warm-up${Number(m.rounds ?? 1) > 1 ? `, in ${m.rounds} rounds` : ''}; ${m.cpus}; load average at start ${(m.loadAverageAtStart as number[]).join(' ')})`,
-  );
-  for (const l of comparisonTable(results)) console.log(l);
-  console.log('\nThis gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better)');
-  for (const l of ratioTable(results)) console.log(l);
+  if (LOAD_SCENARIOS.some((s) => results.scenarios[s])) {
+    console.log(
+      `\nComparison (${m.database}, ${m.persons} persons, ${m.connections} connections, ${m.durationSec} s per cell${m.quick ? '' : ' (batch twice)'} after ${m.warmupSec} s warm-up${Number(m.rounds ?? 1) > 1 ? `, in ${m.rounds} rounds` : ''}; ${m.cpus}; load average at start ${(m.loadAverageAtStart as number[]).join(' ')})`,
+    );
+    for (const l of postgresLines(results)) console.log(l);
+    for (const l of comparisonTable(results)) console.log(l);
+    console.log('\nThis gateway divided by each peer (rps > 1: faster; p99 and CPU < 1: better)');
+    for (const l of ratioTable(results)) console.log(l);
+  }
   const fixed = fixedRateTable(results);
   if (fixed.length) {
     console.log('\nCPU per request with every contender at the same request rate (half the slowest one\'s throughput)');
     for (const l of fixed) console.log(l);
   }
+  const waits = waitEventsTable(results);
+  if (waits.length) {
+    console.log('\nWhat the authorities\' PostgreSQL sessions waited on under the unified-record load (pg_stat_activity every 100 ms)');
+    for (const l of waits) console.log(l);
+  }
   const prop = propagationLines(results.scenarios.propagation);
   if (prop.length) {
     console.log('\nLifecycle propagation through this gateway (mutation response -> effect applied by J-LIS)');
     for (const l of prop) console.log(l);
+  }
+  const log = results.meta.accessLog as AccessLogConditions | undefined;
+  if (log) {
+    console.log(`\nAccess log: appends to the ${log.authority} log, one row per call, each writer awaiting its append (${log.durationSec} s per cell; ${log.writer})`);
+    for (const l of accessLogConditionLines(log)) console.log(l);
+    for (const l of accessLogTable(results)) console.log(l);
   }
   if (results.profile) {
     console.log(`\nWhere this gateway's CPU goes (profile of the unified record, ${results.profile.busyMs} ms busy):`);
@@ -143,9 +211,10 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   out.push('## Conditions', '');
   out.push(`- Machine: ${m.cpus}, ${m.memoryGb} GiB, Node ${m.node}. Load average at start ${(m.loadAverageAtStart as number[]).join(' ')}, at end ${(m.loadAverageAtEnd as number[]).join(' ')} (other work on the machine shares the cores).`);
   out.push(`- Subgraphs: three processes on ${m.database}, ${m.persons} generated persons (seed ${m.seed}) plus the personas; shared by every contender.`);
+  for (const l of postgresLines(results)) out.push(`- ${l} (checked at the start: the benchmark runs only on PostgreSQL whose commits wait for the disk).`);
   out.push(`- Load: autocannon in its own process, ${m.connections} connections, ${m.warmupSec} s warm-up then ${m.durationSec} s measured${m.quick ? '' : ' (the batch twice as long)'}, per scenario and contender${Number(m.rounds ?? 1) > 1 ? ` in ${m.rounds} rounds (the contenders take turns, in reverse order every other round, each round a ${m.rounds}th of the measured time after a 1 s warm-up, the full warm-up before the first; rates and CPU over all rounds, latency percentiles over all rounds' requests from autocannon's merged histograms), so that a slow spell of the shared machine falls on every contender` : ''}, after the previous run's requests have drained (${m.subgraphWarmupSec ? `before each scenario, its load runs for ${m.subgraphWarmupSec} s through the floor, figures discarded, so that the subgraphs all contenders share are warm before the first one is measured` : 'in --quick the subgraphs are not warmed first, so the first contender of each scenario pays for warming them'}); SQL per request counted exactly on a few requests sent one at a time (3; 1 for the batch); every 2xx body compared with the expected JSON (exactly, except that autocannon appends each TCP chunk to the body as a string, so a multi-byte character split between two chunks arrives as U+FFFD: a body that differs only there, character for character, is counted correct; ${splitDecodedTotal(results)} such bodies in this run).`);
   out.push('- Expected answers: computed once before any load by asking the three authorities directly with fixed operations (test/bench/subgraphDirect.ts), for persons drawn from the seeded population.');
-  out.push(`- Floor: \`${m.floor}\` — ${m.floor === 'sql' ? 'one process answering straight from the three PostgreSQL databases with SQL (no GraphQL, no policy checks, no access log).' : 'on the embedded default each database lives inside its subgraph process, so the floor is the hand-written query plan over the same subgraph processes (no client-side parse, validation or planning); its figures are the lower bound of the routing tier, not of the whole stack.'}`);
+  out.push(`- Floor: \`${m.floor}\` — ${m.floor === 'sql' ? 'one process answering straight from the three PostgreSQL databases with SQL (no GraphQL, no policy checks, no access log); `floorAudited`, the honest floor, is the same process writing the access-log rows the subgraphs write (one per person read per authority, through AccessLogWriter) before it answers.' : 'on the embedded default each database lives inside its subgraph process, so the floor is the hand-written query plan over the same subgraph processes (no client-side parse, validation or planning); its figures are the lower bound of the routing tier, not of the whole stack.'}`);
   out.push("- `gateway CPU ms/req`: the contender process's user+system CPU time (/proc/<pid>/stat) over the measured run, divided by the requests answered; `(user / sys)` splits it into its own JavaScript and the kernel (mostly socket reads and writes to the client and the subgraphs, which every contender pays per subgraph call; it grows when the machine is busy). `subgraphs CPU ms/req`: the same for the three subgraph processes together. The peers forward pre-signed long-lived principals (one per subgraph); this gateway verifies the caller's JWT or API key on every request (a verified token is remembered until it expires) and forwards a 60-second principal per subgraph, reused by the same caller for up to 30 s.");
   out.push('- Versions: ' + Object.entries(m.versions as Record<string, string>).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
   out.push('## Comparison', '', ...comparisonTable(results), '');
@@ -181,7 +250,29 @@ export function writeMarkdown(file: string, results: BenchResults): void {
       'analyst; every answer compared with the table the ISA subgraph gives directly. National-scale figures: `npm run bench:statistics`.',
     '',
   );
+  const waits = waitEventsTable(results);
+  if (waits.length) {
+    out.push(
+      "What the authorities' PostgreSQL sessions waited on during each contender's measured unified-record load: `pg_stat_activity` every 100 ms, the active sessions of the three databases by `wait_event_type:wait_event` (`CPU`: waiting on nothing). `Lock:*` is a session queueing behind another's lock (the hash chain's head row was one); `IO:WALSync` and `LWLock:WALWrite` are commits waiting for the disk.",
+      '',
+      ...waits,
+      '',
+    );
+  }
   out.push('## Lifecycle propagation', '', results.scenarios.propagation?.note ?? 'not run', '', ...propagationLines(results.scenarios.propagation), '');
+  const log = m.accessLog as AccessLogConditions | undefined;
+  if (log) {
+    out.push(
+      '## Access log',
+      '',
+      `Appends to the ${log.authority} authority's access log (every authority keeps the same log in its own database), through ${log.writer}: 1, 16 and 64 writers, each appending one row per call (the row of one person of a unified-record read) and awaiting it before the next, as concurrent requests do; ${log.durationSec} s per cell after a ${log.warmupSec} s warm-up per store, in a fresh database (migrations: ${log.migrations.join(', ')}). Latency is from the call to its commit. Every resolved append was checked to be in the log.`,
+      '',
+      ...accessLogConditionLines(log),
+      '',
+      ...accessLogTable(results),
+      '',
+    );
+  }
   const p = results.profile;
   if (p) {
     out.push("## Where this gateway's CPU goes", '');

@@ -1,4 +1,5 @@
 import type { Figures } from './run';
+import { addWaitEvents, type WaitEventCounts } from './waitEvents';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
@@ -28,6 +29,7 @@ export function combineRounds(rounds: readonly Figures[]): Figures {
     subgraphsCpuMsPerRequest: round(sum((t) => t.subgraphCpuMs) / n, 3),
     peakRssMb,
     sampleIncorrect: rounds.find((f) => f.sampleIncorrect)?.sampleIncorrect,
+    waitEvents: addWaitEvents(rounds.map((f) => f.waitEvents as WaitEventCounts | undefined)),
     rounds: rounds.map((f) => ({ rps: f.rps, p99Ms: f.p99Ms, gatewayCpuMsPerRequest: f.gatewayCpuMsPerRequest })),
     totals: undefined,
     series: undefined,

@@ -1,9 +1,9 @@
 /**
  * `npm run bench [-- --quick]`: this gateway against its peers, side by side in one run over the same
- * subgraph processes and data, then the lifecycle propagation. Writes test/bench/results/latest.json and
- * latest.md, and prints the comparison table. See the README's "Benchmarks" section.
+ * subgraph processes and data, then the lifecycle propagation, then the access log's appends. Writes
+ * test/bench/results/latest.json and latest.md, and prints the comparison table. See the README's "Benchmarks" section.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +11,13 @@ import { parseArgs } from 'node:util';
 import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
 import { issueDevToken } from '../../gateway/tokenCli';
 import { startStack, type Stack } from '../harness';
+import { measureAccessLog, type AccessLogResults } from './accessLog';
 import { CONTENDER_TITLES, CONTENDERS, startContender, tail, type ContenderName, type RunningContender } from './contenders';
 import type { LoadConfig, LoadResult } from './load';
 import { cpuMs, cpuTimes, memoryMb, sampleRss } from './proc';
 import { summarizeProfile, type ProfileSummary } from './profile';
 import { measurePropagation, type PropagationResult } from './propagation';
+import { configuredServers, startPostgres } from './postgres';
 import { signBenchPrincipals, writePrincipals } from './principals';
 import { printTables, writeMarkdown } from './report';
 import { combineRounds } from './rounds';
@@ -23,6 +25,7 @@ import { buildScenarios, headersFor, samplePopulation, SCENARIO_TITLES, type Loa
 import { AUTHORITIES, databaseKind, ROOT, startSubgraphs, type SubgraphStack } from './stack';
 import type { Authority } from '../../subgraphs/kit/database';
 import { SubgraphDirect } from './subgraphDirect';
+import { sampleWaitEvents, type WaitEventCounts } from './waitEvents';
 
 const BENCH_DIR = __dirname;
 const RESULTS = join(BENCH_DIR, 'results');
@@ -57,6 +60,8 @@ export interface BenchResults {
   processes: Record<string, { peakRssMb: number }>;
   profile?: ProfileSummary & { scenario: string; command: string; note?: string };
   subgraphProfiles?: Array<ProfileSummary & { authority: string }>;
+  /** `accessLog.<store>.<writers>`: appends to one authority's log (accessLog.ts); its conditions in `meta.accessLog`. */
+  accessLog?: AccessLogResults;
 }
 
 function options() {
@@ -76,13 +81,17 @@ function options() {
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean', default: false },
       'profile-subgraphs': { type: 'boolean', default: false },
+      'access-log-duration': { type: 'string' },
+      postgres: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) {
     console.log(`Usage: npm run bench [-- --quick] [--persons N] [--duration S] [--warmup S] [--connections C]
-       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,floor] [--scenarios unified,batch,verify,propagation]
-       [--changes N] [--rounds R] [--fixed-rate | --no-fixed-rate] [--profile | --no-profile] [--profile-subgraphs]`);
+       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,floor,floorAudited]
+       [--scenarios unified,batch,statistics,verify,propagation,access-log] [--access-log-duration S]
+       [--changes N] [--rounds R] [--fixed-rate | --no-fixed-rate] [--profile | --no-profile] [--profile-subgraphs]
+       [--postgres]   (a throwaway PostgreSQL cluster with fsync on, when no *_DATABASE_URL is set)`);
     process.exit(0);
   }
   const quick = values.quick!;
@@ -103,7 +112,10 @@ function options() {
     // CPU per request also at one request rate for every contender (measureAtFixedRate): in the full run by default.
     fixedRate: values['no-fixed-rate'] ? false : (values['fixed-rate'] ?? !quick),
     contenders: (values.contenders?.split(',') ?? [...CONTENDERS]) as ContenderName[],
-    scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'statistics', 'verify', 'propagation']) as ScenarioName[],
+    scenarios: (values.scenarios?.split(',') ?? ['unified', 'batch', 'statistics', 'verify', 'propagation', 'access-log']) as ScenarioName[],
+    // Per store and writer count, after one warm-up per store (6 cells: about 40 s in the full run, 15 s in --quick).
+    accessLogSec: Number(values['access-log-duration'] ?? (quick ? 2 : 5)),
+    postgres: values.postgres!,
     changes: Number(values.changes ?? (quick ? 20 : 1000)),
     // The gateway profile is a separate run of about 10 s: in the full run by default, in --quick on request.
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
@@ -229,18 +241,19 @@ async function measure(
     series: turn.series || undefined,
     rate: turn.rate,
   };
-  // The SQL floor reads the databases itself: its statements are counted by the floor, not by the subgraphs.
-  const statementsNow =
-    contender.name === 'floor' && ctx.floorKind === 'sql'
-      ? async () => ((await (await fetch(contender.url.replace('/graphql', '/statements'))).json()) as { statements: number }).statements
-      : () => ctx.stack.requestStatements();
+  // The SQL floors read (and the honest one logs) on the databases themselves: their statements are counted by the
+  // floor, not by the subgraphs.
+  const sqlFloor = (contender.name === 'floor' || contender.name === 'floorAudited') && ctx.floorKind === 'sql';
+  const floorCounts = async () => (await (await fetch(contender.url.replace('/graphql', '/statements'))).json()) as { statements: number; audit: number };
+  const statementsNow = sqlFloor ? async () => (await floorCounts()).statements : () => ctx.stack.requestStatements();
+  const auditNow = sqlFloor ? async () => (await floorCounts()).audit : () => ctx.stack.auditStatements();
   // Requests of the previous run may still be in the subgraphs: wait until they have drained.
   await settle(ctx.stack, ctx.opts.quick ? 100 : 250);
   // SQL per request, exactly: a few requests one at a time (under load, requests in flight at either end of
   // the run would blur the count). Once per cell.
   const probe = turn.index > 0 ? 0 : scenario.name === 'batch' ? 1 : 3;
   const probeBefore = await statementsNow();
-  const auditBefore = await ctx.stack.auditStatements();
+  const auditBefore = await auditNow();
   for (let i = 0; i < probe; i++) {
     const res = await fetch(contender.url, {
       method: 'POST',
@@ -252,11 +265,15 @@ async function measure(
   // The access log is written as the response goes out: give the last one a moment.
   await new Promise((r) => setTimeout(r, 200));
   const sqlPerRequest = probe ? ((await statementsNow()) - probeBefore) / probe : null;
-  const auditPerRequest = probe ? ((await ctx.stack.auditStatements()) - auditBefore) / probe : null;
+  const auditPerRequest = probe ? ((await auditNow()) - auditBefore) / probe : null;
   let cpuBefore = { userMs: 0, sysMs: 0, totalMs: 0 };
   let subgraphCpuBefore = 0;
   let stopSampling: (() => Record<string, number>) | undefined;
+  // On PostgreSQL, under the unified-record load at full rate: what the authorities' sessions wait on.
+  const databases = scenario.name === 'unified' && !turn.rate && ctx.stack.databaseUrls ? Object.values(ctx.stack.databaseUrls) : [];
+  let stopWaits: (() => Promise<WaitEventCounts>) | undefined;
   const { warm, result } = await ctx.load.run(config, async () => {
+    if (databases.length > 0) stopWaits = await sampleWaitEvents(databases[0]!, databases.map((u) => new URL(u).pathname.slice(1)));
     cpuBefore = cpuTimes(contender.pid);
     subgraphCpuBefore = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0);
     stopSampling = sampleRss({ gateway: contender.pid, ...ctx.stack.pids });
@@ -264,6 +281,7 @@ async function measure(
   const cpuAfter = cpuTimes(contender.pid);
   const subgraphCpu = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0) - subgraphCpuBefore;
   const peak = stopSampling!();
+  const waitEvents = await stopWaits?.();
   const n = Math.max(1, result.requests);
   return {
     rps: round(result.rps, 1),
@@ -282,6 +300,7 @@ async function measure(
     sqlStatementsPerRequest: sqlPerRequest === null ? null : round(sqlPerRequest, 2),
     // The access-log writes the subgraphs make for the same requests (`source="audit"`), counted apart.
     auditStatementsPerRequest: auditPerRequest === null ? null : round(auditPerRequest, 2),
+    waitEvents,
     peakRssMb: Object.fromEntries(Object.entries(peak).map(([k, v]) => [k, round(v, 1)])),
     warmup: warm ? { requests: warm.requests, errors: warm.errors, incorrect: warm.incorrect } : undefined,
     sampleIncorrect: result.sample ?? warm?.sample,
@@ -393,8 +412,10 @@ const EMPTY: Figures = { rps: null, p50Ms: null, p99Ms: null, errors: null, inco
 
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.postgres && databaseKind === 'pglite') return runOnOwnPostgres();
   const started = Date.now();
-  ensurePeers();
+  // Only PostgreSQL whose commits wait for the disk, as in production: its settings go into the report.
+  const postgres = databaseKind === 'postgresql' ? await configuredServers() : undefined;
   mkdirSync(RESULTS, { recursive: true });
   const logDir = join(RESULTS, 'logs');
   rmSync(logDir, { recursive: true, force: true });
@@ -405,7 +426,7 @@ async function main(): Promise<void> {
   const results: BenchResults = {
     meta: {
       startedAt: new Date().toISOString(),
-      command: `npm run bench${opts.quick ? ' -- --quick' : ''}`,
+      command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
       quick: opts.quick,
       database: databaseKind,
       persons: opts.persons,
@@ -420,6 +441,7 @@ async function main(): Promise<void> {
       memoryGb: round(totalmem() / 2 ** 30, 1),
       loadAverageAtStart: loadavg().map((x) => round(x, 2)),
       floor: floorKind,
+      postgres,
       versions: peerVersions(),
     },
     scenarios: {},
@@ -430,6 +452,8 @@ async function main(): Promise<void> {
   const loadScenarios = opts.scenarios.filter(
     (s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify' || s === 'statistics',
   );
+  // The peers' package holds the load generator (autocannon) too.
+  if (loadScenarios.length > 0) ensurePeers();
   // The lifecycle propagation is measured first, on an in-process stack of its own that seeds while the subgraph
   // processes start (each takes seconds), and is stopped before any contender starts: while it is measured, the
   // only other processes are the idle subgraphs.
@@ -472,9 +496,10 @@ async function main(): Promise<void> {
       const principalsFile = join(stack.dataDir, 'bench-principals.json');
       const tokens = await signBenchPrincipals(stack.dataDir, { id: stored.id, name: stored.partner });
       writePrincipals(principalsFile, tokens);
+      // The development issuer's default lifetime (8 h): the gateway refuses staff tokens that live longer than 12 h.
       const credentials = {
-        staffToken: await issueDevToken({ role: 'isa-officer', dataDir: stack.dataDir, ttl: '24h' }),
-        analystToken: await issueDevToken({ role: 'analyst', dataDir: stack.dataDir, ttl: '24h' }),
+        staffToken: await issueDevToken({ role: 'isa-officer', dataDir: stack.dataDir }),
+        analystToken: await issueDevToken({ role: 'analyst', dataDir: stack.dataDir }),
         apiKey,
       };
 
@@ -559,6 +584,17 @@ async function main(): Promise<void> {
     await measurePropagationNow();
   }
 
+  // Last, with nothing else running: the access log's appends, on PostgreSQL (fsync on) and on PGlite.
+  if (opts.scenarios.includes('access-log')) {
+    const { results: cells, conditions } = await measureAccessLog({
+      durationSec: opts.accessLogSec,
+      warmupSec: opts.quick ? 0.5 : 1,
+      resultsDir: RESULTS,
+    });
+    results.accessLog = cells;
+    results.meta.accessLog = conditions;
+  }
+
   results.meta.finishedAt = new Date().toISOString();
   results.meta.elapsedSec = round((Date.now() - started) / 1000, 0);
   results.meta.loadAverageAtEnd = loadavg().map((x) => round(x, 2));
@@ -570,6 +606,26 @@ async function main(): Promise<void> {
   }
   printTables(results);
   console.log(`\nWrote test/bench/results/latest.json and latest.md (and ${stamp}.*) in ${results.meta.elapsedSec} s.`);
+}
+
+/**
+ * `--postgres` with no *_DATABASE_URL: the whole run again in a child process, on a throwaway cluster with fsync
+ * on (postgres.ts) that the three URLs name; the cluster is removed when the child exits.
+ */
+async function runOnOwnPostgres(): Promise<void> {
+  console.log('Starting a throwaway PostgreSQL cluster (fsync on) under test/bench/results/.postgres/...');
+  const pg = await startPostgres(join(RESULTS, '.postgres'));
+  try {
+    const env = { ...process.env, IMMIGRATION_DATABASE_URL: pg.url, REGISTRY_DATABASE_URL: pg.url, MYNUMBER_DATABASE_URL: pg.url };
+    // --postgres stays in the arguments (so the report shows the command), and the URLs make the child run on them.
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...process.argv.slice(2)], { cwd: ROOT, env, stdio: 'inherit' });
+    // Stopped, the child stops first (and its subgraphs), then the cluster goes.
+    const forward = (signal: NodeJS.Signals) => child.kill(signal);
+    process.on('SIGINT', forward).on('SIGTERM', forward);
+    process.exitCode = await new Promise<number>((resolve) => child.once('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    await pg.stop();
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import type { SubgraphDirect } from './subgraphDirect';
 
 export { OPERATIONS };
 
-export type ScenarioName = 'unified' | 'batch' | 'statistics' | 'verify' | 'propagation';
+export type ScenarioName = 'unified' | 'batch' | 'statistics' | 'verify' | 'propagation' | 'access-log';
 
 export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   unified: 'unified record by My Number (person: 3 subgraphs, 3 fetches)',
@@ -19,6 +19,7 @@ export const SCENARIO_TITLES: Record<ScenarioName, string> = {
   statistics: 'statistics query (foreignResidentStatistics)',
   verify: 'partner card check (verifyResidenceCard, API key)',
   propagation: 'lifecycle propagation (renewal -> J-LIS applied)',
+  'access-log': 'access-log appends (one authority, 1/16/64 writers, PostgreSQL with fsync on and PGlite)',
 };
 
 export interface LoadScenario {

@@ -202,20 +202,25 @@ async function launch(
 
 /** A fresh database for one authority on the configured PostgreSQL server, dropped when the benchmark ends. */
 async function throwawayDatabase(authority: Authority, drops: Array<() => Promise<void>>): Promise<string> {
-  const base = process.env[`${authority.toUpperCase()}_DATABASE_URL`]!;
-  const name = `rc_bench_${authority}_${process.pid}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  drops.push(async () => {
+  const { url, drop } = await freshDatabase(process.env[`${authority.toUpperCase()}_DATABASE_URL`]!, `rc_bench_${authority}_${process.pid}`);
+  drops.push(drop);
+  return url;
+}
+
+/** A new, empty database `name` on the server at `base` (dropped first if a killed run left it), and how to drop it. */
+export async function freshDatabase(base: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = async (sql: string) => {
     const c = new Client({ connectionString: base });
     await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end();
+    }
+  };
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await admin(`CREATE DATABASE ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
-  return url.toString();
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }

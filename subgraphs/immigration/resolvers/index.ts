@@ -10,7 +10,7 @@ import type {
   WorkRestriction,
   ActivityOutsideStatusPermission,
 } from '../../../schema/codes';
-import { EMPTY_PAGE, historyWindow, type HistoryArgs } from '../../kit/accessHistory';
+import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
 import { runCommand } from '../../kit/commands';
 import type { AccessRecord } from '../../kit/audit';
 import type { PendingChange } from '../../kit/outbox';
@@ -166,6 +166,9 @@ export const resolvers = {
     },
   },
   StatisticsCoordinate: coordinateResolvers,
+  AccessHistoryEntry: {
+    proof: (entry: HistoryEntry, _: unknown, ctx: ImmigrationContext) => ctx.loaders.proofs.load(entry),
+  },
   Person: {
     __resolveReference: async (ref: PersonPart, ctx: ImmigrationContext): Promise<PersonPart> => ({
       ...ref,

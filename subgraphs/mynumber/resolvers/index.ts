@@ -1,6 +1,6 @@
 import { parseMyNumber } from '../../../schema/identifiers';
 import type { EntityManager } from 'typeorm';
-import { historyWindow, type HistoryArgs } from '../../kit/accessHistory';
+import { historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
 import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import { endMyNumberFunction, issueMyNumberCard, setCertificatesSuspended } from '../commands';
@@ -71,6 +71,9 @@ export const resolvers = {
       const numbers = args.myNumbers.map(myNumberArgument);
       return Promise.all(numbers.map((n) => visiblePerson(n, ctx)));
     },
+  },
+  AccessHistoryEntry: {
+    proof: (entry: HistoryEntry, _: unknown, ctx: MyNumberContext) => ctx.loaders.proofs.load(entry),
   },
   Person: {
     __resolveReference: (ref: { myNumber: string }, ctx: MyNumberContext) => visiblePerson(ref.myNumber, ctx),

@@ -1,7 +1,7 @@
 import { municipality } from '../../../schema/municipalities';
 import type { RegistrationCardCheck } from '../../../schema/internalPaths';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
-import { EMPTY_PAGE, historyWindow, type HistoryArgs } from '../../kit/accessHistory';
+import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
 import { runCommand } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
@@ -124,6 +124,9 @@ export const resolvers = {
         await run.transaction((m) => removeResident(m, run, ctx.principal, { myNumber, reason: args.reason, removedOn }));
         return personAfter(myNumber, ctx);
       }),
+  },
+  AccessHistoryEntry: {
+    proof: (entry: HistoryEntry, _: unknown, ctx: RegistryContext) => ctx.loaders.proofs.load(entry),
   },
   Person: {
     /** The registry's part of a person; a record the caller may not see reads as no record. */

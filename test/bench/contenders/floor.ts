@@ -3,11 +3,15 @@
  * knows the benchmark's operations by their exact text (as a safelist would) and answers each:
  * - `subgraph-direct` (the embedded default, where each database lives inside its subgraph process): the
  *   hand-written plan of subgraphDirect.ts over the same subgraph processes;
- * - `sql` (BENCH_FLOOR=sql, with the three PostgreSQL URLs): straight from the three databases, see sqlFloor.ts.
+ * - `sql` (BENCH_FLOOR=sql, with the three PostgreSQL URLs): straight from the three databases, see sqlFloor.ts;
+ *   with BENCH_FLOOR_ACCESS_LOG=1 (the honest floor, `floorAudited`) it also writes the access log the subgraphs
+ *   write, as the officer or partner the peers' principals name.
  */
 import { createServer, type IncomingMessage } from 'node:http';
+import { decodeJwt } from 'jose';
 import type { Authority } from '../../../subgraphs/kit/database';
-import { BENCH_CALLER_HEADER, readPrincipals } from '../principals';
+import type { Principal } from '../../../subgraphs/kit/principal';
+import { BENCH_CALLER_HEADER, readPrincipals, type PrincipalTokens } from '../principals';
 import { OPERATIONS } from '../operations';
 import { SubgraphDirect } from '../subgraphDirect';
 import * as sql from './sqlFloor';
@@ -17,8 +21,20 @@ export interface FloorBackend {
   verify(number: string, expiresOn: string): Promise<unknown>;
 }
 
+/** The callers the pre-signed principals name (the same claims in every authority's token). */
+function callers(tokens: PrincipalTokens): sql.FloorCallers {
+  const claims = (token: string) => {
+    const { sub, role, agency, purpose, scopes } = decodeJwt(token) as unknown as Principal;
+    return { sub, role, agency, purpose, scopes };
+  };
+  return { officer: claims(tokens.officer.mynumber), partner: claims(tokens.partner.immigration) };
+}
+
 async function backend(): Promise<FloorBackend> {
-  if (process.env.BENCH_FLOOR === 'sql') return sql.SqlFloor.open(JSON.parse(process.env.BENCH_DATABASE_URLS!) as Record<Authority, string>);
+  if (process.env.BENCH_FLOOR === 'sql') {
+    const urls = JSON.parse(process.env.BENCH_DATABASE_URLS!) as Record<Authority, string>;
+    return sql.SqlFloor.open(urls, process.env.BENCH_FLOOR_ACCESS_LOG === '1' ? callers(readPrincipals()) : undefined);
+  }
   return new SubgraphDirect(JSON.parse(process.env.BENCH_SUBGRAPH_URLS!) as Record<Authority, string>, readPrincipals());
 }
 
@@ -40,7 +56,7 @@ async function main(): Promise<void> {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/statements') {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ statements: sql.sqlStatements }));
+      res.end(JSON.stringify({ statements: sql.sqlStatements.request, audit: sql.sqlStatements.audit }));
       return;
     }
     void (async () => {

@@ -1,0 +1,54 @@
+import type { CryptoKey } from 'jose';
+import type { Authority } from '../database';
+
+/**
+ * Signed checkpoints of an authority's access log, in the text form of the C2SP tlog-checkpoint note: the log's
+ * origin, the tree size, the root hash (base64), then one extension line with the time of signing. The log signs
+ * the note with its authority's Ed25519 key; each witness (one of the other two authorities) cosigns it once it has
+ * checked that the tree only grew since the last checkpoint it cosigned.
+ */
+export interface Checkpoint {
+  origin: string;
+  size: number;
+  root: Buffer;
+  /** ISO 8601, UTC. */
+  time: string;
+}
+
+/** The log name of an authority's access log. */
+export const originOf = (authority: Authority): string => `residence-card.example/access-log/${authority}`;
+
+/** The authority whose log an origin names, or null. */
+export function authorityOf(origin: string): Authority | null {
+  const match = /^residence-card\.example\/access-log\/(immigration|registry|mynumber)$/.exec(origin);
+  return match ? (match[1] as Authority) : null;
+}
+
+export function checkpointNote(c: Checkpoint): string {
+  return `${c.origin}\n${c.size}\n${c.root.toString('base64')}\ntime ${c.time}\n`;
+}
+
+/** Reads a note back; throws on anything that is not exactly a checkpoint note. */
+export function parseCheckpoint(note: string): Checkpoint {
+  const match = /^([^\n]+)\n(0|[1-9][0-9]{0,15})\n([A-Za-z0-9+/]{43}=)\ntime (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\n$/.exec(note);
+  if (!match) throw new Error('Not a checkpoint note');
+  return { origin: match[1]!, size: Number(match[2]), root: Buffer.from(match[3]!, 'base64'), time: match[4]! };
+}
+
+/** What a witness signs: its name and the note it vouches for. */
+export function cosignedText(witness: Authority, note: string): string {
+  return `cosignature/v1\nwitness ${witness}\n${note}`;
+}
+
+export async function signText(text: string, key: CryptoKey): Promise<string> {
+  return Buffer.from(await crypto.subtle.sign('Ed25519', key, Buffer.from(text, 'utf8'))).toString('base64');
+}
+
+/** Never throws: a malformed signature is simply not valid. */
+export async function verifyText(text: string, signature: string, key: CryptoKey): Promise<boolean> {
+  try {
+    return await crypto.subtle.verify('Ed25519', key, Buffer.from(signature, 'base64'), Buffer.from(text, 'utf8'));
+  } catch {
+    return false;
+  }
+}

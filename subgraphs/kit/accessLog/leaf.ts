@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * What one access-log row commits to as a Merkle leaf: everything the person it concerns is shown about the access
+ * (when, at which authority, who by role and agency, why, which items, what came of it), and a reference that
+ * stands for the request id and the staff member's identity, which the person is not shown. The person can rebuild
+ * the leaf from their history entry and check its inclusion; the authority can prove which request it was.
+ */
+export interface LeafFields {
+  /** The row's time, UTC, to the microsecond (as `LEAF_SELECT` gives it). */
+  at: string;
+  authority: string;
+  subject: string | null;
+  role: string;
+  agency: string;
+  purpose: string;
+  items: string[];
+  action: string;
+  outcome: string;
+  /** `leafRef(requestId, principal)`. */
+  ref: string;
+}
+
+const VERSION = 'residence-card/access-log-leaf/v1';
+
+/** The leaf's data: a JSON array, so no field can run into the next. */
+export function leafData(f: LeafFields): string {
+  return JSON.stringify([VERSION, f.at, f.authority, f.subject, f.role, f.agency, f.purpose, f.items, f.action, f.outcome, f.ref]);
+}
+
+/** The reference that stands for the request and the caller's identity in a leaf. */
+export function leafRef(requestId: string, principal: string): string {
+  return createHash('sha256').update(JSON.stringify([requestId, principal])).digest('hex');
+}
+
+/** The columns of `access_log` a leaf is built from, as `LeafFields` plus the request id and principal. */
+export const LEAF_SELECT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, provider AS authority, subject,
+  role, agency, purpose, items, action, outcome, request_id AS "requestId", principal`;
+
+/** A row as LEAF_SELECT reads it. */
+export interface LeafRow extends Omit<LeafFields, 'ref'> {
+  requestId: string;
+  principal: string;
+}
+
+/** The leaf data of a row read with LEAF_SELECT. */
+export function rowLeafData(row: LeafRow): string {
+  const { requestId, principal, ...fields } = row;
+  return leafData({ ...fields, ref: leafRef(requestId, principal) });
+}

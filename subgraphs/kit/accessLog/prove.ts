@@ -1,0 +1,70 @@
+import type { CryptoKey } from 'jose';
+import type { Authority } from '../database';
+import { leafHash, verifyInclusion } from '../merkle';
+import { authorityOf, cosignedText, parseCheckpoint, verifyText } from './checkpoint';
+import { leafData } from './leaf';
+
+/** A history entry as the gateway gives it to the person (AccessHistoryEntry with its proof). */
+export interface ProvidedEntry {
+  at: string;
+  authority: string;
+  role: string;
+  agency: string;
+  purpose: string;
+  items: string[];
+  action: string;
+  outcome: string;
+  proof: {
+    leafIndex: string;
+    at: string;
+    ref: string;
+    inclusion: string[];
+    checkpoint: { note: string; signature: string; cosignatures: Array<{ witness: string; signature: string }> };
+  } | null;
+}
+
+export type EntryVerdict =
+  | { verdict: 'proven'; cosignedBy: Authority[] }
+  | { verdict: 'not-yet-covered' }
+  | { verdict: 'awaiting-cosignature'; cosignedBy: Authority[] }
+  | { verdict: 'invalid'; reason: string };
+
+/**
+ * Checks one of a person's history entries offline, with the authorities' public keys only: the leaf rebuilt from
+ * what the person was shown (and their own My Number) is included in the checkpoint; the checkpoint is the
+ * entry's authority's, signed by its key; and each of the other two authorities cosigned it. A checkpoint needs
+ * both cosignatures to count as proven (a single authority's own signature proves nothing against its own
+ * administrator); with fewer it is awaiting them (a witness was down), not disproven.
+ */
+export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Partial<Record<Authority, CryptoKey>>): Promise<EntryVerdict> {
+  const { proof } = entry;
+  if (!proof) return { verdict: 'not-yet-covered' };
+  let checkpoint;
+  try {
+    checkpoint = parseCheckpoint(proof.checkpoint.note);
+  } catch {
+    return { verdict: 'invalid', reason: 'not a checkpoint note' };
+  }
+  const log = authorityOf(checkpoint.origin);
+  if (!log || log !== entry.authority) return { verdict: 'invalid', reason: `checkpoint of ${checkpoint.origin}, entry of ${entry.authority}` };
+  if (!proof.at.startsWith(entry.at.slice(0, 23))) return { verdict: 'invalid', reason: 'the proof is for another time' };
+  const leaf = leafHash(
+    leafData({ at: proof.at, authority: entry.authority, subject, role: entry.role, agency: entry.agency, purpose: entry.purpose, items: entry.items, action: entry.action, outcome: entry.outcome, ref: proof.ref }),
+  );
+  const path = proof.inclusion.map((p) => Buffer.from(p, 'base64'));
+  if (!verifyInclusion(leaf, Number(proof.leafIndex), checkpoint.size, path, checkpoint.root)) {
+    return { verdict: 'invalid', reason: 'the entry is not in the checkpoint' };
+  }
+  if (!keys[log] || !(await verifyText(proof.checkpoint.note, proof.checkpoint.signature, keys[log]!))) {
+    return { verdict: 'invalid', reason: `the checkpoint is not signed by ${log}` };
+  }
+  const cosignedBy: Authority[] = [];
+  for (const { witness, signature } of proof.checkpoint.cosignatures) {
+    const key = keys[witness as Authority];
+    if (witness !== log && key && (await verifyText(cosignedText(witness as Authority, proof.checkpoint.note), signature, key))) {
+      cosignedBy.push(witness as Authority);
+    }
+  }
+  if (cosignedBy.length < 2) return { verdict: 'awaiting-cosignature', cosignedBy };
+  return { verdict: 'proven', cosignedBy: cosignedBy.sort() };
+}

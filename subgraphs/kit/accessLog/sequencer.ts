@@ -1,0 +1,171 @@
+import type { CryptoKey } from 'jose';
+import type { DataSource, EntityManager } from 'typeorm';
+import { statementSource, type Authority } from '../database';
+import { leafHash, newNodes, rootAt, type Hash, type NodeReader } from '../merkle';
+import { checkpointNote, originOf, signText } from './checkpoint';
+import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';
+
+/** At most this many rows become leaves in one sequencing transaction. */
+const BATCH = 5000;
+/** Any number, the same in every process of an authority: one sequencer at a time per authority database. */
+const SEQUENCER_LOCK = 7_106_016;
+
+export interface StoredCheckpoint {
+  size: number;
+  note: string;
+  signature: string;
+}
+
+export interface SequencerOptions {
+  db: DataSource;
+  authority: Authority;
+  signingKey: { privateKey: CryptoKey };
+  /** How often rows waiting for a position are looked for, besides the writer's wake-ups. */
+  pollMs?: number;
+  /** The longest time between a row's append and a signed checkpoint that covers it (while rows are added). */
+  checkpointEveryMs?: number;
+  /** Told of every new signed checkpoint (the witnesses are asked to cosign it). */
+  onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
+  onError?: (err: unknown) => void;
+}
+
+/** Reads perfect-subtree hashes of the authority's tree. */
+export function nodeReader(db: DataSource | EntityManager): NodeReader {
+  const read = async (level: number, index: number) => {
+    const [row] = (await db.query(`SELECT hash FROM access_log_node WHERE level = $1 AND idx = $2`, [level, index])) as Array<{ hash: Uint8Array }>;
+    if (!row) throw new Error(`Missing tree node ${level}/${index}`);
+    return asBuffer(row.hash);
+  };
+  // One read at a time: inside a transaction every statement goes to the same connection.
+  let previous: Promise<unknown> = Promise.resolve();
+  return (level, index) => {
+    const next = previous.then(() => read(level, index));
+    previous = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** A bytea as a Buffer: node-postgres gives Buffers, PGlite plain Uint8Arrays. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * Turns appended rows into leaves of the authority's Merkle tree log, and signs checkpoints of the tree. Runs in
+ * every subgraph process; a transaction-level advisory lock lets one process at a time sequence, so several
+ * replicas never give two rows the same position. Reads never wait for it: a row is durable when appended, and
+ * takes its place in the tree within `pollMs`.
+ */
+export class LogSequencer {
+  private readonly pollMs: number;
+  private readonly checkpointEveryMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private lastCheckpointAt = 0;
+
+  constructor(private readonly options: SequencerOptions) {
+    this.pollMs = options.pollMs ?? 200;
+    this.checkpointEveryMs = options.checkpointEveryMs ?? 1000;
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => this.kick(), this.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Sequences soon (after the current run, if one is under way). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.run().finally(() => {
+      this.running = null;
+      if (this.again) {
+        this.again = false;
+        this.kick();
+      }
+    });
+  }
+
+  /** Sequences every waiting row and signs a checkpoint when one is due; waits for a run under way first. */
+  async flush(): Promise<void> {
+    await this.running;
+    while ((await this.sequence()) > 0);
+    await this.checkpoint(true);
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while ((await this.sequence()) === BATCH);
+      if (Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs) await this.checkpoint(false);
+    } catch (err) {
+      this.options.onError?.(err);
+    }
+  }
+
+  /** Gives the oldest waiting rows their leaf positions; returns how many it placed. */
+  async sequence(): Promise<number> {
+    return statementSource.run('audit', () => this.placeLeaves());
+  }
+
+  private placeLeaves(): Promise<number> {
+    return this.options.db.transaction(async (m) => {
+      const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
+      if (!locked) return 0;
+      const rows = (await m.query(`SELECT id, ${LEAF_SELECT} FROM access_log WHERE leaf_index IS NULL ORDER BY id LIMIT ${BATCH}`)) as Array<
+        LeafRow & { id: string }
+      >;
+      if (rows.length === 0) return 0;
+      const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
+      const hashes: Hash[] = rows.map((row) => leafHash(rowLeafData(row)));
+      await m.query(
+        `UPDATE access_log SET leaf_index = v.idx, leaf_hash = v.hash
+         FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS v(id, idx, hash) WHERE access_log.id = v.id`,
+        [rows.map((r) => r.id), rows.map((_, i) => size + i), hashes],
+      );
+      const nodes = await newNodes(size, hashes, nodeReader(m));
+      await m.query(
+        `INSERT INTO access_log_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
+        [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
+      );
+      await m.query(`UPDATE access_log_tree SET size = $1 WHERE id = 1`, [size + rows.length]);
+      return rows.length;
+    });
+  }
+
+  /** Signs a checkpoint of the current tree when it grew since the last one (or `force`: also when it did not). */
+  async checkpoint(force: boolean): Promise<StoredCheckpoint | null> {
+    this.lastCheckpointAt = Date.now();
+    const stored = await statementSource.run('audit', () => this.sign(force));
+    if (stored) this.options.onCheckpoint?.(stored);
+    return stored;
+  }
+
+  private sign(force: boolean): Promise<StoredCheckpoint | null> {
+    return this.options.db.transaction(async (m) => {
+      const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
+      if (!locked) return null;
+      const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
+      const [last] = (await m.query(`SELECT size::int AS size FROM access_log_checkpoint ORDER BY size DESC LIMIT 1`)) as Array<{ size: number }>;
+      if (last && last.size === size && !force) return null;
+      if (last && last.size === size) {
+        const [same] = (await m.query(`SELECT size::int AS size, note, signature FROM access_log_checkpoint WHERE size = $1`, [size])) as StoredCheckpoint[];
+        return same!;
+      }
+      const root = await rootAt(size, nodeReader(m));
+      const time = new Date().toISOString();
+      const note = checkpointNote({ origin: originOf(this.options.authority), size, root, time });
+      const signature = await signText(note, this.options.signingKey.privateKey);
+      await m.query(`INSERT INTO access_log_checkpoint (size, root, at, note, signature) VALUES ($1, $2, $3, $4, $5)`, [size, root, time, note, signature]);
+      return { size, note, signature };
+    });
+  }
+}

@@ -1,0 +1,169 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CryptoKey } from 'jose';
+import type { Counter } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { Authority } from '../database';
+import { HttpError } from '../http';
+import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, type VerifyCaller } from '../internalSignature';
+import { consistencyProof, verifyConsistency } from '../merkle';
+import { authorityOf, cosignedText, parseCheckpoint, signText, verifyText } from './checkpoint';
+import { asBuffer, nodeReader, type StoredCheckpoint } from './sequencer';
+
+/** Where a log asks a witness to cosign a checkpoint. */
+export const WITNESS_PATH = '/internal/audit/witness';
+
+/** What a log sends a witness: the signed note, and a consistency proof from the size the log believes it holds. */
+export interface CosignRequest {
+  note: string;
+  signature: string;
+  oldSize: number;
+  proof: string[];
+}
+
+/**
+ * The witness side, run by each authority for the other two authorities' logs (C2SP tlog-witness, simplified): a
+ * checkpoint is cosigned only when its log's own key signed it and a consistency proof shows the tree grew from the
+ * last checkpoint this witness cosigned (the first one is taken on trust). Anything else (another history, a
+ * smaller tree, a bad proof) is refused, kept in `access_log_refused`, counted and reported by `audit:verify`; a
+ * wrong `oldSize` is answered 409 with the size held, so the log can send the right proof.
+ */
+export function witnessRoute(options: {
+  db: DataSource;
+  authority: Authority;
+  signingKey: { privateKey: CryptoKey };
+  logKeys: Partial<Record<Authority, CryptoKey>>;
+  verify: VerifyCaller;
+  refusals?: Counter<'origin'>;
+}) {
+  const { db } = options;
+  async function refuse(origin: string, reason: string, note: string): Promise<never> {
+    await db.query(`INSERT INTO access_log_refused (origin, reason, note) VALUES ($1, $2, $3)`, [origin, reason, note]);
+    options.refusals?.inc({ origin });
+    console.error(JSON.stringify({ level: 'error', service: options.authority, msg: 'checkpoint refused', origin, reason }));
+    throw new HttpError(409, 'CHECKPOINT_INCONSISTENT', `Refused: ${reason}`);
+  }
+  return {
+    [WITNESS_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
+      const call = await options.verify(req, body);
+      const ask = JSON.parse(body) as CosignRequest;
+      let checkpoint;
+      try {
+        checkpoint = parseCheckpoint(String(ask.note));
+      } catch {
+        throw new HttpError(400, 'BAD_REQUEST', 'Not a checkpoint note');
+      }
+      const log = authorityOf(checkpoint.origin);
+      const key = log ? options.logKeys[log] : undefined;
+      if (!log || log !== call.caller || log === options.authority || !key) throw new HttpError(403, 'FORBIDDEN', 'A log asks for its own checkpoints');
+      if (!(await verifyText(ask.note, String(ask.signature), key))) await refuse(checkpoint.origin, 'signature', ask.note);
+      const [held] = (await db.query(
+        `SELECT size::int AS size, root FROM access_log_witnessed WHERE origin = $1 ORDER BY size DESC LIMIT 1`,
+        [checkpoint.origin],
+      )) as Array<{ size: number; root: Uint8Array }>;
+      if (held && ask.oldSize !== held.size) {
+        res.writeHead(409, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ errors: [{ message: 'Another size is held', extensions: { code: 'WITNESS_SIZE' } }], size: held.size }));
+        return;
+      }
+      if (held) {
+        const proof = (Array.isArray(ask.proof) ? ask.proof : []).map((p) => Buffer.from(String(p), 'base64'));
+        // Every tree extends the empty one (RFC 9162 has no proof from size 0).
+        const heldRoot = asBuffer(held.root);
+        const consistent =
+          checkpoint.size === held.size
+            ? checkpoint.root.equals(heldRoot)
+            : held.size === 0
+              ? checkpoint.size > 0
+              : verifyConsistency(held.size, checkpoint.size, heldRoot, checkpoint.root, proof);
+        if (!consistent) await refuse(checkpoint.origin, checkpoint.size < held.size ? 'smaller than a cosigned tree' : 'not consistent with the cosigned tree', ask.note);
+      }
+      await db.query(
+        `INSERT INTO access_log_witnessed (origin, size, root, at, note, signature) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (origin, size) DO NOTHING`,
+        [checkpoint.origin, checkpoint.size, checkpoint.root, checkpoint.time, ask.note, ask.signature],
+      );
+      const cosignature = await signText(cosignedText(options.authority, ask.note), options.signingKey.privateKey);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ witness: options.authority, cosignature }));
+    },
+  };
+}
+
+/**
+ * The log side: sends each new checkpoint to the other two authorities and keeps their cosignatures with it. A
+ * witness that is down or slow only delays its cosignature (the next checkpoint, or the next try, brings it up to
+ * date); reads never wait for it.
+ */
+export class WitnessClient {
+  private sending = false;
+  /** A checkpoint came while a send was under way: send again when it ends, or the newest would wait for the next. */
+  private again = false;
+
+  constructor(
+    private readonly options: {
+      db: DataSource;
+      authority: Authority;
+      signingKey: { kid: string; privateKey: CryptoKey };
+      /** The other authorities' internal base URLs. */
+      witnesses: Partial<Record<Authority, string>>;
+      timeoutMs?: number;
+    },
+  ) {}
+
+  /** Asks every witness that has not cosigned the latest checkpoint yet. */
+  async send(): Promise<void> {
+    if (this.sending) {
+      this.again = true;
+      return;
+    }
+    this.sending = true;
+    try {
+      const [latest] = (await this.options.db.query(
+        `SELECT size::int AS size, note, signature, cosignatures FROM access_log_checkpoint ORDER BY size DESC LIMIT 1`,
+      )) as Array<StoredCheckpoint & { cosignatures: Record<string, string> }>;
+      if (!latest) return;
+      await Promise.all(
+        (Object.entries(this.options.witnesses) as Array<[Authority, string]>)
+          .filter(([witness]) => witness !== this.options.authority && !latest.cosignatures[witness])
+          .map(([witness, url]) => this.ask(witness, url, latest).catch(() => undefined)),
+      );
+    } finally {
+      this.sending = false;
+      if (this.again) {
+        this.again = false;
+        void this.send();
+      }
+    }
+  }
+
+  private async ask(witness: Authority, baseUrl: string, checkpoint: StoredCheckpoint): Promise<void> {
+    const [last] = (await this.options.db.query(
+      `SELECT size::int AS size FROM access_log_checkpoint WHERE cosignatures ? $1 ORDER BY size DESC LIMIT 1`,
+      [witness],
+    )) as Array<{ size: number }>;
+    let oldSize = last?.size ?? 0;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const proof = oldSize > 0 && oldSize < checkpoint.size ? await consistencyProof(oldSize, checkpoint.size, nodeReader(this.options.db)) : [];
+      const body = JSON.stringify({ note: checkpoint.note, signature: checkpoint.signature, oldSize, proof: proof.map((p) => p.toString('base64')) });
+      const res = await fetch(baseUrl + WITNESS_PATH, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          [INTERNAL_SIGNATURE_HEADER]: await signInternalRequest({ method: 'POST', path: WITNESS_PATH, body }, this.options.authority, witness, this.options.signingKey),
+        },
+        body,
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
+      const answer = (await res.json()) as { cosignature?: string; size?: number; errors?: Array<{ extensions?: { code?: string } }> };
+      if (res.ok && answer.cosignature) {
+        await this.options.db.query(
+          `UPDATE access_log_checkpoint SET cosignatures = cosignatures || jsonb_build_object($2::text, $3::text) WHERE size = $1`,
+          [checkpoint.size, witness, answer.cosignature],
+        );
+        return;
+      }
+      if (res.status !== 409 || answer.errors?.[0]?.extensions?.code !== 'WITNESS_SIZE' || typeof answer.size !== 'number') return;
+      oldSize = answer.size;
+    }
+  }
+}
