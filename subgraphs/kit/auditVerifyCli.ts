@@ -1,31 +1,36 @@
-import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
+import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
+import { auditAccessLogs, type AuditOptions } from './auditVerify';
 import type { Authority } from './database';
 import { eventsOptionsFor } from './eventRoutes';
-import { callInternal } from './internalCall';
-import type { ChainReport } from './auditVerify';
 import { keysDir } from './keys';
 import { DEFAULT_PORTS } from './ports';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
 
-/** `npm run audit:verify`: asks each running authority to check its access-log chain; exit 1 when any is broken. */
+/**
+ * `npm run audit:verify`: checks each running authority's access log against its own signed checkpoints and the
+ * copies its witnesses cosigned; one line per authority, exit 1 when anything is wrong.
+ */
 async function main(): Promise<void> {
   const env = process.env;
-  let broken = false;
+  const options: AuditOptions = {
+    authorities: AUTHORITIES,
+    urls: {} as Record<Authority, string>,
+    signingKeys: {},
+    publicKeys: {},
+    retentionDays: Number(env.ACCESS_LOG_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS),
+    timeoutMs: 600_000,
+  };
   for (const authority of AUTHORITIES) {
     const upper = authority.toUpperCase();
-    const base = env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]}`;
-    const { signingKey } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
-    const report = await callInternal<ChainReport>(authority, authority, base, AUDIT_VERIFY_PATH, {}, signingKey);
-    if (report.reason) {
-      broken = true;
-      const where = report.firstBrokenId === null ? 'at the end of the chain' : `at row ${report.firstBrokenId}`;
-      console.log(`${authority}: BROKEN ${where}: ${report.reason} (${report.rows} rows verified before it)`);
-    } else {
-      console.log(`${authority}: ok, ${report.rows} rows, chain intact`);
-    }
+    options.urls[authority] = env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]}`;
+    const { signingKey, producerKeys } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
+    options.signingKeys[authority] = signingKey;
+    options.publicKeys[authority] = producerKeys[authority];
   }
-  process.exitCode = broken ? 1 : 0;
+  const audits = await auditAccessLogs(options);
+  for (const audit of audits) console.log(audit.line);
+  process.exitCode = audits.some((a) => a.problems.length > 0) ? 1 : 0;
 }
 
 void main().catch((err: Error) => {

@@ -6,6 +6,7 @@ import { openDatabase, statementSource, type Authority, type DatabaseOptions } f
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
 import { purgeAccessLog } from './accessLog/retention';
+import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
 import { DEFAULT_PORTS } from './ports';
@@ -81,7 +82,7 @@ export async function runSubgraph(
   );
   const events = await eventsOptionsFor(authority, keysDir(dataDir), destinations, env);
   // Access-log rows past their retention (default 7 years) are purged at start and daily.
-  const retentionDays = Number(env.ACCESS_LOG_RETENTION_DAYS ?? 2557);
+  const retentionDays = Number(env.ACCESS_LOG_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
   const purge = () => purgeAccessLog(db, retentionDays).catch(() => 0);
   await purge();
   const purgeTimer = setInterval(() => void purge(), 24 * 3600 * 1000);

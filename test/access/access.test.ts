@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
-import type { ChainReport } from '../../subgraphs/kit/auditVerify';
+import { auditAccessLogs, type LogAudit } from '../../subgraphs/kit/auditVerify';
 import type { Authority } from '../../subgraphs/kit/database';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
 import { keysDir } from '../../subgraphs/kit/keys';
 import { startStack, type Stack } from '../harness';
-import { persona } from '../personas';
+import { eventually, persona } from '../personas';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -18,10 +18,31 @@ afterAll(() => stack?.stop());
 const RECORD = `query ($n: ID!) { person(myNumber: $n) { myNumber resident { familyName } immigration { residentClass } } }`;
 type Body = { data?: { person: unknown }; errors?: Array<{ extensions?: { code?: string }; path?: unknown[] }> };
 
-async function verifyChain(authority: Authority): Promise<ChainReport> {
-  const base = stack.subgraphUrls[authority].replace('/graphql', '');
-  const { signingKey } = await eventsOptionsFor(authority, keysDir(stack.dataDir), {}, {});
-  return callInternal<ChainReport>(authority, authority, base, AUDIT_VERIFY_PATH, {}, signingKey);
+const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
+
+/** What `npm run audit:verify` finds of each authority's access log. */
+async function auditLogs(): Promise<Record<Authority, LogAudit>> {
+  const keys = await Promise.all(AUTHORITIES.map((a) => eventsOptionsFor(a, keysDir(stack.dataDir), {}, {})));
+  const audits = await auditAccessLogs({
+    authorities: AUTHORITIES,
+    urls: Object.fromEntries(AUTHORITIES.map((a) => [a, stack.subgraphUrls[a].replace('/graphql', '')])) as Record<Authority, string>,
+    signingKeys: Object.fromEntries(AUTHORITIES.map((a, i) => [a, keys[i]!.signingKey])),
+    publicKeys: keys[0]!.producerKeys,
+    retentionDays: 2557,
+  });
+  return Object.fromEntries(audits.map((a) => [a.authority, a])) as Record<Authority, LogAudit>;
+}
+
+/** Resolves once every row of every authority has its leaf and a checkpoint covers the whole tree. */
+async function sequenced(): Promise<void> {
+  for (const a of AUTHORITIES) {
+    await eventually(async () => {
+      const [row] = await stack.dbs[a].query(
+        `SELECT NOT EXISTS (SELECT FROM access_log WHERE leaf_index IS NULL) AND (SELECT size FROM access_log_tree) = (SELECT max(size) FROM access_log_checkpoint) AS done`,
+      );
+      return row.done;
+    });
+  }
 }
 
 describe('purposes', () => {
@@ -98,18 +119,42 @@ describe('the access log', () => {
     await expect(stack.dbs.registry.query(`DELETE FROM access_log`)).rejects.toThrow(/append-only/);
   });
 
-  test('audit:verify passes on a clean chain and names the first row altered by hand', async () => {
-    for (const a of ['immigration', 'registry', 'mynumber'] as const) {
-      const report = await verifyChain(a);
-      expect(report).toMatchObject({ authority: a, firstBrokenId: null, reason: null });
-      expect(report.rows).toBeGreaterThan(0);
+  test('audit:verify passes on a clean log and names the first leaf altered by hand', async () => {
+    await sequenced();
+    for (const [a, audit] of Object.entries(await auditLogs())) {
+      expect(audit.problems).toEqual([]);
+      expect(audit.report).toMatchObject({ authority: a, first: 0, problems: [] });
+      expect(audit.report!.leaves).toBeGreaterThan(0);
+      expect(audit.report!.leaves).toBe(audit.report!.size);
     }
-    const [{ id }] = await stack.dbs.registry.query(`SELECT id FROM access_log ORDER BY id LIMIT 1 OFFSET 2`);
-    // A DBA with enough rights can switch the guard off; the chain still tells.
+    const [{ leaf }] = await stack.dbs.registry.query(`SELECT leaf_index AS leaf FROM access_log WHERE leaf_index IS NOT NULL ORDER BY leaf_index LIMIT 1 OFFSET 2`);
+    // A DBA with enough rights can switch the guard off; the tree still tells.
     await stack.dbs.registry.query(`ALTER TABLE access_log DISABLE TRIGGER access_log_append_only`);
-    await stack.dbs.registry.query(`UPDATE access_log SET purpose = 'statistics' WHERE id = $1`, [id]);
+    await stack.dbs.registry.query(`UPDATE access_log SET purpose = 'statistics' WHERE leaf_index = $1`, [leaf]);
     await stack.dbs.registry.query(`ALTER TABLE access_log ENABLE TRIGGER access_log_append_only`);
-    expect(await verifyChain('registry')).toMatchObject({ firstBrokenId: id, reason: 'content does not match its hash' });
+    const audits = await auditLogs();
+    expect(audits.registry.problems).toEqual([`leaf ${leaf} altered`]);
+    expect(audits.registry.line).toBe(`registry: WRONG: leaf ${leaf} altered`);
+    expect(audits.immigration.problems).toEqual([]);
+  });
+
+  test('audit:verify fails loudly when the log table is missing', async () => {
+    // The sequencer says so too, on every turn while the table is away.
+    const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    await stack.dbs.immigration.query(`ALTER TABLE access_log RENAME TO access_log_away`);
+    try {
+      const base = stack.subgraphUrls.immigration.replace('/graphql', '');
+      const { signingKey } = await eventsOptionsFor('immigration', keysDir(stack.dataDir), {}, {});
+      await expect(callInternal('immigration', 'immigration', base, AUDIT_VERIFY_PATH, {}, signingKey)).rejects.toMatchObject({
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
+      const audit = (await auditLogs()).immigration;
+      expect(audit.report).toBeNull();
+      expect(audit.line).toMatch(/^immigration: WRONG: the log could not be checked: /);
+    } finally {
+      await stack.dbs.immigration.query(`ALTER TABLE access_log_away RENAME TO access_log`);
+      logged.mockRestore();
+    }
   });
 
   test('a request whose log cannot be written fails, and returns no data', async () => {
