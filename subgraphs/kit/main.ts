@@ -94,6 +94,7 @@ export async function runSubgraph(
     metrics,
     events: { ...events, metrics: createEventMetrics(metrics.registry) },
     transport: transportFromEnv(env),
+    accessLog: { checkpointEveryMs: Number(env.ACCESS_LOG_CHECKPOINT_MS ?? 1000) },
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   console.log(JSON.stringify({ level: 'info', service: authority, msg: 'listening', port }));

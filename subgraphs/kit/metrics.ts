@@ -10,6 +10,8 @@ export interface Metrics {
   httpDuration: Histogram<'route'>;
   /** Statistics operations answered, by whether a kept result was sent (statistics/responseCache.ts). */
   statisticsResponses: Counter<'served'>;
+  /** Checkpoints of another authority's access log this authority refused to cosign (accessLog/witness.ts). */
+  witnessRefusals: Counter<'origin'>;
 }
 
 /** Counters of the events an authority delivers and applies. */
@@ -86,6 +88,12 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
         'Statistics operations answered: served="kept" sent a kept result still current, served="written" wrote the answer without ' +
         'the executor (kit/statistics/writeAnswer.ts), served="executed" ran graphql-js',
       labelNames: ['served'],
+      registers: [registry],
+    }),
+    witnessRefusals: new Counter({
+      name: 'access_log_witness_refusals_total',
+      help: "Checkpoints of another authority's access log refused as a witness (not signed by it, or not extending what was cosigned)",
+      labelNames: ['origin'],
       registers: [registry],
     }),
   };

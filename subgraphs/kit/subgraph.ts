@@ -203,7 +203,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     },
     routes: {
       ...auditVerifyRoute(options.db, options.authority, verifyCaller, events.producerKeys),
-      ...witnessRoute({ db: options.db, authority: options.authority, signingKey: events.signingKey, logKeys: events.producerKeys, verify: verifyCaller }),
+      ...witnessRoute({ db: options.db, authority: options.authority, signingKey: events.signingKey, logKeys: events.producerKeys, verify: verifyCaller, refusals: options.metrics.witnessRefusals }),
       ...witnessedRoute({ db: options.db, authority: options.authority, verify: verifyCaller }),
       ...options.internalRoutes?.({
         verify: verifyCaller,
