@@ -57,6 +57,9 @@ const INTERNAL_ONLY = new Set([
   'UNKNOWN_EVENT_TYPE',
   'BAD_ASSIGNMENT_REQUEST',
   'METHOD_NOT_ALLOWED',
+  // Between authorities' access logs (subgraphs/kit/accessLog/witness.ts).
+  'WITNESS_SIZE',
+  'CHECKPOINT_INCONSISTENT',
 ]);
 
 const cells = LANGUAGES.flatMap((lang) => ERROR_CODES.map((code) => [lang, code] as const));

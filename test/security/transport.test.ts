@@ -69,7 +69,7 @@ describe('slow clients are cut off', () => {
     // node:http answers 408 when it cuts the request before the handler has begun its response; on a busy machine
     // the handler may have begun (the gateway reads the body itself), and then the connection is closed unanswered.
     // Either way the client holds nothing.
-    expect(connection.text === '' || /^HTTP\/1\.1 408 Request Timeout\r\n[\s\S]*\r\nconnection: close\r\n/i.test(connection.text)).toBe(true);
+    expect(connection.text === '' || /^HTTP\/1\.1 408 Request Timeout\r\n(?:[\s\S]*\r\n)?connection: close\r\n/i.test(connection.text)).toBe(true);
   });
 
   test('headers sent a byte at a time: 408 and the connection closed at the headers timeout', async () => {
