@@ -80,7 +80,7 @@ test('npm run audit:prove checks the whole history through the gateway', async (
   const { stdout } = await promisify(execFile)(
     process.execPath,
     ['--import', 'tsx', join(__dirname, '..', '..', 'subgraphs', 'kit', 'accessLog', 'proveCli.ts'), '--my-number', me.myNumber!],
-    { env: { ...process.env, DATA_DIR: stack.dataDir, GATEWAY_URL: stack.gatewayUrl } },
+    { cwd: join(__dirname, '..', '..'), env: { ...process.env, DATA_DIR: stack.dataDir, GATEWAY_URL: stack.gatewayUrl } },
   );
   const lines = stdout.trim().split('\n');
   expect(lines.map((l) => l.split(':')[0])).toEqual(['immigration', 'registry', 'mynumber']);

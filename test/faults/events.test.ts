@@ -1,3 +1,4 @@
+import { DEFAULT_RESILIENCE } from '../../gateway/resilience/subgraphGuard';
 import { addDays } from '../../schema/dates';
 import { databaseKind, startStack, type Stack } from '../harness';
 import { eventually } from '../personas';
@@ -14,7 +15,9 @@ let officer: string;
 let people: Array<{ myNumber: string; stayExpiresOn: string }>;
 
 beforeAll(async () => {
-  stack = await startStack({ persons: 400 });
+  // A hundred changes at once queue on an embedded database's single connection; this suite is about delivery
+  // exactly once and in order, so the gateway waits for them longer than its 3 s default.
+  stack = await startStack({ persons: 400, gateway: { resilience: { ...DEFAULT_RESILIENCE, timeoutMs: 20_000 } } });
   officer = await stack.token('isa-officer');
 }, 120_000);
 afterAll(() => stack?.stop());
