@@ -229,6 +229,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
   server.on('close', () => {
     void relay.stop();
     void sequencer.stop();
+    witnesses.stop();
     clearInterval(witnessRetry);
     void apollo.stop();
   });

@@ -62,6 +62,7 @@ export class LogSequencer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
   private lastCheckpointAt = 0;
 
   constructor(private readonly options: SequencerOptions) {
@@ -75,6 +76,7 @@ export class LogSequencer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.running;
@@ -82,6 +84,7 @@ export class LogSequencer {
 
   /** Sequences soon (after the current run, if one is under way). */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -107,7 +110,8 @@ export class LogSequencer {
       while ((await this.sequence()) === BATCH);
       if (Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs) await this.checkpoint(false);
     } catch (err) {
-      this.options.onError?.(err);
+      // A run cut off by the database closing under it is not a failure of the log.
+      if (!this.stopped) this.options.onError?.(err);
     }
   }
 

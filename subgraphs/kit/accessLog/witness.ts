@@ -99,6 +99,7 @@ export function witnessRoute(options: {
  */
 export class WitnessClient {
   private sending = false;
+  private stopped = false;
   /** A checkpoint came while a send was under way: send again when it ends, or the newest would wait for the next. */
   private again = false;
 
@@ -115,7 +116,13 @@ export class WitnessClient {
 
   /** Asks every witness that has not cosigned the latest checkpoint yet. */
   send(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
     return statementSource.run('audit', () => this.sendLatest());
+  }
+
+  /** Sends nothing more (the server is closing, its database about to go). */
+  stop(): void {
+    this.stopped = true;
   }
 
   private async sendLatest(): Promise<void> {
@@ -138,7 +145,7 @@ export class WitnessClient {
       this.sending = false;
       if (this.again) {
         this.again = false;
-        void this.send();
+        void this.send().catch(() => undefined);
       }
     }
   }
