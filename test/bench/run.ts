@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: this gateway against its peers, side by side in one run over the same
  * subgraph processes and data, then the lifecycle propagation, then the access log's appends. Writes
- * test/bench/results/latest.json and latest.md, and prints the comparison table. See the README's "Benchmarks" section.
+ * test/bench/results/latest.json and latest.md, and prints the comparison table. See docs/performance.md.
  */
 import { fork, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

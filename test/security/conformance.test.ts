@@ -3,7 +3,7 @@ import { startStack, type Stack } from '../harness';
 
 /**
  * The GraphQL-over-HTTP audit suite of the `graphql-http` package against the gateway. Every MUST passes. The
- * SHOULDs below fail on purpose (README, "Hard to break, easy to understand"): Apollo Server answers a document
+ * SHOULDs below fail on purpose (docs/request-limits.md): Apollo Server answers a document
  * it refuses with 400 whatever the Accept header, which the operation limits and the security suite rely on.
  */
 const FAILING_SHOULDS: Readonly<Record<string, string>> = {
