@@ -12,11 +12,6 @@ export const EVENT_ROUTES: Record<Authority, Authority[]> = {
   registry: ['immigration', 'mynumber'],
 };
 
-/** The authorities an authority accepts events from. */
-export function producersFor(authority: Authority): Authority[] {
-  return (Object.keys(EVENT_ROUTES) as Authority[]).filter((p) => EVENT_ROUTES[p].includes(authority));
-}
-
 type Env = Record<string, string | undefined>;
 
 /**

@@ -117,7 +117,7 @@ type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promis
 /** Builds an authority's subgraph server (not yet listening). */
 export async function buildSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphOptions<TContext>,
-): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay; schema: GraphQLSchema; sequencer: LogSequencer }> {
+): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay; schema: GraphQLSchema }> {
   const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
   const schema = buildSubgraphSchema({
     typeDefs,
@@ -233,7 +233,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     clearInterval(witnessRetry);
     void apollo.stop();
   });
-  return { server, apollo, relay, schema, sequencer };
+  return { server, apollo, relay, schema };
 }
 
 async function authenticate(req: IncomingMessage, principals: PrincipalVerifier): Promise<Principal> {

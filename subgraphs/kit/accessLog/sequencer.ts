@@ -98,13 +98,6 @@ export class LogSequencer {
     });
   }
 
-  /** Sequences every waiting row and signs a checkpoint when one is due; waits for a run under way first. */
-  async flush(): Promise<void> {
-    await this.running;
-    while ((await this.sequence()) > 0);
-    await this.checkpoint(true);
-  }
-
   private async run(): Promise<void> {
     try {
       while ((await this.sequence()) === BATCH);
