@@ -5,6 +5,7 @@ import {
   compareDates,
   earliestDate,
   isIsoDate,
+  lastDayOfYearsCountedFrom,
   nthBirthday,
   nthBirthdayAfter,
 } from './dates';
@@ -61,6 +62,23 @@ describe('addYears', () => {
     ['2024-12-31', 10, '2034-12-31'],
   ])('%s + %i years = %s', (date, years, expected) => {
     expect(addYears(date, years)).toBe(expected);
+  });
+});
+
+// 民法 143条: a period of years counted from a day that is itself day one (「…の日から起算して n 年を経過する日」)
+// ends on the day before that day's anniversary; when the last month has no such day, on that month's last day.
+describe('lastDayOfYearsCountedFrom', () => {
+  test.each([
+    ['2024-04-01', 7, '2031-03-31'], // ISA: a permanent resident's card issued 2024-04-01
+    ['2012-07-09', 3, '2015-07-08'], // the 2012 transition: 施行日から起算して三年を経過する日
+    ['2024-06-14', 7, '2031-06-13'],
+    ['2025-01-01', 7, '2031-12-31'],
+    ['2024-02-29', 7, '2031-02-28'], // no Feb 29 in 2031: the last day of February (143条2項ただし書)
+    ['2024-03-01', 7, '2031-02-28'],
+    ['2021-03-01', 7, '2028-02-29'],
+    ['2020-02-29', 8, '2028-02-28'],
+  ])('%s, %i years → %s', (start, years, expected) => {
+    expect(lastDayOfYearsCountedFrom(start, years)).toBe(expected);
   });
 });
 

@@ -69,6 +69,19 @@ export function addYears(date: string, years: number): string {
   return format({ year: target, month, day: Math.min(day, daysInMonth(target, month)) });
 }
 
+/**
+ * The last day of a period of `years` years counted from `start`, `start` being day one (「…の日から起算して n 年を
+ * 経過する日」, 民法 143条2項): the day before the anniversary of `start`, or the last day of the anniversary's month
+ * when that month has no such day (a Feb 29 start in a year without one).
+ */
+export function lastDayOfYearsCountedFrom(start: string, years: number): string {
+  if (!Number.isInteger(years)) throw new RangeError(`years must be an integer: ${years}`);
+  const { year, month, day } = parts(start);
+  const target = year + years;
+  if (day > daysInMonth(target, month)) return format({ year: target, month, day: daysInMonth(target, month) });
+  return addDays(format({ year: target, month, day }), -1);
+}
+
 /** -1, 0 or 1 as `a` is before, the same as, or after `b`. */
 export function compareDates(a: string, b: string): -1 | 0 | 1 {
   const [x, y] = [format(parts(a)), format(parts(b))];

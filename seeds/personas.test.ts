@@ -50,8 +50,9 @@ describe('personas', () => {
     expect(cardInForce('specific_card')?.kind).toBe('SPECIFIC_RESIDENCE_CARD');
     expect(cardInForce('specific_special_permanent_resident')?.kind).toBe('SPECIFIC_SPECIAL_PERMANENT_RESIDENT_CERTIFICATE');
     expect(cardInForce('special_permanent_resident')?.kind).toBe('SPECIAL_PERMANENT_RESIDENT_CERTIFICATE');
-    const pr = cardInForce('permanent_resident');
-    expect(pr && Number(pr.validUntil?.slice(0, 4)) - Number(pr.issuedOn.slice(0, 4))).toBe(7);
+    // 「交付の日から起算して七年を経過する日」: the day before the 7th anniversary of issue (入管法 19条の5第1項第1号).
+    expect(cardInForce('permanent_resident')).toMatchObject({ issuedOn: '2021-08-20', validUntil: '2028-08-19' });
+    expect(cardInForce('highly_skilled_professional_2')).toMatchObject({ issuedOn: '2024-03-17', validUntil: '2031-03-16' });
     expect(resident('highly_skilled_professional_2')?.stayExpiresOn).toBeNull();
     expect(cardInForce('child_under_16')?.validUntil).toBe('2027-03-09'); // the day before the 16th birthday
     expect(resident('child_under_16')?.stayExpiresOn).toBe('2029-05-01');

@@ -14,25 +14,31 @@ type Row = [
 
 describe('residenceCardValidUntil', () => {
   test.each<Row>([
-    // 永住者 / 高度専門職2号, 16 and over: 7 years from issue, same calendar day.
-    ['PR, 16 and over', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-06-14', null, {}, '2031-06-14'],
-    ['PR, specific card', 'SPECIFIC_RESIDENCE_CARD', 'PERMANENT_RESIDENT', '1980-05-10', '2026-06-14', null, {}, '2033-06-14'],
-    ['PR, new-format card', 'RESIDENCE_CARD_NEW_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2026-07-01', null, {}, '2033-07-01'],
-    ['HSP (ii)', 'RESIDENCE_CARD_OLD_FORMAT', 'HIGHLY_SKILLED_PROFESSIONAL_2', '1985-11-30', '2025-01-15', null, {}, '2032-01-15'],
+    // 永住者 / 高度専門職2号, 16 and over: 「交付の日から起算して七年を経過する日」, the issue day counted as day
+    // one (民法 143条), so the day before the 7th anniversary; with no such day in the month, its last day.
+    ['PR, issued 2024-04-01 (ISA\'s example)', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-04-01', null, {}, '2031-03-31'],
+    ['PR, 16 and over', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-06-14', null, {}, '2031-06-13'],
+    ['PR, specific card', 'SPECIFIC_RESIDENCE_CARD', 'PERMANENT_RESIDENT', '1980-05-10', '2026-06-14', null, {}, '2033-06-13'],
+    ['PR, new-format card', 'RESIDENCE_CARD_NEW_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2026-07-01', null, {}, '2033-06-30'],
+    ['PR, issued on New Year\'s Day', 'RESIDENCE_CARD_NEW_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2027-01-01', null, {}, '2033-12-31'],
+    ['HSP (ii)', 'RESIDENCE_CARD_OLD_FORMAT', 'HIGHLY_SKILLED_PROFESSIONAL_2', '1985-11-30', '2025-01-15', null, {}, '2032-01-14'],
     ['PR issued on Feb 29', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-02-29', null, {}, '2031-02-28'],
-    ['PR, a period of stay given is ignored', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-06-14', '2025-01-01', {}, '2031-06-14'],
-    ['PR, exactly 16 at issue', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-06-14', '2024-06-14', null, {}, '2031-06-14'],
+    ['PR issued on Mar 1, no Feb 29 at the end', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-03-01', null, {}, '2031-02-28'],
+    ['PR issued on Mar 1, Feb 29 at the end', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2021-03-01', null, {}, '2028-02-29'],
+    ['PR, a period of stay given is ignored', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '1980-05-10', '2024-06-14', '2025-01-01', {}, '2031-06-13'],
+    ['PR, exactly 16 at issue', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-06-14', '2024-06-14', null, {}, '2031-06-13'],
     // 永住者 under 16: the day before the 16th birthday, even when that is more than 7 years away.
     ['PR, 15y364d at issue', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-06-15', '2024-06-14', null, {}, '2024-06-14'],
     ['PR, under 16', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2015-03-20', '2024-06-14', null, {}, '2031-03-19'],
     ['PR, age 4: beyond 7 years', 'SPECIFIC_RESIDENCE_CARD', 'PERMANENT_RESIDENT', '2022-01-10', '2026-06-14', null, {}, '2038-01-09'],
     ['PR, under 16, issued 2023-11-01', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2015-03-20', '2023-11-01', null, {}, '2031-03-19'],
     ['PR, under 16, issued 2023-10-31: the 16th birthday', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2015-03-20', '2023-10-31', null, {}, '2031-03-20'],
-    ['PR, renewal before the 16th birthday', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-09-01', '2024-06-14', null, { validityRenewal: true }, '2031-06-14'],
+    ['PR, renewal before the 16th birthday', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-09-01', '2024-06-14', null, { validityRenewal: true }, '2031-06-13'],
     // Feb 29 births (a 16th birthday always falls in a leap year before 2100).
     ['PR, born Feb 29, under 16', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2012-02-29', '2025-02-28', null, {}, '2028-02-28'],
     ['PR, born Feb 29, under 16, issued 2023-02-28', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-02-29', '2023-02-28', null, {}, '2024-02-29'],
     ['PR, born Feb 29, exactly 16', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2008-02-29', '2024-02-29', null, {}, '2031-02-28'],
+    ['PR, born Mar 1, exactly 16', 'RESIDENCE_CARD_OLD_FORMAT', 'PERMANENT_RESIDENT', '2005-03-01', '2021-03-01', null, {}, '2028-02-29'],
     // Everyone else: the end of the period of stay; under 16 the earlier of that and the day before the 16th birthday.
     ['engineer, 16 and over', 'RESIDENCE_CARD_OLD_FORMAT', 'ENGINEER_HUMANITIES_INTERNATIONAL_SERVICES', '1995-04-01', '2024-06-14', '2029-06-14', {}, '2029-06-14'],
     ['SSW (i), specific card', 'SPECIFIC_RESIDENCE_CARD', 'SPECIFIED_SKILLED_WORKER_1', '1999-01-01', '2026-06-20', '2027-06-20', {}, '2027-06-20'],

@@ -9,7 +9,7 @@
  * Birthdays follow schema/dates.ts: a Feb 29 birthday is Feb 28 in other years, as 19条の5 deems.
  */
 import type { ResidenceCardKind, ResidenceCardStatus, StatusOfResidence } from '../../../schema/codes';
-import { addDays, addYears, ageOn, compareDates, earliestDate, nthBirthday, nthBirthdayAfter } from '../../../schema/dates';
+import { addDays, ageOn, compareDates, earliestDate, lastDayOfYearsCountedFrom, nthBirthday, nthBirthdayAfter } from '../../../schema/dates';
 
 /** Whose card it is, as the validity table distinguishes holders. */
 export type CardHolder = 'INDEFINITE_STAY' | 'FIXED_TERM_STAY' | 'SPECIAL_PERMANENT_RESIDENT';
@@ -18,9 +18,13 @@ export type AgeBand = 'UNDER_16' | '16_AND_OVER';
 /** Whether the card was issued before the 2023-11-01 amendment took effect. */
 export type IssueEra = 'BEFORE_2023_11_01' | 'FROM_2023_11_01';
 
-/** One way a validity period ends; a rule with several ends ends at the earliest. */
+/**
+ * One way a validity period ends; a rule with several ends ends at the earliest. YEARS_COUNTED_FROM_ISSUE is
+ * 「交付の日から起算して n 年を経過する日」: the issue day is day one (民法 143条), so the period ends the day before
+ * the n-th anniversary of issue. The birthday ends name a day, not a period, and are taken as named.
+ */
 export type ValidityEnd =
-  | { kind: 'YEARS_FROM_ISSUE'; years: number }
+  | { kind: 'YEARS_COUNTED_FROM_ISSUE'; years: number }
   | { kind: 'END_OF_STAY' }
   | { kind: 'NTH_BIRTHDAY'; n: number }
   | { kind: 'DAY_BEFORE_NTH_BIRTHDAY'; n: number }
@@ -36,7 +40,7 @@ export interface ValidityRule {
 export const UNDER_16_AMENDMENT_DATE = '2023-11-01';
 
 /**
- * Statuses whose residence card runs 7 years from issue instead of to the end of a period of stay. The
+ * Statuses whose residence card runs 7 years counted from the issue day instead of to the end of a period of stay. The
  * statute's under-16 row names permanent residents only; no HSP (ii) holder is under 16 (the status
  * requires years of HSP (i) activity), so the table's INDEFINITE_STAY rows serve both, as DESIGN.md does.
  */
@@ -47,7 +51,7 @@ const SPECIAL_PERMANENT_RESIDENT_KINDS: readonly ResidenceCardKind[] = [
   'SPECIFIC_SPECIAL_PERMANENT_RESIDENT_CERTIFICATE',
 ];
 
-const SEVEN_YEARS: ValidityEnd = { kind: 'YEARS_FROM_ISSUE', years: 7 };
+const SEVEN_YEARS: ValidityEnd = { kind: 'YEARS_COUNTED_FROM_ISSUE', years: 7 };
 const END_OF_STAY: ValidityEnd = { kind: 'END_OF_STAY' };
 const SIXTEENTH_BIRTHDAY: ValidityEnd = { kind: 'NTH_BIRTHDAY', n: 16 };
 const DAY_BEFORE_SIXTEENTH_BIRTHDAY: ValidityEnd = { kind: 'DAY_BEFORE_NTH_BIRTHDAY', n: 16 };
@@ -126,8 +130,8 @@ export function validityRuleFor(input: CardValidityInput): ValidityRule | null {
 
 function endDate(end: ValidityEnd, input: CardValidityInput): string | null {
   switch (end.kind) {
-    case 'YEARS_FROM_ISSUE':
-      return addYears(input.issuedOn, end.years);
+    case 'YEARS_COUNTED_FROM_ISSUE':
+      return lastDayOfYearsCountedFrom(input.issuedOn, end.years);
     case 'END_OF_STAY':
       return input.stayExpiresOn;
     case 'NTH_BIRTHDAY':
