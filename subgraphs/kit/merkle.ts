@@ -49,7 +49,14 @@ export async function newNodes(
   const to = from + leafHashes.length;
   const added = leafHashes.map((hash, k) => ({ level: 0, index: from + k, hash }));
   // At each level the new nodes are indices [floor(from / 2^L), floor(to / 2^L)); only the first one's left child
-  // can predate this batch, because a node's right child completes with it.
+  // can predate this batch, because a node's right child completes with it. Those older children are asked for
+  // all at once, before any hashing, so a reader can fetch them together.
+  const older = new Map<number, Promise<Hash>>();
+  for (let L = 1; Math.floor(from / 2 ** L) < Math.floor(to / 2 ** L); L++) {
+    const start = Math.floor(from / 2 ** L);
+    if (2 * start < Math.floor(from / 2 ** (L - 1))) older.set(L, read(L - 1, 2 * start));
+  }
+  await Promise.all(older.values());
   let level = added.map((node) => node.hash);
   let first = from;
   for (let L = 1; ; L++) {
@@ -58,7 +65,7 @@ export async function newNodes(
     if (start === end) return added;
     const next: Hash[] = [];
     for (let i = start; i < end; i++) {
-      const left = 2 * i >= first ? level[2 * i - first] : await read(L - 1, 2 * i);
+      const left = 2 * i >= first ? level[2 * i - first] : await older.get(L)!;
       next.push(nodeHash(left, level[2 * i + 1 - first]));
       added.push({ level: L, index: i, hash: next[next.length - 1] });
     }

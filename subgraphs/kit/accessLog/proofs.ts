@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../database';
-import { inclusionProof, type Hash, type NodeReader } from '../merkle';
+import { inclusionProof } from '../merkle';
 import { nodeReader } from './sequencer';
 
 /** What a history entry carries to find its proof. */
@@ -34,17 +34,11 @@ export function createProofLoader(db: DataSource, authority: Authority): DataLoa
         [String(Math.min(...entries.map((e) => (e.leafIndex === null ? Number.MAX_SAFE_INTEGER : Number(e.leafIndex))))), witnesses],
       )) as Array<{ size: string; note: string; signature: string; cosignatures: Record<string, string> }>;
       const cp = checkpoints[0];
-      const cache = new Map<string, Promise<Hash>>();
       const read = nodeReader(db);
-      const cached: NodeReader = (level, index) => {
-        const key = `${level}/${index}`;
-        if (!cache.has(key)) cache.set(key, read(level, index));
-        return cache.get(key)!;
-      };
       return Promise.all(
         entries.map(async (e) => {
           if (!cp || e.leafIndex === null || Number(e.leafIndex) >= Number(cp.size)) return null;
-          const path = await inclusionProof(Number(e.leafIndex), Number(cp.size), cached);
+          const path = await inclusionProof(Number(e.leafIndex), Number(cp.size), read);
           return {
             leafIndex: e.leafIndex,
             at: e.atMicros,

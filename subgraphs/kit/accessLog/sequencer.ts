@@ -1,3 +1,4 @@
+import DataLoader from 'dataloader';
 import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
 import { statementSource, type Authority } from '../database';
@@ -29,20 +30,32 @@ export interface SequencerOptions {
   onError?: (err: unknown) => void;
 }
 
-/** Reads perfect-subtree hashes of the authority's tree. */
+/**
+ * Reads perfect-subtree hashes of the authority's tree. The reads asked for in one tick go to the database as one
+ * statement (a proof or a root asks for all its nodes at once), and each node is read once per reader: create one
+ * per task, as nodes below a tree's size never change.
+ */
 export function nodeReader(db: DataSource | EntityManager): NodeReader {
-  const read = async (level: number, index: number) => {
-    const [row] = (await db.query(`SELECT hash FROM access_log_node WHERE level = $1 AND idx = $2`, [level, index])) as Array<{ hash: Uint8Array }>;
-    if (!row) throw new Error(`Missing tree node ${level}/${index}`);
-    return asBuffer(row.hash);
-  };
-  // One read at a time: inside a transaction every statement goes to the same connection.
+  // One statement at a time: inside a transaction every statement goes to the same connection.
   let previous: Promise<unknown> = Promise.resolve();
-  return (level, index) => {
-    const next = previous.then(() => read(level, index));
-    previous = next.catch(() => undefined);
-    return next;
+  const readBatch = async (keys: ReadonlyArray<readonly [number, number]>): Promise<Array<Hash | Error>> => {
+    const rows = (await db.query(
+      `SELECT n.level::int AS level, n.idx::bigint::text AS idx, n.hash FROM access_log_node n
+       JOIN unnest($1::smallint[], $2::bigint[]) AS k(level, idx) ON n.level = k.level AND n.idx = k.idx`,
+      [keys.map(([level]) => level), keys.map(([, index]) => index)],
+    )) as Array<{ level: number; idx: string; hash: Uint8Array }>;
+    const found = new Map(rows.map((row) => [`${row.level}/${row.idx}`, asBuffer(row.hash)]));
+    return keys.map(([level, index]) => found.get(`${level}/${index}`) ?? new Error(`Missing tree node ${level}/${index}`));
   };
+  const loader = new DataLoader<readonly [number, number], Hash, string>(
+    (keys) => {
+      const next = previous.then(() => readBatch(keys));
+      previous = next.catch(() => undefined);
+      return next;
+    },
+    { cacheKeyFn: ([level, index]) => `${level}/${index}` },
+  );
+  return (level, index) => loader.load([level, index]);
 }
 
 /** A bytea as a Buffer: node-postgres gives Buffers, PGlite plain Uint8Arrays. */

@@ -1,7 +1,7 @@
 import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../database';
-import { leafHash, nodeHash, rootAt, type Hash, type NodeReader } from '../merkle';
+import { leafHash, nodeHash, rootAt, type NodeReader } from '../merkle';
 import { cosignedText, originOf, parseCheckpoint, verifyText } from './checkpoint';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';
 import { asBuffer, nodeReader } from './sequencer';
@@ -60,7 +60,7 @@ export interface VerifyOptions {
 export async function verifyLog(db: DataSource, authority: Authority, options: VerifyOptions): Promise<LogReport> {
   const problems = new Findings();
   const [{ size }] = (await db.query(`SELECT size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
-  const read = cachedReader(nodeReader(db));
+  const read = nodeReader(db);
   const leaves = await checkLeaves(db, size, problems);
   await checkNodes(db, size, problems);
   const checkpoints = await checkCheckpoints(db, authority, size, read, options.keys, problems);
@@ -231,17 +231,6 @@ async function checkClaim(claim: WitnessClaim, size: number, read: NodeReader, p
       problems.add(`fork ${claim.witness}`, `fork: the log differs from what ${claim.witness} cosigned at size ${tree.size}`);
     }
   }
-}
-
-/** Roots of many checkpoints share most of their nodes: each is read once. */
-function cachedReader(read: NodeReader): NodeReader {
-  const cache = new Map<string, Promise<Hash>>();
-  return (level, index) => {
-    const key = `${level}/${index}`;
-    let hash = cache.get(key);
-    if (!hash) cache.set(key, (hash = read(level, index)));
-    return hash;
-  };
 }
 
 /** Problems by kind: the first message of each, and how many places show it. */
