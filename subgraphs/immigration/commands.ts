@@ -9,6 +9,7 @@ import { actOn, CARD_NOT_FOUND } from '../kit/mutationPolicy';
 import type { Principal } from '../kit/principal';
 import { residenceCardStatusOn, residenceCardValidUntil } from './rules/cardValidity';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
+import { newCardFor, type CardProcedure } from './rules/cardIssuance';
 import { specificCardEligibility, specificCardKindFor } from './rules/eligibility';
 import { isMidToLongTermStatus, WORK_RESTRICTION_BY_STATUS } from './rules/workRestriction';
 
@@ -108,12 +109,13 @@ async function replaceCard(
   return number;
 }
 
-function validityFor(resident: LockedResident, kind: ResidenceCardKind, issuedOn: string, today: string): string | null {
+/** The validity of a card of `kind` issued today, applied for today. */
+function validityFor(resident: LockedResident, kind: ResidenceCardKind, today: string): string | null {
   return residenceCardValidUntil({
     kind,
     statusOfResidence: resident.statusOfResidence,
     birthDate: resident.birthDate,
-    issuedOn,
+    issuedOn: today,
     stayExpiresOn: resident.stayExpiresOn,
     sprBasisDate: today,
   });
@@ -134,7 +136,7 @@ export async function issueSpecificResidenceCard(m: EntityManager, run: CommandR
     throw userError('ALREADY_HOLDS_SPECIFIC_CARD', 'This person already holds a specific card');
   }
   const kind = specificCardKindFor(resident.residentClass)!;
-  const validUntil = validityFor(resident, kind, today, today);
+  const validUntil = validityFor(resident, kind, today);
   const number = await replaceCard(m, resident, old, kind, today, validUntil);
   await enqueue(m, {
     type: 'SpecificCardIssued',
@@ -162,34 +164,58 @@ export async function reportResidenceCardLost(m: EntityManager, run: CommandRun,
   return { number, myNumber: resident.myNumber };
 }
 
-/** Reissues a card in force under a new number (old format cards come back in the new format). */
-export async function reissueResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, number: string, today: string) {
-  const { card: found, resident } = await lockCard(m, run, principal, number);
-  const card = requireInForce(found, today);
-  const kind: ResidenceCardKind = card.kind === 'RESIDENCE_CARD_OLD_FORMAT' ? 'RESIDENCE_CARD_NEW_FORMAT' : card.kind;
-  // A reissued card replaces the document, not the permission: it keeps the validity of the card it replaces.
-  const newNumber = await replaceCard(m, resident, card, kind, today, card.validUntil);
+/**
+ * Issues the new card a procedure delivers in place of the card in force (rules/cardIssuance.ts: new number, kind
+ * after the old one's, validity by the rules on the day of issue, for the holder as they are after the procedure).
+ * A specific card's My Number function moves to the new card through J-LIS. Returns the new card.
+ */
+async function issueInPlaceOf(
+  m: EntityManager,
+  resident: LockedResident,
+  old: LockedCard,
+  procedure: CardProcedure,
+  today: string,
+): Promise<{ number: string; validUntil: string | null }> {
+  const { kind, validUntil } = newCardFor({
+    procedure,
+    oldKind: old.kind,
+    statusOfResidence: resident.statusOfResidence,
+    birthDate: resident.birthDate,
+    stayExpiresOn: resident.stayExpiresOn,
+    issuedOn: today,
+  });
+  const number = await replaceCard(m, resident, old, kind, today, validUntil);
   if (resident.myNumber && SPECIFIC_CARD_KINDS.includes(kind)) {
     await enqueue(m, {
       type: 'CardReissued',
       key: resident.myNumber,
       destination: 'mynumber',
-      payload: { myNumber: resident.myNumber, oldCardNumber: number, newCardNumber: newNumber, kind, issuedOn: today, validUntil: card.validUntil },
+      payload: { myNumber: resident.myNumber, oldCardNumber: old.number, newCardNumber: number, kind, issuedOn: today, validUntil },
     });
   }
-  return { number: newNumber, myNumber: resident.myNumber };
+  return { number, validUntil };
 }
 
-/** Sets a new period of stay (renewal or change of status); the card in force and the My Number function follow. */
+/** Reissues a card in force (loss, damage) under a new number, valid by the rules in force on the day of reissue. */
+export async function reissueResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, number: string, today: string) {
+  const { card: found, resident } = await lockCard(m, run, principal, number);
+  const card = requireInForce(found, today);
+  const issued = await issueInPlaceOf(m, resident, card, 'REISSUE', today);
+  return { number: issued.number, myNumber: resident.myNumber };
+}
+
+/**
+ * Grants a permission that changes what the card shows (extension, change of status, permanent residence): the new
+ * status and stay are recorded and delivered on a new card; J-LIS follows the stay and the card.
+ */
 async function setStay(
   m: EntityManager,
   resident: LockedResident,
-  change: { status: StatusOfResidence; stayExpiresOn: string | null; periodOfStay: string | null; permissionKind: string },
+  change: { status: StatusOfResidence; stayExpiresOn: string | null; periodOfStay: string | null; permissionKind: CardProcedure },
   today: string,
 ): Promise<void> {
   const card = requireInForce(await cardInForce(m, resident.id), today);
   const updated: LockedResident = { ...resident, statusOfResidence: change.status, stayExpiresOn: change.stayExpiresOn };
-  const cardValidUntil = validityFor(updated, card.kind, card.issuedOn, today);
   await m.query(
     `UPDATE foreign_resident SET status_of_residence = $2, stay_expires_on = $3, period_of_stay = $4,
        permission_kind = $5, permission_date = $6, work_restriction = $7,
@@ -197,7 +223,7 @@ async function setStay(
      WHERE id = $1`,
     [resident.id, change.status, change.stayExpiresOn, change.periodOfStay, change.permissionKind, today, WORK_RESTRICTION_BY_STATUS[change.status]],
   );
-  await m.query(`UPDATE residence_card SET valid_until = $2 WHERE number = $1`, [card.number, cardValidUntil]);
+  const { number: cardNumber, validUntil: cardValidUntil } = await issueInPlaceOf(m, updated, card, change.permissionKind, today);
   if (resident.myNumber) {
     await enqueue(m, {
       type: 'PeriodOfStayRenewed',
@@ -205,7 +231,7 @@ async function setStay(
       destination: 'mynumber',
       payload: {
         myNumber: resident.myNumber,
-        cardNumber: card.number,
+        cardNumber,
         stayExpiresOn: change.stayExpiresOn,
         cardValidUntil,
         residentClass: resident.residentClass,
