@@ -99,11 +99,21 @@ export function auditPlugin<TContext extends { audit: AuditTrail; principal: Pri
   guardedTypes: string[],
 ): ApolloServerPlugin<TContext> {
   const guarded = new Set(guardedTypes);
+  // Apollo Server keeps one parsed document per query text, so each text is walked once per schema.
+  const itemsOf = new WeakMap<GraphQLSchema, WeakMap<object, string[]>>();
+  const itemsFor = (schema: GraphQLSchema, document: GraphQLRequestContext<never>['document']): string[] => {
+    if (!document) return [];
+    let bySchema = itemsOf.get(schema);
+    if (!bySchema) itemsOf.set(schema, (bySchema = new WeakMap()));
+    let items = bySchema.get(document);
+    if (!items) bySchema.set(document, (items = Object.freeze(requestedItems(schema, document, guarded)) as string[]));
+    return items;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          rc.contextValue.audit.items = requestedItems(rc.schema, rc.document as never, guarded);
+          rc.contextValue.audit.items = itemsFor(rc.schema, rc.document as never);
           if (rc.operation?.operation === 'mutation') rc.contextValue.audit.action = 'change';
         },
         async willSendResponse(rc) {
