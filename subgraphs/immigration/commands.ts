@@ -40,6 +40,28 @@ const RESIDENT_SELECT = `SELECT id, my_number AS "myNumber", resident_class AS "
 const CARD_SELECT = `SELECT number, resident_id AS "residentId", kind, status, issued_on AS "issuedOn",
   valid_until AS "validUntil", loss_reported_on AS "lossReportedOn" FROM residence_card`;
 
+/** How a command names the person: by My Number, or by the number of the card in force (no My Number needed). */
+export type PersonRef = { myNumber: string } | { cardNumber: string };
+
+/** The access log's subject for a reference, until the holder is known. */
+export function subjectOf(ref: PersonRef): string {
+  return 'myNumber' in ref ? ref.myNumber : `card:${ref.cardNumber}`;
+}
+
+/**
+ * Locks the person a command names if the caller may act on them; otherwise the not-found answer of the identifier
+ * used (PERSON_NOT_FOUND, CARD_NOT_FOUND), the same for an unknown person as for a hidden one. A card names its holder
+ * only while it is the card in force.
+ */
+async function lockResident(m: EntityManager, run: CommandRun, principal: Principal, ref: PersonRef): Promise<LockedResident> {
+  if ('myNumber' in ref) return lockResidentByMyNumber(m, run, principal, ref.myNumber);
+  const { card, resident } = await lockCard(m, run, principal, ref.cardNumber);
+  if (card.status === 'SUPERSEDED') {
+    throw userError('CARD_NOT_IN_FORCE', 'The card is superseded', { cardStatus: 'SUPERSEDED' });
+  }
+  return resident;
+}
+
 /** Locks the person's record if the caller may act on it; otherwise the one not-found answer. */
 async function lockResidentByMyNumber(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string): Promise<LockedResident> {
   const [row] = (await m.query(`${RESIDENT_SELECT} WHERE my_number = $1 FOR UPDATE`, [myNumber])) as LockedResident[];
@@ -122,13 +144,15 @@ function validityFor(resident: LockedResident, kind: ResidenceCardKind, today: s
 }
 
 /** Issues a specific card: a new card, or conversion from arrangement (b) or (c). Returns the new card's number. */
-export async function issueSpecificResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string, today: string) {
-  const resident = await lockResidentByMyNumber(m, run, principal, myNumber);
+export async function issueSpecificResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, ref: PersonRef, today: string) {
+  const resident = await lockResident(m, run, principal, ref);
   const { eligibility, reason } = specificCardEligibility({
     residentClass: resident.residentClass,
     hasResidentRecord: resident.residentRegistered,
   });
-  if (eligibility !== 'ELIGIBLE') {
+  // Eligible residents are in the resident registry, so they have a My Number (the table's CHECK says so too).
+  const myNumber = resident.myNumber;
+  if (eligibility !== 'ELIGIBLE' || myNumber === null) {
     throw userError('NOT_ELIGIBLE', 'This person may not hold a specific card', { eligibility, reason });
   }
   const old = await cardInForce(m, resident.id);
@@ -213,7 +237,7 @@ async function setStay(
   resident: LockedResident,
   change: { status: StatusOfResidence; stayExpiresOn: string | null; periodOfStay: string | null; permissionKind: CardProcedure },
   today: string,
-): Promise<void> {
+): Promise<{ cardNumber: string }> {
   const card = requireInForce(await cardInForce(m, resident.id), today);
   const updated: LockedResident = { ...resident, statusOfResidence: change.status, stayExpiresOn: change.stayExpiresOn };
   await m.query(
@@ -239,21 +263,22 @@ async function setStay(
       },
     });
   }
+  return { cardNumber };
 }
 
 /** Renews the period of stay to a new last day, which must be later than the current one and than today. */
-export async function renewPeriodOfStay(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string, newExpiry: string, today: string) {
+export async function renewPeriodOfStay(m: EntityManager, run: CommandRun, principal: Principal, ref: PersonRef, newExpiry: string, today: string) {
   if (compareDates(newExpiry, today) <= 0) {
     throw userError('INVALID_NEW_EXPIRY', 'The new end of stay must be later than the current one and than today');
   }
-  const resident = await lockResidentByMyNumber(m, run, principal, myNumber);
+  const resident = await lockResident(m, run, principal, ref);
   if (!resident.statusOfResidence || !resident.stayExpiresOn) {
     throw userError('NO_PERIOD_OF_STAY', 'This person has no period of stay to renew');
   }
   if (compareDates(newExpiry, resident.stayExpiresOn) <= 0) {
     throw userError('INVALID_NEW_EXPIRY', 'The new end of stay must be later than the current one and than today');
   }
-  await setStay(
+  return setStay(
     m,
     resident,
     { status: resident.statusOfResidence, stayExpiresOn: newExpiry, periodOfStay: null, permissionKind: 'EXTENSION_OF_PERIOD_OF_STAY' },
@@ -266,7 +291,7 @@ export async function changeStatusOfResidence(
   m: EntityManager,
   run: CommandRun,
   principal: Principal,
-  args: { myNumber: string; status: StatusOfResidence; newExpiry: string | null },
+  args: { person: PersonRef; status: StatusOfResidence; newExpiry: string | null },
   today: string,
 ) {
   const notApplicable = () => userError('STATUS_CHANGE_NOT_APPLICABLE', 'Only a mid-to-long-term resident changes to a mid-to-long-term status');
@@ -278,10 +303,10 @@ export async function changeStatusOfResidence(
       indefinite ? 'This status has no end of stay' : 'A later end of stay is required for this status',
     );
   }
-  const resident = await lockResidentByMyNumber(m, run, principal, args.myNumber);
+  const resident = await lockResident(m, run, principal, args.person);
   if (resident.residentClass !== 'MID_TO_LONG_TERM') throw notApplicable();
   if (args.status === resident.statusOfResidence) throw userError('SAME_STATUS', 'The person already holds this status');
-  await setStay(
+  return setStay(
     m,
     resident,
     {

@@ -148,3 +148,61 @@ describe(`cards as the law issues them (${databaseKind})`, () => {
     expect(card).toMatchObject({ kind: 'RESIDENCE_CARD_NEW_FORMAT', issuedOn: TEST_TODAY, validUntil: '2031-11-28' });
   });
 });
+
+describe(`item 5: every ISA command by residence card number too (${databaseKind})`, () => {
+  const RENEW_BY_CARD = `mutation ($c: String!, $d: Date!) {
+    renewPeriodOfStay(residenceCardNumber: $c, newExpiry: $d) { stayExpiresOn person { myNumber } residenceCard { ${CARD} } } }`;
+  const CHANGE_BY_CARD = `mutation ($c: String!, $s: StatusOfResidence!, $d: Date) {
+    changeStatusOfResidence(residenceCardNumber: $c, status: $s, newExpiry: $d) { statusOfResidence stayExpiresOn residenceCard { ${CARD} } } }`;
+  const ISSUE_BY_CARD = `mutation ($c: String!) { issueSpecificResidenceCard(residenceCardNumber: $c) { ${CARD} } }`;
+  const code = async (query: string, variables: { [k: string]: unknown }) =>
+    (await stack.query(officer, query, variables)).body.errors?.[0]?.extensions?.code;
+
+  test('a resident without a My Number is renewed by card number, then changes status by the new card', async () => {
+    const p = persona('no_resident_record');
+    expect(p.myNumber).toBeNull();
+    const { renewPeriodOfStay } = await ask<{ renewPeriodOfStay: { stayExpiresOn: string; person: null; residenceCard: Card } }>(RENEW_BY_CARD, {
+      c: p.residenceCardNumber,
+      d: '2028-11-02',
+    });
+    expect(renewPeriodOfStay.stayExpiresOn).toBe('2028-11-02');
+    expect(renewPeriodOfStay.person).toBeNull();
+    const renewed = renewPeriodOfStay.residenceCard;
+    expect(renewed.number).not.toBe(p.residenceCardNumber);
+    expect(renewed).toMatchObject({ kind: 'RESIDENCE_CARD_NEW_FORMAT', status: 'VALID', issuedOn: TEST_TODAY, validUntil: '2028-11-02' });
+
+    // The superseded card no longer acts for its holder.
+    expect(await code(RENEW_BY_CARD, { c: p.residenceCardNumber, d: '2029-11-02' })).toBe('CARD_NOT_IN_FORCE');
+
+    const { changeStatusOfResidence } = await ask<{ changeStatusOfResidence: { statusOfResidence: string; residenceCard: Card } }>(CHANGE_BY_CARD, {
+      c: renewed.number,
+      s: 'BUSINESS_MANAGER',
+      d: '2031-11-28',
+    });
+    expect(changeStatusOfResidence.statusOfResidence).toBe('BUSINESS_MANAGER');
+    expect(changeStatusOfResidence.residenceCard).toMatchObject({ kind: 'RESIDENCE_CARD_NEW_FORMAT', validUntil: '2031-11-28' });
+    expect(changeStatusOfResidence.residenceCard.number).not.toBe(renewed.number);
+  });
+
+  test('a specific card is issued by card number; J-LIS carries the function on it', async () => {
+    const p = persona('technical_intern');
+    const { issueSpecificResidenceCard: card } = await ask<{ issueSpecificResidenceCard: Card }>(ISSUE_BY_CARD, { c: p.residenceCardNumber });
+    expect(card).toMatchObject({ kind: 'SPECIFIC_RESIDENCE_CARD', status: 'VALID', issuedOn: TEST_TODAY, validUntil: '2027-10-01' });
+    const after = await settled(p.myNumber!);
+    expect(after.cardArrangement).toBe('SPECIFIC_CARD');
+    expect(after.myNumberCard).toMatchObject({ status: 'ACTIVE', carrierCardNumber: card.number, validUntil: '2027-10-01' });
+  });
+
+  test('exactly one identifier: neither or both is refused with one stable code; an unknown card is CARD_NOT_FOUND', async () => {
+    const p = persona('child_under_16');
+    const EITHER = `mutation ($n: ID, $c: String) { renewPeriodOfStay(myNumber: $n, residenceCardNumber: $c, newExpiry: "2030-05-01") { stayExpiresOn } }`;
+    expect(await code(EITHER, {})).toBe('ONE_PERSON_IDENTIFIER_REQUIRED');
+    expect(await code(EITHER, { n: p.myNumber, c: p.residenceCardNumber })).toBe('ONE_PERSON_IDENTIFIER_REQUIRED');
+    expect(await code(`mutation { issueSpecificResidenceCard { number } }`, {})).toBe('ONE_PERSON_IDENTIFIER_REQUIRED');
+    expect(await code(`mutation { changeStatusOfResidence(status: PERMANENT_RESIDENT) { stayExpiresOn } }`, {})).toBe(
+      'ONE_PERSON_IDENTIFIER_REQUIRED',
+    );
+    expect(await code(EITHER, { c: 'ZZ00000000ZZ' })).toBe('CARD_NOT_FOUND');
+    expect(await code(EITHER, { c: 'not a card' })).toBe('INVALID_RESIDENCE_CARD_NUMBER');
+  });
+});

@@ -63,6 +63,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: 'The new end of the period of stay is not valid for this case.',
     STATUS_CHANGE_NOT_APPLICABLE: 'This change of status of residence does not apply to this person.',
     SAME_STATUS: 'The person already holds this status of residence.',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'Name the person by exactly one of: My Number, or residence card number.',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'This person already holds a My Number card.',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'The specific residence card already carries the My Number card function.',
     NO_ACTIVE_MY_NUMBER_CARD: 'No card in force carries the My Number card function.',

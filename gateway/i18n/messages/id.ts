@@ -63,6 +63,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: 'Akhir masa tinggal yang baru tidak valid untuk kasus ini.',
     STATUS_CHANGE_NOT_APPLICABLE: 'Perubahan status izin tinggal ini tidak berlaku untuk orang ini.',
     SAME_STATUS: 'Orang ini sudah memiliki status izin tinggal ini.',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'Sebutkan orangnya dengan tepat salah satu: My Number atau nomor kartu izin tinggal.',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'Orang ini sudah memiliki Kartu My Number.',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'Kartu Izin Tinggal Spesifik sudah memuat fungsi Kartu My Number.',
     NO_ACTIVE_MY_NUMBER_CARD: 'Tidak ada kartu berlaku yang memuat fungsi Kartu My Number.',

@@ -68,6 +68,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: '新（あたら）しい 在留期間（ざいりゅうきかん）の 終（お）わりの 日（ひ）が 正（ただ）しく ありません。',
     STATUS_CHANGE_NOT_APPLICABLE: 'この 人（ひと）は この 在留資格（ざいりゅうしかく）に 変（か）える ことが できません。',
     SAME_STATUS: 'この 人（ひと）は もう この 在留資格（ざいりゅうしかく）を もって います。',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'マイナンバーか 在留（ざいりゅう）カードの 番号（ばんごう）の どちらか 一（ひと）つを 書（か）いて ください。',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'この 人（ひと）は もう マイナンバーカードを もって います。',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'この 特定在留（とくていざいりゅう）カードには もう マイナンバーカードの 機能（きのう）が あります。',
     NO_ACTIVE_MY_NUMBER_CARD: 'マイナンバーカードの 機能（きのう）が 使（つか）える カードが ありません。',

@@ -62,6 +62,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: '新しい在留期間の満了日は、この場合には正しくありません。',
     STATUS_CHANGE_NOT_APPLICABLE: 'この在留資格の変更は、この方には当てはまりません。',
     SAME_STATUS: 'この方はすでにこの在留資格をお持ちです。',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'マイナンバーか在留カード番号のどちらか一つで本人を指定してください。',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'この方はすでにマイナンバーカードをお持ちです。',
     SPECIFIC_CARD_CARRIES_FUNCTION: '特定在留カードにすでにマイナンバーカード機能が搭載されています。',
     NO_ACTIVE_MY_NUMBER_CARD: 'マイナンバーカード機能が有効なカードがありません。',

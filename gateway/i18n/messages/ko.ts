@@ -61,6 +61,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: '새 재류기간 만료일이 이 경우에는 올바르지 않습니다.',
     STATUS_CHANGE_NOT_APPLICABLE: '이 재류자격 변경은 이 사람에게 해당되지 않습니다.',
     SAME_STATUS: '이 사람은 이미 이 재류자격을 가지고 있습니다.',
+    ONE_PERSON_IDENTIFIER_REQUIRED: '마이넘버 또는 재류카드 번호 중 하나만으로 본인을 지정해 주십시오.',
     MY_NUMBER_CARD_ALREADY_ISSUED: '이 사람은 이미 마이넘버 카드를 소지하고 있습니다.',
     SPECIFIC_CARD_CARRIES_FUNCTION: '특정재류카드에 이미 마이넘버 카드 기능이 탑재되어 있습니다.',
     NO_ACTIVE_MY_NUMBER_CARD: '마이넘버 카드 기능이 유효한 카드가 없습니다.',

@@ -61,6 +61,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: 'बसाइ अवधिको नयाँ अन्त्य मिति यस अवस्थामा मान्य छैन।',
     STATUS_CHANGE_NOT_APPLICABLE: 'निवास स्थितिको यो परिवर्तन यो व्यक्तिमा लागू हुँदैन।',
     SAME_STATUS: 'यो व्यक्तिसँग पहिले नै यही निवास स्थिति छ।',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'माई नम्बर वा निवास कार्ड नम्बरमध्ये एउटा मात्र दिएर व्यक्ति तोक्नुहोस्।',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'यो व्यक्तिसँग पहिले नै माइ नम्बर कार्ड छ।',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'विशिष्ट निवास कार्डमा पहिले नै माइ नम्बर कार्डको कार्य छ।',
     NO_ACTIVE_MY_NUMBER_CARD: 'माइ नम्बर कार्डको कार्य भएको कुनै लागू कार्ड छैन।',

@@ -63,6 +63,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: 'O novo fim do período de permanência não é válido neste caso.',
     STATUS_CHANGE_NOT_APPLICABLE: 'Esta mudança de status de residência não se aplica a esta pessoa.',
     SAME_STATUS: 'A pessoa já tem este status de residência.',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'Identifique a pessoa por exatamente um destes: My Number ou número do cartão de residente.',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'Esta pessoa já tem um Cartão My Number.',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'O Cartão de Residente Específico já tem a função do Cartão My Number.',
     NO_ACTIVE_MY_NUMBER_CARD: 'Nenhum cartão em vigor tem a função do Cartão My Number.',

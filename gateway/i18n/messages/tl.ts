@@ -63,6 +63,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: 'Hindi wasto para sa kasong ito ang bagong katapusan ng panahon ng pananatili.',
     STATUS_CHANGE_NOT_APPLICABLE: 'Hindi angkop sa taong ito ang pagbabagong ito ng katayuan ng paninirahan.',
     SAME_STATUS: 'Hawak na ng tao ang katayuang ito ng paninirahan.',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'Tukuyin ang tao sa isa lamang sa dalawa: My Number o numero ng residence card.',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'May My Number card na ang taong ito.',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'Taglay na ng specific residence card ang tungkulin ng My Number card.',
     NO_ACTIVE_MY_NUMBER_CARD: 'Walang kard na may bisa na nagtataglay ng tungkulin ng My Number card.',

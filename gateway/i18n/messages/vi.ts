@@ -63,6 +63,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: 'Ngày kết thúc mới của thời hạn lưu trú không hợp lệ trong trường hợp này.',
     STATUS_CHANGE_NOT_APPLICABLE: 'Việc thay đổi tư cách lưu trú này không áp dụng cho người này.',
     SAME_STATUS: 'Người này đã có tư cách lưu trú này.',
+    ONE_PERSON_IDENTIFIER_REQUIRED: 'Hãy xác định người này bằng đúng một trong hai: số My Number hoặc số thẻ lưu trú.',
     MY_NUMBER_CARD_ALREADY_ISSUED: 'Người này đã có thẻ My Number.',
     SPECIFIC_CARD_CARRIES_FUNCTION: 'Thẻ lưu trú đặc định đã có chức năng thẻ My Number.',
     NO_ACTIVE_MY_NUMBER_CARD: 'Không có thẻ nào còn hiệu lực mang chức năng thẻ My Number.',

@@ -61,6 +61,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: '新的在留期间届满日在此情况下无效。',
     STATUS_CHANGE_NOT_APPLICABLE: '此在留资格变更不适用于此人。',
     SAME_STATUS: '此人已持有该在留资格。',
+    ONE_PERSON_IDENTIFIER_REQUIRED: '请用个人编号或在留卡号码中的一项（仅一项）指定本人。',
     MY_NUMBER_CARD_ALREADY_ISSUED: '此人已持有个人编号卡。',
     SPECIFIC_CARD_CARRIES_FUNCTION: '特定在留卡已搭载个人编号卡功能。',
     NO_ACTIVE_MY_NUMBER_CARD: '没有搭载有效个人编号卡功能的卡。',

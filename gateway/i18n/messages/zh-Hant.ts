@@ -61,6 +61,7 @@ export const messages: Messages = {
     INVALID_NEW_EXPIRY: '新的在留期間屆滿日在此情況下無效。',
     STATUS_CHANGE_NOT_APPLICABLE: '此在留資格變更不適用於此人。',
     SAME_STATUS: '此人已持有該在留資格。',
+    ONE_PERSON_IDENTIFIER_REQUIRED: '請用個人編號或在留卡號碼中的一項（僅一項）指定本人。',
     MY_NUMBER_CARD_ALREADY_ISSUED: '此人已持有個人編號卡。',
     SPECIFIC_CARD_CARRIES_FUNCTION: '特定在留卡已搭載個人編號卡功能。',
     NO_ACTIVE_MY_NUMBER_CARD: '沒有搭載有效個人編號卡功能的卡。',

@@ -80,6 +80,21 @@ function cardNumberArgument(input: string): string {
   return parsed.value;
 }
 
+/** The arguments that name the person of a command: exactly one of them. */
+interface PersonArguments {
+  myNumber?: string | null;
+  residenceCardNumber?: string | null;
+}
+
+/** The person a command names, parsed; ONE_PERSON_IDENTIFIER_REQUIRED when neither or both are given. */
+function personArgument(args: PersonArguments): commands.PersonRef {
+  const { myNumber, residenceCardNumber } = args;
+  if ((myNumber == null) === (residenceCardNumber == null)) {
+    throw userError('ONE_PERSON_IDENTIFIER_REQUIRED', 'Name the person by exactly one of myNumber or residenceCardNumber');
+  }
+  return myNumber != null ? { myNumber: myNumberArgument(myNumber) } : { cardNumber: cardNumberArgument(residenceCardNumber!) };
+}
+
 function dateArgument(input: string): string {
   const parsed = parseDate(input);
   if (!parsed.ok) throw userError(parsed.code, 'Dates are written yyyy-mm-dd');
@@ -92,15 +107,17 @@ async function cardAfter(number: string, ctx: ImmigrationContext): Promise<CardV
   return cardView(found!.card, found!.holder, ctx.today)!;
 }
 
-async function recordAfter(myNumber: string, ctx: ImmigrationContext): Promise<ResidentRow> {
-  return (await ctx.loaders.residentByMyNumber.clear(myNumber).load(myNumber))!;
+/** The holder's record as it is after a command committed, by the card it issued (read afresh). */
+async function recordAfter(cardNumber: string, ctx: ImmigrationContext): Promise<ResidentRow> {
+  return (await ctx.loaders.cardByNumber.clear(cardNumber).load(cardNumber))!.holder;
 }
 
 export const resolvers = {
   Mutation: {
-    issueSpecificResidenceCard: (_: unknown, args: { myNumber: string }, ctx: ImmigrationContext) =>
-      runCommand(ctx, MUTATION_POLICY, 'issueSpecificResidenceCard', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
-        const { number } = await run.transaction((m) => commands.issueSpecificResidenceCard(m, run, ctx.principal, myNumber, ctx.today));
+    issueSpecificResidenceCard: (_: unknown, args: PersonArguments, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'issueSpecificResidenceCard', () => commands.subjectOf(personArgument(args)), async (run) => {
+        const person = personArgument(args);
+        const { number } = await run.transaction((m) => commands.issueSpecificResidenceCard(m, run, ctx.principal, person, ctx.today));
         return cardAfter(number, ctx);
       }),
     reportResidenceCardLost: (_: unknown, args: { number: string }, ctx: ImmigrationContext) =>
@@ -115,21 +132,25 @@ export const resolvers = {
         const reissued = await run.transaction((m) => commands.reissueResidenceCard(m, run, ctx.principal, number, ctx.today));
         return cardAfter(reissued.number, ctx);
       }),
-    renewPeriodOfStay: (_: unknown, args: { myNumber: string; newExpiry: string }, ctx: ImmigrationContext) =>
-      runCommand(ctx, MUTATION_POLICY, 'renewPeriodOfStay', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+    renewPeriodOfStay: (_: unknown, args: PersonArguments & { newExpiry: string }, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'renewPeriodOfStay', () => commands.subjectOf(personArgument(args)), async (run) => {
+        const person = personArgument(args);
         const newExpiry = dateArgument(args.newExpiry);
-        await run.transaction((m) => commands.renewPeriodOfStay(m, run, ctx.principal, myNumber, newExpiry, ctx.today));
-        return recordAfter(myNumber, ctx);
+        const { cardNumber } = await run.transaction((m) => commands.renewPeriodOfStay(m, run, ctx.principal, person, newExpiry, ctx.today));
+        return recordAfter(cardNumber, ctx);
       }),
     changeStatusOfResidence: (
       _: unknown,
-      args: { myNumber: string; status: StatusOfResidence; newExpiry?: string | null },
+      args: PersonArguments & { status: StatusOfResidence; newExpiry?: string | null },
       ctx: ImmigrationContext,
     ) =>
-      runCommand(ctx, MUTATION_POLICY, 'changeStatusOfResidence', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
+      runCommand(ctx, MUTATION_POLICY, 'changeStatusOfResidence', () => commands.subjectOf(personArgument(args)), async (run) => {
+        const person = personArgument(args);
         const newExpiry = args.newExpiry ? dateArgument(args.newExpiry) : null;
-        await run.transaction((m) => commands.changeStatusOfResidence(m, run, ctx.principal, { myNumber, status: args.status, newExpiry }, ctx.today));
-        return recordAfter(myNumber, ctx);
+        const { cardNumber } = await run.transaction((m) =>
+          commands.changeStatusOfResidence(m, run, ctx.principal, { person, status: args.status, newExpiry }, ctx.today),
+        );
+        return recordAfter(cardNumber, ctx);
       }),
   },
   Query: {
