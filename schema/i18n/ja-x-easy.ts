@@ -123,7 +123,8 @@ export const labels: Labels = {
     SPECIAL_PERMANENT_RESIDENT: '住民票（じゅうみんひょう）が ある 特別永住者（とくべつえいじゅうしゃ）',
     TEMPORARY_REFUGE_PERMIT: '一時庇護許可者（いちじひごきょかしゃ）',
     PROVISIONAL_STAY_PERMIT: '仮滞在許可者（かりたいざいきょかしゃ）',
-    TRANSITIONAL_STAY: '経過滞在者（けいかたいざいしゃ）',
+    TRANSITIONAL_STAY:
+      '日本（にほん）で 生（う）まれた あと、または 日本（にほん）の 国籍（こくせき）が なくなった あとの 経過滞在者（けいかたいざいしゃ）',
     NO_RESIDENT_RECORD: '住民票（じゅうみんひょう）が ありません',
     NO_RESIDENT_RECORD_LAW_SILENT:
       '住民票（じゅうみんひょう）が ない 中長期在留者（ちゅうちょうきざいりゅうしゃ）です。ほうりつに きまりが ありません',
@@ -232,7 +233,7 @@ export const labels: Labels = {
     ABSENT: 'ありません',
   },
   ItemNote: {
-    ADDRESS_FRONT_CURRENT_BACK_HISTORY: 'おもてに いまの じゅうしょ、うらに まえの じゅうしょ',
+    ADDRESS_FRONT_CURRENT_BACK_HISTORY: 'おもてに いまの じゅうしょ、うらに じゅうしょが かわった きろく',
     ADDRESS_FRONT_CURRENT_AND_FORMER: 'おもてに いまの じゅうしょと まえの じゅうしょ',
     PHOTO_16_AND_OVER: '16さいから',
     PHOTO_1_AND_OVER: '1さいから。1さいに なる まえは なくても いいです',

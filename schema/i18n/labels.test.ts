@@ -137,6 +137,15 @@ describe('label', () => {
     ['ResidenceCardKind', 'SPECIFIC_RESIDENCE_CARD', 'ja', '特定在留カード'],
     ['ResidenceCardKind', 'SPECIFIC_SPECIAL_PERMANENT_RESIDENT_CERTIFICATE', 'ja', '特定特別永住者証明書'],
     ['ResidenceCardKind', 'SPECIFIC_RESIDENCE_CARD', 'ja-x-easy', '特定在留（とくていざいりゅう）カード'],
+    // The back of the card records every change of address (変更履歴), not just the former one.
+    ['ItemNote', 'ADDRESS_FRONT_CURRENT_BACK_HISTORY', 'ja-x-easy', 'おもてに いまの じゅうしょ、うらに じゅうしょが かわった きろく'],
+    // A transitional stay has one of two causes (入管法 22条の2: birth in Japan, loss of Japanese nationality); say which.
+    [
+      'EligibilityReason',
+      'TRANSITIONAL_STAY',
+      'ja-x-easy',
+      '日本（にほん）で 生（う）まれた あと、または 日本（にほん）の 国籍（こくせき）が なくなった あとの 経過滞在者（けいかたいざいしゃ）',
+    ],
     ['WorkRestriction', 'NO_RESTRICTION', 'ja', '就労制限なし'],
     ['WorkRestriction', 'DESIGNATED_ORGANIZATION_ONLY', 'ja', '指定書記載機関での在留資格に基づく就労活動のみ可'],
     ['WorkRestriction', 'NOT_PERMITTED', 'ja', '就労不可'],
