@@ -111,6 +111,18 @@ describe(`unified record through the gateway (${databaseKind})`, () => {
     expect(presence.NAME).toBe('PRINTED');
   });
 
+  test('the photo follows the card kind and the holder\'s age at issue', async () => {
+    const photo = async (scenario: string) => {
+      const { body } = await stack.query(officer, PERSON_QUERY, { n: persona(scenario).myNumber });
+      const shows = (body.data?.person as any).residenceCard.shows as Array<{ item: string; presence: string }>;
+      return shows.find((s) => s.item === 'PHOTO')?.presence;
+    };
+    // Born 2011-03-10, residence card issued 2026-05-01 at 15, valid to 2027-03-09: no photo (資料4: from 16).
+    expect(await photo('child_under_16')).toBe('ABSENT');
+    // Born 1994-05-12, specific card issued 2026-07-21: the photo (from 1).
+    expect(await photo('specific_card')).toBe('PRINTED');
+  });
+
   test('persons keeps the order asked and answers null for unknown My Numbers', async () => {
     const [a, b] = withMyNumber;
     const unknown = '123456789018';

@@ -242,7 +242,8 @@ export const resolvers = {
     supersededBy: (v: CardView) => v.card.supersededBy,
     myNumberFunctionEndedOn: (v: CardView) => v.card.myNumberFunctionEndedOn,
     myNumberFunctionEndReason: (v: CardView) => v.card.myNumberFunctionEndReason,
-    shows: (v: CardView) => cardShows(v.card.kind as ResidenceCardKind),
+    shows: (v: CardView) =>
+      cardShows(v.card.kind as ResidenceCardKind, { birthDate: v.holder.birthDate, issuedOn: v.card.issuedOn, validUntil: v.card.validUntil }),
     holder: (v: CardView) => v.holder,
   },
 };

@@ -3,6 +3,7 @@
  * × absent. The special permanent resident certificates follow 入管特例法 8条.
  */
 import { CARD_ITEMS, type CardItem, type ItemNote, type ItemPresence, type ResidenceCardKind } from '../../../schema/codes';
+import { ageOn, compareDates, nthBirthday } from '../../../schema/dates';
 
 /** The cards the table describes: every residence card kind and the standalone My Number card. */
 export type DisplayedCardKind = ResidenceCardKind | 'MY_NUMBER_CARD';
@@ -132,7 +133,38 @@ export const CARD_DISPLAY: Readonly<Record<DisplayedCardKind, Readonly<Record<Ca
   MY_NUMBER_CARD,
 };
 
-/** Every item of a card kind with where it is shown, in CARD_ITEMS order. */
-export function cardShows(kind: DisplayedCardKind): CardItemDisplay[] {
-  return CARD_ITEMS.map((item) => ({ item, ...CARD_DISPLAY[kind][item] }));
+/** What a card's photo depends on: the holder's birth date, and the card's issue date and last valid day. */
+export interface PhotoHolder {
+  birthDate: string;
+  issuedOn: string;
+  validUntil: string | null;
+}
+
+/**
+ * When a card shows the photo, by the note of its kind's PHOTO cell: from an age on the day of issue. For the 16 rule
+ * ISA also puts the photo on a card valid beyond the 16th birthday (one renewed at 15 before it); a card valid only up
+ * to that birthday has none.
+ */
+export const PHOTO_RULES: Readonly<Record<'PHOTO_16_AND_OVER' | 'PHOTO_1_AND_OVER', { fromAge: number; whenValidBeyondThatBirthday: boolean }>> = {
+  PHOTO_16_AND_OVER: { fromAge: 16, whenValidBeyondThatBirthday: true },
+  PHOTO_1_AND_OVER: { fromAge: 1, whenValidBeyondThatBirthday: false },
+};
+
+function photoShown(note: ItemNote | undefined, holder: PhotoHolder): boolean {
+  if (note !== 'PHOTO_16_AND_OVER' && note !== 'PHOTO_1_AND_OVER') return true;
+  const rule = PHOTO_RULES[note];
+  if (ageOn(holder.birthDate, holder.issuedOn) >= rule.fromAge) return true;
+  return rule.whenValidBeyondThatBirthday && holder.validUntil !== null && compareDates(holder.validUntil, nthBirthday(holder.birthDate, rule.fromAge)) > 0;
+}
+
+/**
+ * Every item of a card kind with where it is shown, in CARD_ITEMS order. Given the holder, the photo is ABSENT on a
+ * card issued below the age its kind shows a photo from (the note still says from which age).
+ */
+export function cardShows(kind: DisplayedCardKind, holder?: PhotoHolder): CardItemDisplay[] {
+  return CARD_ITEMS.map((item) => {
+    const cell = CARD_DISPLAY[kind][item];
+    if (item === 'PHOTO' && holder && !photoShown(cell.note, holder)) return { item, ...cell, presence: 'ABSENT' };
+    return { item, ...cell };
+  });
 }
