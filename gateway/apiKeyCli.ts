@@ -8,23 +8,58 @@ const USAGE = `Usage:
   npm run apikey -- revoke --id ID
 Keys are stored hashed in $API_KEYS_FILE (default $DATA_DIR/apikeys.json); a new key is printed once.`;
 
+const OPTIONS = {
+  partner: { type: 'string' },
+  scopes: { type: 'string' },
+  rate: { type: 'string' },
+  expires: { type: 'string' },
+  id: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+/** The options each command takes; any other is refused rather than ignored. */
+const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
+  create: ['partner', 'scopes', 'rate', 'expires'],
+  list: [],
+  rotate: ['id'],
+  revoke: ['id'],
+};
+
+/** Exit code of a refused command line (unknown command or option, missing or malformed value). */
+const USAGE_EXIT = 2;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(USAGE_EXIT);
+}
+
+/** A calendar day written yyyy-mm-dd that exists (2027-02-30 does not). */
+function isDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
 function main(): void {
-  const { positionals, values } = parseArgs({
-    allowPositionals: true,
-    options: {
-      partner: { type: 'string' },
-      scopes: { type: 'string' },
-      rate: { type: 'string' },
-      expires: { type: 'string' },
-      id: { type: 'string' },
-    },
-  });
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+  try {
+    parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    // node:util's message ("Unknown option '--expiry'. ..."), without its stack.
+    return fail((err as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const command = positionals[0];
+  if (command === undefined || !(command in ALLOWED)) return fail(command === undefined ? 'Say what to do: create, list, rotate or revoke' : `Unknown command "${command}"`);
+  if (positionals.length > 1) return fail(`Unexpected argument "${positionals[1]}" (give one command, options as --name value)`);
+  const misplaced = (Object.keys(values) as Array<keyof typeof OPTIONS>).find((o) => !ALLOWED[command]!.includes(o));
+  if (misplaced) return fail(`${command} takes no --${misplaced}`);
   const store = new ApiKeyStore(apiKeysFile());
-  const fail = (message: string) => {
-    console.error(`${message}\n\n${USAGE}`);
-    process.exit(2);
-  };
-  switch (positionals[0]) {
+  switch (command) {
     case 'create': {
       if (!values.partner?.trim()) return fail('--partner is required');
       const scopes = (values.scopes ?? '').split(',').filter(Boolean);
@@ -33,7 +68,7 @@ function main(): void {
       }
       const rate = /^(\d+)(\/min)?$/.exec(values.rate ?? '60/min');
       if (!rate || Number(rate[1]) < 1) return fail('--rate is N/min, N at least 1');
-      if (values.expires && !/^\d{4}-\d{2}-\d{2}$/.test(values.expires)) return fail('--expires is yyyy-mm-dd');
+      if (values.expires !== undefined && !isDay(values.expires)) return fail(`--expires is a day written yyyy-mm-dd, not "${values.expires}"`);
       const { key, stored } = store.create({
         partner: values.partner.trim(),
         scopes,
@@ -66,8 +101,6 @@ function main(): void {
       }
       return;
     }
-    default:
-      fail('Say what to do: create, list, rotate or revoke');
   }
 }
 

@@ -1,6 +1,9 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
+import { gatewayUrl, reachable, runningSystem } from '../subgraphs/kit/runningSystem';
 import type { Role } from '../subgraphs/kit/principal';
 import { STAFF_ROLES } from './auth/staffTokens';
 import { dataDir, DEFAULT_AUDIENCE, DEFAULT_ISSUER, maxStaffTokenLifetime } from './config';
@@ -63,6 +66,11 @@ async function main(): Promise<void> {
     console.error('A resident token needs --my-number N');
     process.exit(2);
   }
+  const refusal = await newIssuerKeyRefusal();
+  if (refusal) {
+    console.error(refusal);
+    process.exit(3);
+  }
   process.stdout.write(
     (await issueDevToken({
       role,
@@ -72,6 +80,22 @@ async function main(): Promise<void> {
       sub: values.sub,
       ttl: values.ttl,
     })) + '\n',
+  );
+}
+
+/**
+ * Why a new issuer key must not be made here, if it must not: DATA_DIR has none, and a gateway that is not this
+ * DATA_DIR's answers, so it was started with another key and would refuse the token (401 INVALID_TOKEN).
+ */
+async function newIssuerKeyRefusal(env = process.env): Promise<string | undefined> {
+  const dir = dataDir();
+  if (existsSync(join(keysDir(dir), 'issuer.private.jwk')) || runningSystem(env)) return undefined;
+  const url = gatewayUrl(env);
+  if (!(await reachable(url))) return undefined;
+  return (
+    `No issuer key in ${keysDir(dir)}, and a gateway started with another DATA_DIR answers at ${url}: ` +
+    'a token signed with a new key would be refused (401 INVALID_TOKEN). Set DATA_DIR to the one npm start uses ' +
+    '(or GATEWAY_PORT to a gateway started on this DATA_DIR). No key was made.'
   );
 }
 

@@ -8,6 +8,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import { isIsoDate } from '../schema/dates';
 import { openDatabase, type Authority, type DatabaseOptions } from '../subgraphs/kit/database';
 import { createMetrics } from '../subgraphs/kit/metrics';
+import { databasesInUse } from '../subgraphs/kit/runningSystem';
 import { migrations as immigrationMigrations } from '../subgraphs/immigration/migrations';
 import { migrations as myNumberMigrations } from '../subgraphs/mynumber/migrations';
 import { migrations as registryMigrations } from '../subgraphs/registry/migrations';
@@ -21,6 +22,9 @@ const MIGRATIONS: Record<Authority, DatabaseOptions['migrations']> = {
   mynumber: myNumberMigrations,
 };
 const AUTHORITIES = Object.keys(MIGRATIONS) as Authority[];
+
+/** Exit code when the databases are in use by a running system and nothing was written. */
+const IN_USE_EXIT = 3;
 
 const USAGE =
   'usage: npm run seed -- --persons N [--seed S] [--as-of yyyy-mm-dd] [--authority immigration|registry|mynumber] [--reset] [--without-personas]';
@@ -62,6 +66,11 @@ async function main(): Promise<void> {
   const { persons, seed, asOf, authorities, reset, withPersonas } = parseSeedArgs(process.argv.slice(2));
   const env = process.env;
   const dataDir = env.DATA_DIR ?? '.data';
+  const inUse = await databasesInUse(authorities, env);
+  if (inUse) {
+    console.error(inUse);
+    process.exit(IN_USE_EXIT);
+  }
   const statements = createMetrics('seed').dbStatements;
   const expected = (withPersonas ? personas().length : 0) + populationSize(persons);
   const started = performance.now();

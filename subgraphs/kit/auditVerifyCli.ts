@@ -3,7 +3,7 @@ import { auditAccessLogs, type AuditOptions } from './auditVerify';
 import type { Authority } from './database';
 import { eventsOptionsFor } from './eventRoutes';
 import { keysDir } from './keys';
-import { DEFAULT_PORTS } from './ports';
+import { internalUrl, reachable, unreachable } from './runningSystem';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
 
@@ -22,8 +22,9 @@ async function main(): Promise<void> {
     timeoutMs: 600_000,
   };
   for (const authority of AUTHORITIES) {
-    const upper = authority.toUpperCase();
-    options.urls[authority] = env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]}`;
+    options.urls[authority] = internalUrl(authority, env);
+    // Said first and plainly; the audit below still reports what it could check.
+    if (!(await reachable(options.urls[authority]))) console.error(unreachable(authority, options.urls[authority], env));
     const { signingKey, producerKeys } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
     options.signingKeys[authority] = signingKey;
     options.publicKeys[authority] = producerKeys[authority];

@@ -84,6 +84,17 @@ export function gatewayUrl(env: Env = process.env): string {
   return env.GATEWAY_URL ?? `http://127.0.0.1:${portOf('gateway', env)}/graphql`;
 }
 
+/** Whether a service answers GET /health at this base URL (a GraphQL URL's /graphql is dropped). */
+export async function reachable(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/health', url), { signal: AbortSignal.timeout(3000) });
+    await res.body?.cancel();
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What a CLI says when it could not reach what it needed: the URL, whether a system runs on this DATA_DIR, and
  * how to point it at one that does.
@@ -94,4 +105,24 @@ export function unreachable(what: string, url: string, env: Env = process.env): 
     ? `npm start is running on DATA_DIR=${dir} (${runningSystemFile(dir)}), but ${what} does not answer there: it may be restarting`
     : `no npm start is running on DATA_DIR=${dir} (no live ${runningSystemFile(dir)}); start one, or set DATA_DIR to the running system's, or set the *_PORT / *_URL variables`;
   return `${what} could not be reached at ${url}: ${found}.`;
+}
+
+/**
+ * Why nothing may be written to these authorities' databases now, if so: the system `npm start` runs on DATA_DIR
+ * has them open (an embedded database has one writer, and a running subgraph would keep serving what it read
+ * before); for an authority on PostgreSQL, a subgraph answering at its port uses that database.
+ */
+export async function databasesInUse(authorities: Authority[], env: Env = process.env): Promise<string | undefined> {
+  const dir = dataDirOf(env);
+  const system = runningSystem(env);
+  const open = authorities.filter((a) => system?.pids[a] !== undefined && alive(system.pids[a]!));
+  if (system && open.length > 0) {
+    return `${open.join(', ')} ${open.length > 1 ? 'are' : 'is'} running on DATA_DIR=${dir} (npm start, pid ${system.pid}): stop it (Ctrl-C) and run this again. Nothing was written.`;
+  }
+  const served: string[] = [];
+  for (const a of authorities) {
+    if (env[`${a.toUpperCase()}_DATABASE_URL`] && (await reachable(internalUrl(a, env)))) served.push(`${a} at ${internalUrl(a, env)}`);
+  }
+  if (served.length > 0) return `A subgraph serves from this database: ${served.join(', ')}. Stop it and run this again. Nothing was written.`;
+  return undefined;
 }

@@ -20,13 +20,18 @@ afterAll(async () => {
 
 const RECORD = `query Record($n: ID!) { person(myNumber: $n) { myNumber cardArrangement resident { familyName } residenceCard { number } } }`;
 
-async function record(): Promise<{ status: number; body: { data?: { person: Record<string, unknown> | null }; errors?: Array<{ extensions?: Record<string, unknown> }> } }> {
+interface Answer {
+  data?: { person: Record<string, unknown> | null };
+  errors?: Array<{ extensions?: Record<string, unknown> }>;
+}
+
+async function record(): Promise<{ status: number; body: Answer }> {
   const res = await fetch(system.gatewayUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify({ query: RECORD, variables: { n: specific.myNumber } }),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as Answer };
 }
 
 test('a subgraph killed with SIGKILL is restarted while the gateway and the other two keep serving', async () => {

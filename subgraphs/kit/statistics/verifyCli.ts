@@ -3,7 +3,7 @@ import type { Authority } from '../database';
 import { eventsOptionsFor } from '../eventRoutes';
 import { callInternal } from '../internalCall';
 import { keysDir } from '../keys';
-import { DEFAULT_PORTS } from '../ports';
+import { internalUrl, unreachable } from '../runningSystem';
 import type { StatisticsReport } from './verify';
 
 /** The authorities that keep statistics. */
@@ -17,13 +17,16 @@ async function main(): Promise<void> {
   const env = process.env;
   let differs = false;
   for (const authority of AUTHORITIES) {
-    const upper = authority.toUpperCase();
-    const base = env[`${upper}_INTERNAL_URL`] ?? `http://127.0.0.1:${env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]}`;
+    const base = internalUrl(authority, env);
     const { signingKey } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
     const started = performance.now();
     // A full recount at national scale takes a while: up to STATS_VERIFY_TIMEOUT_S (default 600 s).
     const timeoutMs = Number(env.STATS_VERIFY_TIMEOUT_S ?? 600) * 1000;
-    const report = await callInternal<StatisticsReport>(authority, authority, base, STATS_VERIFY_PATH, {}, signingKey, timeoutMs);
+    const report = await callInternal<StatisticsReport>(authority, authority, base, STATS_VERIFY_PATH, {}, signingKey, timeoutMs).catch(
+      (err: Error & { extensions?: { code?: string } }) => {
+        throw err.extensions?.code === 'AUTHORITY_UNAVAILABLE' ? new Error(unreachable(authority, base, env)) : err;
+      },
+    );
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     if (report.differences.length > 0) {
       differs = true;

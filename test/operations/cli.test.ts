@@ -1,0 +1,111 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { persona } from '../personas';
+import { freePorts, ROOT, startSystem, type StartedSystem } from '../system';
+
+// The commands an operator runs beside `npm start`, run as they are typed: they find the system through DATA_DIR,
+// say what they could not reach, refuse what would break it, and refuse a command line they do not understand.
+let system: StartedSystem;
+let elsewhere: string;
+
+beforeAll(async () => {
+  system = await startSystem();
+  elsewhere = mkdtempSync(join(tmpdir(), 'rc-elsewhere-'));
+});
+
+afterAll(async () => {
+  await system?.stop();
+  if (elsewhere) rmSync(elsewhere, { recursive: true, force: true });
+});
+
+/** `npm run --silent <script> -- args` with DATA_DIR and whatever else is given, and none of the *_PORT of this shell. */
+async function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
+  const base: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of Object.keys(base)) if (/_PORT$|_URL$/.test(name) || name === 'NODE_ENV') delete base[name];
+  return new Promise((resolve) => {
+    execFile('npm', ['run', '--silent', script, '--', ...args], { cwd: ROOT, env: { ...base, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const specific = persona('specific_card');
+
+async function familyName(token: string): Promise<unknown> {
+  const res = await fetch(system.gatewayUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: `{ person(myNumber: "${specific.myNumber}") { resident { familyName } } }` }),
+  });
+  const body = (await res.json()) as { data?: { person: { resident: { familyName: string } | null } | null } };
+  return body.data?.person?.resident?.familyName;
+}
+
+test('token finds the running system by DATA_DIR alone; its token is accepted', async () => {
+  const { code, stdout } = await npmRun('token', ['--role', 'isa-officer'], { DATA_DIR: system.dataDir });
+  expect(code).toBe(0);
+  expect(await familyName(stdout.trim())).toEqual(expect.any(String));
+});
+
+test('token refuses to make a new issuer key while a gateway with another one runs', async () => {
+  const { code, stdout, stderr } = await npmRun('token', ['--role', 'isa-officer'], { DATA_DIR: elsewhere, GATEWAY_PORT: String(system.ports.gateway) });
+  expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
+  expect(stderr).toContain(`No issuer key in ${join(elsewhere, 'keys')}, and a gateway started with another DATA_DIR answers at http://127.0.0.1:${system.ports.gateway}/graphql`);
+  expect(existsSync(join(elsewhere, 'keys', 'issuer.private.jwk'))).toBe(false);
+});
+
+test('seed refuses to write under the running system, and nothing changes', async () => {
+  const token = (await npmRun('token', ['--role', 'isa-officer'], { DATA_DIR: system.dataDir })).stdout.trim();
+  const before = await familyName(token);
+  expect(before).toEqual(expect.any(String));
+  const { code, stderr } = await npmRun('seed', ['--reset', '--authority', 'registry', '--persons', '10'], { DATA_DIR: system.dataDir });
+  expect(code).toBe(3);
+  expect(stderr).toMatch(new RegExp(`^registry is running on DATA_DIR=${system.dataDir} \\(npm start, pid \\d+\\): stop it \\(Ctrl-C\\) and run this again\\. Nothing was written\\.`));
+  expect(await familyName(token)).toBe(before);
+});
+
+test('a check that cannot reach an authority says which, where, and that no system runs on its DATA_DIR', async () => {
+  const [port] = await freePorts(1);
+  const { code, stderr } = await npmRun('stats:verify', [], { DATA_DIR: elsewhere, IMMIGRATION_PORT: String(port) });
+  expect(code).toBe(2);
+  expect(stderr.trim()).toBe(
+    `immigration could not be reached at http://127.0.0.1:${port}: no npm start is running on DATA_DIR=${elsewhere} ` +
+      `(no live ${join(elsewhere, 'ports.json')}); start one, or set DATA_DIR to the running system's, or set the *_PORT / *_URL variables.`,
+  );
+});
+
+describe('apikey parses its command line strictly', () => {
+  const refused = [
+    ['an unknown option', ['create', '--partner', 'Bank', '--scopes', 'card:verify', '--expiry', '2027-12-31'], "Unknown option '--expiry'"],
+    ['the usage pasted with its brackets', ['create', '--partner', 'Bank', '--scopes', 'card:verify', '[--expires', '2027-12-31]'], 'Unexpected argument "[--expires"'],
+    ['a day that does not exist', ['create', '--partner', 'Bank', '--scopes', 'card:verify', '--expires', '2027-02-30'], '--expires is a day written yyyy-mm-dd, not "2027-02-30"'],
+    ['an option of another command', ['list', '--id', 'abc'], 'list takes no --id'],
+    ['an unknown command', ['delete', '--id', 'abc'], 'Unknown command "delete"'],
+  ] as const;
+  test.each(refused)('%s: usage, exit 2, no stack trace', async (_, args, message) => {
+    const { code, stdout, stderr } = await npmRun('apikey', [...args], { DATA_DIR: elsewhere });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain(message);
+    expect(stderr).toContain('Usage:\n  npm run apikey -- create');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('--expires is kept, and a key past its day is refused by the running gateway', async () => {
+    const created = await npmRun('apikey', ['create', '--partner', 'Bank', '--scopes', 'card:verify', '--expires', '2027-12-31'], { DATA_DIR: system.dataDir });
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/ expires 2027-12-31\n/);
+    const expired = await npmRun('apikey', ['create', '--partner', 'Old', '--scopes', 'card:verify', '--expires', '2020-01-01'], { DATA_DIR: system.dataDir });
+    const key = /^key .*: (\S+)$/m.exec(expired.stdout)![1]!;
+    const listed = await npmRun('apikey', ['list'], { DATA_DIR: system.dataDir });
+    expect(listed.stdout).toMatch(/ Bank {2}card:verify {2}60\/min {2}expires 2027-12-31\n/);
+    const res = await fetch(system.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': key },
+      body: JSON.stringify({ query: `{ verifyResidenceCard(number: "${specific.residenceCardNumber}", expiresOn: "2029-07-01") { valid } }` }),
+    });
+    const body = (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect({ status: res.status, code: body.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'API_KEY_EXPIRED' });
+  });
+});
