@@ -44,8 +44,11 @@ export async function startSystem(extraEnv: NodeJS.ProcessEnv = {}, timeoutMs = 
   const dataDir = mkdtempSync(join(tmpdir(), 'rc-system-'));
   const [gateway, mynumber, registry, immigration, gatewayMetrics] = await freePorts(5) as [number, number, number, number, number];
   const ports = { gateway, mynumber, registry, immigration, gatewayMetrics };
+  const inherited: NodeJS.ProcessEnv = { ...process.env };
+  // The embedded default, as a newcomer runs it, also when the suites run on PostgreSQL (.ci/run sets the URLs).
+  for (const name of Object.keys(inherited)) if (name.endsWith('_DATABASE_URL')) delete inherited[name];
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...inherited,
     // jest sets NODE_ENV=test, which silences the processes' logs; the system runs as `npm start` runs it.
     NODE_ENV: undefined,
     DATA_DIR: dataDir,
