@@ -5,6 +5,7 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions, type Logger } from 'typeorm';
 import type { Counter } from 'prom-client';
 import type { PGlite } from '@electric-sql/pglite';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 import { openPGlite, pgliteDriver } from './pglite';
 import { emptyClusterImage } from './template';
 
@@ -56,7 +57,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   const common = {
     type: 'postgres' as const,
     migrations: options.migrations,
-    migrationsRun: true,
+    // On PostgreSQL several replicas may start at once: they migrate one at a time, under the startup lock (below).
+    migrationsRun: !options.url,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: true,
@@ -77,5 +79,27 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     embedded.set(dataSource, db);
   }
   await dataSource.initialize();
+  if (options.url) await underStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
   return dataSource;
+}
+
+/**
+ * Runs `work` (migrations, a first-start seed) while this process holds the authority's startup advisory lock
+ * on a connection of its own, so replicas starting together on one database take turns; the lock goes with the
+ * session if the process dies. An embedded database belongs to one process: `work` runs at once.
+ */
+export async function underStartupLock<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T> {
+  if (embeddedDatabase(dataSource)) return work();
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  try {
+    await runner.query(`SELECT pg_advisory_lock($1)`, [ADVISORY_LOCKS.startup]);
+    try {
+      return await work();
+    } finally {
+      await runner.query(`SELECT pg_advisory_unlock($1)`, [ADVISORY_LOCKS.startup]);
+    }
+  } finally {
+    await runner.release();
+  }
 }

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { seedIfEmpty } from '../../seeds/load';
-import { openDatabase, statementSource, type Authority, type DatabaseOptions } from './database';
+import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
 import { purgeAccessLog } from './accessLog/retention';
@@ -52,7 +52,8 @@ export async function openSubgraphDatabase(
     ? undefined
     : await prepareEmbeddedDatabase(join(dataDir, authority), embeddedTemplateSpec(authority, migrations, env), templateCacheDir(env));
   const db = await openDatabase({ authority, url, dataDir, migrations, statements });
-  if (seed.persons > 0) await statementSource.run('seed', () => seedIfEmpty(authority, db, seed));
+  // Under the startup lock: of replicas starting together on an empty database, one seeds, the others find it done.
+  if (seed.persons > 0) await statementSource.run('seed', () => underStartupLock(db, () => seedIfEmpty(authority, db, seed)));
   await statementSource.run('seed', () => prepared?.saveTemplate(db));
   return db;
 }

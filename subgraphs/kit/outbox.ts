@@ -5,6 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayloads, EventType } from '../../schema/events';
 import type { PoolClient } from 'pg';
 import { embeddedDatabase, statementSource, type Authority } from './database';
+import { ADVISORY_LOCKS } from './advisoryLocks';
 import { EVENTS_PATH, type EventEnvelope } from './events';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from './internalSignature';
 
@@ -45,6 +46,8 @@ export interface RelayOptions {
   pollMs?: number;
   onDelivered?: (event: EventEnvelope, ms: number) => void;
   onFailed?: (event: EventEnvelope, error: string, parked: boolean) => void;
+  /** Told when this relay takes the lead (true) or loses it (false), on PostgreSQL. */
+  onLeading?: (leading: boolean) => void;
 }
 
 interface PendingRow {
@@ -58,57 +61,105 @@ interface PendingRow {
   attempts: number;
 }
 
+/** The relay's own connection on PostgreSQL: it LISTENs, and holds the leadership lock for its session. */
+interface RelaySession {
+  client: PoolClient;
+  /** False once the connection failed or ended: the lock went with it. */
+  alive: boolean;
+  /** True once the lock is held. */
+  leading: boolean;
+}
+
 /**
  * Delivers outbox events to their consumers: at least once, in order per person and destination, with
  * exponential backoff; a consumer that refuses an event (4xx) or keeps failing parks it, and the events after
  * it for the same person wait behind it rather than overtake it.
+ *
+ * Every replica of a subgraph runs a relay, and one at a time delivers: on PostgreSQL, the one whose own
+ * connection holds the authority's session advisory lock. The others wait for the lock on theirs, so when the
+ * holder dies (its session ends, and the lock with it) one of them takes over at once. An event is sent twice
+ * only when the holder's session ends while a delivery is in flight; the consumer's inbox absorbs that one.
+ * An embedded database has one process, whose relay always delivers.
  */
 export class OutboxRelay {
   private running = false;
   private wake: (() => void) | null = null;
   private kicked = false;
   private loop: Promise<void> | null = null;
+  private session: RelaySession | null = null;
 
   constructor(private readonly options: RelayOptions) {}
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = statementSource.run('relay', async () => {
-      const unlisten = await this.listen();
-      try {
-        await this.run();
-      } finally {
-        await unlisten();
-      }
-    });
-  }
-
-  /** Stops after the deliveries in flight; undelivered events stay in the outbox for the next start. */
-  async stop(): Promise<void> {
-    this.running = false;
-    this.kick();
-    await this.loop;
+    this.loop = statementSource.run('relay', () => this.run());
   }
 
   /**
-   * On PostgreSQL, LISTENs on a connection of its own, so a commit by any replica wakes this relay at once
-   * (within one process, `kick()` does it). Embedded databases have one process and rely on `kick()`.
+   * Stops after the deliveries in flight and gives up the lock, so another replica takes over; undelivered
+   * events stay in the outbox.
    */
-  private async listen(): Promise<() => Promise<void>> {
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    // Ends a wait for the lock at once: the connection goes, and its session's lock and LISTEN with it.
+    this.closeSession();
+    await this.loop;
+  }
+
+  /** Whether this relay delivers now (it holds the lock, or the database is embedded). */
+  get leading(): boolean {
+    return this.pool() === undefined || (this.session?.alive === true && this.session.leading);
+  }
+
+  private pool(): { connect(): Promise<PoolClient> } | undefined {
     const pool = (this.options.db.driver as unknown as { master?: { connect(): Promise<PoolClient> } }).master;
-    if (embeddedDatabase(this.options.db) || !pool?.connect) return async () => {};
+    return embeddedDatabase(this.options.db) || !pool?.connect ? undefined : pool;
+  }
+
+  /**
+   * On PostgreSQL, opens the relay's own connection, LISTENs on it (a commit by any replica wakes this relay at
+   * once; within one process `kick()` does it) and waits there until it holds the lock. True once it does.
+   */
+  private async lead(): Promise<boolean> {
+    const pool = this.pool();
+    if (!pool) return true;
+    if (this.session?.alive && this.session.leading) return true;
+    this.closeSession();
+    const client = await pool.connect();
+    const session: RelaySession = { client, alive: true, leading: false };
+    this.session = session;
+    const lost = () => {
+      session.alive = false;
+      this.kick();
+    };
+    client.on('error', lost);
+    client.on('end', lost);
+    client.on('notification', () => this.kick());
     try {
-      const client = await pool.connect();
-      client.on('notification', () => this.kick());
       await client.query(`LISTEN ${OUTBOX_CHANNEL}`);
-      return async () => {
-        await client.query(`UNLISTEN ${OUTBOX_CHANNEL}`).catch(() => undefined);
-        client.release();
-      };
+      await client.query(`SELECT pg_advisory_lock($1)`, [ADVISORY_LOCKS.outboxRelay]);
     } catch {
-      return async () => {};
+      session.alive = false;
     }
+    if (!this.running || !session.alive || this.session !== session) {
+      if (this.session === session) this.closeSession();
+      return false;
+    }
+    session.leading = true;
+    this.options.onLeading?.(true);
+    return true;
+  }
+
+  /** Closes the relay's connection (not back into the pool: it would keep the lock). */
+  private closeSession(): void {
+    const session = this.session;
+    if (!session) return;
+    this.session = null;
+    session.alive = false;
+    session.client.release(true);
+    if (session.leading) this.options.onLeading?.(false);
   }
 
   /** Wakes the relay at once (called after a transaction that enqueued events commits). */
@@ -123,21 +174,31 @@ export class OutboxRelay {
       this.kicked = false;
       let progressed = false;
       try {
+        if (!(await this.lead())) {
+          // The database refused or dropped the connection: try again after the poll interval.
+          if (this.running) await this.sleep(pollMs);
+          continue;
+        }
         progressed = await this.deliverReady();
       } catch {
         // The database may be briefly unavailable; try again after the poll interval.
       }
       if (!this.running) break;
       if (progressed || this.kicked) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = null;
+      await this.sleep(pollMs);
     }
+    this.closeSession();
+  }
+
+  private async sleep(ms: number): Promise<void> {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = null;
   }
 
   /** Delivers the oldest owed event of each person that is due; true when any was delivered. */
