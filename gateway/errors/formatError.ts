@@ -131,14 +131,23 @@ export function translateOutsidePipeline(req: IncomingMessage, body: string): st
   return `${JSON.stringify({ ...(parsed as object), errors: translated })}\n`;
 }
 
-/** The body of an HTTP-level error (refused before GraphQL: authentication, body size, content type), translated. */
-export function httpErrorBody(req: IncomingMessage, error: HttpError): { message: string; extensions: Record<string, unknown> } {
+/**
+ * The body of an HTTP-level error (refused before GraphQL: authentication, body size, content type), translated.
+ * Outside production an error about the request's shape also says what exactly is wrong (`detail`, as formatError).
+ */
+export function httpErrorBody(
+  req: IncomingMessage,
+  error: HttpError,
+  { production = true }: { production?: boolean } = {},
+): { message: string; extensions: Record<string, unknown> } {
   const scope = scopeOf(req);
   const language: Language = scope?.language ?? negotiateLanguage(header(req, 'accept-language'));
   scope?.log.codes.push(error.code);
   // A code the catalogue does not know yet keeps the English text it was raised with.
   const message = isErrorCode(error.code) ? errorMessage(error.code, language) : error.message;
-  return { message, extensions: { code: error.code, messageKey: error.code } };
+  const extensions: Record<string, unknown> = { code: error.code, messageKey: error.code };
+  if (REQUEST_SHAPE.has(error.code) && !production) extensions.detail = error.detail ? `${error.message}: ${error.detail}` : error.message;
+  return { message, extensions };
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -93,9 +93,22 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** What exactly is wrong with the request, for its author (outside production only; see the gateway's errorBody). */
+    readonly detail?: string,
   ) {
     super(message);
   }
+}
+
+/** A JSON.parse error with where it is as line and column (V8 says only the offset, or words it otherwise by version). */
+export function jsonSyntaxDetail(text: string, err: Error): string {
+  const message = err.message.replace(/\s*\(line \d+ column \d+\)$/, '');
+  const at = / at position (\d+)$/.exec(message);
+  if (!at) return message;
+  const before = text.slice(0, Number(at[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${message} (line ${line}, column ${column})`;
 }
 
 /** Serves one Apollo Server on node:http, with GET /health and (unless told not to) GET /metrics beside /graphql. */
@@ -156,8 +169,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       }
       try {
         parsed = JSON.parse(body);
-      } catch {
-        throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON');
+      } catch (err) {
+        throw new HttpError(400, 'BAD_REQUEST', 'The request body is not valid JSON', {}, jsonSyntaxDetail(body, err as Error));
       }
     }
     const quick = options.shortcut ? await options.shortcut(req, parsed, contextValue) : undefined;
