@@ -5,7 +5,8 @@ import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
 import { close, listen } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
-import { purgeAccessLog } from './accessLog/retention';
+import { loadOrCreateRecordKeySecret, recordKeyFile } from './statistics/recordKey';
+import { DEFAULT_DENSE_HOURS, purgeAccessLog, thinCheckpoints } from './accessLog/retention';
 import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from './metrics';
@@ -82,9 +83,14 @@ export async function runSubgraph(
     }),
   );
   const events = await eventsOptionsFor(authority, keysDir(dataDir), destinations, env);
-  // Access-log rows past their retention (default 7 years) are purged at start and daily.
+  // Access-log rows past their retention (default 7 years) are purged, and checkpoints older than a day thinned to
+  // one an hour, at start and daily.
   const retentionDays = Number(env.ACCESS_LOG_RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS);
-  const purge = () => purgeAccessLog(db, retentionDays).catch(() => 0);
+  const denseHours = Number(env.ACCESS_LOG_CHECKPOINTS_DENSE_HOURS ?? DEFAULT_DENSE_HOURS);
+  const purge = () =>
+    purgeAccessLog(db, retentionDays)
+      .then(() => thinCheckpoints(db, denseHours))
+      .catch(() => undefined);
   await purge();
   const purgeTimer = setInterval(() => void purge(), 24 * 3600 * 1000);
   purgeTimer.unref();
@@ -96,6 +102,7 @@ export async function runSubgraph(
     events: { ...events, metrics: createEventMetrics(metrics.registry) },
     transport: transportFromEnv(env),
     accessLog: { checkpointEveryMs: Number(env.ACCESS_LOG_CHECKPOINT_MS ?? 1000) },
+    statisticsKey: loadOrCreateRecordKeySecret(env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   console.log(JSON.stringify({ level: 'info', service: authority, msg: 'listening', port }));

@@ -2,14 +2,16 @@ import type { EntityManager } from 'typeorm';
 import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
 import { checkpointNote, originOf, signText } from '../../subgraphs/kit/accessLog/checkpoint';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from '../../subgraphs/kit/accessLog/leaf';
-import { purgeAccessLog } from '../../subgraphs/kit/accessLog/retention';
+import { purgeAccessLog, thinCheckpoints } from '../../subgraphs/kit/accessLog/retention';
 import { nodeReader } from '../../subgraphs/kit/accessLog/sequencer';
 import type { LogReport } from '../../subgraphs/kit/accessLog/verify';
+import { writeAccessLog } from '../../subgraphs/kit/audit';
 import { auditAccessLogs, type LogAudit } from '../../subgraphs/kit/auditVerify';
 import type { Authority } from '../../subgraphs/kit/database';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
 import { keysDir, type KeyPair } from '../../subgraphs/kit/keys';
+import type { Principal } from '../../subgraphs/kit/principal';
 import { leafHash, newNodes, rootAt } from '../../subgraphs/kit/merkle';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
@@ -443,4 +445,61 @@ describe('the witnesses and the log under failures', () => {
     }
     expect(await problems()).toEqual(CLEAN);
   });
+
+  test('a purge starts only from a checkpoint a witness cosigned', async () => {
+    const before = (await cleanLogs()).mynumber;
+    await stack.stopSubgraph('registry');
+    await stack.stopSubgraph('immigration');
+    try {
+      // Rows appended as a read appends them; the My Number log's new checkpoint finds no witness to cosign it.
+      const principal = { sub: 'officer-1', role: 'isa-officer', agency: 'isa', purpose: 'test', requestId: 'purge-test' } as Principal;
+      await writeAccessLog(stack.dbs.mynumber, 'mynumber', principal, [{ subject: PEOPLE[0]!, items: ['Person.myNumber'], action: 'read', outcome: 'ok' }]);
+      const grown = await eventually(async () => {
+        const s = await logState('mynumber');
+        return s.waiting === 0 && s.size > before && s.signed === s.size && s;
+      }, 20_000);
+      expect(grown.cosignedBy).toEqual([]);
+      await backup('mynumber', 'purge', LOG_TABLES);
+      // Every checkpoint is past a retention of 0 days, but only the ones up to `before` were cosigned.
+      expect(await purgeAccessLog(stack.dbs.mynumber, 0)).toBe(before);
+      const [{ first }] = (await stack.dbs.mynumber.query(`SELECT min(leaf_index)::int AS first FROM access_log`)) as [{ first: number }];
+      expect(first).toBe(before);
+      await restore('mynumber', 'purge', LOG_TABLES);
+    } finally {
+      await stack.startSubgraph('immigration');
+      await stack.startSubgraph('registry');
+    }
+    await cleanLogs();
+  });
+
+  test('checkpoints thinned to one an hour: the logs still verify and the witnesses go on cosigning', async () => {
+    await cleanLogs();
+    const hours = async (a: Authority) =>
+      (
+        (await stack.dbs[a].query(`SELECT count(DISTINCT date_trunc('hour', at))::int AS n, count(*)::int AS all FROM access_log_checkpoint`)) as [
+          { n: number; all: number },
+        ]
+      )[0];
+    const witnessedHours = async (a: Authority) =>
+      (await stack.dbs[a].query(
+        `SELECT origin, count(DISTINCT date_trunc('hour', at))::int AS n FROM access_log_witnessed GROUP BY origin ORDER BY origin`,
+      )) as Array<{ origin: string; n: number }>;
+    for (const a of AUTHORITIES) {
+      const { n, all } = await hours(a);
+      const held = await witnessedHours(a);
+      expect(all).toBeGreaterThan(n);
+      // Nothing is thinned while it is younger than the dense period.
+      expect(await thinCheckpoints(stack.dbs[a], 24)).toEqual({ log: 0, witnessed: 0 });
+      await thinCheckpoints(stack.dbs[a], 0);
+      // Settled: each hour's newest checkpoint is cosigned, so one checkpoint an hour is left; and one per log an hour in the witness.
+      expect(await hours(a)).toEqual({ n, all: n });
+      expect(
+        (await stack.dbs[a].query(`SELECT origin, count(*)::int AS n FROM access_log_witnessed GROUP BY origin ORDER BY origin`)) as unknown[],
+      ).toEqual(held);
+    }
+    expect(await problems()).toEqual(CLEAN);
+    // New checkpoints are cosigned from what each witness kept.
+    await cleanLogs();
+  });
 });
+
