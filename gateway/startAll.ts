@@ -77,9 +77,10 @@ async function main(): Promise<void> {
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`\nReady in ${seconds} s. Gateway: http://localhost:${gatewayPort}/graphql`);
-  console.log('Get a token:  TOKEN=$(npm run --silent token -- --role isa-officer)');
-  console.log(`Query:        curl -s http://localhost:${gatewayPort}/graphql -H "authorization: Bearer $TOKEN" \\`);
-  console.log(`                -H 'content-type: application/json' -d '{"query":"{ person(myNumber: \\"...\\") { cardArrangement } }"}'`);
+  // The commands find this system through DATA_DIR/ports.json; only a DATA_DIR other than the default needs saying.
+  const withDir = dir === '.data' ? '' : `DATA_DIR=${dir} `;
+  console.log(`Get a token:  TOKEN=$(${withDir}npm run --silent token -- --role isa-officer)`);
+  console.log('First query:  README.md, "First query" (one line to paste, and the answer it prints)');
   // The gateway's metrics have a listener of their own (GATEWAY_METRICS_PORT on METRICS_HOST), never the public port.
   const metricsHost = process.env.METRICS_HOST ?? '127.0.0.1';
   console.log(`Metrics:      http://${metricsHost}:${system.ports.gatewayMetrics}/metrics`);
