@@ -7,6 +7,7 @@ import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/ke
 import { transportFromEnv } from '../subgraphs/kit/transport';
 import type { Authority } from '../subgraphs/kit/database';
 import { ApiKeyStore, apiKeysFile } from './auth/apiKeys';
+import { sharedRateLimiterFromEnv } from './limits/sharedRateLimiter';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
 import { DEFAULT_LIMITS, type OperationLimits } from './limits/operationLimits';
 import { loadManifest, type SafelistMode } from './persisted/safelist';
@@ -35,6 +36,7 @@ export async function gatewayOptionsFromEnv(env: Env = process.env): Promise<Omi
     subgraphUrls,
     staffTokens: await staffTokenConfig(env),
     apiKeys: new ApiKeyStore(apiKeysFile(env)),
+    limiter: sharedRateLimiterFromEnv(env),
     signingKey: env.GATEWAY_PRIVATE_KEY_FILE
       ? await loadPrivateKey(env.GATEWAY_PRIVATE_KEY_FILE)
       : await loadOrCreateKeyPair(keysDir(dataDir(env)), 'gateway'),

@@ -12,7 +12,7 @@ import { createHttpServer, createLogger, createMetricsServer } from '../subgraph
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, PrincipalSigner, REQUEST_ID_HEADER, REQUEST_STARTED_HEADER, type Principal } from '../subgraphs/kit/principal';
 import { DEFAULT_TRANSPORT, type TransportOptions } from '../subgraphs/kit/transport';
-import { ApiKeyStore, RateLimiter, type StoredKey } from './auth/apiKeys';
+import { ApiKeyStore, RateLimiter, type KeyRateLimiter, type StoredKey } from './auth/apiKeys';
 import { PreparedOperations } from './prepared/preparedOperations';
 import { servePrepared, type PreparedServing } from './prepared/servePrepared';
 import { authenticate, requestId } from './auth/authenticate';
@@ -50,6 +50,8 @@ export interface GatewayOptions {
   signingKey: { kid: string; privateKey: CryptoKey };
   /** Partners' API keys (hashed). */
   apiKeys: ApiKeyStore;
+  /** Per-key rate limits (default: counted in this process; with replicas, limits/sharedRateLimiter.ts). */
+  limiter?: KeyRateLimiter;
   metrics: Metrics;
   /** Production mode: no introspection, no error details for developers (NODE_ENV=production). */
   production?: boolean;
@@ -108,7 +110,7 @@ export async function buildGateway(
       return new PrincipalForwardingDataSource(authority, options.subgraphUrls[authority], { guard, metrics: subgraphMetrics, logger, agent });
     },
   });
-  const limiter = new RateLimiter();
+  const limiter = options.limiter ?? new RateLimiter();
   const formatError = createFormatError({ production, registry: options.metrics.registry });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,

@@ -104,15 +104,24 @@ export class ApiKeyStore {
   }
 }
 
+/** A rate limit's answer: taken, or the seconds to wait. */
+export type Taken = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+/** Per-key rate limits: `take` charges `cost` checks to a key allowed `perMinute` a minute; a refusal takes nothing. */
+export interface KeyRateLimiter {
+  take(keyId: string, perMinute: number, cost: number): Taken | Promise<Taken>;
+  close?(): Promise<void>;
+}
+
 /**
- * Per-key rate limit over a sliding minute, in this gateway process (with several gateway replicas, each
- * enforces the limit on its share; a shared limiter is the scale-out step).
+ * Per-key rate limit over a sliding minute, in this gateway process: the embedded default. With several gateway
+ * replicas each would enforce the limit on its share; they share limits/sharedRateLimiter.ts instead.
  */
-export class RateLimiter {
+export class RateLimiter implements KeyRateLimiter {
   private readonly hits = new Map<string, number[]>();
 
   /** Takes `cost` units for the key; returns the seconds to wait when that would exceed the limit. */
-  take(keyId: string, perMinute: number, cost: number, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
+  take(keyId: string, perMinute: number, cost: number, now = Date.now()): Taken {
     const windowStart = now - 60_000;
     const recent = (this.hits.get(keyId) ?? []).filter((t) => t > windowStart);
     if (recent.length + cost > perMinute) {

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GatewayContext } from '../server';
-import type { RateLimiter } from './apiKeys';
+import type { KeyRateLimiter } from './apiKeys';
 
 /** The only operation field a partner may ask for. */
 export const PARTNER_FIELDS = new Set(['verifyResidenceCard']);
@@ -29,7 +29,7 @@ export function rootFieldsOf(document: DocumentNode, operation: OperationDefinit
  * Partners may only check cards, and each check counts against the key's rate limit (so aliases and
  * batches cost what they ask for); over the limit: 429 with Retry-After.
  */
-export function partnerPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayContext> {
+export function partnerPlugin(limiter: KeyRateLimiter): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
       return {
@@ -42,7 +42,7 @@ export function partnerPlugin(limiter: RateLimiter): ApolloServerPlugin<GatewayC
               extensions: { code: 'FORBIDDEN', http: { status: 403 } },
             });
           }
-          const taken = limiter.take(key.id, key.ratePerMinute, fields.length);
+          const taken = await limiter.take(key.id, key.ratePerMinute, fields.length);
           if (!taken.ok) {
             throw new GraphQLError(`Rate limit of ${key.ratePerMinute} checks per minute exceeded`, {
               extensions: {

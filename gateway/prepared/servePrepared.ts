@@ -6,7 +6,7 @@ import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'gr
 import { getVariableValues } from 'graphql/execution/values';
 import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
-import type { RateLimiter } from '../auth/apiKeys';
+import type { KeyRateLimiter } from '../auth/apiKeys';
 import { PARTNER_FIELDS } from '../auth/partnerPlugin';
 import { hasUnstorableRequestText } from '../limits/requestHygiene';
 import { loggableOperationName, type RequestScope } from '../logging';
@@ -28,7 +28,7 @@ export interface PreparedResponse {
 export interface PreparedServing {
   operations: PreparedOperations;
   safelist: { mode: SafelistMode; approved: ReadonlyMap<string, PersistedOperation> };
-  limiter: RateLimiter;
+  limiter: KeyRateLimiter;
   /** The gateway's formatError: given the request's scope, it writes in the caller's language and logs the code. */
   formatError: (formatted: GraphQLFormattedError, error: unknown, scope?: RequestScope) => GraphQLFormattedError;
   /** The gateway's API schema (graphql-js) and the supergraph's schemas, as @apollo/gateway executes plans with them. */
@@ -85,7 +85,7 @@ export async function servePrepared(
   if (partnerKey) {
     if (prepared.rootFields.some((f) => !PARTNER_FIELDS.has(f))) return undefined;
     // Last, and only taken when it passes: a refused request takes nothing, so the pipeline refuses it the same way.
-    if (!serving.limiter.take(partnerKey.id, partnerKey.ratePerMinute, prepared.rootFields.length).ok) return undefined;
+    if (!(await serving.limiter.take(partnerKey.id, partnerKey.ratePerMinute, prepared.rootFields.length)).ok) return undefined;
   }
 
   const log = contextValue.scope?.log;
