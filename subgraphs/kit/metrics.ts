@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The Prometheus metrics of one process role (a subgraph or the gateway), in a registry of its own. */
 export interface Metrics {
@@ -19,6 +19,8 @@ export interface EventMetrics {
   delivered(event: { type: string }, ms: number): void;
   failed(event: { type: string }, parked: boolean): void;
   applied(event: { type: string; occurredAt: string }): void;
+  /** Whether this replica's relay is the one delivering (one per authority at a time, outbox.ts). */
+  leading(leading: boolean): void;
 }
 
 /** Registers the event counters (and the delivery latency histogram) in a process's registry. */
@@ -40,7 +42,11 @@ export function createEventMetrics(registry: Registry): EventMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [registry],
   });
+  const leader = new Gauge({ name: 'events_relay_leading', help: '1 while this replica relays the outbox (one replica per authority at a time)', registers: [registry] });
   return {
+    leading(leading) {
+      leader.set(leading ? 1 : 0);
+    },
     delivered(event, ms) {
       delivered.inc({ type: event.type });
       deliveryTime.observe({ type: event.type }, ms / 1000);

@@ -43,7 +43,7 @@ onPostgres('outbox relays of two replicas on one PostgreSQL database', () => {
   let consumerUrl: string;
   /** Every delivery the consumer received, in arrival order. */
   const received: EventEnvelope[] = [];
-  const replicas: Array<{ db: DataSource; relay: OutboxRelay; delivered: string[] }> = [];
+  const replicas: Array<{ db: DataSource; relay: OutboxRelay; delivered: string[]; reported: boolean[] }> = [];
   let sent = 0;
 
   async function replica(): Promise<(typeof replicas)[number]> {
@@ -51,6 +51,7 @@ onPostgres('outbox relays of two replicas on one PostgreSQL database', () => {
     url.pathname = `/${name}`;
     const db = await openDatabase({ authority: 'registry', url: url.toString(), migrations, statements: createMetrics('registry').dbStatements });
     const delivered: string[] = [];
+    const reported: boolean[] = [];
     const relay = new OutboxRelay({
       db,
       source: 'registry',
@@ -60,8 +61,9 @@ onPostgres('outbox relays of two replicas on one PostgreSQL database', () => {
       pollMs: 5000,
       maxBackoffMs: 200,
       onDelivered: (e) => delivered.push(e.eventId),
+      onLeading: (leading) => reported.push(leading),
     });
-    const r = { db, relay, delivered };
+    const r = { db, relay, delivered, reported };
     replicas.push(r);
     return r;
   }
@@ -130,6 +132,8 @@ onPostgres('outbox relays of two replicas on one PostgreSQL database', () => {
       expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     }
     expect(await lockHolders(a.db)).toHaveLength(1);
+    // What events_relay_leading shows: 1 on a, 0 on b.
+    expect([a.reported, b.reported]).toEqual([[true], []]);
   });
 
   test('the holder session ends, as when its process dies: the other takes over at once, nothing sent twice', async () => {
@@ -150,6 +154,7 @@ onPostgres('outbox relays of two replicas on one PostgreSQL database', () => {
     expect(deliveredOnce(ids)).toBe(true);
     expect(b.delivered.length).toBe(100);
     expect(a.delivered.length).toBe(200);
+    expect([a.reported, b.reported]).toEqual([[true, false], [true]]);
   });
 
   test('the holder stops: the waiting relay takes over, the stopped one sends nothing more', async () => {
@@ -165,6 +170,7 @@ onPostgres('outbox relays of two replicas on one PostgreSQL database', () => {
     expect(received.length).toBe(before + 50);
     expect(deliveredOnce(ids)).toBe(true);
     expect([a.delivered.length, b.delivered.length]).toEqual([250, 100]);
+    expect([a.reported, b.reported]).toEqual([[true, false, true], [true, false]]);
     const owed = await a.db.query(`SELECT count(*)::int AS n FROM outbox WHERE delivered_at IS NULL`);
     expect(owed[0].n).toBe(0);
   });

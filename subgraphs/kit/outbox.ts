@@ -46,7 +46,7 @@ export interface RelayOptions {
   pollMs?: number;
   onDelivered?: (event: EventEnvelope, ms: number) => void;
   onFailed?: (event: EventEnvelope, error: string, parked: boolean) => void;
-  /** Told when this relay takes the lead (true) or loses it (false), on PostgreSQL. */
+  /** Told when this relay starts delivering (true) and when it stops or loses the lock (false). */
   onLeading?: (leading: boolean) => void;
 }
 
@@ -87,6 +87,7 @@ export class OutboxRelay {
   private kicked = false;
   private loop: Promise<void> | null = null;
   private session: RelaySession | null = null;
+  private reported = false;
 
   constructor(private readonly options: RelayOptions) {}
 
@@ -124,7 +125,7 @@ export class OutboxRelay {
    */
   private async lead(): Promise<boolean> {
     const pool = this.pool();
-    if (!pool) return true;
+    if (!pool) return this.report(true);
     if (this.session?.alive && this.session.leading) return true;
     this.closeSession();
     const client = await pool.connect();
@@ -148,8 +149,7 @@ export class OutboxRelay {
       return false;
     }
     session.leading = true;
-    this.options.onLeading?.(true);
-    return true;
+    return this.report(true);
   }
 
   /** Closes the relay's connection (not back into the pool: it would keep the lock). */
@@ -159,7 +159,16 @@ export class OutboxRelay {
     this.session = null;
     session.alive = false;
     session.client.release(true);
-    if (session.leading) this.options.onLeading?.(false);
+    if (session.leading) this.report(false);
+  }
+
+  /** Tells `onLeading` of a change; returns `leading`. */
+  private report(leading: boolean): boolean {
+    if (this.reported !== leading) {
+      this.reported = leading;
+      this.options.onLeading?.(leading);
+    }
+    return leading;
   }
 
   /** Wakes the relay at once (called after a transaction that enqueued events commits). */
@@ -188,6 +197,7 @@ export class OutboxRelay {
       await this.sleep(pollMs);
     }
     this.closeSession();
+    this.report(false);
   }
 
   private async sleep(ms: number): Promise<void> {

@@ -150,6 +150,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     ...events.relay,
     onDelivered: (e, ms) => events.metrics?.delivered(e, ms),
     onFailed: (e, _err, parked) => events.metrics?.failed(e, parked),
+    onLeading: (leading) => events.metrics?.leading(leading),
   });
 
   // The access log: rows appended with group commit, made leaves of the Merkle tree by the sequencer, whose signed
