@@ -20,6 +20,7 @@ import type { Role } from '../subgraphs/kit/principal';
 import { buildImmigrationServer, migrations as immigrationMigrations } from '../subgraphs/immigration/server';
 import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
 import { buildRegistryServer, migrations as registryMigrations } from '../subgraphs/registry/server';
+import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 
 /** The day the suites are answered for, so card validity does not drift with the calendar. */
 export const TEST_TODAY = '2026-11-28';
@@ -124,6 +125,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       metrics: metrics[authority],
       clock: () => TEST_TODAY,
       events: eventOptions[authority],
+      statisticsKey: loadOrCreateRecordKeySecret(process.env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
     });
     subgraphServers[authority] = server;
     relays[authority] = relay;

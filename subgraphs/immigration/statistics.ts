@@ -10,6 +10,7 @@ export const IMMIGRATION_FACTS: FactSource = {
   table: 'stats_count',
   columns: ['resident_class', 'status', 'nationality', 'municipality', 'sex', 'birth_year', 'card_kind', 'arrangement'],
   countColumn: 'persons',
+  keyColumn: 'key_sum',
   elsewhere: 'resident categories are counted by the resident registry (residentRegistryStatistics)',
   dimensions: {
     STATUS_OF_RESIDENCE: { column: 'status' },

@@ -18,6 +18,7 @@ import { WitnessClient, witnessRoute } from './accessLog/witness';
 import { witnessedRoute } from './accessLog/witnessed';
 import { AccessLogWriter } from './accessLog/writer';
 import type { StatisticsCube } from './statistics/cube';
+import { statisticsQueryLog } from './statistics/queryLog';
 import { statisticsResponseCache, type StatisticsUse } from './statistics/responseCache';
 import { auditVerifyRoute } from './auditVerify';
 import { maskError } from './errors';
@@ -81,6 +82,8 @@ export interface SubgraphDeps {
   transport?: TransportOptions;
   /** Access-log sequencing and checkpoint intervals (tests shorten them). */
   accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
+  /** The secret behind the statistics' record keys, the same in every authority that counts (statistics/recordKey.ts). */
+  statisticsKey?: Buffer;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -134,6 +137,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       ApolloServerPluginCacheControlDisabled(),
       statisticsResponseCache<TContext>({ served: (how) => options.metrics.statisticsResponses.inc({ served: how }) }),
       auditPlugin<TContext>(Object.keys(options.fieldPolicy)),
+      statisticsQueryLog<TContext>(),
     ],
     includeStacktraceInErrorResponses: false,
     formatError: maskError,

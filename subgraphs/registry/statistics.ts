@@ -6,6 +6,7 @@ export const REGISTRY_FACTS: FactSource = {
   table: 'stats_count',
   columns: ['category', 'municipality', 'sex', 'birth_year'],
   countColumn: 'persons',
+  keyColumn: 'key_sum',
   elsewhere: 'statuses, nationalities, resident classes, cards and arrangements are counted by the ISA (foreignResidentStatistics)',
   dimensions: {
     RESIDENT_CATEGORY: { column: 'category' },

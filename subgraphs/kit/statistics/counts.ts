@@ -22,7 +22,11 @@ export class CountTable {
   /** Per column of the table: the dictionary number of each row's value. */
   codes: Int32Array[];
   counts = new Int32Array(GROW);
+  /** Per row, the sum of its persons' record keys modulo 2^32 (an Int32Array wraps as that sum does). */
+  keys = new Int32Array(GROW);
   size = 0;
+  /** By how much the last set() moved its row's key sum. */
+  keyDelta = 0;
 
   /** `columns`: positions, in the cube's column list, of the columns this table is keyed by. */
   constructor(readonly columns: readonly number[]) {
@@ -88,26 +92,36 @@ export class CountTable {
     return i === undefined ? 0 : (this.counts[i] as number);
   }
 
-  /** Sets a count; returns by how much it changed. */
-  set(codes: ArrayLike<number>, count: number): number {
-    const i = this.row(codes, count !== 0);
+  /** The key sum of the row these codes fall in. */
+  keyOf(codes: ArrayLike<number>): number {
+    const i = this.row(codes, false);
+    return i === undefined ? 0 : (this.keys[i] as number);
+  }
+
+  /** Sets a count and its key sum; returns by how much the count changed (the key sum's change: keyDelta). */
+  set(codes: ArrayLike<number>, count: number, keySum = 0): number {
+    this.keyDelta = 0;
+    const i = this.row(codes, count !== 0 || keySum !== 0);
     if (i === undefined) return 0;
     const delta = count - (this.counts[i] as number);
+    this.keyDelta = (keySum - (this.keys[i] as number)) | 0;
     this.counts[i] = count;
+    this.keys[i] = keySum;
     return delta;
   }
 
-  add(codes: ArrayLike<number>, delta: number): void {
+  add(codes: ArrayLike<number>, delta: number, keyDelta = 0): void {
     const i = this.row(codes, true) as number;
     this.counts[i] += delta;
+    this.keys[i] += keyDelta;
   }
 
-  /** Every row's codes (indexed like the cube's columns, -1 where this table has no column) and count. */
-  *entries(width: number): Generator<[Int32Array, number]> {
+  /** Every row's codes (indexed like the cube's columns, -1 where this table has no column), count and key sum. */
+  *entries(width: number): Generator<[Int32Array, number, number]> {
     for (let i = 0; i < this.size; i++) {
       const codes = new Int32Array(width).fill(-1);
       this.columns.forEach((c, k) => (codes[c] = (this.codes[k] as Int32Array)[i] as number));
-      yield [codes, this.counts[i] as number];
+      yield [codes, this.counts[i] as number, this.keys[i] as number];
     }
   }
 
@@ -119,6 +133,9 @@ export class CountTable {
     const counts = new Int32Array(capacity);
     counts.set(this.counts);
     this.counts = counts;
+    const keys = new Int32Array(capacity);
+    keys.set(this.keys);
+    this.keys = keys;
     this.codes = this.codes.map((column) => {
       const grown = new Int32Array(capacity);
       grown.set(column);

@@ -16,6 +16,7 @@ import {
 import { statementSource } from '../database';
 import { userError } from '../errors';
 import { CountTable } from './counts';
+import { publishedCount } from './perturbation';
 import { suppress, type LineKind } from './suppression';
 import type { YearEndSnapshots } from './trend';
 
@@ -31,6 +32,8 @@ export interface FactSource {
   /** Columns of the detailed counts, in the table's key order. */
   columns: readonly string[];
   countColumn: string;
+  /** The column of each count's key sum: its persons' record keys added up modulo 2^32 (perturbation.ts). */
+  keyColumn: string;
   dimensions: Readonly<Partial<Record<StatisticsDimension, DimensionSource>>>;
   /** Where the dimensions this authority does not hold are counted (said in the error). */
   elsewhere: string;
@@ -47,8 +50,9 @@ export interface StatisticsQuery {
 }
 
 export interface StatisticsAnswer {
-  /** The persons the filter selects; null when that figure itself is suppressed. */
+  /** The persons the filter selects, as published (perturbed); null when that figure itself is suppressed. */
   total: number | null;
+  /** Each cell's published (perturbed) count, null when suppressed. */
   cells: Array<{ coords: string[]; count: number | null; suppressed: boolean }>;
   suppressedCells: number;
   /** The year ages are counted at (31 December). */
@@ -78,6 +82,8 @@ interface Cuboid {
   spaces: readonly CodeSpace[];
   strides: readonly number[];
   counts: Int32Array;
+  /** Per cell, the sum of its persons' record keys modulo 2^32: its cell key. */
+  keys: Int32Array;
   /** Per cell, 1 when suppressed; unset while the table's coarser tables are being decided. */
   suppressed?: Uint8Array;
   computedAt: number;
@@ -134,7 +140,7 @@ export class StatisticsCube {
   /** Bumped whenever a count changes; cached tables older than it are recomputed, unless settle() finds them unchanged. */
   version = 0;
   /** The detailed counts changed since the last settle(), with by how much. */
-  private pending: Array<{ codes: Int32Array; delta: number }> = [];
+  private pending: Array<{ codes: Int32Array; delta: number; keyDelta: number }> = [];
   /** The version cached tables were current at when settle() last ran. */
   private settled = 0;
   /** The year-end snapshots of the same counts, for the trend (set by startStatistics). */
@@ -211,28 +217,29 @@ export class StatisticsCube {
     const [snapshot]: Array<{ xmax: string; xip: string[] }> = await this.db.query(
       `SELECT pg_snapshot_xmax(s)::text AS xmax, array(SELECT x::text FROM pg_snapshot_xip(s) AS x) AS xip FROM pg_current_snapshot() AS s`,
     );
-    const { table, columns, countColumn } = this.source;
+    const { table, columns, countColumn, keyColumn } = this.source;
     const since = this.seen;
     const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT ${columns.join(', ')}, ${countColumn} AS n FROM ${table}${since ? ' WHERE txid >= $1 OR txid = ANY($2::bigint[])' : ''}`,
+      `SELECT ${columns.join(', ')}, ${countColumn} AS n, ${keyColumn} AS k FROM ${table}${since ? ' WHERE txid >= $1 OR txid = ANY($2::bigint[])' : ''}`,
       since ? [since.xmax, since.xip] : [],
     );
     this.detail.reserve(this.detail.size + rows.length);
-    for (const row of rows) this.set(columns.map((c) => String(row[c])), Number(row.n));
+    for (const row of rows) this.set(columns.map((c) => String(row[c])), Number(row.n), Number(row.k) | 0);
     this.seen = { xmax: (snapshot as { xmax: string }).xmax, xip: (snapshot as { xip: string[] }).xip };
     return rows.length;
   }
 
-  /** Sets one detailed count (absolute), and moves the summaries by the difference. */
-  set(values: readonly string[], count: number): void {
+  /** Sets one detailed count and its key sum (absolute), and moves the summaries by the difference. */
+  set(values: readonly string[], count: number, keySum = 0): void {
     const codes = this.codesOf(values, count !== 0);
     if (!codes) return;
-    const delta = this.detail.set(codes, count);
-    if (delta === 0) return;
-    for (const summary of this.summaries) summary.add(codes, delta);
+    const delta = this.detail.set(codes, count, keySum);
+    const keyDelta = this.detail.keyDelta;
+    if (delta === 0 && keyDelta === 0) return;
+    for (const summary of this.summaries) summary.add(codes, delta, keyDelta);
     this.version++;
     // Only worth remembering for a few changes: beyond that, settle() gives up and every table is recomputed.
-    if (this.pending.length <= MAX_PENDING) this.pending.push({ codes: codes.slice(), delta });
+    if (this.pending.length <= MAX_PENDING) this.pending.push({ codes: codes.slice(), delta, keyDelta });
   }
 
   /** The dictionary numbers of a row's values (valid until the next call); null if one is new and `create` is false. */
@@ -253,10 +260,16 @@ export class StatisticsCube {
     return codes;
   }
 
-  /** One detailed count, as served. */
+  /** One detailed count, as served (the true count, before perturbation). */
   count(values: readonly string[]): number {
     const codes = this.codesOf(values, false);
     return codes ? this.detail.get(codes) : 0;
+  }
+
+  /** One detailed count's key sum, as served. */
+  keySum(values: readonly string[]): number {
+    const codes = this.codesOf(values, false);
+    return codes ? this.detail.keyOf(codes) : 0;
   }
 
   /** The persons counted, all together. */
@@ -276,13 +289,13 @@ export class StatisticsCube {
     const reported = new Set<string>();
     for (const summary of this.summaries) {
       const recount = new CountTable(summary.columns);
-      for (const [codes, count] of this.detail.entries(width)) if (count !== 0) recount.add(codes, count);
+      for (const [codes, count, key] of this.detail.entries(width)) if (count !== 0) recount.add(codes, count, key);
       const name = summary.columns.map((c) => this.source.columns[c]).join(',');
       const seen = (table: CountTable, other: CountTable, flip: boolean) => {
-        for (const [codes, count] of table.entries(width)) {
+        for (const [codes, count, keySum] of table.entries(width)) {
           if (out.length >= limit) return;
           const theirs = other.get(codes);
-          if (count === theirs) continue;
+          if (count === theirs && keySum === other.keyOf(codes)) continue;
           const key = summary.columns.map((c) => (this.dictionaries[c] as { codes: string[] }).codes[codes[c] as number]).join('/');
           if (reported.has(`${name}:${key}`)) continue;
           reported.add(`${name}:${key}`);
@@ -358,14 +371,16 @@ export class StatisticsCube {
           return source.map ? source.map(value, context) : value;
         })
         .join('\u0000');
+    // A cell is unchanged when it holds as many persons as before and the same ones (its key sum unchanged too).
     const unchanged = (year: number, dims: readonly StatisticsDimension[]): boolean => {
       if (year !== context.referenceYear) return false;
-      const net = new Map<string, number>();
-      for (const { codes, delta } of changes) {
+      const net = new Map<string, { count: number; key: number }>();
+      for (const { codes, delta, keyDelta } of changes) {
         const cell = cellOf(dims, codes);
-        net.set(cell, (net.get(cell) ?? 0) + delta);
+        const sum = net.get(cell) ?? { count: 0, key: 0 };
+        net.set(cell, { count: sum.count + delta, key: (sum.key + keyDelta) | 0 });
       }
-      for (const n of net.values()) if (n !== 0) return false;
+      for (const n of net.values()) if (n.count !== 0 || n.key !== 0) return false;
       return true;
     };
     for (const table of this.cuboids.values()) {
@@ -435,7 +450,7 @@ export class StatisticsCube {
     const dims = table.spaces.length;
     const sizes = table.spaces.map((space) => space.codes.length);
     const strides = table.strides;
-    const { counts } = table;
+    const { counts, keys } = table;
     /** The code number, on dimension `d`, of the cell at `position`. */
     const codeAt = (position: number, d: number) => ((position / (strides[d] as number)) | 0) % (sizes[d] as number);
     const suppressed = table.suppressed as Uint8Array;
@@ -474,7 +489,7 @@ export class StatisticsCube {
         const read = reads[g] as (typeof reads)[number];
         coords[g] = read.codes[codeAt(position, read.at)] as string;
       }
-      cells[k] = { coords, count: hidden ? null : (counts[position] as number), suppressed: hidden };
+      cells[k] = { coords, count: hidden ? null : publishedCount(counts[position] as number, keys[position] as number), suppressed: hidden };
     }
 
     // The total: the filter's own cell of its own table (the grand total without a filter); absent, nobody.
@@ -485,7 +500,12 @@ export class StatisticsCube {
     }
     // A parent filtered beside its child must be the child's parent, or the filter selects nobody.
     const consistent = filters.every(([d, code]) => totals.dims.includes(d) || deriveParent(totals.dims, filter, d) === code);
-    const total = at < 0 || !consistent ? 0 : (totals.suppressed as Uint8Array)[at] ? null : (totals.counts[at] as number);
+    const total =
+      at < 0 || !consistent
+        ? 0
+        : (totals.suppressed as Uint8Array)[at]
+          ? null
+          : publishedCount(totals.counts[at] as number, totals.keys[at] as number);
     return { total, cells, suppressedCells, referenceYear: this.referenceYear() };
   }
 
@@ -590,7 +610,17 @@ export class StatisticsCube {
     const spaces = dimensions.map((d) => this.codeSpace(d));
     const strides = stridesOf(spaces);
     const size = spaces.reduce((product, space) => product * space.codes.length, 1);
-    const table: Cuboid = { version: this.version, year, dims: dimensions, spaces, strides, counts: new Int32Array(size), computedAt: 0, expensive: false };
+    const table: Cuboid = {
+      version: this.version,
+      year,
+      dims: dimensions,
+      spaces,
+      strides,
+      counts: new Int32Array(size),
+      keys: new Int32Array(size),
+      computedAt: 0,
+      expensive: false,
+    };
     // The smallest current finer table (a table's margins are asked for right after it, for its disclosure
     // control), else the smallest kept counts holding its dimensions.
     let finer: Cuboid | null = null;
@@ -614,23 +644,42 @@ export class StatisticsCube {
     const columns = table.dims.map((d) => from.codes[from.columns.indexOf(this.columnIndex((this.source.dimensions[d] as DimensionSource).column))] as Int32Array);
     const terms = table.spaces.map((space, d) => space.projection.map((n) => n * (table.strides[d] as number)));
     const dense = table.counts;
+    const denseKeys = table.keys;
     const counts = from.counts;
+    const keys = from.keys;
     const size = from.size;
     const [ta, tb, tc] = terms as Int32Array[];
     const [ca, cb, cc] = columns as Int32Array[];
+    // Key sums add modulo 2^32: an Int32Array element wraps exactly so.
     if (columns.length === 0) {
-      for (let row = 0; row < size; row++) dense[0] += counts[row] as number;
+      for (let row = 0; row < size; row++) {
+        dense[0] += counts[row] as number;
+        denseKeys[0] += keys[row] as number;
+      }
     } else if (columns.length === 1) {
-      for (let row = 0; row < size; row++) dense[ta[ca[row]]] += counts[row];
+      for (let row = 0; row < size; row++) {
+        const at = ta[ca[row]];
+        dense[at] += counts[row];
+        denseKeys[at] += keys[row];
+      }
     } else if (columns.length === 2) {
-      for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]]] += counts[row];
+      for (let row = 0; row < size; row++) {
+        const at = ta[ca[row]] + tb[cb[row]];
+        dense[at] += counts[row];
+        denseKeys[at] += keys[row];
+      }
     } else if (columns.length === 3) {
-      for (let row = 0; row < size; row++) dense[ta[ca[row]] + tb[cb[row]] + tc[cc[row]]] += counts[row];
+      for (let row = 0; row < size; row++) {
+        const at = ta[ca[row]] + tb[cb[row]] + tc[cc[row]];
+        dense[at] += counts[row];
+        denseKeys[at] += keys[row];
+      }
     } else {
       for (let row = 0; row < size; row++) {
         let key = 0;
         for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
         dense[key] += counts[row];
+        denseKeys[key] += keys[row];
       }
     }
   }
@@ -677,24 +726,35 @@ function rollUp(from: Cuboid, to: Cuboid): void {
   });
   // Every cell of the finer table in order; its coarser cell is the sum of one term per dimension.
   const source = from.counts;
+  const sourceKeys = from.keys;
   const dense = to.counts;
+  const denseKeys = to.keys;
   const sizes = from.spaces.map((space) => space.codes.length);
   const [ta, tb, tc] = terms as Int32Array[];
   const [na, nb, nc] = sizes as number[];
   let position = 0;
   if (terms.length === 1) {
-    for (let a = 0; a < na; a++) dense[ta[a]] += source[position++];
+    for (let a = 0; a < na; a++, position++) {
+      dense[ta[a]] += source[position];
+      denseKeys[ta[a]] += sourceKeys[position];
+    }
   } else if (terms.length === 2) {
     for (let a = 0; a < na; a++) {
       const xa = ta[a];
-      for (let b = 0; b < nb; b++) dense[xa + tb[b]] += source[position++];
+      for (let b = 0; b < nb; b++, position++) {
+        dense[xa + tb[b]] += source[position];
+        denseKeys[xa + tb[b]] += sourceKeys[position];
+      }
     }
   } else if (terms.length === 3) {
     for (let a = 0; a < na; a++) {
       const xa = ta[a];
       for (let b = 0; b < nb; b++) {
         const xb = xa + tb[b];
-        for (let c = 0; c < nc; c++) dense[xb + tc[c]] += source[position++];
+        for (let c = 0; c < nc; c++, position++) {
+          dense[xb + tc[c]] += source[position];
+          denseKeys[xb + tc[c]] += sourceKeys[position];
+        }
       }
     }
   } else {
@@ -705,6 +765,7 @@ function rollUp(from: Cuboid, to: Cuboid): void {
     for (const term of terms) target += term[0] as number;
     for (; position < source.length; position++) {
       dense[target] += source[position] as number;
+      denseKeys[target] += sourceKeys[position] as number;
       for (let d = dims - 1; d >= 0; d--) {
         const term = terms[d] as Int32Array;
         target -= term[digits[d] as number] as number;

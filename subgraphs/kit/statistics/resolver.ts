@@ -7,6 +7,7 @@ import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '
 import { userError } from '../errors';
 import type { Principal } from '../principal';
 import type { StatisticsCube } from './cube';
+import { CELL_KEY_COLUMNS, MAX_PERTURBATION, PERTURBATION_TABLE } from './perturbation';
 import type { StatisticsUse } from './responseCache';
 import type { YearEnd } from './trend';
 
@@ -28,10 +29,21 @@ const FILTER_FIELDS: Readonly<Record<string, StatisticsDimension>> = {
 };
 
 export const DISCLOSURE_METHOD =
-  'Cells of 1 to 9 persons are suppressed (primary). In every line of the table (cells differing in one dimension, ' +
-  'including municipalities within a prefecture and statuses within a status group) the suppressed cells are either ' +
-  'none or at least two holding 10 or more persons together (secondary), assuming every line total is known. The ' +
-  'pattern depends on the table alone, so the same cell is suppressed in every query that shows it. Empty cells are omitted.';
+  'Cell key perturbation with suppression. Every person counted carries a fixed record key (a keyed hash of their ' +
+  'My Number under a secret both authorities hold, so a person has the same key in the ISA and the resident registry); ' +
+  "a cell's key is the sum of its persons' record keys modulo 1, and the published count is the true count plus the " +
+  "perturbation table's value for (count, cell key). The same persons give the same published value in every query " +
+  'and from either authority; a change of members draws the cell key anew. Cells of 1 to 9 persons are suppressed ' +
+  '(primary), and in every line of a table (cells differing in one dimension, including municipalities within a ' +
+  'prefecture and statuses within a status group) the suppressed cells are either none or at least two holding 10 or ' +
+  'more persons together (secondary); the pattern depends on the true counts alone. Counts are live. Empty cells are omitted.';
+
+/** What every answer states about its disclosure control, beside the suppressed cells it counts. */
+const PERTURBATION = {
+  maxPerturbation: MAX_PERTURBATION,
+  cellKeyColumns: CELL_KEY_COLUMNS,
+  perturbationTable: PERTURBATION_TABLE,
+};
 
 export interface StatisticsTableView {
   total: number;
@@ -40,7 +52,7 @@ export interface StatisticsTableView {
   population: string;
   referenceYear: number;
   asOf: string;
-  disclosureControl: { threshold: number; suppressedCells: number; method: string };
+  disclosureControl: { threshold: number; suppressedCells: number; method: string } & typeof PERTURBATION;
   trend: YearEnd[];
   cells: Array<{
     key: Coordinate[];
@@ -89,7 +101,7 @@ export async function statisticsTable(
     population: meta.population,
     referenceYear: answer.referenceYear,
     asOf: meta.today,
-    disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD },
+    disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD, ...PERTURBATION },
     trend: cube.yearEnds?.trend(filter) ?? [],
     cells: answer.cells.map((cell) => ({
       key: cell.coords.map((code, i) => coordinate(args.groupBy[i] as StatisticsDimension, code)),

@@ -4,15 +4,18 @@ import { AuditTrail } from '../audit';
 import type { Authority } from '../database';
 import { systemDay, type SubgraphDeps } from '../subgraph';
 import { StatisticsCube, type FactSource } from './cube';
+import { installRecordKeySecret } from './recordKey';
 import { writeAnswer } from './writeAnswer';
 import { YearEndSnapshots } from './trend';
 
 /**
  * Starts serving an authority's statistics: repairs a bulk load that stopped half-way (its triggers left
- * paused), reads every count, follows the changes, and keeps the year-end snapshots. Ages are counted at the end of the clock's year.
+ * paused), gives the database the record key secret (recounting once if its key sums were made without it), reads every count, follows the changes, and keeps the year-end snapshots. Ages are counted at the end of the clock's year.
  */
 export async function startStatistics(authority: Authority, deps: SubgraphDeps, facts: FactSource): Promise<StatisticsCube> {
   await resumeBulkLoadTriggers(authority, deps.db, false);
+  if (!deps.statisticsKey) throw new Error(`${authority}: statistics need the record key secret (SubgraphDeps.statisticsKey)`);
+  await installRecordKeySecret(deps.db, deps.statisticsKey, facts.columns);
   const clock = deps.clock ?? systemDay;
   const cube = new StatisticsCube(deps.db, facts, { referenceYear: () => Number(clock().slice(0, 4)) });
   await cube.start();

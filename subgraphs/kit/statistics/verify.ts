@@ -1,6 +1,7 @@
 /**
  * `stats:verify`: the counts an authority maintains incrementally, and the copy it serves from memory, against
  * a full recount of its records. Any difference is a defect (a write path the triggers missed, a lost change).
+ * The counts compared are the true ones, before perturbation; each cell's key sum is compared the same way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
@@ -19,21 +20,22 @@ export interface StatisticsReport {
   served: number;
   /** Detailed cells compared. */
   cells: number;
-  /** The first differences (key, recount, maintained, served). */
-  differences: Array<{ key: string; recount: number; maintained: number; served: number }>;
+  /** The first differences (key, recount, maintained, served; a key sum that differs is reported as `keySum`). */
+  differences: Array<{ key: string; recount: number; maintained: number; served: number; keySum?: { recount: number; maintained: number; served: number } }>;
 }
 
 /** Compares the maintained table `cube.source.table` and the cube's copy with `GROUP BY` over `factView`. */
 export async function verifyStatistics(db: DataSource, authority: Authority, cube: StatisticsCube, factView: string): Promise<StatisticsReport> {
-  const { table, columns, countColumn } = cube.source;
+  const { table, columns, countColumn, keyColumn } = cube.source;
   const list = columns.join(', ');
   await cube.refresh();
   // One snapshot for both reads, so a write in between cannot show up as a difference.
-  const rows: Array<Record<string, unknown> & { recount: number; maintained: number }> = await db.transaction('REPEATABLE READ', (m) =>
+  const rows: Array<Record<string, unknown> & { recount: number; maintained: number; recount_key: string; maintained_key: string }> = await db.transaction('REPEATABLE READ', (m) =>
     m.query(
       `SELECT ${columns.map((c) => `coalesce(r.${c}::text, m.${c}::text) AS ${c}`).join(', ')},
-              coalesce(r.n, 0)::int AS recount, coalesce(m.${countColumn}, 0)::int AS maintained
-       FROM (SELECT ${list}, count(*) AS n FROM ${factView} GROUP BY ${list}) r
+              coalesce(r.n, 0)::int AS recount, coalesce(m.${countColumn}, 0)::int AS maintained,
+              coalesce(r.k, 0)::text AS recount_key, coalesce(m.${keyColumn}, 0)::text AS maintained_key
+       FROM (SELECT ${list}, count(*) AS n, sum(record_key) % 4294967296 AS k FROM ${factView} GROUP BY ${list}) r
        FULL JOIN (SELECT * FROM ${table} WHERE ${countColumn} > 0) m USING (${list})`,
     ),
   );
@@ -45,9 +47,12 @@ export async function verifyStatistics(db: DataSource, authority: Authority, cub
     report.recounted += row.recount;
     report.maintained += row.maintained;
     report.served += served;
-    if (row.recount !== row.maintained || row.recount !== served) {
+    // Key sums compared as unsigned 32-bit numbers (the served copy holds them as Int32).
+    const keySum = { recount: Number(row.recount_key), maintained: Number(row.maintained_key), served: cube.keySum(values) >>> 0 };
+    const keysDiffer = keySum.recount !== keySum.maintained || keySum.recount !== keySum.served;
+    if (row.recount !== row.maintained || row.recount !== served || keysDiffer) {
       if (report.differences.length < 20) {
-        report.differences.push({ key: values.join('/'), recount: row.recount, maintained: row.maintained, served });
+        report.differences.push({ key: values.join('/'), recount: row.recount, maintained: row.maintained, served, ...(keysDiffer ? { keySum } : {}) });
       }
     }
   }

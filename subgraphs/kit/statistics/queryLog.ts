@@ -1,0 +1,68 @@
+/**
+ * Every statistics query in the answering authority's access log: who asked (the principal, role, agency and
+ * purpose the access log records for every read), which table (the field and its groupBy) and which filter. The
+ * row has no subject (no person is read); its items name the table and the filter, its action is `statistics`
+ * and its outcome is `ok` or the error code the caller got. Logged for every way an answer leaves (executed,
+ * written without the executor, or sent from a kept answer: responseCache.ts), and, as for every read, nothing is
+ * answered unless its row is written.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import { getArgumentValues, Kind } from 'graphql';
+import type { AuditRow } from '../audit';
+import type { AccessLogWriter } from '../accessLog/writer';
+import type { Principal } from '../principal';
+
+/** The fields that answer statistics tables. */
+const TABLE_FIELDS: ReadonlySet<string> = new Set(['foreignResidentStatistics', 'residentRegistryStatistics']);
+
+/**
+ * A query as access-log items: `<field>`, `groupBy:<dimensions joined by +>`, then `filter.<field>=<code>` per filter
+ * field in name order (items are stored as a text array and never hold a comma).
+ */
+export function queryItems(field: string, args: { groupBy?: unknown; filter?: unknown }): string[] {
+  const groupBy = Array.isArray(args.groupBy) ? args.groupBy.map(String) : [];
+  const filter = Object.entries((args.filter ?? {}) as Record<string, unknown>)
+    .filter(([, code]) => code !== null && code !== undefined)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, code]) => `filter.${name}=${String(code)}`.replace(/,/g, ' '));
+  return [field, `groupBy:${groupBy.join('+')}`, ...filter];
+}
+
+export function statisticsQueryLog<TContext extends { principal: Principal; accessLog: AccessLogWriter }>(): ApolloServerPlugin<TContext> {
+  return {
+    async requestDidStart() {
+      const asked: string[][] = [];
+      return {
+        async didResolveOperation(rc) {
+          const fields = rc.schema.getQueryType()?.getFields();
+          if (!fields || rc.operation?.operation !== 'query') return;
+          for (const selection of rc.operation.selectionSet.selections) {
+            if (selection.kind !== Kind.FIELD || !TABLE_FIELDS.has(selection.name.value)) continue;
+            const def = fields[selection.name.value];
+            if (!def) continue;
+            try {
+              asked.push(queryItems(selection.name.value, getArgumentValues(def, selection, rc.request.variables ?? {})));
+            } catch {
+              asked.push([selection.name.value, 'arguments:invalid']); // refused by the executor: logged as asked
+            }
+          }
+        },
+        async willSendResponse(rc) {
+          if (asked.length === 0) return;
+          const errors = rc.response.body.kind === 'single' ? rc.response.body.singleResult.errors : undefined;
+          const outcome = errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok';
+          const rows: AuditRow[] = asked.map((items) => ({ subject: null, items, action: 'statistics', outcome }));
+          try {
+            await rc.contextValue.accessLog.append(rc.contextValue.principal, rows);
+          } catch {
+            rc.response.http.status = 503;
+            rc.response.body = {
+              kind: 'single',
+              singleResult: { errors: [{ message: 'The access log could not be written', extensions: { code: 'ACCESS_LOG_UNAVAILABLE' } }] },
+            };
+          }
+        },
+      };
+    },
+  };
+}

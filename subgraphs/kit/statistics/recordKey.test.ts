@@ -1,0 +1,86 @@
+import { createHmac } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { migrations as immigrationMigrations } from '../../immigration/migrations';
+import { migrations as registryMigrations } from '../../registry/migrations';
+import { openDatabase } from '../database';
+import { createMetrics } from '../metrics';
+import { IMMIGRATION_FACTS } from '../../immigration/statistics';
+import { installRecordKeySecret } from './recordKey';
+
+/** Both authorities' databases, embedded, with two persons each: the same My Numbers in both. */
+let registry: DataSource;
+let immigration: DataSource;
+const SECRET = Buffer.from('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 'hex');
+const PERSONS = [
+  { myNumber: '621498320257', sex: 'FEMALE', municipality: '131041' },
+  { myNumber: '123456789018', sex: 'MALE', municipality: '131041' },
+];
+
+/** The record key, computed here with Node's own HMAC (not the database's). */
+const expectedKey = (myNumber: string) => createHmac('sha256', SECRET).update(`my-number:${myNumber}`).digest().readUInt32BE(0);
+
+beforeAll(async () => {
+  registry = await openDatabase({ authority: 'registry', migrations: registryMigrations, statements: createMetrics('t').dbStatements });
+  immigration = await openDatabase({ authority: 'immigration', migrations: immigrationMigrations, statements: createMetrics('u').dbStatements });
+  for (const [i, p] of PERSONS.entries()) {
+    await registry.query(
+      `INSERT INTO resident (my_number, resident_record_code, family_name, given_name, birth_date, sex, resident_category, municipality_code, registered_on)
+       VALUES ($1, $2, 'TEST', 'PERSON', '1990-04-01', $3, 'MID_TO_LONG_TERM', $4, '2025-01-01')`,
+      [p.myNumber, `1234567890${i}`, p.sex, p.municipality],
+    );
+    await immigration.query(
+      `INSERT INTO foreign_resident (my_number, resident_class, nationality, birth_date, sex, status_of_residence, work_restriction, resident_registered, municipality_code)
+       VALUES ($1, 'MID_TO_LONG_TERM', 'VNM', '1990-04-01', $2, 'STUDENT', 'NONE', true, $3)`,
+      [p.myNumber, p.sex, p.municipality],
+    );
+  }
+}, 60_000);
+afterAll(async () => {
+  await registry?.destroy();
+  await immigration?.destroy();
+});
+
+test('before the secret is installed every record key is 0; installing it recounts once, and not again', async () => {
+  const [before]: Array<{ k: string }> = await registry.query(`SELECT sum(record_key)::text AS k FROM stats_member`);
+  expect(before!.k).toBe('0');
+  expect(await installRecordKeySecret(registry, SECRET, ['category', 'municipality', 'sex', 'birth_year'])).toBe(true);
+  expect(await installRecordKeySecret(registry, SECRET, ['category', 'municipality', 'sex', 'birth_year'])).toBe(false);
+  expect(await installRecordKeySecret(immigration, SECRET, IMMIGRATION_FACTS.columns)).toBe(true);
+});
+
+test('both authorities give a person the same record key: HMAC-SHA-256 of the My Number, as Node computes it', async () => {
+  for (const db of [registry, immigration]) {
+    const table = db === registry ? 'resident' : 'foreign_resident';
+    const rows: Array<{ my_number: string; record_key: string }> = await db.query(
+      `SELECT p.my_number, m.record_key::text FROM stats_member m JOIN ${table} p ON p.id = m.person_id ORDER BY p.my_number`,
+    );
+    expect(rows.map((r) => [r.my_number, Number(r.record_key)])).toEqual(
+      [...PERSONS].sort((a, b) => a.myNumber.localeCompare(b.myNumber)).map((p) => [p.myNumber, expectedKey(p.myNumber)]),
+    );
+  }
+});
+
+test('a cell keeps the sum of its record keys modulo 2^32, moved with its members in the writing transaction', async () => {
+  const sum = async () => {
+    const rows: Array<{ sex: string; key_sum: string; persons: number }> = await registry.query(
+      `SELECT sex, key_sum::text, persons FROM stats_count WHERE municipality = '131041' AND persons > 0 ORDER BY sex`,
+    );
+    return Object.fromEntries(rows.map((r) => [r.sex, [r.persons, Number(r.key_sum)]]));
+  };
+  const [woman, man] = PERSONS.map((p) => expectedKey(p.myNumber)) as [number, number];
+  expect(await sum()).toEqual({ FEMALE: [1, woman], MALE: [1, man] });
+  // A correction moves the man into the women's cell: its key is the sum of both, modulo 2^32.
+  await registry.query(`UPDATE resident SET sex = 'FEMALE' WHERE my_number = $1`, [PERSONS[1]!.myNumber]);
+  expect(await sum()).toEqual({ FEMALE: [2, (woman + man) % 2 ** 32] });
+  await registry.query(`UPDATE resident SET sex = 'MALE' WHERE my_number = $1`, [PERSONS[1]!.myNumber]);
+  expect(await sum()).toEqual({ FEMALE: [1, woman], MALE: [1, man] });
+});
+
+test('the ISA learning a My Number gives the person the key the registry gives them', async () => {
+  await immigration.query(`UPDATE foreign_resident SET my_number = NULL, resident_registered = false WHERE my_number = $1`, [PERSONS[0]!.myNumber]);
+  const [without]: Array<{ k: string }> = await immigration.query(`SELECT key_sum::text AS k FROM stats_count WHERE sex = 'FEMALE' AND persons > 0`);
+  expect(Number(without!.k)).not.toBe(expectedKey(PERSONS[0]!.myNumber));
+  await immigration.query(`UPDATE foreign_resident SET my_number = $1, resident_registered = true WHERE my_number IS NULL`, [PERSONS[0]!.myNumber]);
+  const [learnt]: Array<{ k: string }> = await immigration.query(`SELECT key_sum::text AS k FROM stats_count WHERE sex = 'FEMALE' AND persons > 0`);
+  expect(Number(learnt!.k)).toBe(expectedKey(PERSONS[0]!.myNumber));
+});
