@@ -19,6 +19,7 @@ export interface CardRow {
   status: string;
   carrierCardNumber: string | null;
   issuedOn: string;
+  validUntil: string | null;
 }
 
 /** Locks the holder's row, so concurrent changes to one person's cards apply one after another. */
@@ -35,7 +36,7 @@ export async function lockHolder(m: EntityManager, myNumber: string): Promise<Ho
 /** The card in force: the latest issued. */
 export async function cardInForce(m: EntityManager, myNumber: string): Promise<CardRow | null> {
   const [row] = (await m.query(
-    `SELECT id, kind, status, carrier_card_number AS "carrierCardNumber", issued_on AS "issuedOn"
+    `SELECT id, kind, status, carrier_card_number AS "carrierCardNumber", issued_on AS "issuedOn", valid_until AS "validUntil"
      FROM my_number_card WHERE my_number = $1 ORDER BY issued_on DESC, id DESC LIMIT 1`,
     [myNumber],
   )) as CardRow[];

@@ -19,6 +19,8 @@ export interface MyNumberCardRow {
   validUntil: string | null;
   carrierCardNumber: string | null;
   functions: CardFunctionRow[];
+  /** The holder's end of stay as J-LIS keeps it (why a card expired by date: rules/myNumberCardExpiry.ts). */
+  holderStayExpiresOn: string | null;
 }
 
 export interface MyNumberRow {
@@ -35,7 +37,7 @@ const PERSONS_SQL = `
   LEFT JOIN LATERAL (
     SELECT json_build_object(
       'kind', c.kind, 'status', c.status, 'statusReason', c.status_reason, 'issuedOn', c.issued_on,
-      'validUntil', c.valid_until, 'carrierCardNumber', c.carrier_card_number,
+      'validUntil', c.valid_until, 'carrierCardNumber', c.carrier_card_number, 'holderStayExpiresOn', m.stay_expires_on,
       'functions', (SELECT coalesce(json_agg(json_build_object('function', f.function, 'status', f.status,
                                                                'validUntil', f.valid_until) ORDER BY f.function), '[]')
                     FROM card_function f WHERE f.card_id = c.id)) AS card

@@ -1,18 +1,19 @@
 import { join } from 'node:path';
-import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
+import { buildSubgraphServer, systemDay, type SubgraphDeps } from '../kit/subgraph';
 import { RECONCILE_CARDS_PATH } from '../../schema/internalPaths';
 import { ASSIGNMENT_PATH, assignmentRoute } from './assignment';
 import { reconcileCardsRoute } from './reconcile';
 import { EVENT_HANDLERS } from './events';
+import { sweepWhileListening } from './expiry';
 import { FIELD_POLICY } from './policy';
 import { createLoaders } from './loaders';
 import { resolvers, type MyNumberContext } from './resolvers';
 
 export { migrations } from './migrations';
 
-/** Builds the J-LIS subgraph over its own database; the caller decides where it listens. */
-export function buildMyNumberServer(deps: SubgraphDeps) {
-  return buildSubgraphServer<MyNumberContext>({
+/** Builds the J-LIS subgraph over its own database; the caller decides where it listens. Cards expire by date while it listens. */
+export async function buildMyNumberServer(deps: SubgraphDeps) {
+  const built = await buildSubgraphServer<MyNumberContext>({
     authority: 'mynumber',
     schemaPath: join(__dirname, 'schema.graphql'),
     resolvers,
@@ -25,4 +26,6 @@ export function buildMyNumberServer(deps: SubgraphDeps) {
       [RECONCILE_CARDS_PATH]: reconcileCardsRoute(deps.db, verify),
     }),
   });
+  sweepWhileListening(built.server, deps.db, deps.clock ?? systemDay, built.relay);
+  return built;
 }

@@ -6,7 +6,8 @@ import { userError } from '../../kit/errors';
 import { endMyNumberFunction, issueMyNumberCard, setCertificatesSuspended } from '../commands';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { lookUp } from '../../kit/visibility';
-import type { Loaders, MyNumberRow } from '../loaders';
+import type { CardFunctionRow, Loaders, MyNumberCardRow, MyNumberRow } from '../loaders';
+import { expiryReason, statusOnDay } from '../rules/myNumberCardExpiry';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
 
 export interface MyNumberContext extends SubgraphContext {
@@ -58,8 +59,8 @@ export const resolvers = {
     revokeMyNumberFunction: command('revokeMyNumberFunction', (m, run, ctx, n) =>
       endMyNumberFunction(m, run, ctx.principal, n, 'REVOKED_BY_AUTHORITY', ctx.today),
     ),
-    suspendCertificates: command('suspendCertificates', (m, run, ctx, n) => setCertificatesSuspended(m, run, ctx.principal, n, true)),
-    resumeCertificates: command('resumeCertificates', (m, run, ctx, n) => setCertificatesSuspended(m, run, ctx.principal, n, false)),
+    suspendCertificates: command('suspendCertificates', (m, run, ctx, n) => setCertificatesSuspended(m, run, ctx.principal, n, true, ctx.today)),
+    resumeCertificates: command('resumeCertificates', (m, run, ctx, n) => setCertificatesSuspended(m, run, ctx.principal, n, false, ctx.today)),
   },
   Query: {
     person: (_: unknown, args: { myNumber: string }, ctx: MyNumberContext) =>
@@ -83,5 +84,13 @@ export const resolvers = {
     jlisAccessLog: (row: MyNumberRow, _: unknown, ctx: MyNumberContext) => ctx.loaders.accessLog.load(row.myNumber),
     jlisAccessHistory: (row: MyNumberRow, args: HistoryArgs, ctx: MyNumberContext) =>
       ctx.loaders.accessHistory.load({ subject: row.myNumber, window: historyWindow(args) }),
+  },
+  // Statuses as on the day asked: a card or function past its date reads EXPIRED before the sweep records it.
+  MyNumberCard: {
+    status: (card: MyNumberCardRow, _: unknown, ctx: MyNumberContext) => statusOnDay(card, ctx.today),
+    statusReason: (card: MyNumberCardRow, _: unknown, ctx: MyNumberContext) =>
+      statusOnDay(card, ctx.today) === card.status ? card.statusReason : expiryReason(card, card.holderStayExpiresOn),
+    functions: (card: MyNumberCardRow, _: unknown, ctx: MyNumberContext) =>
+      card.functions.map((f: CardFunctionRow) => ({ ...f, status: statusOnDay(f, ctx.today) })),
   },
 };
