@@ -78,7 +78,7 @@ interface Table {
   referenceYear: number;
   asOf: string;
   cells: Array<{ key: Array<{ dimension: StatisticsDimension; code: string; label: string }>; count: number | null; share: number | null; suppressed: boolean }>;
-  disclosureControl: { threshold: number; suppressedCells: number; method: string };
+  disclosureControl: { threshold: number; suppressedCells: number; method: string; maxPerturbation: number };
   trend: Array<{ year: number; takenOn: string; total: number | null }>;
 }
 
@@ -99,7 +99,9 @@ function expectTable(table: Table, groupBy: StatisticsDimension[]): void {
   }
   const published = table.cells.filter((c) => !c.suppressed);
   expect(published.length).toBeGreaterThan(0);
-  expect(published.reduce((sum, c) => sum + c.count!, 0)).toBeLessThanOrEqual(table.total);
+  // Each published figure is within maxPerturbation of its true count (cell key perturbation), the total too.
+  expect(table.disclosureControl.maxPerturbation).toBe(2);
+  expect(published.reduce((sum, c) => sum + c.count!, 0)).toBeLessThanOrEqual(table.total + 2 * (published.length + 1));
   expect(table.cells.filter((c) => c.suppressed).length).toBe(table.disclosureControl.suppressedCells);
 }
 

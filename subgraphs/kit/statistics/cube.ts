@@ -121,7 +121,7 @@ const MAX_CACHED_ANSWERS = 1000;
 /** Changes remembered between two settle() calls at most (a bulk change recomputes every table anyway). */
 const MAX_PENDING = 1000;
 
-/** Cells of cached tables kept in memory at most, empty or not (5 bytes each). */
+/** Cells of cached tables kept in memory at most, empty or not (9 bytes each: count, key sum, suppression). */
 const MAX_CACHED_CELLS = 3_000_000;
 
 export class StatisticsCube {
