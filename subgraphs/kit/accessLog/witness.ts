@@ -136,11 +136,19 @@ export class WitnessClient {
         `SELECT size::int AS size, note, signature, cosignatures FROM access_log_checkpoint ORDER BY size DESC LIMIT 1`,
       )) as Array<StoredCheckpoint & { cosignatures: Record<string, string> }>;
       if (!latest) return;
-      await Promise.all(
+      const answers = await Promise.all(
         (Object.entries(this.options.witnesses) as Array<[Authority, string]>)
           .filter(([witness]) => witness !== this.options.authority && !latest.cosignatures[witness])
-          .map(([witness, url]) => this.ask(witness, url, latest).catch(() => undefined)),
+          .map(async ([witness, url]) => [witness, await this.ask(witness, url, latest).catch(() => null)] as const),
       );
+      // The cosignatures stored in one statement: two witnesses answering at once never wait on each other's row lock.
+      const cosignatures = Object.fromEntries(answers.filter(([, cosignature]) => cosignature !== null));
+      if (Object.keys(cosignatures).length > 0) {
+        await this.options.db.query(`UPDATE access_log_checkpoint SET cosignatures = cosignatures || $2::jsonb WHERE size = $1`, [
+          latest.size,
+          JSON.stringify(cosignatures),
+        ]);
+      }
     } finally {
       this.sending = false;
       if (this.again) {
@@ -150,7 +158,8 @@ export class WitnessClient {
     }
   }
 
-  private async ask(witness: Authority, baseUrl: string, checkpoint: StoredCheckpoint): Promise<void> {
+  /** The witness's cosignature of the checkpoint, or null when it does not give one. */
+  private async ask(witness: Authority, baseUrl: string, checkpoint: StoredCheckpoint): Promise<string | null> {
     const [last] = (await this.options.db.query(
       `SELECT size::int AS size FROM access_log_checkpoint WHERE cosignatures ? $1 ORDER BY size DESC LIMIT 1`,
       [witness],
@@ -169,15 +178,10 @@ export class WitnessClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
       });
       const answer = (await res.json()) as { cosignature?: string; size?: number; errors?: Array<{ extensions?: { code?: string } }> };
-      if (res.ok && answer.cosignature) {
-        await this.options.db.query(
-          `UPDATE access_log_checkpoint SET cosignatures = cosignatures || jsonb_build_object($2::text, $3::text) WHERE size = $1`,
-          [checkpoint.size, witness, answer.cosignature],
-        );
-        return;
-      }
-      if (res.status !== 409 || answer.errors?.[0]?.extensions?.code !== 'WITNESS_SIZE' || typeof answer.size !== 'number') return;
+      if (res.ok && answer.cosignature) return answer.cosignature;
+      if (res.status !== 409 || answer.errors?.[0]?.extensions?.code !== 'WITNESS_SIZE' || typeof answer.size !== 'number') return null;
       oldSize = answer.size;
     }
+    return null;
   }
 }
