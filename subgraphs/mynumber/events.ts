@@ -45,10 +45,25 @@ const cardReportedLost: Handler<'CardReportedLost'> = async (m, p) => {
   if (card) await endCard(m, card.id, 'REVOKED', 'CARD_REPORTED_LOST');
 };
 
+/** Why the function a residence card carried last ended; null when it still carries it or never did. */
+async function lastEndReason(m: EntityManager, cardNumber: string): Promise<string | null> {
+  const [row] = (await m.query(
+    `SELECT status_reason AS reason FROM my_number_card WHERE carrier_card_number = $1 ORDER BY issued_on DESC, id DESC LIMIT 1`,
+    [cardNumber],
+  )) as Array<{ reason: string | null }>;
+  return row?.reason ?? null;
+}
+
+/**
+ * A new card in place of a specific card (reissue, or a permission that changes what the card shows): the function
+ * moves to it if the old card carried it, and comes back on it after a loss (partial invalidation ends at reissue).
+ * A function the holder returned or J-LIS revoked stays ended: the new card carries none until one is applied for.
+ */
 const cardReissued: Handler<'CardReissued'> = async (m, p) => {
   const h = await holder(m, p.myNumber);
   const old = await carriedBy(m, p.oldCardNumber);
   if (old) await endCard(m, old.id, 'REVOKED', 'CARD_REISSUED');
+  else if ((await lastEndReason(m, p.oldCardNumber)) !== 'CARD_REPORTED_LOST') return;
   await issueCard(m, h, {
     kind: p.kind as MyNumberCardKind,
     issuedOn: p.issuedOn,

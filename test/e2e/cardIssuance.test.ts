@@ -206,3 +206,18 @@ describe(`item 5: every ISA command by residence card number too (${databaseKind
     expect(await code(EITHER, { c: 'not a card' })).toBe('INVALID_RESIDENCE_CARD_NUMBER');
   });
 });
+
+describe(`a new card carries the My Number function only where the old one did (${databaseKind})`, () => {
+  test('a function the holder returned does not come back with a reissued card', async () => {
+    const p = persona('specific_special_permanent_resident');
+    const operator = await stack.token('jlis-operator');
+    const returned = await stack.query(operator, `mutation ($n: ID!) { returnMyNumberFunction(myNumber: $n) { myNumber } }`, { n: p.myNumber });
+    expect(returned.body.errors).toBeUndefined();
+    await settled(p.myNumber!);
+    const { reissueResidenceCard: card } = await ask<{ reissueResidenceCard: Card }>(REISSUE, { c: p.residenceCardNumber });
+    expect(card.kind).toBe('SPECIFIC_SPECIAL_PERMANENT_RESIDENT_CERTIFICATE');
+    const after = await settled(p.myNumber!);
+    expect(after.myNumberCard).toMatchObject({ status: 'REVOKED', statusReason: 'FUNCTION_RETURNED' });
+    expect(after.myNumberCard!.carrierCardNumber).toBe(p.residenceCardNumber);
+  });
+});
