@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { migrations as immigrationMigrations } from '../../immigration/migrations';
 import { migrations as registryMigrations } from '../../registry/migrations';
+import { CellKeys1764288000007 } from '../../registry/migrations/0007-cell-keys';
 import { openDatabase } from '../database';
 import { createMetrics } from '../metrics';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
@@ -34,6 +35,11 @@ beforeAll(async () => {
       [p.myNumber, p.sex, p.municipality],
     );
   }
+  // A year end taken before record keys existed: its cells have no key sum yet.
+  await registry.query(`INSERT INTO stats_snapshot_taken VALUES (2025, '2026-01-05')`);
+  await registry.query(
+    `INSERT INTO stats_snapshot (year, category, municipality, sex, birth_year, persons) VALUES (2025, 'MID_TO_LONG_TERM', '131041', 'FEMALE', 1990, 12)`,
+  );
 }, 60_000);
 afterAll(async () => {
   await registry?.destroy();
@@ -83,4 +89,27 @@ test('the ISA learning a My Number gives the person the key the registry gives t
   await immigration.query(`UPDATE foreign_resident SET my_number = $1, resident_registered = true WHERE my_number IS NULL`, [PERSONS[0]!.myNumber]);
   const [learnt]: Array<{ k: string }> = await immigration.query(`SELECT key_sum::text AS k FROM stats_count WHERE sex = 'FEMALE' AND persons > 0`);
   expect(Number(learnt!.k)).toBe(expectedKey(PERSONS[0]!.myNumber));
+});
+
+test('a year end taken before record keys gets a keyed draw per cell when the secret is installed', async () => {
+  const [row]: Array<{ key_sum: string }> = await registry.query(`SELECT key_sum::text FROM stats_snapshot WHERE year = 2025`);
+  expect(Number(row!.key_sum)).toBe(createHmac('sha256', SECRET).update('year-end:2025:MID_TO_LONG_TERM/131041/FEMALE/1990').digest().readUInt32BE(0));
+});
+
+test('migrating down and up again keeps the year ends and recounts', async () => {
+  const migrate = async (direction: 'up' | 'down') => {
+    const runner = registry.createQueryRunner();
+    try {
+      await new CellKeys1764288000007()[direction](runner);
+    } finally {
+      await runner.release();
+    }
+  };
+  await migrate('down');
+  const [down]: Array<{ n: number }> = await registry.query(`SELECT count(*)::int AS n FROM stats_snapshot WHERE year = 2025 AND persons = 12`);
+  expect(down!.n).toBe(1);
+  await migrate('up');
+  expect(await installRecordKeySecret(registry, SECRET, ['category', 'municipality', 'sex', 'birth_year'])).toBe(true);
+  const rows: Array<{ persons: number; key_sum: string }> = await registry.query(`SELECT persons, key_sum::text FROM stats_count WHERE persons > 0 ORDER BY sex`);
+  expect(rows.map((r) => [r.persons, Number(r.key_sum)])).toEqual([PERSONS[0]!, PERSONS[1]!].map((p) => [1, expectedKey(p.myNumber)]));
 });
