@@ -56,13 +56,18 @@ test('a subgraph killed with SIGKILL is restarted while the gateway and the othe
     residenceCard: { number: specific.residenceCardNumber },
   });
   expect(partial.body.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'AUTHORITY_UNAVAILABLE', authority: 'registry' }) })]);
-  expect(system.output()).toContain('registry (municipalities) is down (killed by SIGKILL)');
+  // The starter's line travels through npm's pipe: read it once it has arrived.
+  await eventually(async () => system.output().includes('registry (municipalities) is down (killed by SIGKILL)'));
 
   // Back under a new process, answering again; nobody else was restarted.
   const back = await eventually(async () => {
     const r = await record();
     return r.body.errors === undefined && r.body.data?.person?.resident ? r : undefined;
-  }, 120_000);
+  }, 120_000).catch((err: Error) => {
+    // What the starter and the registry said, to tell a slow restart from a failing one.
+    const said = system.output().split('\n').filter((l) => /supervisor|"service":"registry"|rror/.test(l) && !/"route":"\/(health|internal)/.test(l));
+    throw new Error(`${err.message}\n${said.slice(-30).join('\n')}`);
+  });
   expect(back.body.data!.person!.resident).toEqual({ familyName });
   expect(system.pid('registry')).not.toBe(killed);
   expect(system.pid('gateway')).toBe(gatewayPid);
