@@ -4,6 +4,8 @@
  * - issuer.{private,public}.jwk: the demo staff identity provider. The gateway verifies staff tokens with the
  *   public key; tokens are minted on the host with the private key (`DATA_DIR=docker npm run token -- ...`).
  * - immigration, registry, mynumber.{private,public}.jwk: each authority signs its events and internal calls.
+ * - statistics-record.key: the secret the ISA and the registry key their statistics' record keys with
+ *   (subgraphs/kit/statistics/recordKey.ts); read by both, by no one else.
  * Existing files are kept: to rotate, delete them first.
  *
  *   npx tsx docker/make-keys.ts docker/keys
@@ -11,13 +13,14 @@
 import { chownSync, existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOrCreateKeyPair } from '../subgraphs/kit/keys';
+import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 
 /** The `node` user the image runs as (node:20-bookworm-slim). */
 const CONTAINER_UID = 1000;
 const CONTAINER_GID = 1000;
 
 /** The private keys containers read (mode 0600, so their owner must be the container user). */
-const CONTAINER_READ_PRIVATE = ['gateway', 'immigration', 'registry', 'mynumber'].map((n) => `${n}.private.jwk`);
+const CONTAINER_READ_PRIVATE = [...['gateway', 'immigration', 'registry', 'mynumber'].map((n) => `${n}.private.jwk`), 'statistics-record.key'];
 
 async function main(): Promise<void> {
   const dir = resolve(process.argv[2] ?? join(__dirname, 'keys'));
@@ -26,6 +29,10 @@ async function main(): Promise<void> {
     const pair = await loadOrCreateKeyPair(dir, name);
     console.log(`${existed ? 'kept   ' : 'created'} ${name}.{private,public}.jwk  kid ${pair.kid}`);
   }
+  const recordKey = recordKeyFile(dir);
+  const existed = existsSync(recordKey);
+  loadOrCreateRecordKeySecret(recordKey);
+  console.log(`${existed ? 'kept   ' : 'created'} statistics-record.key`);
 
   const uid = process.getuid?.();
   for (const file of CONTAINER_READ_PRIVATE) {
