@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { isDeepStrictEqual, promisify } from 'node:util';
 import { ROOT, startSystem, type StartedSystem } from '../system';
 
@@ -72,6 +72,32 @@ test('a block that fails or answers with errors is found out', () => {
   expect(erring).toEqual({ file: 'x.md', line: 5, code: 'echo x', expected: { data: 1 } });
   expect(problemsOf(erring!, 'x\n')).toEqual([`x.md:5 printed no JSON; expected {"data":1}`]);
   expect(problemsOf(failing!, '{"errors":[{"message":"no"}]}\n')).toEqual(['x.md:1 answered with errors: {"errors":[{"message":"no"}]}']);
+});
+
+test('every document in docs/ is reached from the README, and every relative link leads to a file', () => {
+  const text = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+  // A document is reached by a link or by its path in backticks, from the README or a document reached before.
+  const reached = new Set(['README.md']);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const file of DOCUMENTS.filter((d) => !reached.has(d))) {
+      const name = file.slice('docs/'.length);
+      const from = [...reached].some((r) => {
+        const t = text(r);
+        return t.includes(`](${r === 'README.md' ? file : name})`) || t.includes(`\`${file}\``);
+      });
+      if (from) reached.add(file), (grew = true);
+    }
+  }
+  expect(DOCUMENTS.filter((d) => !reached.has(d))).toEqual([]);
+  const broken = DOCUMENTS.flatMap((file) =>
+    [...text(file).matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+      .map((m) => m[1]!)
+      .filter((target) => !/^[a-z]+:/.test(target))
+      .filter((target) => !existsSync(join(ROOT, dirname(file), target)))
+      .map((target) => `${file} -> ${target}`),
+  );
+  expect(broken).toEqual([]);
 });
 
 test.each(withBlocks.map((d) => [d.file, d.blocks] as const))('%s: every runnable block works as written', async (file, blocks) => {
