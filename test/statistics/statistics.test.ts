@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { STATS_VERIFY_PATH } from '../../schema/internalPaths';
 import { DISCLOSURE_THRESHOLD, type StatisticsDimension } from '../../schema/statistics';
+import { auditAccessLogs } from '../../subgraphs/kit/auditVerify';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
 import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
@@ -532,6 +533,24 @@ test("every statistics query is in the answering authority's access log: who, wh
       outcome: 'ok',
     },
   ]);
+  // Rows without a subject are leaves of the log like any other: sequenced, and audit:verify finds nothing wrong.
+  const authorities = ['immigration', 'registry', 'mynumber'] as const;
+  const keys = await Promise.all(authorities.map((a) => eventsOptionsFor(a, keysDir(stack.dataDir), {}, {})));
+  await eventually(async () => {
+    const [{ n }] = (await stack.dbs.immigration.query(
+      `SELECT count(*)::int AS n FROM access_log WHERE action = 'statistics' AND id > $1 AND leaf_index IS NULL`,
+      [isaFrom],
+    )) as Array<{ n: number }>;
+    return n === 0;
+  });
+  const audits = await auditAccessLogs({
+    authorities: [...authorities],
+    urls: Object.fromEntries(authorities.map((a) => [a, stack.subgraphUrls[a].replace('/graphql', '')])) as Record<(typeof authorities)[number], string>,
+    signingKeys: Object.fromEntries(authorities.map((a, i) => [a, keys[i]!.signingKey])),
+    publicKeys: keys[0]!.producerKeys,
+    retentionDays: 2557,
+  });
+  for (const audit of audits) expect([audit.authority, audit.problems]).toEqual([audit.authority, []]);
 });
 
 test('every answer, from either authority, states its method and parameters', async () => {
