@@ -10,7 +10,9 @@ import { YearEndSnapshots } from './trend';
 
 /**
  * Starts serving an authority's statistics: repairs a bulk load that stopped half-way (its triggers left
- * paused), gives the database the record key secret (recounting once if its key sums were made without it), reads every count, follows the changes, and keeps the year-end snapshots. Ages are counted at the end of the clock's year.
+ * paused), gives the database the record key secret (recounting once if its key sums were made without it),
+ * reads every count, follows the changes, and keeps the year-end snapshots. Ages are counted at the end of the
+ * clock's year.
  */
 export async function startStatistics(authority: Authority, deps: SubgraphDeps, facts: FactSource): Promise<StatisticsCube> {
   await resumeBulkLoadTriggers(authority, deps.db, false);
