@@ -88,3 +88,12 @@ test('npm run audit:prove checks the whole history through the gateway', async (
     expect(line).toMatch(/: [1-9]\d* entries proven in checkpoints cosigned by the other two authorities; \d+ awaiting a cosignature; \d+ not yet in a checkpoint; 0 invalid$/);
   }
 });
+
+test('npm run audit:prove says which gateway it could not reach', async () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: stack.dataDir, GATEWAY_URL: 'http://127.0.0.1:9/graphql' };
+  const run = promisify(execFile)(process.execPath, ['--import', 'tsx', join(__dirname, '..', '..', 'subgraphs', 'kit', 'accessLog', 'proveCli.ts'), '--my-number', me.myNumber!], {
+    cwd: join(__dirname, '..', '..'),
+    env,
+  });
+  await expect(run).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('the gateway could not be reached at http://127.0.0.1:9/graphql') });
+});

@@ -5,6 +5,7 @@ import { issueDevToken } from '../../../gateway/tokenCli';
 import { parseMyNumber } from '../../../schema/identifiers';
 import type { Authority } from '../database';
 import { keysDir, loadPublicKey } from '../keys';
+import { gatewayUrl, reachable, unreachable } from '../runningSystem';
 import { verifyEntry, type ProvidedEntry } from './prove';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
@@ -39,7 +40,12 @@ async function main(): Promise<void> {
     const file = env[`${a.toUpperCase()}_PUBLIC_KEY_FILE`] ?? join(keysDir(dataDir), `${a}.public.jwk`);
     keys[a] = (await loadPublicKey(file)).key;
   }
-  const url = env.GATEWAY_URL ?? `http://127.0.0.1:${env.GATEWAY_PORT ?? 4000}/graphql`;
+  // The gateway of the system npm start runs on DATA_DIR, as the other commands find it.
+  const url = gatewayUrl(env);
+  if (!(await reachable(url))) {
+    console.error(unreachable('the gateway', url, env));
+    process.exit(1);
+  }
   const op = loadManifest().operations.find((o) => o.name === 'AccessHistory')!;
   let failed = false;
   for (const authority of AUTHORITIES) {
