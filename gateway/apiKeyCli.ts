@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
-import { API_KEY_SCOPES, ApiKeyStore, apiKeysFile } from './auth/apiKeys';
+import { API_KEY_SCOPES, type PartnerKeyStore } from './auth/apiKeys';
+import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
 
 const USAGE = `Usage:
   npm run apikey -- create --partner NAME --scopes card:verify [--rate N/min] [--expires yyyy-mm-dd]
   npm run apikey -- list
   npm run apikey -- rotate --id ID
   npm run apikey -- revoke --id ID
-Keys are stored hashed in $API_KEYS_FILE (default $DATA_DIR/apikeys.json); a new key is printed once.`;
+Keys are stored hashed in the gateway's PostgreSQL when GATEWAY_DATABASE_URL is set, else in $API_KEYS_FILE
+(default $DATA_DIR/apikeys.json); a new key is printed once.`;
 
 const OPTIONS = {
   partner: { type: 'string' },
@@ -40,8 +42,11 @@ function isDay(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-function main(): void {
-  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
+type ParsedValues = Parsed['values'];
+
+async function main(): Promise<void> {
+  let parsed: Parsed;
   try {
     parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
@@ -58,7 +63,15 @@ function main(): void {
   if (positionals.length > 1) return fail(`Unexpected argument "${positionals[1]}" (give one command, options as --name value)`);
   const misplaced = (Object.keys(values) as Array<keyof typeof OPTIONS>).find((o) => !ALLOWED[command]!.includes(o));
   if (misplaced) return fail(`${command} takes no --${misplaced}`);
-  const store = new ApiKeyStore(apiKeysFile());
+  const store = await apiKeyStoreFromEnv(process.env, { listen: false });
+  try {
+    await run(command, values, store);
+  } finally {
+    await store.close?.();
+  }
+}
+
+async function run(command: string, values: ParsedValues, store: PartnerKeyStore): Promise<void> {
   switch (command) {
     case 'create': {
       if (!values.partner?.trim()) return fail('--partner is required');
@@ -69,7 +82,7 @@ function main(): void {
       const rate = /^(\d+)(\/min)?$/.exec(values.rate ?? '60/min');
       if (!rate || Number(rate[1]) < 1) return fail('--rate is N/min, N at least 1');
       if (values.expires !== undefined && !isDay(values.expires)) return fail(`--expires is a day written yyyy-mm-dd, not "${values.expires}"`);
-      const { key, stored } = store.create({
+      const { key, stored } = await store.create({
         partner: values.partner.trim(),
         scopes,
         ratePerMinute: Number(rate[1]),
@@ -80,7 +93,7 @@ function main(): void {
       return;
     }
     case 'list':
-      for (const k of store.list()) {
+      for (const k of await store.list()) {
         const state = k.revokedAt ? `revoked ${k.revokedAt}` : k.expiresOn ? `expires ${k.expiresOn}` : 'active';
         console.log(`${k.id}  ${k.partner}  ${k.scopes.join(',')}  ${k.ratePerMinute}/min  ${state}`);
       }
@@ -89,11 +102,11 @@ function main(): void {
     case 'revoke': {
       if (!values.id) return fail('--id is required');
       try {
-        if (positionals[0] === 'rotate') {
-          const { key } = store.rotate(values.id);
+        if (command === 'rotate') {
+          const { key } = await store.rotate(values.id);
           console.log(`key ${values.id} rotated; the old key no longer works.\nnew key (shown once): ${key}`);
         } else {
-          store.revoke(values.id);
+          await store.revoke(values.id);
           console.log(`key ${values.id} revoked`);
         }
       } catch (err) {
@@ -104,4 +117,4 @@ function main(): void {
   }
 }
 
-main();
+void main();

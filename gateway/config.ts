@@ -6,7 +6,7 @@ import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../subgraphs/kit/po
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/keys';
 import { transportFromEnv } from '../subgraphs/kit/transport';
 import type { Authority } from '../subgraphs/kit/database';
-import { ApiKeyStore, apiKeysFile } from './auth/apiKeys';
+import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
 import { sharedRateLimiterFromEnv } from './limits/sharedRateLimiter';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
 import { DEFAULT_LIMITS, type OperationLimits } from './limits/operationLimits';
@@ -35,7 +35,7 @@ export async function gatewayOptionsFromEnv(env: Env = process.env): Promise<Omi
     supergraphSdl: readFileSync(env.SUPERGRAPH_PATH ?? join(__dirname, '..', 'schema', 'supergraph.graphql'), 'utf8'),
     subgraphUrls,
     staffTokens: await staffTokenConfig(env),
-    apiKeys: new ApiKeyStore(apiKeysFile(env)),
+    apiKeys: await apiKeyStoreFromEnv(env),
     limiter: sharedRateLimiterFromEnv(env),
     signingKey: env.GATEWAY_PRIVATE_KEY_FILE
       ? await loadPrivateKey(env.GATEWAY_PRIVATE_KEY_FILE)

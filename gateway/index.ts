@@ -13,12 +13,13 @@ async function main(): Promise<void> {
   const metricsPort = await listen(metricsServer, metricsAt.port, metricsAt.host);
   const port = await listen(server, Number(process.env.GATEWAY_PORT ?? 4000), process.env.HOST ?? '127.0.0.1');
   logger.info(
-    { port, metrics: { host: metricsAt.host, port: metricsPort }, sharedLimits: options.limiter !== undefined, production: options.production, safelist: options.safelist?.mode, limits: options.limits, transport: options.transport },
+    { port, metrics: { host: metricsAt.host, port: metricsPort }, sharedLimits: options.limiter !== undefined, sharedKeys: Boolean(process.env.GATEWAY_DATABASE_URL), production: options.production, safelist: options.safelist?.mode, limits: options.limits, transport: options.transport },
     'listening',
   );
   const stop = async () => {
     await Promise.all([close(server), close(metricsServer)]);
     await options.limiter?.close?.();
+    await options.apiKeys.close?.();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -12,7 +12,7 @@ import { createHttpServer, createLogger, createMetricsServer } from '../subgraph
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, PrincipalSigner, REQUEST_ID_HEADER, REQUEST_STARTED_HEADER, type Principal } from '../subgraphs/kit/principal';
 import { DEFAULT_TRANSPORT, type TransportOptions } from '../subgraphs/kit/transport';
-import { ApiKeyStore, RateLimiter, type KeyRateLimiter, type StoredKey } from './auth/apiKeys';
+import { RateLimiter, type KeyRateLimiter, type PartnerKeyStore, type StoredKey } from './auth/apiKeys';
 import { PreparedOperations } from './prepared/preparedOperations';
 import { servePrepared, type PreparedServing } from './prepared/servePrepared';
 import { authenticate, requestId } from './auth/authenticate';
@@ -48,8 +48,8 @@ export interface GatewayOptions {
   staffTokens: StaffTokenConfig;
   /** The gateway's own signing key for forwarded principals. */
   signingKey: { kid: string; privateKey: CryptoKey };
-  /** Partners' API keys (hashed). */
-  apiKeys: ApiKeyStore;
+  /** Partners' API keys (hashed): a file, or with replicas the gateway's PostgreSQL (auth/sharedApiKeys.ts). */
+  apiKeys: PartnerKeyStore;
   /** Per-key rate limits (default: counted in this process; with replicas, limits/sharedRateLimiter.ts). */
   limiter?: KeyRateLimiter;
   metrics: Metrics;

@@ -59,8 +59,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, prepared operations, logger, transport limits, per-key rate limiter. */
-export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'preparedOperations' | 'logger' | 'transport' | 'limiter'>;
+/** The gateway options a suite may set: production mode, limits, subgraph call policy, safelist, prepared operations, logger, transport limits, per-key rate limiter, key store (default: the stack's file). */
+export type GatewayHardening = Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'preparedOperations' | 'logger' | 'transport' | 'limiter'> &
+  Partial<Pick<GatewayOptions, 'apiKeys'>>;
 
 /** Which database backs the suites: PostgreSQL when the three URLs are set, else embedded PGlite. */
 export const databaseKind = process.env.IMMIGRATION_DATABASE_URL ? 'postgresql' : 'pglite';

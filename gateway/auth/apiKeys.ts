@@ -19,6 +19,55 @@ export interface StoredKey {
 export const API_KEY_SCOPES = ['card:verify'] as const;
 const PREFIX = 'rck';
 
+/** What a new key is given; the rest (id, dates, hash) the store fills in. */
+export type NewKey = Pick<StoredKey, 'partner' | 'scopes' | 'ratePerMinute' | 'expiresOn'>;
+
+/** A presented key's verdict: the stored key it matches, or why it is refused. */
+export type KeyVerdict = StoredKey | 'INVALID_API_KEY' | 'API_KEY_REVOKED' | 'API_KEY_EXPIRED';
+
+/**
+ * Where partners' keys live: a JSON file (ApiKeyStore, the embedded default, one gateway) or the gateway's
+ * PostgreSQL (auth/sharedApiKeys.ts, shared by every replica). Either may answer now or later.
+ */
+export interface PartnerKeyStore {
+  list(): StoredKey[] | Promise<StoredKey[]>;
+  /** Creates a key; the returned secret is shown once and never stored. */
+  create(input: NewKey): IssuedKey | Promise<IssuedKey>;
+  /** Replaces a key's secret: the old key stops working. */
+  rotate(id: string): IssuedKey | Promise<IssuedKey>;
+  revoke(id: string): StoredKey | Promise<StoredKey>;
+  verify(presented: string, today: string): KeyVerdict | Promise<KeyVerdict>;
+  close?(): Promise<void>;
+}
+
+export interface IssuedKey {
+  key: string;
+  stored: StoredKey;
+}
+
+/** A fresh key: its id, the secret's hash to store, and the key text to hand out once. */
+export function newKey(id = randomBytes(6).toString('hex')): { id: string; hash: string; key: string } {
+  const secret = randomBytes(24).toString('base64url');
+  return { id, hash: hashOf(secret), key: `${PREFIX}_${id}_${secret}` };
+}
+
+/** The id and secret of a presented key, or null when it is not shaped like one of ours. */
+export function parseKey(presented: string): { id: string; secret: string } | null {
+  const match = /^rck_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(presented);
+  return match ? { id: match[1]!, secret: match[2]! } : null;
+}
+
+/** The verdict on a presented secret against the stored key of its id (undefined: no such key). */
+export function judge(stored: StoredKey | undefined, secret: string, today: string): KeyVerdict {
+  if (!stored) return 'INVALID_API_KEY';
+  const expected = Buffer.from(stored.hash, 'hex');
+  const given = Buffer.from(hashOf(secret), 'hex');
+  if (!timingSafeEqual(expected, given)) return 'INVALID_API_KEY';
+  if (stored.revokedAt) return 'API_KEY_REVOKED';
+  if (stored.expiresOn && stored.expiresOn < today) return 'API_KEY_EXPIRED';
+  return stored;
+}
+
 /** Where the key store lives: `API_KEYS_FILE`, default `$DATA_DIR/apikeys.json`. */
 export function apiKeysFile(env: Record<string, string | undefined> = process.env): string {
   return env.API_KEYS_FILE ?? join(env.DATA_DIR ?? '.data', 'apikeys.json');
@@ -29,10 +78,10 @@ function hashOf(secret: string): string {
 }
 
 /**
- * The key store: a JSON file of hashed keys, written atomically (write, then rename) by the CLI and re-read by
+ * The file key store of the embedded default (one gateway): a JSON file of hashed keys, written atomically (write, then rename) by the CLI and re-read by
  * the gateway whenever it changes, so a revoked key is refused on the next request.
  */
-export class ApiKeyStore {
+export class ApiKeyStore implements PartnerKeyStore {
   private cached: { mtimeMs: number; size: number; keys: Map<string, StoredKey> } | null = null;
 
   constructor(readonly file: string) {}
@@ -43,23 +92,22 @@ export class ApiKeyStore {
   }
 
   /** Creates a key; the returned secret is shown once and never stored. */
-  create(input: { partner: string; scopes: string[]; ratePerMinute: number; expiresOn: string | null }): { key: string; stored: StoredKey } {
-    const id = randomBytes(6).toString('hex');
-    const secret = randomBytes(24).toString('base64url');
-    const stored: StoredKey = { id, ...input, createdAt: new Date().toISOString(), revokedAt: null, hash: hashOf(secret) };
+  create(input: NewKey): IssuedKey {
+    const { id, hash, key } = newKey();
+    const stored: StoredKey = { id, ...input, createdAt: new Date().toISOString(), revokedAt: null, hash };
     this.save([...this.list(), stored]);
-    return { key: `${PREFIX}_${id}_${secret}`, stored };
+    return { key, stored };
   }
 
   /** Replaces a key's secret: the old key stops working at once. */
-  rotate(id: string): { key: string; stored: StoredKey } {
+  rotate(id: string): IssuedKey {
     const keys = this.list();
     const found = keys.find((k) => k.id === id && !k.revokedAt);
     if (!found) throw new Error(`No active key ${id}`);
-    const secret = randomBytes(24).toString('base64url');
-    found.hash = hashOf(secret);
+    const { hash, key } = newKey(id);
+    found.hash = hash;
     this.save(keys);
-    return { key: `${PREFIX}_${id}_${secret}`, stored: found };
+    return { key, stored: found };
   }
 
   revoke(id: string): StoredKey {
@@ -72,17 +120,9 @@ export class ApiKeyStore {
   }
 
   /** The stored key for a presented key, or the reason it is refused. */
-  verify(presented: string, today: string): StoredKey | 'INVALID_API_KEY' | 'API_KEY_REVOKED' | 'API_KEY_EXPIRED' {
-    const match = /^rck_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(presented);
-    if (!match) return 'INVALID_API_KEY';
-    const stored = this.load().get(match[1]!);
-    if (!stored) return 'INVALID_API_KEY';
-    const expected = Buffer.from(stored.hash, 'hex');
-    const given = Buffer.from(hashOf(match[2]!), 'hex');
-    if (!timingSafeEqual(expected, given)) return 'INVALID_API_KEY';
-    if (stored.revokedAt) return 'API_KEY_REVOKED';
-    if (stored.expiresOn && stored.expiresOn < today) return 'API_KEY_EXPIRED';
-    return stored;
+  verify(presented: string, today: string): KeyVerdict {
+    const parsed = parseKey(presented);
+    return parsed ? judge(this.load().get(parsed.id), parsed.secret, today) : 'INVALID_API_KEY';
   }
 
   private load(): Map<string, StoredKey> {

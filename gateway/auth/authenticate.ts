@@ -4,7 +4,8 @@ import { HttpError } from '../../subgraphs/kit/http';
 import type { Principal, PrincipalSigner } from '../../subgraphs/kit/principal';
 import type { GatewayContext } from '../server';
 import { agencyOf, purposeFor } from './agency';
-import type { ApiKeyStore } from './apiKeys';
+import type { KeyVerdict, PartnerKeyStore } from './apiKeys';
+import { KeyStoreUnavailable } from './sharedApiKeys';
 import { verifyStaffToken, type StaffTokenConfig } from './staffTokens';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -24,7 +25,7 @@ export function requestId(req: IncomingMessage): string {
 /** Identifies the caller of one request and prepares the principal the subgraphs will receive. */
 export async function authenticate(
   req: IncomingMessage,
-  options: { staffTokens: StaffTokenConfig; signer: PrincipalSigner; apiKeys: ApiKeyStore },
+  options: { staffTokens: StaffTokenConfig; signer: PrincipalSigner; apiKeys: PartnerKeyStore },
 ): Promise<GatewayContext> {
   const apiKey = headerValue(req, 'x-api-key');
   if (apiKey !== undefined) return partnerContext(req, apiKey, options);
@@ -55,12 +56,12 @@ export async function authenticate(
 }
 
 /** A partner calling with an API key: role `partner`, its scopes, purpose card verification only. */
-function partnerContext(
+async function partnerContext(
   req: IncomingMessage,
   presented: string,
-  options: { signer: PrincipalSigner; apiKeys: ApiKeyStore },
-): GatewayContext {
-  const stored = options.apiKeys.verify(presented, new Date().toISOString().slice(0, 10));
+  options: { signer: PrincipalSigner; apiKeys: PartnerKeyStore },
+): Promise<GatewayContext> {
+  const stored = await verifyKey(options.apiKeys, presented);
   if (typeof stored === 'string') {
     const messages = { INVALID_API_KEY: 'The API key is not valid', API_KEY_REVOKED: 'The API key was revoked', API_KEY_EXPIRED: 'The API key has expired' };
     throw new HttpError(401, stored, messages[stored]);
@@ -75,6 +76,16 @@ function partnerContext(
     requestStartedAt: Date.now(),
   };
   return { ...withSigner(principal, options.signer), partnerKey: stored };
+}
+
+/** A presented key's verdict; a store that cannot answer makes it 503 (retry shortly), never a pass. */
+async function verifyKey(store: PartnerKeyStore, presented: string): Promise<KeyVerdict> {
+  try {
+    return await store.verify(presented, new Date().toISOString().slice(0, 10));
+  } catch (err) {
+    if (err instanceof KeyStoreUnavailable) throw new HttpError(503, 'INTERNAL_SERVER_ERROR', err.message, { 'retry-after': '1' });
+    throw err;
+  }
 }
 
 /** The context for a principal: its token for each subgraph comes from the signer (signed or reused). */
