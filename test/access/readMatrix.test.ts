@@ -147,6 +147,7 @@ const NOT_GUARDED: Record<string, string> = {
   StatisticsCell: 'aggregates',
   StatisticsCoordinate: 'aggregates',
   DisclosureControl: 'aggregates',
+  PerturbationRow: 'the published perturbation table, a parameter of the method',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
