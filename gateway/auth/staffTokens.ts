@@ -36,10 +36,18 @@ export interface StaffIdentity {
   purpose?: string;
 }
 
-/** Builds a JWKS resolver for `AUTH_JWKS_URL`. */
+/**
+ * Builds a JWKS resolver for `AUTH_JWKS_URL`. The JWKS is fetched again when a token names a key it does not hold,
+ * at most once per JWKS_REFETCH_PAUSE_MS (so tokens with made-up key ids cannot flood the provider), and at least
+ * every JWKS_MAX_AGE_MS: a key the provider publishes before signing with it is used within seconds, and one it
+ * withdraws stops verifying new tokens within the maximum age.
+ */
 export function remoteKeys(url: string): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(url));
+  return createRemoteJWKSet(new URL(url), { cooldownDuration: JWKS_REFETCH_PAUSE_MS, cacheMaxAge: JWKS_MAX_AGE_MS });
 }
+
+const JWKS_REFETCH_PAUSE_MS = 5_000;
+const JWKS_MAX_AGE_MS = 10 * 60_000;
 
 /**
  * How long a verified token is taken on trust without checking its signature again (never past its expiry): a
