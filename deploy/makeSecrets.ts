@@ -5,6 +5,9 @@
  * - gateway-private-key, <authority>-private-key: each private key for its own process only;
  * - public-keys (ConfigMap): the public keys of the gateway, the demo issuer and the three authorities;
  * - valkey-auth: the password of the limits store;
+ * - statistics-record-key: the secret the ISA and the registry both derive each person's statistics record key
+ *   with (docs/disclosure-control.md): one Secret for both, so their tables perturb alike; J-LIS and the gateway
+ *   never mount it;
  * - <authority>-db-app (not with --production, where CloudNativePG makes them): the demo database's user,
  *   password and URL, with the keys CloudNativePG's own app Secret has.
  *
@@ -14,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOrCreateKeyPair } from '../subgraphs/kit/keys';
+import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 
 const AUTHORITIES = ['immigration', 'registry', 'mynumber'] as const;
 
@@ -38,6 +42,7 @@ function keptPassword(dir: string, name: string): string {
 export async function deploymentSecrets(dir: string, options: { production: boolean; namespace: string }): Promise<ManifestObject[]> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const name of ['gateway', 'issuer', ...AUTHORITIES]) await loadOrCreateKeyPair(dir, name);
+  loadOrCreateRecordKeySecret(recordKeyFile(dir));
   const file = (name: string) => readFileSync(join(dir, name), 'utf8');
   const meta = (name: string) => ({ name, namespace: options.namespace, labels: { 'app.kubernetes.io/part-of': 'residence-card' } });
   const secret = (name: string, stringData: Record<string, string>): ManifestObject => ({
@@ -58,6 +63,7 @@ export async function deploymentSecrets(dir: string, options: { production: bool
       data: Object.fromEntries(['gateway', 'issuer', ...AUTHORITIES].map((n) => [`${n}.public.jwk`, file(`${n}.public.jwk`)])),
     },
     secret('valkey-auth', { password: keptPassword(dir, 'valkey') }),
+    secret('statistics-record-key', { 'statistics-record.key': file('statistics-record.key') }),
   ];
   if (!options.production) {
     for (const a of AUTHORITIES) {

@@ -236,6 +236,20 @@ if (!hasKubectl && process.env.CI === 'true') {
             }
           }
         }
+        // The statistics record-key secret: the ISA and the registry read the same one (their tables perturb alike);
+        // J-LIS and the gateway never see it.
+        const recordKeyReaders = workloads(objects)
+          .filter((w) => (w.spec.template.spec.volumes ?? []).some((v) => v.secret?.secretName === 'statistics-record-key'))
+          .map((w) => w.metadata.name)
+          .sort();
+        expect(recordKeyReaders).toEqual(['immigration', 'registry']);
+        for (const name of recordKeyReaders) {
+          const container = containersOf(named(objects, 'Deployment', name) as Workload)[0]!;
+          const file = container.env?.find((e) => e.name === 'STATISTICS_RECORD_KEY_FILE')?.value;
+          const mount = container.volumeMounts?.find((m) => file?.startsWith(`${m.mountPath}/`));
+          expect([name, mount?.name, file?.slice((mount?.mountPath.length ?? 0) + 1)]).toEqual([name, 'statistics-record-key', 'statistics-record.key']);
+        }
+        expect(provided.get('Secret/statistics-record-key')).toEqual(['statistics-record.key']);
         // Each subgraph's database URL is its own authority's.
         for (const a of AUTHORITIES) {
           const env = (named(objects, 'Deployment', a) as Workload).spec.template.spec.containers[0]!.env!;
