@@ -129,6 +129,21 @@ onPostgres('partner keys shared by two gateway replicas over PostgreSQL', () => 
     for (const replica of replicas) expect(await check(replica, newKey)).toEqual({ status: 200 });
   });
 
+  test('while the key store cannot be read, a key is refused with 503 once its row is a second old; then it works again', async () => {
+    const { key } = await stores[0]!.create({ partner: 'Example Carrier', scopes: ['card:verify'], ratePerMinute: 10_000, expiresOn: null });
+    expect(await check(replicas[0]!, key)).toEqual({ status: 200 });
+    // The database refuses every new session and its sessions are ended: the store is gone for the replicas.
+    await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    try {
+      await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}' AND pid <> pg_backend_pid()`);
+      await new Promise((r) => setTimeout(r, DEFAULT_KEY_CACHE_MS + 100));
+      for (const replica of replicas) expect(await check(replica, key)).toEqual({ status: 503, code: 'INTERNAL_SERVER_ERROR' });
+    } finally {
+      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    }
+    for (const replica of replicas) expect(await check(replica, key)).toEqual({ status: 200 });
+  });
+
   test('with no notification reaching a replica, its cache alone bounds a revocation to a second', async () => {
     const deaf = await SharedApiKeyStore.open(url, { listen: false });
     try {
