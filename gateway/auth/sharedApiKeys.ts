@@ -187,6 +187,7 @@ export class SharedApiKeyStore implements PartnerKeyStore {
 
   /** LISTENs for changes on a connection of its own; when it drops, the cache is emptied and it reconnects. */
   private async follow(): Promise<void> {
+    if (this.closed) return;
     const client = new Client({ connectionString: this.url });
     client.on('notification', (n) => this.forget(n.payload || undefined));
     const lost = () => {
