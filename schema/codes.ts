@@ -198,6 +198,10 @@ export const PERMISSION_KINDS = [
 ] as const;
 export type PermissionKind = (typeof PERMISSION_KINDS)[number];
 
+/** Where an application for an extension of the period of stay or a change of status stands (its special period). */
+export const STAY_APPLICATION_STATUSES = ['PENDING', 'GRANTED', 'REFUSED'] as const;
+export type StayApplicationStatus = (typeof STAY_APPLICATION_STATUSES)[number];
+
 /** Sex as recorded. */
 export const SEXES = ['MALE', 'FEMALE', 'OTHER'] as const;
 export type Sex = (typeof SEXES)[number];
@@ -332,6 +336,7 @@ export const CODE_TYPES = {
   WorkRestriction: WORK_RESTRICTIONS,
   ActivityOutsideStatusPermission: ACTIVITY_OUTSIDE_STATUS_PERMISSIONS,
   PermissionKind: PERMISSION_KINDS,
+  StayApplicationStatus: STAY_APPLICATION_STATUSES,
   Sex: SEXES,
   NationalityKind: NATIONALITY_KINDS,
   Nationality: NATIONALITY_CODES,

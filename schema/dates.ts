@@ -82,6 +82,19 @@ export function lastDayOfYearsCountedFrom(start: string, years: number): string 
   return addDays(format({ year: target, month, day }), -1);
 }
 
+/**
+ * The last day of a period of `months` months counted from `start`, `start` being day one (民法 143条2項): the day
+ * before the day of the final month that corresponds to `start`, or that month's last day when it has no such day.
+ */
+export function lastDayOfMonthsCountedFrom(start: string, months: number): string {
+  if (!Number.isInteger(months)) throw new RangeError(`months must be an integer: ${months}`);
+  const { year, month, day } = parts(start);
+  const index = year * 12 + (month - 1) + months;
+  const [targetYear, targetMonth] = [Math.floor(index / 12), (index % 12) + 1];
+  if (day > daysInMonth(targetYear, targetMonth)) return format({ year: targetYear, month: targetMonth, day: daysInMonth(targetYear, targetMonth) });
+  return addDays(format({ year: targetYear, month: targetMonth, day }), -1);
+}
+
 /** -1, 0 or 1 as `a` is before, the same as, or after `b`. */
 export function compareDates(a: string, b: string): -1 | 0 | 1 {
   const [x, y] = [format(parts(a)), format(parts(b))];

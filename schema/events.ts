@@ -43,6 +43,24 @@ export interface PeriodOfStayRenewed {
   statusOfResidence: StatusOfResidence | null;
 }
 
+/**
+ * immigration → mynumber: an application for an extension or a change of status was filed in time; a foreign
+ * resident's My Number function that ran to the old end stays usable through the special period's last day.
+ */
+export interface StayApplicationFiled {
+  myNumber: string;
+  oldStayExpiresOn: string;
+  specialPeriodLastDay: string;
+}
+
+/** immigration → mynumber: the pending application was refused; the special period (and the function's) ends that day. */
+export interface StayApplicationRefused {
+  myNumber: string;
+  oldStayExpiresOn: string;
+  specialPeriodLastDay: string;
+  refusedOn: string;
+}
+
 /** mynumber → immigration: the My Number function of a card ended (returned, revoked or expired). */
 export interface MyNumberFunctionEnded {
   myNumber: string;
@@ -87,6 +105,8 @@ export interface EventPayloads {
   CardReportedLost: CardReportedLost;
   CardReissued: CardReissued;
   PeriodOfStayRenewed: PeriodOfStayRenewed;
+  StayApplicationFiled: StayApplicationFiled;
+  StayApplicationRefused: StayApplicationRefused;
   MyNumberFunctionEnded: MyNumberFunctionEnded;
   MyNumberCardIssued: MyNumberCardIssued;
   ResidentRegistered: ResidentRegistered;

@@ -9,6 +9,7 @@ const ENUM_CODES: Record<string, readonly string[]> = {
   ResidentCategory: codes.RESIDENT_CATEGORIES,
   StatusOfResidence: codes.STATUSES_OF_RESIDENCE,
   PermissionKind: codes.PERMISSION_KINDS,
+  StayApplicationStatus: codes.STAY_APPLICATION_STATUSES,
   WorkRestriction: codes.WORK_RESTRICTIONS,
   ActivityOutsideStatusPermission: codes.ACTIVITY_OUTSIDE_STATUS_PERMISSIONS,
   Eligibility: codes.ELIGIBILITIES,

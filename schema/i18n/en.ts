@@ -142,6 +142,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'Special permission to stay',
     SPECIAL_PERMANENT_RESIDENCE: 'Permission for special permanent residence',
   },
+  StayApplicationStatus: {
+    PENDING: 'Pending (special period applies)',
+    GRANTED: 'Granted',
+    REFUSED: 'Refused',
+  },
   Sex: {
     MALE: 'Male',
     FEMALE: 'Female',

@@ -149,6 +149,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'Izin khusus untuk tinggal',
     SPECIAL_PERMANENT_RESIDENCE: 'Izin tinggal tetap khusus',
   },
+  StayApplicationStatus: {
+    PENDING: 'Sedang diperiksa (berlaku masa khusus)',
+    GRANTED: 'Dikabulkan',
+    REFUSED: 'Ditolak',
+  },
   Sex: {
     MALE: 'Laki-laki',
     FEMALE: 'Perempuan',

@@ -150,6 +150,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: '在留特別許可（ざいりゅうとくべつきょか）',
     SPECIAL_PERMANENT_RESIDENCE: '特別永住許可（とくべつえいじゅうきょか）',
   },
+  StayApplicationStatus: {
+    PENDING: 'しんさ ちゅう です。けっかが でるまで 日本（にほん）に いられます（いちばん ながくて 在留期間（ざいりゅうきかん）が おわってから 2かげつ）',
+    GRANTED: '許可（きょか）されました',
+    REFUSED: '許可（きょか）されませんでした',
+  },
   Sex: {
     MALE: '男（おとこ）',
     FEMALE: '女（おんな）',

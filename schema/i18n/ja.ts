@@ -138,6 +138,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: '在留特別許可',
     SPECIAL_PERMANENT_RESIDENCE: '特別永住許可',
   },
+  StayApplicationStatus: {
+    PENDING: '審査中（特例期間の対象）',
+    GRANTED: '許可',
+    REFUSED: '不許可',
+  },
   Sex: {
     MALE: '男性',
     FEMALE: '女性',

@@ -147,6 +147,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: '재류특별허가',
     SPECIAL_PERMANENT_RESIDENCE: '특별영주허가',
   },
+  StayApplicationStatus: {
+    PENDING: '심사 중 (특례기간 적용)',
+    GRANTED: '허가',
+    REFUSED: '불허가',
+  },
   Sex: {
     MALE: '남성',
     FEMALE: '여성',

@@ -151,6 +151,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'အထူးနေထိုင်ခွင့်ပြုချက်',
     SPECIAL_PERMANENT_RESIDENCE: 'အထူးအမြဲတမ်းနေထိုင်ခွင့်ပြုချက်',
   },
+  StayApplicationStatus: {
+    PENDING: 'စိစစ်ဆဲ (အထူးကာလ သက်ရောက်)',
+    GRANTED: 'ခွင့်ပြုသည်',
+    REFUSED: 'ငြင်းပယ်သည်',
+  },
   Sex: {
     MALE: 'ကျား',
     FEMALE: 'မ',

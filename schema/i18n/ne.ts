@@ -148,6 +148,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'बसाइको विशेष अनुमति',
     SPECIAL_PERMANENT_RESIDENCE: 'विशेष स्थायी बसोबास अनुमति',
   },
+  StayApplicationStatus: {
+    PENDING: 'जाँच हुँदैछ (विशेष अवधि लागू)',
+    GRANTED: 'स्वीकृत',
+    REFUSED: 'अस्वीकृत',
+  },
   Sex: {
     MALE: 'पुरुष',
     FEMALE: 'महिला',

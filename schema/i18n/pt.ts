@@ -150,6 +150,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'Permissão especial de permanência',
     SPECIAL_PERMANENT_RESIDENCE: 'Permissão de residência permanente especial',
   },
+  StayApplicationStatus: {
+    PENDING: 'Em análise (aplica-se o período especial)',
+    GRANTED: 'Concedido',
+    REFUSED: 'Indeferido',
+  },
   Sex: {
     MALE: 'Masculino',
     FEMALE: 'Feminino',

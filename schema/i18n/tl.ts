@@ -159,6 +159,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'Espesyal na pahintulot na manatili',
     SPECIAL_PERMANENT_RESIDENCE: 'Pahintulot sa espesyal na permanenteng paninirahan',
   },
+  StayApplicationStatus: {
+    PENDING: 'Sinusuri pa (may espesyal na panahon)',
+    GRANTED: 'Pinahintulutan',
+    REFUSED: 'Tinanggihan',
+  },
   Sex: {
     MALE: 'Lalaki',
     FEMALE: 'Babae',

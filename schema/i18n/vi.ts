@@ -150,6 +150,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: 'Cho phép lưu trú đặc biệt',
     SPECIAL_PERMANENT_RESIDENCE: 'Cho phép vĩnh trú đặc biệt',
   },
+  StayApplicationStatus: {
+    PENDING: 'Đang xét duyệt (áp dụng thời gian đặc lệ)',
+    GRANTED: 'Được cấp phép',
+    REFUSED: 'Bị từ chối',
+  },
   Sex: {
     MALE: 'Nam',
     FEMALE: 'Nữ',

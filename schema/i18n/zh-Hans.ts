@@ -146,6 +146,11 @@ export const labels: Labels = {
     SPECIAL_PERMISSION_TO_STAY: '在留特别许可',
     SPECIAL_PERMANENT_RESIDENCE: '特别永住许可',
   },
+  StayApplicationStatus: {
+    PENDING: '审查中（适用特例期间）',
+    GRANTED: '许可',
+    REFUSED: '不许可',
+  },
   Sex: {
     MALE: '男性',
     FEMALE: '女性',

@@ -7,10 +7,11 @@ import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
 import { actOn, CARD_NOT_FOUND } from '../kit/mutationPolicy';
 import type { Principal } from '../kit/principal';
-import { residenceCardStatusOn, residenceCardValidUntil } from './rules/cardValidity';
+import { residenceCardValidUntil } from './rules/cardValidity';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
 import { newCardFor, type CardProcedure } from './rules/cardIssuance';
 import { specificCardEligibility, specificCardKindFor } from './rules/eligibility';
+import { cardStatusWithApplication, filedInTime, specialPeriodLastDay, type StayApplication, type StayApplicationKind } from './rules/specialPeriod';
 import { isMidToLongTermStatus, WORK_RESTRICTION_BY_STATUS } from './rules/workRestriction';
 
 interface LockedResident {
@@ -91,10 +92,20 @@ async function cardInForce(m: EntityManager, residentId: number): Promise<Locked
   return row ?? null;
 }
 
-/** A card that is in force today: VALID and not past its validity. */
-function requireInForce(card: LockedCard | null, today: string): LockedCard {
+/** The person's last application for an extension or a change of status (their record is locked by the caller). */
+async function lastApplication(m: EntityManager, residentId: number): Promise<(StayApplication & { id: number }) | null> {
+  const [row] = (await m.query(
+    `SELECT id, status, filed_on AS "filedOn", old_stay_expires_on AS "oldStayExpiresOn", decided_on AS "decidedOn"
+     FROM stay_application WHERE resident_id = $1 ORDER BY id DESC LIMIT 1`,
+    [residentId],
+  )) as Array<StayApplication & { id: number }>;
+  return row ?? null;
+}
+
+/** A card that is in force today: VALID and not past its validity, or kept by the special period. */
+async function requireInForce(m: EntityManager, card: LockedCard | null, today: string): Promise<LockedCard> {
   if (!card) throw userError('NO_CARD_IN_FORCE', 'This person holds no residence card');
-  const status = residenceCardStatusOn({ status: card.status, validUntil: card.validUntil }, today);
+  const status = cardStatusWithApplication({ status: card.status, validUntil: card.validUntil }, await lastApplication(m, card.residentId), today);
   if (status !== 'VALID') {
     throw userError('CARD_NOT_IN_FORCE', `The card is ${status.toLowerCase()}`, { cardStatus: status });
   }
@@ -174,7 +185,7 @@ export async function issueSpecificResidenceCard(m: EntityManager, run: CommandR
 /** Records a card as lost. A specific card's My Number function is revoked through J-LIS; the card stays VALID. */
 export async function reportResidenceCardLost(m: EntityManager, run: CommandRun, principal: Principal, number: string, today: string) {
   const { card: found, resident } = await lockCard(m, run, principal, number);
-  const card = requireInForce(found, today);
+  const card = await requireInForce(m, found, today);
   if (card.lossReportedOn) throw userError('CARD_ALREADY_REPORTED_LOST', 'This card was already reported lost');
   await m.query(`UPDATE residence_card SET loss_reported_on = $2 WHERE number = $1`, [number, today]);
   if (resident.myNumber && SPECIFIC_CARD_KINDS.includes(card.kind)) {
@@ -223,7 +234,7 @@ async function issueInPlaceOf(
 /** Reissues a card in force (loss, damage) under a new number, valid by the rules in force on the day of reissue. */
 export async function reissueResidenceCard(m: EntityManager, run: CommandRun, principal: Principal, number: string, today: string) {
   const { card: found, resident } = await lockCard(m, run, principal, number);
-  const card = requireInForce(found, today);
+  const card = await requireInForce(m, found, today);
   const issued = await issueInPlaceOf(m, resident, card, 'REISSUE', today);
   return { number: issued.number, myNumber: resident.myNumber };
 }
@@ -238,7 +249,7 @@ async function setStay(
   change: { status: StatusOfResidence; stayExpiresOn: string | null; periodOfStay: string | null; permissionKind: CardProcedure },
   today: string,
 ): Promise<{ cardNumber: string }> {
-  const card = requireInForce(await cardInForce(m, resident.id), today);
+  const card = await requireInForce(m, await cardInForce(m, resident.id), today);
   const updated: LockedResident = { ...resident, statusOfResidence: change.status, stayExpiresOn: change.stayExpiresOn };
   await m.query(
     `UPDATE foreign_resident SET status_of_residence = $2, stay_expires_on = $3, period_of_stay = $4,
@@ -247,6 +258,8 @@ async function setStay(
      WHERE id = $1`,
     [resident.id, change.status, change.stayExpiresOn, change.periodOfStay, change.permissionKind, today, WORK_RESTRICTION_BY_STATUS[change.status]],
   );
+  // The decision on a pending application is this grant: its special period ends today, with the new card.
+  await m.query(`UPDATE stay_application SET status = 'GRANTED', decided_on = $2 WHERE resident_id = $1 AND status = 'PENDING'`, [resident.id, today]);
   const { number: cardNumber, validUntil: cardValidUntil } = await issueInPlaceOf(m, updated, card, change.permissionKind, today);
   if (resident.myNumber) {
     await enqueue(m, {
@@ -317,4 +330,67 @@ export async function changeStatusOfResidence(
     },
     today,
   );
+}
+
+/**
+ * Records an application for an extension of the period of stay or a change of status, filed today. Filed by the last
+ * day of the stay, it keeps the holder, the card and the My Number function lawful and usable after that day until the
+ * decision or the special period's last day (rules/specialPeriod.ts); J-LIS is told how long the function stays usable.
+ */
+export async function applyForExtension(
+  m: EntityManager,
+  run: CommandRun,
+  principal: Principal,
+  args: { person: PersonRef; kind: StayApplicationKind },
+  today: string,
+) {
+  const resident = await lockResident(m, run, principal, args.person);
+  if (resident.residentClass !== 'MID_TO_LONG_TERM' || !resident.statusOfResidence || !resident.stayExpiresOn) {
+    throw userError('NO_PERIOD_OF_STAY', 'This person has no period of stay to extend');
+  }
+  if (!filedInTime(resident.stayExpiresOn, today)) {
+    throw userError('APPLICATION_AFTER_STAY_ENDED', 'The period of stay has ended: an application now gives no special period', {
+      stayExpiresOn: resident.stayExpiresOn,
+    });
+  }
+  if ((await lastApplication(m, resident.id))?.status === 'PENDING') {
+    throw userError('APPLICATION_ALREADY_PENDING', 'An application of this person is already pending');
+  }
+  await m.query(`INSERT INTO stay_application (resident_id, kind, filed_on, old_stay_expires_on) VALUES ($1, $2, $3, $4)`, [
+    resident.id,
+    args.kind,
+    today,
+    resident.stayExpiresOn,
+  ]);
+  if (resident.myNumber) {
+    await enqueue(m, {
+      type: 'StayApplicationFiled',
+      key: resident.myNumber,
+      destination: 'mynumber',
+      payload: { myNumber: resident.myNumber, oldStayExpiresOn: resident.stayExpiresOn, specialPeriodLastDay: specialPeriodLastDay(resident.stayExpiresOn) },
+    });
+  }
+  return { residentId: resident.id };
+}
+
+/** Refuses the pending application: its special period ends today; J-LIS ends the function's extra days with it. */
+export async function refuseExtension(m: EntityManager, run: CommandRun, principal: Principal, ref: PersonRef, today: string) {
+  const resident = await lockResident(m, run, principal, ref);
+  const application = await lastApplication(m, resident.id);
+  if (application?.status !== 'PENDING') throw userError('NO_PENDING_APPLICATION', 'This person has no pending application');
+  await m.query(`UPDATE stay_application SET status = 'REFUSED', decided_on = $2 WHERE id = $1`, [application.id, today]);
+  if (resident.myNumber) {
+    await enqueue(m, {
+      type: 'StayApplicationRefused',
+      key: resident.myNumber,
+      destination: 'mynumber',
+      payload: {
+        myNumber: resident.myNumber,
+        oldStayExpiresOn: application.oldStayExpiresOn,
+        specialPeriodLastDay: specialPeriodLastDay(application.oldStayExpiresOn),
+        refusedOn: today,
+      },
+    });
+  }
+  return { residentId: resident.id };
 }

@@ -39,6 +39,8 @@ export const FIELD_POLICY: FieldPolicy = {
     sex: COUNTERS,
     statusOfResidence: COUNTERS,
     stayExpiresOn: COUNTERS,
+    // Past the end of stay, whether the special period (入管法 20条6項) keeps the person lawful and the card good.
+    specialPeriodUntil: COUNTERS,
     // 住民基本台帳法 30条の45: the period of stay is an item of a foreign resident's resident record.
     periodOfStay: { ...ISA, 'municipal-clerk': ['resident-registration'] },
     specificCardEligibility: COUNTERS,
@@ -67,4 +69,6 @@ export const MUTATION_POLICY: MutationPolicy = {
   reissueResidenceCard: { 'isa-officer': ISA_OFFICER },
   renewPeriodOfStay: { 'isa-officer': ISA_OFFICER },
   changeStatusOfResidence: { 'isa-officer': ISA_OFFICER },
+  applyForExtension: { 'isa-officer': ISA_OFFICER },
+  refuseExtension: { 'isa-officer': ISA_OFFICER },
 };

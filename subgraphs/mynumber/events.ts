@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { addDays, compareDates } from '../../schema/dates';
 import type { MyNumberCardKind } from '../../schema/codes';
 import type { EventPayloads } from '../../schema/events';
 import type { EventEnvelope } from '../kit/events';
@@ -87,6 +88,35 @@ const periodOfStayRenewed: Handler<'PeriodOfStayRenewed'> = async (m, p) => {
   ]);
 };
 
+/**
+ * The special period: a foreign resident's card and function that ran to the old end of stay stay usable through the
+ * period's last day (live cards only; an ended function stays ended). The printed validity is not changed in law;
+ * the record keeps the day the function is usable through, which the expiry sweep then honours.
+ */
+const stayApplicationFiled: Handler<'StayApplicationFiled'> = async (m, p) => {
+  await holder(m, p.myNumber);
+  await moveLastDay(m, p.myNumber, p.oldStayExpiresOn, p.specialPeriodLastDay);
+};
+
+/** A refusal ends the special period that day: the function is usable through the day before, never short of the old end. */
+const stayApplicationRefused: Handler<'StayApplicationRefused'> = async (m, p) => {
+  await holder(m, p.myNumber);
+  const dayBefore = addDays(p.refusedOn, -1);
+  await moveLastDay(m, p.myNumber, p.specialPeriodLastDay, compareDates(dayBefore, p.oldStayExpiresOn) > 0 ? dayBefore : p.oldStayExpiresOn);
+};
+
+/** Moves the last valid day of the holder's live cards (and their card functions) from `from` to `to`. */
+async function moveLastDay(m: EntityManager, myNumber: string, from: string, to: string): Promise<void> {
+  const live = `SELECT id FROM my_number_card WHERE my_number = $1 AND valid_until = $2 AND status = ANY($4)`;
+  await m.query(`UPDATE card_function SET valid_until = $3 WHERE card_id IN (${live}) AND function = 'CARD_FUNCTION' AND valid_until = $2`, [
+    myNumber,
+    from,
+    to,
+    CARRIES_FUNCTION,
+  ]);
+  await m.query(`UPDATE my_number_card SET valid_until = $3 WHERE id IN (${live})`, [myNumber, from, to, CARRIES_FUNCTION]);
+}
+
 /** Where a resident lives decides which municipality's clerks may act for them. */
 const residentMoved: Handler<'ResidentMoved'> = async (m, p) => {
   await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [p.myNumber, p.municipalityCode]);
@@ -102,5 +132,7 @@ export const EVENT_HANDLERS: Record<string, EventHandler> = {
   CardReportedLost: handle(cardReportedLost),
   CardReissued: handle(cardReissued),
   PeriodOfStayRenewed: handle(periodOfStayRenewed),
+  StayApplicationFiled: handle(stayApplicationFiled),
+  StayApplicationRefused: handle(stayApplicationRefused),
   ResidentMoved: handle(residentMoved),
 };

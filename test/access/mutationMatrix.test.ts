@@ -48,6 +48,11 @@ const EXPECTED: Record<string, { authority: Authority } & Record<Caller, [Outcom
   'issueSpecificResidenceCard byCard': { authority: 'immigration', isa: ['OK', 'OK', 'CARD_NOT_FOUND'], ...NOBODY_ELSE },
   'renewPeriodOfStay byCard': { authority: 'immigration', isa: ['OK', 'OK', 'CARD_NOT_FOUND'], ...NOBODY_ELSE },
   'changeStatusOfResidence byCard': { authority: 'immigration', isa: ['OK', 'OK', 'CARD_NOT_FOUND'], ...NOBODY_ELSE },
+  // Applications for an extension or a change of status are filed with and decided by the ISA (入管法 20条, 21条).
+  applyForExtension: { authority: 'immigration', isa: ['OK', 'OK', NF], ...NOBODY_ELSE },
+  'applyForExtension byCard': { authority: 'immigration', isa: ['OK', 'OK', 'CARD_NOT_FOUND'], ...NOBODY_ELSE },
+  refuseExtension: { authority: 'immigration', isa: ['OK', 'OK', NF], ...NOBODY_ELSE },
+  'refuseExtension byCard': { authority: 'immigration', isa: ['OK', 'OK', 'CARD_NOT_FOUND'], ...NOBODY_ELSE },
   issueMyNumberCard: { authority: 'mynumber', ...NOBODY_ELSE, isa: F, jlis: ['OK', 'OK', NF], clerkCard: ['OK', NF, NF] },
   returnMyNumberFunction: { authority: 'mynumber', ...NOBODY_ELSE, isa: F, jlis: ['OK', 'OK', NF], clerkCard: ['OK', NF, NF] },
   revokeMyNumberFunction: { authority: 'mynumber', ...NOBODY_ELSE, isa: F, jlis: ['OK', 'OK', NF] },
@@ -93,6 +98,16 @@ const OPERATIONS: Record<string, { query: string; variables: (t: TargetRow, muni
     query: `mutation ($c: String!) { changeStatusOfResidence(residenceCardNumber: $c, status: PERMANENT_RESIDENT) { statusOfResidence } }`,
     variables: (t) => ({ c: t.card }),
   },
+  applyForExtension: { query: `mutation ($n: ID!) { applyForExtension(myNumber: $n) { stayExpiresOn } }`, variables: (t) => ({ n: t.myNumber }) },
+  'applyForExtension byCard': {
+    query: `mutation ($c: String!) { applyForExtension(residenceCardNumber: $c) { stayExpiresOn } }`,
+    variables: (t) => ({ c: t.card }),
+  },
+  refuseExtension: { query: `mutation ($n: ID!) { refuseExtension(myNumber: $n) { stayExpiresOn } }`, variables: (t) => ({ n: t.myNumber }) },
+  'refuseExtension byCard': {
+    query: `mutation ($c: String!) { refuseExtension(residenceCardNumber: $c) { stayExpiresOn } }`,
+    variables: (t) => ({ c: t.card }),
+  },
   issueMyNumberCard: { query: `mutation ($n: ID!) { issueMyNumberCard(myNumber: $n) { myNumber } }`, variables: (t) => ({ n: t.myNumber }) },
   returnMyNumberFunction: { query: `mutation ($n: ID!) { returnMyNumberFunction(myNumber: $n) { myNumber } }`, variables: (t) => ({ n: t.myNumber }) },
   revokeMyNumberFunction: { query: `mutation ($n: ID!) { revokeMyNumberFunction(myNumber: $n) { myNumber } }`, variables: (t) => ({ n: t.myNumber }) },
@@ -131,6 +146,14 @@ interface TargetRow {
 
 let UNKNOWN: TargetRow;
 
+/** Mid-to-long-term residents whose stay has not ended: an application is in time. */
+const STAY_NOT_ENDED: { authority: Authority; sql: string } = {
+  authority: 'immigration',
+  sql: `SELECT r.my_number FROM foreign_resident r JOIN residence_card c ON c.resident_id = r.id AND c.status = 'VALID'
+        WHERE r.my_number IS NOT NULL AND r.resident_class = 'MID_TO_LONG_TERM' AND r.stay_expires_on >= '${TEST_TODAY}'
+          AND coalesce(c.valid_until, 'infinity') >= '${TEST_TODAY}'`,
+};
+
 /** Persons on whom each mutation can succeed, by SQL on the owning authority (the state a success needs). */
 const CANDIDATES: Record<string, { authority: Authority; sql: string }> = {
   issueSpecificResidenceCard: {
@@ -161,6 +184,9 @@ const CANDIDATES: Record<string, { authority: Authority; sql: string }> = {
           WHERE r.my_number IS NOT NULL AND r.resident_class = 'MID_TO_LONG_TERM' AND r.status_of_residence <> 'PERMANENT_RESIDENT'
             AND coalesce(c.valid_until, 'infinity') > '${TEST_TODAY}'`,
   },
+  applyForExtension: STAY_NOT_ENDED,
+  // The same persons, with an application filed in the setup.
+  refuseExtension: STAY_NOT_ENDED,
   issueMyNumberCard: {
     authority: 'mynumber',
     sql: `SELECT n.my_number FROM my_number n WHERE coalesce((SELECT c.status FROM my_number_card c WHERE c.my_number = n.my_number
@@ -273,10 +299,14 @@ beforeAll(async () => {
     }
     targets.set(`${mutation}:unknown`, [UNKNOWN]);
   }
-  // Setup the matrix needs: certificates to resume, and move-outs naming A for the move-ins.
+  // Setup the matrix needs: certificates to resume, applications to refuse, and move-outs naming A for the move-ins.
   const operator = await stack.token('jlis-operator');
   for (const t of [...targets.get('resumeCertificates:own')!, ...targets.get('resumeCertificates:other')!]) {
     expect((await send(operator, OPERATIONS.suspendCertificates!.query, { n: t.myNumber })).body.errors).toBeUndefined();
+  }
+  const officer = await tokenFor('isa', UNKNOWN);
+  for (const t of ['refuseExtension', 'refuseExtension byCard'].flatMap((m) => [...targets.get(`${m}:own`)!, ...targets.get(`${m}:other`)!])) {
+    expect((await send(officer, OPERATIONS.applyForExtension!.query, { n: t.myNumber })).body.errors).toBeUndefined();
   }
   const clerkOfB = await stack.token('municipal-clerk', { municipality: B });
   for (const t of targets.get('recordMoveIn:own')!) {

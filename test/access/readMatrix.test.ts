@@ -58,12 +58,14 @@ const MAY_READ: Record<GuardedType, Array<[fields: string, callers: readonly Cal
     // Who the person is, their status and stay, and the card in force: the ISA's own record, the person's, and what
     // the municipalities (住基法 30条の45: status, period and end of stay, card number are items of a foreign
     // resident's record) and J-LIS (the My Number function ends with the stay) act on.
-    ['residentClass nationality birthDate sex statusOfResidence stayExpiresOn specificCardEligibility residenceCard person', [...COUNTERS, SELF]],
+    // The special period (入管法 20条6項) is part of the stay: past stayExpiresOn, whether the person is still lawfully
+    // resident and the card (and its My Number function) still good, which every counter must know before acting.
+    ['residentClass nationality birthDate sex statusOfResidence stayExpiresOn specialPeriodUntil specificCardEligibility residenceCard person', [...COUNTERS, SELF]],
     // The period of stay as granted is an item of the resident record (住基法 30条の45, 在留期間), which the
     // registration counter keeps; the card counter and J-LIS need only its end (stayExpiresOn).
     ['periodOfStay', [ISA, SELF, REGISTRATION]],
     // Permissions, work conditions and the card history are the ISA's business and the person's.
-    ['permission workRestriction activityOutsideStatus residenceCards', [ISA, SELF]],
+    ['permission workRestriction activityOutsideStatus residenceCards stayApplication', [ISA, SELF]],
   ],
   ResidenceCard: [
     // The card in force and whether it is good: every counter must see a partial invalidation at once (DESIGN §1),
@@ -130,6 +132,7 @@ const NOT_GUARDED: Record<string, string> = {
   Mutation: 'changes (their own matrix)',
   Nationality: 'ImmigrationRecord.nationality',
   Permission: 'ImmigrationRecord.permission',
+  StayApplication: 'ImmigrationRecord.stayApplication',
   SpecificCardEligibility: 'ImmigrationRecord.specificCardEligibility',
   CardItemDisplay: 'ResidenceCard.shows (what a card kind shows, 資料4)',
   Municipality: 'ResidentRecord.municipality and addresses',
@@ -228,7 +231,19 @@ const VIEWS: View[] = [
     empty: { pendingChanges: 'every event about the persona has been applied' },
   },
   { type: 'Person', persona: 'separate_cards', via: [], prepare: renewalInFlight },
-  { type: 'ImmigrationRecord', persona: 'student_activity_outside_status', via: ['Person.immigration'] },
+  {
+    type: 'ImmigrationRecord',
+    persona: 'student_activity_outside_status',
+    via: ['Person.immigration'],
+    empty: { stayApplication: 'no application for an extension filed', specialPeriodUntil: 'the stay has not ended' },
+  },
+  {
+    type: 'ImmigrationRecord',
+    persona: 'technical_intern',
+    via: ['Person.immigration'],
+    prepare: inSpecialPeriod,
+    empty: { activityOutsideStatus: 'no permission for activity outside status' },
+  },
   {
     type: 'ResidenceCard',
     persona: 'specific_card',
@@ -309,6 +324,26 @@ async function renewalInFlight(s: Stack): Promise<void> {
   await s.relays.immigration.stop();
   const RENEW = `mutation ($n: ID!, $d: Date!) { renewPeriodOfStay(myNumber: $n, newExpiry: $d) { stayExpiresOn } }`;
   await mutate('isa-officer', {}, RENEW, { n: persona('separate_cards').myNumber, d: '2031-02-10' });
+}
+
+/**
+ * An application for an extension filed through the gateway on the stay's last day; then, as time passes in the
+ * fixed-clock suites, the stay is moved back to 2026-10-20, so the special period applies today (to 2026-12-20).
+ */
+async function inSpecialPeriod(s: Stack): Promise<void> {
+  const { myNumber: n, residenceCardNumber: card } = persona('technical_intern');
+  const db = s.dbs.immigration;
+  const moveStay = async (day: string) => {
+    await db.query(`UPDATE foreign_resident SET stay_expires_on = $2 WHERE my_number = $1`, [n, day]);
+    await db.query(`UPDATE residence_card SET valid_until = $2 WHERE number = $1`, [card, day]);
+  };
+  await moveStay(TEST_TODAY);
+  await mutate('isa-officer', {}, `mutation ($n: ID!) { applyForExtension(myNumber: $n) { stayExpiresOn } }`, { n });
+  await moveStay('2026-10-20');
+  await db.query(
+    `UPDATE stay_application SET filed_on = '2026-10-15', old_stay_expires_on = '2026-10-20' WHERE resident_id = (SELECT id FROM foreign_resident WHERE my_number = $1)`,
+    [n],
+  );
 }
 
 /** The holder returns the certificate's My Number function at J-LIS, which tells the ISA (myNumberFunctionEndedOn). */

@@ -6,6 +6,7 @@ import type {
   ResidenceCardKind,
   ResidenceCardStatus,
   ResidentClass,
+  PermissionKind,
   StatusOfResidence,
   WorkRestriction,
   ActivityOutsideStatusPermission,
@@ -18,13 +19,13 @@ import * as commands from '../commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
 import { lookUp } from '../../kit/visibility';
-import type { CardRow, Loaders, ResidentRow } from '../loaders';
+import type { ApplicationRow, CardRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
 import { cardArrangement } from '../rules/cardArrangement';
 import { cardShows } from '../rules/cardDisplay';
-import { residenceCardStatusOn } from '../rules/cardValidity';
 import { specificCardEligibility } from '../rules/eligibility';
 import { verifyCard, workPermission } from '../rules/cardVerification';
+import { cardStatusWithApplication, specialPeriodLastDay, specialPeriodUntil } from '../rules/specialPeriod';
 import type { StatisticsCube } from '../../kit/statistics/cube';
 import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from '../../kit/statistics/resolver';
 import type { StatisticsDimension } from '../../../schema/statistics';
@@ -62,9 +63,12 @@ function cardView(card: CardRow | null, holder: ResidentRow, today: string): Car
   return card ? { card, holder, today } : null;
 }
 
-/** The card's status on the given day: a VALID card past its validity reads EXPIRED. */
-function statusOn(card: CardRow, today: string): ResidenceCardStatus {
-  return residenceCardStatusOn({ status: card.status as ResidenceCardStatus, validUntil: card.validUntil }, today);
+/**
+ * The card's status on the given day: a VALID card past its validity reads EXPIRED, unless the holder's application
+ * keeps it in the special period.
+ */
+function statusOn(card: CardRow, holder: ResidentRow, today: string): ResidenceCardStatus {
+  return cardStatusWithApplication({ status: card.status as ResidenceCardStatus, validUntil: card.validUntil }, holder.application, today);
 }
 
 /** Parses a My Number argument or raises its stable error code. */
@@ -112,6 +116,11 @@ async function recordAfter(cardNumber: string, ctx: ImmigrationContext): Promise
   return (await ctx.loaders.cardByNumber.clear(cardNumber).load(cardNumber))!.holder;
 }
 
+/** The person's record as it is after a command committed, by its id (read afresh). */
+async function recordById(residentId: number, ctx: ImmigrationContext): Promise<ResidentRow> {
+  return (await ctx.loaders.residentById.clear(residentId).load(residentId))!;
+}
+
 export const resolvers = {
   Mutation: {
     issueSpecificResidenceCard: (_: unknown, args: PersonArguments, ctx: ImmigrationContext) =>
@@ -152,6 +161,22 @@ export const resolvers = {
         );
         return recordAfter(cardNumber, ctx);
       }),
+    applyForExtension: (_: unknown, args: PersonArguments & { kind: PermissionKind }, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'applyForExtension', () => commands.subjectOf(personArgument(args)), async (run) => {
+        const person = personArgument(args);
+        if (args.kind !== 'EXTENSION_OF_PERIOD_OF_STAY' && args.kind !== 'CHANGE_OF_STATUS') {
+          throw userError('APPLICATION_KIND_NOT_APPLICABLE', 'Only an extension or a change of status is applied for here');
+        }
+        const kind = args.kind;
+        const { residentId } = await run.transaction((m) => commands.applyForExtension(m, run, ctx.principal, { person, kind }, ctx.today));
+        return recordById(residentId, ctx);
+      }),
+    refuseExtension: (_: unknown, args: PersonArguments, ctx: ImmigrationContext) =>
+      runCommand(ctx, MUTATION_POLICY, 'refuseExtension', () => commands.subjectOf(personArgument(args)), async (run) => {
+        const person = personArgument(args);
+        const { residentId } = await run.transaction((m) => commands.refuseExtension(m, run, ctx.principal, person, ctx.today));
+        return recordById(residentId, ctx);
+      }),
   },
   Query: {
     foreignResidentStatistics: (
@@ -168,12 +193,13 @@ export const resolvers = {
       const found = parsed.ok ? await ctx.loaders.cardByNumber.load(parsed.value) : null;
       ctx.audit.action = 'verify';
       ctx.audit.saw(found?.holder.myNumber ?? `card:${parsed.ok ? parsed.value : 'malformed'}`, found ? 'ok' : 'not_found');
-      const card = found ? { ...found.card, status: statusOn(found.card, ctx.today) } : null;
+      const card = found ? { ...found.card, status: statusOn(found.card, found.holder, ctx.today) } : null;
       const verdict = verifyCard(card, expiresOn);
       return {
         checkedOn: ctx.today,
         ...verdict,
         reason: verdict.valid ? null : verdict.reason,
+        basis: verdict.valid ? (specialPeriodUntil(found!.holder.application, ctx.today) ? 'SPECIAL_PERIOD' : 'WITHIN_VALIDITY') : null,
         workPermission: verdict.valid
           ? workPermission(found!.holder.workRestriction as WorkRestriction, found!.holder.activityOutsideStatus as ActivityOutsideStatusPermission | null)
           : null,
@@ -201,7 +227,7 @@ export const resolvers = {
     cardArrangement: (part: PersonPart, _: unknown, ctx: ImmigrationContext) => {
       const card = part.row?.card;
       return cardArrangement({
-        residenceCard: card ? { kind: card.kind as ResidenceCardKind, status: statusOn(card, ctx.today) } : null,
+        residenceCard: card ? { kind: card.kind as ResidenceCardKind, status: statusOn(card, part.row!, ctx.today) } : null,
         myNumberCard: part.myNumberCard ?? null,
       });
     },
@@ -227,15 +253,20 @@ export const resolvers = {
       row.permissionKind && row.permissionDate ? { kind: row.permissionKind, date: row.permissionDate } : null,
     specificCardEligibility: (row: ResidentRow) =>
       specificCardEligibility({ residentClass: row.residentClass as ResidentClass, hasResidentRecord: row.residentRegistered }),
+    stayApplication: (row: ResidentRow) => row.application,
+    specialPeriodUntil: (row: ResidentRow, _: unknown, ctx: ImmigrationContext) => specialPeriodUntil(row.application, ctx.today),
     residenceCard: (row: ResidentRow, _: unknown, ctx: ImmigrationContext) => cardView(row.card, row, ctx.today),
     residenceCards: async (row: ResidentRow, _: unknown, ctx: ImmigrationContext) =>
       (await ctx.loaders.cardsByResident.load(row.id)).map((card) => cardView(card, row, ctx.today)),
     person: (row: ResidentRow) => (row.myNumber ? { myNumber: row.myNumber } : null),
   },
+  StayApplication: {
+    specialPeriodLastDay: (a: ApplicationRow) => specialPeriodLastDay(a.oldStayExpiresOn),
+  },
   ResidenceCard: {
     number: (v: CardView) => v.card.number,
     kind: (v: CardView) => v.card.kind,
-    status: (v: CardView) => statusOn(v.card, v.today),
+    status: (v: CardView) => statusOn(v.card, v.holder, v.today),
     issuedOn: (v: CardView) => v.card.issuedOn,
     lossReportedOn: (v: CardView) => v.card.lossReportedOn,
     validUntil: (v: CardView) => v.card.validUntil,
