@@ -1,11 +1,11 @@
 import { createMetrics } from '../subgraphs/kit/metrics';
-import { close, createLogger, listen } from '../subgraphs/kit/http';
+import { close, listen, processLogger } from '../subgraphs/kit/http';
 import { gatewayOptionsFromEnv, metricsListenerFromEnv } from './config';
 import { buildGateway } from './server';
 
 async function main(): Promise<void> {
   const metrics = createMetrics('gateway', { defaultMetrics: true });
-  const logger = createLogger('gateway');
+  const logger = processLogger('gateway');
   const options = await gatewayOptionsFromEnv();
   const { server, metricsServer } = await buildGateway({ ...options, metrics, logger });
   // Metrics first: once the public port answers /health, both listen.

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { Language } from '../schema/codes';
 import type { Authority } from '../subgraphs/kit/database';
-import { createHttpServer, createLogger, createMetricsServer } from '../subgraphs/kit/http';
+import { createHttpServer, createMetricsServer, processLogger } from '../subgraphs/kit/http';
 import type { Metrics } from '../subgraphs/kit/metrics';
 import { PRINCIPAL_HEADER, PrincipalSigner, REQUEST_ID_HEADER, REQUEST_STARTED_HEADER, type Principal } from '../subgraphs/kit/principal';
 import { DEFAULT_TRANSPORT, type TransportOptions } from '../subgraphs/kit/transport';
@@ -94,7 +94,7 @@ export async function buildGateway(
   const production = options.production ?? false;
   const operationLimits = options.limits ?? DEFAULT_LIMITS;
   const limits = limitOptions(operationLimits);
-  const logger = options.logger ?? createLogger('gateway');
+  const logger = options.logger ?? processLogger('gateway');
   const manifest = options.safelist?.manifest ?? loadManifest();
   const subgraphMetrics = createSubgraphMetrics(options.metrics.registry);
   const agent = createSubgraphAgent();

@@ -59,6 +59,14 @@ export interface AccessLogEntry {
 /** How long a logged line may wait in memory for others to go out with it, ms. */
 export const LOG_FLUSH_MS = 1000;
 
+/** The process's one logger for a service, made on first use: every line a process writes has the same format. */
+export function processLogger(service: string): Logger {
+  let logger = processLoggers.get(service);
+  if (!logger) processLoggers.set(service, (logger = createLogger(service)));
+  return logger;
+}
+const processLoggers = new Map<string, Logger>();
+
 /**
  * The JSON logger of a process (pino): LOG_LEVEL, default info, silent under jest unless LOG_LEVEL is set. Lines
  * go to stdout asynchronously and in batches: they gather in memory until 4 KB are waiting (about a dozen access
@@ -116,7 +124,7 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
   const maxBody = options.maxBodyBytes ?? 1_000_000;
   const { metrics } = options;
   const serveMetrics = options.serveMetrics ?? true;
-  const accessLog = options.accessLog ?? defaultAccessLog(createLogger(metrics.service));
+  const accessLog = options.accessLog ?? defaultAccessLog(processLogger(metrics.service));
 
   return createLimitedServer(options.transport ?? DEFAULT_TRANSPORT, (req, res) => {
     const url = target(req.url);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
-import { close, listen } from './http';
+import { close, listen, processLogger } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from './statistics/recordKey';
 import { DEFAULT_DENSE_HOURS, purgeAccessLog, thinCheckpoints } from './accessLog/retention';
@@ -105,7 +105,7 @@ export async function runSubgraph(
     statisticsKey: loadOrCreateRecordKeySecret(env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
-  console.log(JSON.stringify({ level: 'info', service: authority, msg: 'listening', port }));
+  processLogger(authority).info({ port }, 'listening');
 
   const stop = async () => {
     await close(server);

@@ -23,7 +23,7 @@ import { statisticsResponseCache, type StatisticsUse } from './statistics/respon
 import { auditVerifyRoute } from './auditVerify';
 import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
-import { createHttpServer, HttpError, type KeptResponse } from './http';
+import { createHttpServer, HttpError, processLogger, type KeptResponse } from './http';
 import type { Kickable } from './commands';
 import { EVENTS_PATH } from './events';
 import { inboxRoute, type EventHandler } from './inbox';
@@ -173,7 +173,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     signingKey: events.signingKey,
     ...options.accessLog,
     onCheckpoint: () => void witnesses.send().catch(() => undefined),
-    onError: (err) => console.error(JSON.stringify({ level: 'error', service: options.authority, msg: 'access log sequencing failed', err: String(err) })),
+    onError: (err) => processLogger(options.authority).error({ err: String(err) }, 'access log sequencing failed'),
   });
   const accessLog = new AccessLogWriter(options.db, options.authority);
 

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOG_FLUSH_MS } from '../../subgraphs/kit/http';
 import { persona } from '../personas';
 import { freePorts, ROOT, startSystem, type StartedSystem } from '../system';
 
@@ -108,4 +109,26 @@ describe('apikey parses its command line strictly', () => {
     const body = (await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
     expect({ status: res.status, code: body.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'API_KEY_EXPIRED' });
   });
+});
+
+test('every process of npm start logs in one format: a JSON line with time, level, service and message', async () => {
+  // The banner from "Ready in" to "Stop:" is for the person at the terminal, and npm echoes the script ("> ...");
+  // every other line is a log line. Lines reach stdout in batches, within LOG_FLUSH_MS.
+  await new Promise((r) => setTimeout(r, LOG_FLUSH_MS + 500));
+  const [before, banner] = system.output().split('\nReady in');
+  const after = banner!.slice(banner!.indexOf('\n', banner!.indexOf('Stop:')) + 1);
+  const lines = `${before}\n${after}`.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('> '));
+  const services = new Set<string>();
+  for (const line of lines) {
+    let parsed: Record<string, unknown> | undefined;
+    try {
+      parsed = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      parsed = undefined;
+    }
+    expect([line, parsed && typeof parsed.level === 'number' && typeof parsed.time === 'string' && typeof parsed.msg === 'string' && typeof parsed.service === 'string']).toEqual([line, true]);
+    services.add(parsed!.service as string);
+  }
+  // The four processes and the supervisor each wrote at least their start-up line.
+  expect([...services].sort()).toEqual(expect.arrayContaining(['gateway', 'immigration', 'mynumber', 'registry']));
 });

@@ -3,7 +3,7 @@ import type { CryptoKey } from 'jose';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { statementSource, type Authority } from '../database';
-import { HttpError } from '../http';
+import { HttpError, processLogger } from '../http';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, type VerifyCaller } from '../internalSignature';
 import { consistencyProof, verifyConsistency } from '../merkle';
 import { authorityOf, cosignedText, parseCheckpoint, signText, verifyText } from './checkpoint';
@@ -39,7 +39,7 @@ export function witnessRoute(options: {
   async function refuse(origin: string, reason: string, note: string): Promise<never> {
     await db.query(`INSERT INTO access_log_refused (origin, reason, note) VALUES ($1, $2, $3)`, [origin, reason, note]);
     options.refusals?.inc({ origin });
-    console.error(JSON.stringify({ level: 'error', service: options.authority, msg: 'checkpoint refused', origin, reason }));
+    processLogger(options.authority).error({ origin, reason }, 'checkpoint refused');
     throw new HttpError(409, 'CHECKPOINT_INCONSISTENT', `Refused: ${reason}`);
   }
   return {
