@@ -8,4 +8,9 @@ export const ADVISORY_LOCKS = {
   outboxRelay: 7_106_017,
   /** Held while a replica runs the migrations and the first-start seed (main.ts). */
   startup: 7_106_018,
+  /**
+   * Held for its session while a replica sends the latest checkpoint to the witnesses (accessLog/witness.ts): two
+   * replicas sending at once could deliver an older checkpoint after a newer one, which a witness must refuse.
+   */
+  witnessSend: 7_106_019,
 } as const;

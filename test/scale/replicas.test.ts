@@ -6,6 +6,12 @@ import { promisify } from 'node:util';
 import { SharedApiKeyStore } from '../../gateway/auth/sharedApiKeys';
 import { issueDevToken } from '../../gateway/tokenCli';
 import type { Authority } from '../../subgraphs/kit/database';
+import { STATS_VERIFY_PATH } from '../../schema/internalPaths';
+import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { callInternal } from '../../subgraphs/kit/internalCall';
+import { keysDir } from '../../subgraphs/kit/keys';
+import type { StatisticsReport } from '../../subgraphs/kit/statistics/verify';
+import { PRINCIPAL_HEADER, signBenchPrincipals } from '../bench/principals';
 import { freePort, startRedis, stopRedis, type RedisServer } from './redisServer';
 import { killReplica, metric, Service, sql, startReplica, stopReplica, type Replica } from './cluster';
 
@@ -162,6 +168,32 @@ suite('two replicas of every process over PostgreSQL and Redis', () => {
     for (const ms of took) expect(ms).toBeLessThan(BOUND_MS);
   });
 
+  /** Each replica's answer to the same table, asked of the replica itself (an analyst's principal, as the gateway signs it). */
+  const TABLES = {
+    registry: `{ residentRegistryStatistics(groupBy: [MUNICIPALITY]) { total cells { key { code } count suppressed } } }`,
+    immigration: `{ foreignResidentStatistics(groupBy: [CARD_ARRANGEMENT]) { total cells { key { code } count suppressed } } }`,
+  } as const;
+  async function tables(authority: keyof typeof TABLES): Promise<string[]> {
+    const analyst = (await signBenchPrincipals(dataDir, { id: 'none', name: 'none' }, '1h')).analyst[authority];
+    return Promise.all(
+      replicas[authority].map(async (r) => {
+        const { status, body } = await graphql(`http://127.0.0.1:${r.port}/graphql`, { [PRINCIPAL_HEADER]: analyst }, TABLES[authority]);
+        expect([r.name, status, body.errors]).toEqual([r.name, 200, undefined]);
+        return JSON.stringify(body.data);
+      }),
+    );
+  }
+  /** The tables each replica showed before the moves, every replica's counts and kept answers warm. */
+  const before = {} as Record<keyof typeof TABLES, string[]>;
+
+  test('statistics: every replica of an authority shows the same table', async () => {
+    for (const authority of ['registry', 'immigration'] as const) {
+      before[authority] = await tables(authority);
+      expect(before[authority]).toHaveLength(2);
+      expect(before[authority][1]).toBe(before[authority][0]);
+    }
+  });
+
   test(`${MOVES} moves: each event delivered once and applied in order per person, the relay's leader killed half-way`, async () => {
     const [base] = await sql<{ id: string }>(server!, databases.registry, `SELECT coalesce(max(id), 0)::text AS id FROM outbox`);
     const movers = await sql<{ myNumber: string; municipality: string }>(
@@ -277,6 +309,25 @@ suite('two replicas of every process over PostgreSQL and Redis', () => {
     // The killed replica comes back, as its Deployment would bring it.
     replicas.registry[replicas.registry.indexOf(leader)] = await startSubgraph('registry', 3);
   }, 600_000);
+
+  test('statistics after the moves, made through either replica: every replica serves counts equal to a full recount, the same table', async () => {
+    for (const authority of ['registry', 'immigration'] as const) {
+      const { signingKey } = await eventsOptionsFor(authority, keysDir(dataDir), {}, {});
+      for (const r of replicas[authority]) {
+        // Each replica recounts the database in full and compares with the counts it keeps and the copy it serves.
+        const started = Date.now();
+        let report = await callInternal<StatisticsReport>(authority, authority, `http://127.0.0.1:${r.port}`, STATS_VERIFY_PATH, {}, signingKey, 60_000);
+        while (report.differences.length > 0 && Date.now() - started < 10_000) {
+          await new Promise((resolve) => setTimeout(resolve, 250));
+          report = await callInternal<StatisticsReport>(authority, authority, `http://127.0.0.1:${r.port}`, STATS_VERIFY_PATH, {}, signingKey, 60_000);
+        }
+        expect([r.name, report.recounted, report.differences]).toEqual([r.name, expect.any(Number), []]);
+        expect(report.recounted).toBeGreaterThan(0);
+      }
+      const now = await tables(authority);
+      expect(now[1]).toBe(now[0]);
+    }
+  });
 
   test('one replica of each process killed under read load: no request fails beyond the retry policy', async () => {
     const persons = await sql<{ myNumber: string }>(server!, databases.registry, `SELECT my_number AS "myNumber" FROM resident WHERE removed_on IS NULL ORDER BY id LIMIT 20`);

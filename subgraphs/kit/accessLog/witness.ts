@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CryptoKey } from 'jose';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import { statementSource, type Authority } from '../database';
+import { embeddedDatabase, statementSource, type Authority } from '../database';
+import { ADVISORY_LOCKS } from '../advisoryLocks';
 import { HttpError, processLogger } from '../http';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, type VerifyCaller } from '../internalSignature';
 import { consistencyProof, verifyConsistency } from '../merkle';
@@ -131,7 +132,17 @@ export class WitnessClient {
       return;
     }
     this.sending = true;
+    // One sender per authority across replicas, on a connection of its own that holds no transaction (reads never
+    // wait for it); another replica sending now sends the latest itself, or the next checkpoint does. An embedded
+    // database has one process and one connection: `sending` is enough there.
+    const sender = embeddedDatabase(this.options.db) ? null : this.options.db.createQueryRunner();
+    let locked = false;
     try {
+      if (sender) {
+        await sender.connect();
+        [{ locked }] = (await sender.query(`SELECT pg_try_advisory_lock($1) AS locked`, [ADVISORY_LOCKS.witnessSend])) as [{ locked: boolean }];
+        if (!locked) return;
+      }
       const [latest] = (await this.options.db.query(
         `SELECT size::int AS size, note, signature, cosignatures FROM access_log_checkpoint ORDER BY size DESC LIMIT 1`,
       )) as Array<StoredCheckpoint & { cosignatures: Record<string, string> }>;
@@ -150,6 +161,8 @@ export class WitnessClient {
         ]);
       }
     } finally {
+      if (sender && locked) await sender.query(`SELECT pg_advisory_unlock($1)`, [ADVISORY_LOCKS.witnessSend]).catch(() => undefined);
+      await sender?.release();
       this.sending = false;
       if (this.again) {
         this.again = false;
