@@ -8,7 +8,7 @@
  * - statistics-record-key: the secret the ISA and the registry both derive each person's statistics record key
  *   with (docs/disclosure-control.md): one Secret for both, so their tables perturb alike; J-LIS and the gateway
  *   never mount it;
- * - <authority>-db-app (not with --production, where CloudNativePG makes them): the demo database's user,
+ * - <authority>-db-app and gateway-db-app (not with --production, where CloudNativePG makes them): the demo database's user,
  *   password and URL, with the keys CloudNativePG's own app Secret has.
  *
  *   npx tsx deploy/makeSecrets.ts [--production] [--namespace residence-card] [DIR] | kubectl apply -f -
@@ -66,7 +66,7 @@ export async function deploymentSecrets(dir: string, options: { production: bool
     secret('statistics-record-key', { 'statistics-record.key': file('statistics-record.key') }),
   ];
   if (!options.production) {
-    for (const a of AUTHORITIES) {
+    for (const a of [...AUTHORITIES, 'gateway']) {
       const password = keptPassword(dir, `${a}-db`);
       const host = `${a}-db-rw`;
       objects.push(

@@ -150,7 +150,7 @@ if (!hasKubectl && process.env.CI === 'true') {
       it('runs every container non-root, read-only, without privileges, with probes, requests and limits', () => {
         const all = workloads(objects);
         expect(all.map((w) => w.metadata.name).sort()).toEqual(
-          [...Object.keys(NODE_PROCESSES), 'valkey', ...(overlay === 'demo' ? AUTHORITIES.map((a) => `${a}-db`) : [])].sort(),
+          [...Object.keys(NODE_PROCESSES), 'valkey', ...(overlay === 'demo' ? [...AUTHORITIES, 'gateway'].map((a) => `${a}-db`) : [])].sort(),
         );
         for (const w of all) {
           const pod = w.spec.template.spec;
@@ -258,6 +258,13 @@ if (!hasKubectl && process.env.CI === 'true') {
           const urls = env.filter((e) => e.name.endsWith('_DATABASE_URL'));
           expect(urls).toEqual([{ name: `${a.toUpperCase()}_DATABASE_URL`, valueFrom: { secretKeyRef: { name: `${a}-db-app`, key: 'uri' } } }]);
         }
+        // The gateway's partner keys: in its own database, shared by every replica (revoked on all within a second),
+        // never a file mounted per pod.
+        const gateway = (named(objects, 'Deployment', 'gateway') as Workload).spec.template.spec;
+        expect(gateway.containers[0]!.env!.filter((e) => e.name.endsWith('_DATABASE_URL') || e.name === 'API_KEYS_FILE')).toEqual([
+          { name: 'GATEWAY_DATABASE_URL', valueFrom: { secretKeyRef: { name: 'gateway-db-app', key: 'uri' } } },
+        ]);
+        expect((gateway.volumes ?? []).map((v) => v.secret?.secretName).filter((n) => n === 'partner-api-keys')).toEqual([]);
       });
 
       describe('network policies', () => {
@@ -275,7 +282,7 @@ if (!hasKubectl && process.env.CI === 'true') {
           for (const c of objects.filter((o) => o.kind === 'Cluster')) {
             pods[c.metadata.name] = { name: c.metadata.name, labels: { ...c.spec!.inheritedMetadata?.labels, 'cnpg.io/cluster': c.metadata.name, 'cnpg.io/instanceRole': 'primary' } };
           }
-          expect(Object.keys(pods).sort()).toEqual(['gateway', 'intruder', 'valkey', ...AUTHORITIES, ...AUTHORITIES.map((a) => `${a}-db`)].sort());
+          expect(Object.keys(pods).sort()).toEqual(['gateway', 'gateway-db', 'intruder', 'valkey', ...AUTHORITIES, ...AUTHORITIES.map((a) => `${a}-db`)].sort());
         });
 
         it('isolates every pod in both directions', () => {
@@ -291,9 +298,12 @@ if (!hasKubectl && process.env.CI === 'true') {
           }
           expect(reach(a, 'valkey', 6379)).toBe(false);
           expect(reach(a, 'gateway', 4000)).toBe(false);
+          expect(reach(a, 'gateway-db', 5432)).toBe(false);
         });
 
-        it('lets the gateway reach the subgraphs and Valkey only', () => {
+        it('lets the gateway reach the subgraphs, Valkey and its own database only', () => {
+          expect(reach('gateway', 'gateway-db', 5432)).toBe(true);
+          expect(reach('gateway-db', 'gateway', 4000)).toBe(false);
           for (const a of AUTHORITIES) {
             expect([a, reach('gateway', a, DEFAULT_PORTS[a])]).toEqual([a, true]);
             expect([a, reach('gateway', `${a}-db`, 5432)]).toEqual([a, false]);
@@ -310,6 +320,7 @@ if (!hasKubectl && process.env.CI === 'true') {
           expect(reach('intruder', 'gateway', 4000, open)).toBe(true);
           expect(reach('intruder', 'gateway', 9400, open)).toBe(false);
           expect(reach('intruder', 'valkey', 6379, open)).toBe(false);
+          expect(reach('intruder', 'gateway-db', 5432, open)).toBe(false);
           for (const a of AUTHORITIES) {
             expect([a, reach('intruder', a, DEFAULT_PORTS[a], open)]).toEqual([a, false]);
             expect([a, reach('intruder', `${a}-db`, 5432, open)]).toEqual([a, false]);
