@@ -72,7 +72,16 @@ async function main(): Promise<void> {
   // their code (subgraphs/kit/template.ts); a subgraph that gets there first waits for it.
   const embedded = AUTHORITIES.filter((a) => !process.env[`${a.toUpperCase()}_DATABASE_URL`]).map((a) => join(dir, a));
   void prepareBaseTemplate(embedded, templateCacheDir());
-  await Promise.all([...AUTHORITIES.map((a) => waitForHealth(port(a, DEFAULT_PORTS[a]))), waitForHealth(gatewayPort)]);
+  // A first start migrates, seeds and builds the statistics: minutes at national scale (START_TIMEOUT_S, 600 s).
+  const startTimeoutMs = Number(process.env.START_TIMEOUT_S ?? 600) * 1000;
+  try {
+    await Promise.all([...AUTHORITIES.map((a) => waitForHealth(port(a, DEFAULT_PORTS[a]), startTimeoutMs)), waitForHealth(gatewayPort, startTimeoutMs)]);
+  } catch (err) {
+    // Stops the processes it started: none may keep running after npm start gave up.
+    console.error((err as Error).message);
+    stopAll(1);
+    return;
+  }
   supervisor.started();
 
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
