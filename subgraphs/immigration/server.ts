@@ -26,7 +26,7 @@ export async function buildImmigrationServer(deps: SubgraphDeps) {
     internalRoutes: ({ verify, relay, today }) => ({
       ...reconcileRoutes(deps.db, relay, today, verify),
       ...registrationCheckRoute(deps.db, today, verify),
-      ...statisticsVerifyRoute(deps.db, 'immigration', statistics, 'stats_fact', verify),
+      ...statisticsVerifyRoute('immigration', statistics, 'stats_fact', verify),
     }),
   });
   built.server.on('close', () => statistics.stop());

@@ -38,7 +38,7 @@ export async function buildRegistryServer(deps: SubgraphDeps) {
       },
       statistics,
     }),
-    internalRoutes: ({ verify }) => statisticsVerifyRoute(deps.db, 'registry', statistics, 'stats_fact', verify),
+    internalRoutes: ({ verify }) => statisticsVerifyRoute('registry', statistics, 'stats_fact', verify),
   });
   built.server.on('close', () => statistics.stop());
   await warmUpStatistics(built.schema, statistics, 'residentRegistryStatistics', deps);

@@ -391,6 +391,37 @@ test('stats:verify: maintained and served counts equal a full recount, and a tam
   expect(repaired.differences).toEqual([]);
 });
 
+test('stats:verify finds no difference while changes keep arriving: recount, maintained and served are one moment', async () => {
+  const { signingKey } = await eventsOptionsFor('immigration', keysDir(stack.dataDir), {}, {});
+  const base = stack.subgraphUrls.immigration.replace('/graphql', '');
+  // One resident flips sex again and again (as events from another authority keep changing cards), so commits
+  // land before, during and after each recount; every flip moves a person between two cells.
+  const [{ id, sex }]: Array<{ id: string; sex: string }> = await stack.dbs.immigration.query(
+    `SELECT id, sex FROM foreign_resident WHERE resident_class = 'MID_TO_LONG_TERM' AND sex IN ('MALE', 'FEMALE') ORDER BY id LIMIT 1`,
+  );
+  let writing = true;
+  let flips = 0;
+  const writer = (async () => {
+    while (writing) {
+      await stack.dbs.immigration.query(`UPDATE foreign_resident SET sex = CASE sex WHEN 'MALE' THEN 'FEMALE' ELSE 'MALE' END WHERE id = $1`, [id]);
+      flips++;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  })();
+  try {
+    for (let i = 0; i < 4; i++) {
+      const report = await callInternal<StatisticsReport>('immigration', 'immigration', base, STATS_VERIFY_PATH, {}, signingKey);
+      expect(report.differences).toEqual([]);
+      expect(report.served).toBe(report.recounted);
+    }
+  } finally {
+    writing = false;
+    await writer;
+    await stack.dbs.immigration.query(`UPDATE foreign_resident SET sex = $2 WHERE id = $1`, [id, sex]);
+  }
+  expect(flips).toBeGreaterThan(4);
+});
+
 const REGISTRY_STATISTICS = `query ($groupBy: [StatisticsDimension!]!, $filter: StatisticsFilter) {
   residentRegistryStatistics(groupBy: $groupBy, filter: $filter) {
     total authority population cells { key { dimension code label } count suppressed } } }`;

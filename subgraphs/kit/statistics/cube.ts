@@ -5,7 +5,7 @@
  * twice is harmless), and answers a query by adding the detailed counts up to the asked dimensions, then
  * applying disclosure control.
  */
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import {
   DIMENSION_CODES,
   DIMENSION_PARENT,
@@ -209,17 +209,38 @@ export class StatisticsCube {
   private following: Promise<number> | null = null;
 
   /**
+   * Brings the served copy to one REPEATABLE READ snapshot and runs `work` in that same snapshot before any
+   * later change is applied, so what `work` reads from the database and what the copy serves are one moment
+   * (stats:verify, while events keep arriving). Reads asked for meanwhile wait for it.
+   */
+  async atSnapshot<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    while (this.reading) await this.reading.catch(() => 0);
+    let result: T | undefined;
+    this.reading = this.db
+      .transaction('REPEATABLE READ', async (m) => {
+        const read = await this.read(m);
+        result = await work(m);
+        return read;
+      })
+      .finally(() => {
+        this.reading = null;
+      });
+    await this.reading;
+    return result as T;
+  }
+
+  /**
    * Takes a snapshot first, then reads the counts written by transactions the previous snapshot did not see as
    * finished: those running then (its xip list) and those started after (>= its xmax). Everything older was
    * already visible to the previous read. A long transaction elsewhere in the cluster costs nothing here.
    */
-  private async read(): Promise<number> {
-    const [snapshot]: Array<{ xmax: string; xip: string[] }> = await this.db.query(
+  private async read(on: Pick<EntityManager, 'query'> = this.db): Promise<number> {
+    const [snapshot]: Array<{ xmax: string; xip: string[] }> = await on.query(
       `SELECT pg_snapshot_xmax(s)::text AS xmax, array(SELECT x::text FROM pg_snapshot_xip(s) AS x) AS xip FROM pg_current_snapshot() AS s`,
     );
     const { table, columns, countColumn, keyColumn } = this.source;
     const since = this.seen;
-    const rows: Array<Record<string, unknown>> = await this.db.query(
+    const rows: Array<Record<string, unknown>> = await on.query(
       `SELECT ${columns.join(', ')}, ${countColumn} AS n, ${keyColumn} AS k FROM ${table}${since ? ' WHERE txid >= $1 OR txid = ANY($2::bigint[])' : ''}`,
       since ? [since.xmax, since.xip] : [],
     );

@@ -4,7 +4,6 @@
  * The counts compared are the true ones, before perturbation; each cell's key sum is compared the same way.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DataSource } from 'typeorm';
 import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
 import type { Authority } from '../database';
 import { HttpError } from '../http';
@@ -25,21 +24,33 @@ export interface StatisticsReport {
 }
 
 /** Compares the maintained table `cube.source.table` and the cube's copy with `GROUP BY` over `factView`. */
-export async function verifyStatistics(db: DataSource, authority: Authority, cube: StatisticsCube, factView: string): Promise<StatisticsReport> {
+export async function verifyStatistics(authority: Authority, cube: StatisticsCube, factView: string): Promise<StatisticsReport> {
   const { table, columns, countColumn, keyColumn } = cube.source;
   const list = columns.join(', ');
-  await cube.refresh();
-  // One snapshot for both reads, so a write in between cannot show up as a difference.
-  const rows: Array<Record<string, unknown> & { recount: number; maintained: number; recount_key: string; maintained_key: string }> = await db.transaction('REPEATABLE READ', (m) =>
-    m.query(
+  // One snapshot for the recount, the maintained counts and the served copy, so a change committed meanwhile (an
+  // event arriving from another authority) cannot show up as a difference.
+  return cube.atSnapshot(async (m) => {
+    const rows: RecountRow[] = await m.query(
       `SELECT ${columns.map((c) => `coalesce(r.${c}::text, m.${c}::text) AS ${c}`).join(', ')},
               coalesce(r.n, 0)::int AS recount, coalesce(m.${countColumn}, 0)::int AS maintained,
               coalesce(r.k, 0)::text AS recount_key, coalesce(m.${keyColumn}, 0)::text AS maintained_key
        FROM (SELECT ${list}, count(*) AS n, sum(record_key) % 4294967296 AS k FROM ${factView} GROUP BY ${list}) r
        FULL JOIN (SELECT * FROM ${table} WHERE ${countColumn} > 0) m USING (${list})`,
-    ),
-  );
-  await cube.refresh();
+    );
+    return compare(authority, cube, columns, rows);
+  });
+}
+
+/** One cell of the recount beside the maintained count, as read in the snapshot. */
+type RecountRow = Record<string, unknown> & { recount: number; maintained: number; recount_key: string; maintained_key: string };
+
+/** Each cell's recount against its maintained count and the served copy. */
+function compare(
+  authority: Authority,
+  cube: StatisticsCube,
+  columns: readonly string[],
+  rows: RecountRow[],
+): StatisticsReport {
   const report: StatisticsReport = { authority, recounted: 0, maintained: 0, served: 0, cells: rows.length, differences: [] };
   for (const row of rows) {
     const values = columns.map((c) => String(row[c]));
@@ -71,7 +82,6 @@ export async function verifyStatistics(db: DataSource, authority: Authority, cub
 
 /** The internal endpoint `npm run stats:verify` calls, signed by the authority itself. */
 export function statisticsVerifyRoute(
-  db: DataSource,
   authority: Authority,
   cube: StatisticsCube,
   factView: string,
@@ -80,7 +90,7 @@ export function statisticsVerifyRoute(
   return {
     [STATS_VERIFY_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
       if ((await verify(req, body)).caller !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its counts');
-      const report = await verifyStatistics(db, authority, cube, factView);
+      const report = await verifyStatistics(authority, cube, factView);
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(report));
     },
