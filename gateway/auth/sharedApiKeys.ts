@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import type { Env } from '../../subgraphs/kit/env';
+import { databaseUrlFromEnv, type Env } from '../../subgraphs/kit/env';
 import { ApiKeyStore, apiKeysFile, judge, newKey, parseKey, type IssuedKey, type KeyVerdict, type NewKey, type PartnerKeyStore, type StoredKey } from './apiKeys';
 
 /** The channel on which a change to a key is announced (its id as payload), so replicas drop it from their cache. */
@@ -219,9 +219,11 @@ export class KeyStoreUnavailable extends Error {
 
 /**
  * The key store the gateway and `npm run apikey` use: the gateway's PostgreSQL when GATEWAY_DATABASE_URL is set
- * (every replica shares it), else the JSON file of the embedded default (API_KEYS_FILE, default $DATA_DIR/apikeys.json).
+ * (every replica shares it; the password from GATEWAY_DATABASE_PASSWORD_FILE when set), else the JSON file of the
+ * embedded default (API_KEYS_FILE, default $DATA_DIR/apikeys.json).
  */
 export async function apiKeyStoreFromEnv(env: Env = process.env, options: { listen?: boolean } = {}): Promise<PartnerKeyStore> {
-  if (!env.GATEWAY_DATABASE_URL) return new ApiKeyStore(apiKeysFile(env));
-  return SharedApiKeyStore.open(env.GATEWAY_DATABASE_URL, options);
+  const url = databaseUrlFromEnv(env, 'GATEWAY');
+  if (!url) return new ApiKeyStore(apiKeysFile(env));
+  return SharedApiKeyStore.open(url, options);
 }

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Env } from '../../subgraphs/kit/env';
+import { secretFromEnv, type Env } from '../../subgraphs/kit/env';
 import type { KeyRateLimiter, Taken } from '../auth/apiKeys';
 
 /**
@@ -61,13 +61,13 @@ export class SharedRateLimiter implements KeyRateLimiter {
 }
 
 /**
- * The shared limiter when REDIS_URL is set (REDIS_PASSWORD beside it, from a Secret), else undefined: the
- * gateway then counts in its own memory (the embedded default, one process).
+ * The shared limiter when REDIS_URL is set (REDIS_PASSWORD or REDIS_PASSWORD_FILE beside it, from a secret), else
+ * undefined: the gateway then counts in its own memory (the embedded default, one process).
  */
 export function sharedRateLimiterFromEnv(env: Env = process.env): SharedRateLimiter | undefined {
   if (!env.REDIS_URL) return undefined;
   const redis = new Redis(env.REDIS_URL, {
-    password: env.REDIS_PASSWORD || undefined,
+    password: secretFromEnv(env, 'REDIS_PASSWORD'),
     // A command while disconnected fails at once (and the memory fallback answers) instead of waiting in a queue.
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,

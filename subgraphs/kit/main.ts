@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
+import { databaseUrlFromEnv } from './env';
 import { close, listen, processLogger } from './http';
 import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from './statistics/recordKey';
@@ -36,9 +37,10 @@ export function embeddedTemplateSpec(
 }
 
 /**
- * Opens an authority's database as its subgraph does at start: the database at `*_DATABASE_URL`, or else the
- * embedded one under DATA_DIR, which a first start copies from a pre-built template (template.ts) when there is
- * one; then the migrations, and the demo population if the database holds nobody yet (embedded default 10,000).
+ * Opens an authority's database as its subgraph does at start: the database at `*_DATABASE_URL` (the password from
+ * `*_DATABASE_PASSWORD_FILE` when set), or else the embedded one under DATA_DIR, which a first start copies from a
+ * pre-built template (template.ts) when there is one; then the migrations, and the demo population if the database
+ * holds nobody yet (embedded default 10,000).
  */
 export async function openSubgraphDatabase(
   authority: Authority,
@@ -47,7 +49,7 @@ export async function openSubgraphDatabase(
   statements: DatabaseOptions['statements'],
 ): Promise<DataSource> {
   const dataDir = env.DATA_DIR ?? '.data';
-  const url = env[`${authority.toUpperCase()}_DATABASE_URL`] || undefined;
+  const url = databaseUrlFromEnv(env, authority.toUpperCase());
   const seed = seedOptions(env, url !== undefined);
   const prepared = url
     ? undefined
