@@ -6,11 +6,14 @@
  * - immigration, registry, mynumber.{private,public}.jwk: each authority signs its events and internal calls.
  * - statistics-record.key: the secret the ISA and the registry key their statistics' record keys with
  *   (subgraphs/kit/statistics/recordKey.ts); read by both, by no one else.
+ * - <database>-db.password (immigration, registry, mynumber, gateway) and valkey.password: random passwords, each
+ *   read by its server and by the one process that connects to it (`*_DATABASE_PASSWORD_FILE`, `REDIS_PASSWORD_FILE`).
  * Existing files are kept: to rotate, delete them first.
  *
  *   npx tsx docker/make-keys.ts docker/keys
  */
-import { chownSync, existsSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chownSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadOrCreateKeyPair } from '../subgraphs/kit/keys';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
@@ -19,8 +22,26 @@ import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/sta
 const CONTAINER_UID = 1000;
 const CONTAINER_GID = 1000;
 
-/** The private keys containers read (mode 0600, so their owner must be the container user). */
-const CONTAINER_READ_PRIVATE = [...['gateway', 'immigration', 'registry', 'mynumber'].map((n) => `${n}.private.jwk`), 'statistics-record.key'];
+/** The passwords of the servers compose.yaml runs: one per database, and Valkey's. */
+const PASSWORDS = [...['immigration', 'registry', 'mynumber', 'gateway'].map((n) => `${n}-db.password`), 'valkey.password'];
+
+/** The private files containers read (mode 0600, so their owner must be the container user). */
+const CONTAINER_READ_PRIVATE = [
+  ...['gateway', 'immigration', 'registry', 'mynumber'].map((n) => `${n}.private.jwk`),
+  'statistics-record.key',
+  ...PASSWORDS,
+];
+
+/** Writes a random password to `file` unless it exists; URL-safe characters, so it also fits a database URL as is. */
+function createPassword(file: string): boolean {
+  try {
+    writeFileSync(file, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600, flag: 'wx' });
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
 
 async function main(): Promise<void> {
   const dir = resolve(process.argv[2] ?? join(__dirname, 'keys'));
@@ -33,6 +54,8 @@ async function main(): Promise<void> {
   const existed = existsSync(recordKey);
   loadOrCreateRecordKeySecret(recordKey);
   console.log(`${existed ? 'kept   ' : 'created'} statistics-record.key`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (const file of PASSWORDS) console.log(`${createPassword(join(dir, file)) ? 'created' : 'kept   '} ${file}`);
 
   const uid = process.getuid?.();
   for (const file of CONTAINER_READ_PRIVATE) {
