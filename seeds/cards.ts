@@ -62,8 +62,9 @@ function validUntil(
   issuedOn: string,
   status = facts.statusOfResidence,
   stayExpiresOn = facts.stay.stayExpiresOn,
+  sprBasisDate: string | null = null,
 ): string | null {
-  return residenceCardValidUntil({ kind, statusOfResidence: status, birthDate: facts.birthDate, issuedOn, stayExpiresOn });
+  return residenceCardValidUntil({ kind, statusOfResidence: status, birthDate: facts.birthDate, issuedOn, stayExpiresOn, sprBasisDate });
 }
 
 /** Whether a card issued on `on` under the holder's current status is still valid on asOf. */
@@ -107,15 +108,17 @@ export function residenceCards(
         );
   const issues: Array<{ on: string; kind: ResidenceCardKind; validUntil: string | null }> = [];
 
-  const earlierCard = earlierCardIssue(random, facts, base);
+  const renewal = facts.residentClass === 'SPECIAL_PERMANENT' ? certificateRenewal(random, facts, asOf) : null;
+  const earlierCard = renewal?.earlier ?? earlierCardIssue(random, facts, base);
   if (earlierCard) issues.push(earlierCard);
 
-  const baseSpecific = specific !== null && base >= specific.from;
-  const baseKind = residenceCardKind(facts.residentClass, base, baseSpecific);
-  issues.push({ on: base, kind: baseKind, validUntil: validUntil(facts, baseKind, base) });
+  const renewedOn = renewal?.renewedOn ?? base;
+  const baseSpecific = specific !== null && renewedOn >= specific.from;
+  const baseKind = residenceCardKind(facts.residentClass, renewedOn, baseSpecific);
+  issues.push({ on: renewedOn, kind: baseKind, validUntil: validUntil(facts, baseKind, renewedOn, undefined, undefined, renewal?.oldExpiry) });
 
   if (specific !== null && !baseSpecific) {
-    const on = issueStillValid(random, facts, later(specific.from, addDays(base, 1)), asOf);
+    const on = issueStillValid(random, facts, later(specific.from, addDays(renewedOn, 1)), asOf);
     const kind = residenceCardKind(facts.residentClass, on, true);
     issues.push({ on, kind, validUntil: validUntil(facts, kind, on) });
   }
@@ -132,6 +135,8 @@ export function residenceCards(
       validUntil: issue.validUntil,
       lossReportedOn: null,
       supersededBy: last ? null : (numbers[slot + 1] as string),
+      myNumberFunctionEndedOn: null,
+      myNumberFunctionEndReason: null,
     };
   });
 }
@@ -143,7 +148,8 @@ function earlierCardIssue(
   base: string,
 ): { on: string; kind: ResidenceCardKind; validUntil: string | null } | null {
   const { stay, birthDate, statusOfResidence } = facts;
-  if (!random.chance(EARLIER_CARD_SHARE)) return null;
+  // Special permanent resident certificates have their own renewal chain (certificateRenewal).
+  if (facts.residentClass === 'SPECIAL_PERMANENT' || !random.chance(EARLIER_CARD_SHARE)) return null;
   const floor = later(later(stay.arrivedOn, birthDate), RESIDENCE_CARD_START);
   let on: string;
   let status = statusOfResidence;
@@ -152,7 +158,8 @@ function earlierCardIssue(
     if (stay.permissionKind !== 'EXTENSION_OF_PERIOD_OF_STAY' && stay.permissionKind !== 'CHANGE_OF_STATUS') return null;
     on = dateBetween(random, later(floor, addYears(base, -3)), addDays(base, -30));
     if (stay.permissionKind === 'CHANGE_OF_STATUS') status = statusOfResidence && (EARLIER_STATUS[statusOfResidence] ?? statusOfResidence);
-    stayExpiresOn = dateBetween(random, base, addDays(base, 60));
+    // An extension's card before ran to the old end the new period counts on from (stay.ts, extendedStayExpiresOn).
+    stayExpiresOn = stay.previousStayExpiresOn ?? dateBetween(random, base, addDays(base, 60));
   } else if (base > (stay.permissionDate ?? base)) {
     // A renewal of an indefinite card or certificate, applied for within 2 months before the old one ended.
     on = later(later(stay.permissionDate ?? floor, floor), addDays(addYears(base, -7), random.int(1, 60)));
@@ -169,6 +176,35 @@ function earlierCardIssue(
   return { on, kind, validUntil: validUntil(facts, kind, on, status, stayExpiresOn) };
 }
 
+/** How long before a certificate's expiry its renewal may be applied for (入管特例法 11条1項: within 2 months before). */
+const CERTIFICATE_RENEWAL_WINDOW_DAYS = 60;
+
+/**
+ * A special permanent resident's certificate renewed before it expired (入管特例法 11条), and the one it replaced:
+ * null when the record shows no earlier certificate. A certificate of a holder 16 and over ends on a birthday, so
+ * the old one ended on a birthday no more than 2 months after asOf; the renewal was applied for and issued within the
+ * 2 months before that day (no gap), and runs to the 7th birthday after the old expiry (入管特例法 9条). The old
+ * certificate was itself a renewal, 7 birthdays earlier. Only holders 16 and over at the old issue are drawn this way.
+ */
+function certificateRenewal(
+  random: Random,
+  facts: CardHolderFacts,
+  asOf: string,
+): { earlier: { on: string; kind: ResidenceCardKind; validUntil: string | null }; renewedOn: string; oldExpiry: string } | null {
+  if (!random.chance(EARLIER_CARD_SHARE)) return null;
+  const { birthDate } = facts;
+  // The latest birthday whose renewal window has opened by asOf, minus 0 to 6 years: the new certificate runs past asOf.
+  const age = ageOn(birthDate, addDays(asOf, CERTIFICATE_RENEWAL_WINDOW_DAYS)) - random.int(0, 6);
+  const oldExpiry = nthBirthday(birthDate, age);
+  const earlierBasis = nthBirthday(birthDate, age - 7);
+  const earlierOn = addDays(earlierBasis, -random.int(0, CERTIFICATE_RENEWAL_WINDOW_DAYS));
+  const floor = later(later(facts.stay.arrivedOn, birthDate), RESIDENCE_CARD_START);
+  if (earlierOn < floor || ageOn(birthDate, earlierOn) < 16) return null;
+  const renewedOn = dateBetween(random, addDays(oldExpiry, -CERTIFICATE_RENEWAL_WINDOW_DAYS), earlier(oldExpiry, asOf));
+  const kind = residenceCardKind(facts.residentClass, earlierOn, false);
+  return { earlier: { on: earlierOn, kind, validUntil: validUntil(facts, kind, earlierOn, null, null, earlierBasis) }, renewedOn, oldExpiry };
+}
+
 /** What My Number cards depend on. */
 export interface MyNumberCardFacts {
   key: number;
@@ -181,7 +217,7 @@ export interface MyNumberCardFacts {
 }
 
 /** The card function and the two certificates of a card, by the rules, with their status on asOf. */
-function cardFunctions(cardId: number, birthDate: string, issuedOn: string, cardValidUntil: string, asOf: string): CardFunctionRow[] {
+export function cardFunctions(cardId: number, birthDate: string, issuedOn: string, cardValidUntil: string, asOf: string): CardFunctionRow[] {
   const statusOn = (until: string): CardFunctionStatus => (until >= asOf ? 'ACTIVE' : 'EXPIRED');
   const certificateUntil = certificateValidUntil({ birthDate, issuedOn, cardValidUntil });
   const signature: CardFunctionRow = signatureCertificateIssuable(ageOn(birthDate, issuedOn))

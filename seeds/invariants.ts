@@ -1,6 +1,6 @@
 /** The domain rules every synthetic person must satisfy, as a list of violations (empty when the person is sound). */
 import { isValidLocalGovernmentCode, parseMyNumber } from '../schema/identifiers';
-import { ageOn, compareDates } from '../schema/dates';
+import { addDays, ageOn, compareDates } from '../schema/dates';
 import { cardArrangement } from '../subgraphs/immigration/rules/cardArrangement';
 import { residenceCardValidUntil } from '../subgraphs/immigration/rules/cardValidity';
 import { holdsResidenceCard, specificCardEligibility, specificCardKindFor } from '../subgraphs/immigration/rules/eligibility';
@@ -18,7 +18,7 @@ import {
 } from '../subgraphs/mynumber/rules/myNumberCardValidity';
 import { SPECIFIC_CARD_START } from './distributions';
 import type { SyntheticPerson } from './rows';
-import { addPeriod } from './stay';
+import { addPeriod, EXTENSION_APPLICATION_WINDOW, extendedStayExpiresOn } from './stay';
 
 const CARD_NUMBER = /^[A-Z]{2}[0-9]{8}[A-Z]{2}$/;
 const SPR_KINDS = ['SPECIAL_PERMANENT_RESIDENT_CERTIFICATE', 'SPECIFIC_SPECIAL_PERMANENT_RESIDENT_CERTIFICATE'];
@@ -51,7 +51,20 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
         if (resident.periodOfStay !== null || resident.stayExpiresOn !== null) fail('indefinite status with a period of stay');
       } else if (resident.periodOfStay === null || !periods.includes(resident.periodOfStay) || !isMidToLongTermPeriod(resident.periodOfStay)) {
         fail(`period ${resident.periodOfStay} not a mid-to-long-term period of ${status}`);
-      } else if (resident.permissionDate === null || resident.stayExpiresOn !== addPeriod(resident.permissionDate, resident.periodOfStay)) {
+      } else if (resident.permissionDate === null) {
+        fail('a period of stay without a permission date');
+      } else if (resident.permissionKind === 'EXTENSION_OF_PERIOD_OF_STAY') {
+        // Counted from the day after the old end, which lies between the grant and the end of the application window.
+        const latest = extendedStayExpiresOn(addPeriod(resident.permissionDate, EXTENSION_APPLICATION_WINDOW), resident.periodOfStay);
+        const stayExpiresOn = resident.stayExpiresOn ?? '';
+        if (compareDates(stayExpiresOn, extendedStayExpiresOn(resident.permissionDate, resident.periodOfStay)) < 0 || compareDates(stayExpiresOn, latest) > 0) {
+          fail('extended stay does not count from the day after an old end within the application window');
+        }
+        const previous = cards.at(-2);
+        if (previous && cards.at(-1)?.issuedOn === resident.permissionDate && previous.validUntil !== null && extendedStayExpiresOn(previous.validUntil, resident.periodOfStay) !== stayExpiresOn && ageOn(resident.birthDate, previous.issuedOn) >= 16) {
+          fail('extended stay does not count from the day after the previous card ended');
+        }
+      } else if (resident.stayExpiresOn !== addPeriod(resident.permissionDate, resident.periodOfStay)) {
         fail('stay expiry is not the permission date plus the period');
       }
     }
@@ -83,7 +96,11 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
     if (specific && compareDates(card.issuedOn, SPECIFIC_CARD_START) < 0) fail('specific card before 2026-06-14');
     if (card.kind === 'RESIDENCE_CARD_OLD_FORMAT' && compareDates(card.issuedOn, SPECIFIC_CARD_START) >= 0) fail('old format after 2026-06-14');
     if (card.kind === 'RESIDENCE_CARD_NEW_FORMAT' && compareDates(card.issuedOn, SPECIFIC_CARD_START) < 0) fail('new format before 2026-06-14');
-    if (card.lossReportedOn !== null && (!last || !specific)) fail('loss reported on a card other than a specific card in force');
+    // A lost specific card is in force until reissue; after it, the superseded card keeps the day of the loss report.
+    if (card.lossReportedOn !== null && !specific) fail('loss reported on a card other than a specific card');
+    if (card.lossReportedOn !== null && !last && cards[i + 1]?.kind !== card.kind) fail('a lost specific card not reissued as one');
+    const next = cards[i + 1];
+    if (sprCard && next && card.validUntil !== null && compareDates(next.issuedOn, card.validUntil) > 0) fail('a certificate renewed after it expired');
   });
   const inForce = cards.at(-1) ?? null;
   if (inForce) {
@@ -94,8 +111,15 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
       issuedOn: inForce.issuedOn,
       stayExpiresOn: resident.stayExpiresOn,
     });
-    if (inForce.validUntil !== rule) fail(`card valid until ${inForce.validUntil}, the rule says ${rule}`);
-    if (rule === null || compareDates(rule, asOf) < 0) fail('card in force expired');
+    // A certificate renewed within 2 months before the old one's expiry runs from that expiry (入管特例法 9条, 11条).
+    const previous = cards.at(-2);
+    const renewedCertificate =
+      SPR_KINDS.includes(inForce.kind) && previous && previous.validUntil !== null && compareDates(inForce.issuedOn, previous.validUntil) <= 0 && compareDates(addDays(inForce.issuedOn, 60), previous.validUntil) >= 0
+        ? residenceCardValidUntil({ kind: inForce.kind, statusOfResidence: status, birthDate: resident.birthDate, issuedOn: inForce.issuedOn, stayExpiresOn: null, sprBasisDate: previous.validUntil })
+        : null;
+    if (inForce.validUntil !== rule && inForce.validUntil !== renewedCertificate) fail(`card valid until ${inForce.validUntil}, the rule says ${rule}`);
+    const until = renewedCertificate ?? rule;
+    if (until === null || compareDates(until, asOf) < 0) fail('card in force expired');
   }
 
   // Eligibility: a specific card only for eligible residents.
@@ -118,7 +142,10 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
     if (!/^[0-9]{11}$/.test(r.residentRecordCode)) fail('bad resident record code');
     if (!isValidLocalGovernmentCode(r.municipalityCode)) fail(`bad municipality code ${r.municipalityCode}`);
     if (!before(r.registeredOn, asOf) || !before(r.birthDate, r.registeredOn)) fail('registered outside birth..asOf');
-    if (compareDates(m.assignedOn, r.registeredOn) < 0 || !before(m.assignedOn, asOf)) fail('My Number assigned before registration or after asOf');
+    // A former Japanese national's number was assigned to the Japanese record, before this foreign resident record.
+    const keepsJapaneseNumber = resident.residentClass === 'TRANSITIONAL_AFTER_LOSS_OF_NATIONALITY';
+    if ((!keepsJapaneseNumber && compareDates(m.assignedOn, r.registeredOn) < 0) || !before(m.assignedOn, asOf)) fail('My Number assigned before registration or after asOf');
+    if (keepsJapaneseNumber && compareDates(m.assignedOn, r.registeredOn) >= 0) fail('a former Japanese national with a new My Number');
     const addresses = person.registry.addresses;
     addresses.forEach((a, i) => {
       const last = i === addresses.length - 1;
@@ -137,7 +164,10 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
     for (const { card, functions } of mnCards) {
       if (card.myNumber !== myNumber) fail('My Number card of another My Number');
       if ((card.kind === 'MY_NUMBER_CARD') !== (card.carrierCardNumber === null)) fail('carrier card number set exactly for specific kinds');
-      if (card.kind !== 'MY_NUMBER_CARD' && (card !== latest || card.carrierCardNumber !== inForce?.number || card.kind !== inForce?.kind)) {
+      // An earlier specific card's part ended when the card was reissued or renewed (or lost); only the latest can be live.
+      const carrier = cards.find((c) => c.number === card.carrierCardNumber);
+      const earlierPart = card !== latest && card.status === 'REVOKED' && carrier !== undefined && carrier !== inForce && carrier.kind === card.kind;
+      if (card.kind !== 'MY_NUMBER_CARD' && !earlierPart && (card !== latest || card.carrierCardNumber !== inForce?.number || card.kind !== inForce?.kind)) {
         fail('specific My Number part not carried by the card in force');
       }
       if (card.kind === 'MY_NUMBER_CARD') {
@@ -147,7 +177,7 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
           foreignResident: { stayExpiresOn: resident.stayExpiresOn, exempt: !myNumberFunctionFollowsStay(resident.residentClass, status) },
         });
         if (card.validUntil !== rule) fail(`My Number card valid until ${card.validUntil}, the rule says ${rule}`);
-      } else if (card.validUntil !== inForce?.validUntil) fail('specific My Number part valid otherwise than its card');
+      } else if (card.validUntil !== cards.find((c) => c.number === card.carrierCardNumber)?.validUntil) fail('specific My Number part valid otherwise than its card');
       if (!before(card.issuedOn, asOf) || compareDates(card.issuedOn, m.assignedOn) < 0) fail('My Number card issued outside assignment..asOf');
       if (card.status === 'ACTIVE' && compareDates(card.validUntil, asOf) < 0) fail('active My Number card past its validity');
       const byFunction = new Map(functions.map((f) => [f.function, f]));
@@ -161,9 +191,11 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
       if (card.status !== 'ACTIVE' && functions.some((f) => f.status === 'ACTIVE')) fail('a function active on an ended card');
       if (card !== latest && card.status === 'ACTIVE') fail('an earlier My Number card still active');
     }
-    if (latest?.status === 'REVOKED' && latest.kind !== 'MY_NUMBER_CARD' && (inForce?.lossReportedOn ?? null) === null) {
-      fail('specific My Number part revoked without a loss report');
+    const functionEnded = inForce?.myNumberFunctionEndReason ?? null;
+    if (latest?.status === 'REVOKED' && latest.kind !== 'MY_NUMBER_CARD' && (inForce?.lossReportedOn ?? null) === null && functionEnded !== latest.statusReason) {
+      fail('specific My Number part revoked without a loss report or the end recorded on the card');
     }
+    if (functionEnded !== null && (latest?.carrierCardNumber !== inForce?.number || latest?.status === 'ACTIVE')) fail('the card records an end of a function still active');
     if (inForce?.lossReportedOn && (latest?.status !== 'REVOKED' || latest.statusReason !== 'CARD_REPORTED_LOST')) {
       fail('a lost specific card keeps its My Number function');
     }
@@ -172,7 +204,7 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
     }
     // Arrangement follows the rule: (a) for a specific card, (b) with a standalone card, (c) without.
     const arrangement = cardArrangement({ residenceCard: inForce, myNumberCard: latest });
-    const expected = !inForce ? 'NONE' : holdsSpecific ? 'SPECIFIC_CARD' : latest?.kind === 'MY_NUMBER_CARD' ? 'SEPARATE_CARDS' : 'RESIDENCE_CARD_ONLY';
+    const expected = !inForce ? 'NONE' : holdsSpecific ? 'SPECIFIC_CARD' : latest?.kind === 'MY_NUMBER_CARD' && ['ACTIVE', 'SUSPENDED'].includes(latest.status) ? 'SEPARATE_CARDS' : 'RESIDENCE_CARD_ONLY';
     if (arrangement !== expected) fail(`arrangement ${arrangement}, expected ${expected}`);
   } else if (resident.municipalityCode !== null) fail('a municipality without a resident record');
   return problems;

@@ -42,8 +42,11 @@ export const AUTHORITY_TABLES: Readonly<Record<Authority, readonly TableLoad[]>>
       'id',
     ),
     // Newest first, so the card a superseded card points to is always already there, even across COPY chunks.
-    table('residence_card', ['number', 'residentId', 'kind', 'status', 'issuedOn', 'validUntil', 'lossReportedOn', 'supersededBy'], (p) =>
-      [...p.immigration.cards].reverse(),
+    table(
+      'residence_card',
+      ['number', 'residentId', 'kind', 'status', 'issuedOn', 'validUntil', 'lossReportedOn', 'supersededBy', 'myNumberFunctionEndedOn',
+        'myNumberFunctionEndReason'],
+      (p) => [...p.immigration.cards].reverse(),
     ),
   ],
   registry: [

@@ -1,5 +1,5 @@
 /** One synthetic person: a drawn profile (who they are), then the rows each authority keeps about them. */
-import type { ActivityOutsideStatusPermission, NationalityCode, ResidentClass, Sex, StatusOfResidence } from '../schema/codes';
+import type { ActivityOutsideStatusPermission, NationalityCode, PermissionKind, ResidentClass, Sex, StatusOfResidence } from '../schema/codes';
 import { addDays, addYears, ageOn } from '../schema/dates';
 import { holdsResidenceCard, specificCardKindFor } from '../subgraphs/immigration/rules/eligibility';
 import { myNumberFunctionFollowsStay } from '../subgraphs/mynumber/rules/myNumberCardValidity';
@@ -45,9 +45,11 @@ export interface Profile {
   municipality: Municipality;
   myNumberCard: MyNumberCardChoice;
   activityOutsideStatus: ActivityOutsideStatusPermission | null;
-  /** Fix the period of stay or the permission date instead of drawing them (personas). */
+  /** Fix the period of stay, the permission (and an extension's old end) instead of drawing them (personas). */
   periodOfStay?: string;
   permissionDate?: string;
+  permissionKind?: PermissionKind;
+  previousStayExpiresOn?: string;
 }
 
 /** What the generator decides by exact apportionment rather than by chance. */
@@ -122,6 +124,8 @@ function stayOf(random: Random, profile: Profile, asOf: string): Stay {
       return midToLongTermStay(random, profile.statusOfResidence as StatusOfResidence, profile.birthDate, asOf, {
         periodOfStay: profile.periodOfStay,
         permissionDate: profile.permissionDate,
+        permissionKind: profile.permissionKind,
+        previousStayExpiresOn: profile.previousStayExpiresOn,
       });
     case 'SPECIAL_PERMANENT':
       return specialPermanentStay(random, profile.birthDate, asOf);
@@ -156,7 +160,10 @@ export function buildPerson(random: Random, profile: Profile, asOf: string): Syn
   const stay = stayOf(random, profile, asOf);
   const myNumber = profile.hasResidentRecord ? myNumberOf(key) : null;
   const registered = registeredOn(random, residentClass, stay.arrivedOn, asOf);
-  const assignedOn = later(registered, MY_NUMBER_START);
+  // A former Japanese national keeps the My Number of the Japanese resident record (番号法 7条: a number changes only
+  // when it may be misused, not with nationality); it was assigned when numbers began, or at birth.
+  const assignedOn =
+    residentClass === 'TRANSITIONAL_AFTER_LOSS_OF_NATIONALITY' ? later(birthDate, MY_NUMBER_START) : later(registered, MY_NUMBER_START);
   // A specific card carries the My Number, so it is issued once there is one, and not before 2026-06-14.
   const specific = profile.myNumberCard === 'SPECIFIC' ? { from: later(SPECIFIC_CARD_START, assignedOn) } : null;
   const cards = holdsResidenceCard(residentClass)

@@ -3,6 +3,7 @@ import { FIRST_GENERATED_KEY } from './generate';
 import { violations } from './invariants';
 import { PERSONA_AS_OF, personas, personaSummaries } from './personas';
 import { PERSONAS_JSON, personasJson } from './writePersonas';
+import { EXPECTED_RECORDS } from '../test/personas';
 
 const built = personas();
 const byScenario = new Map(personaSummaries().map((p) => [p.scenario, p]));
@@ -40,6 +41,16 @@ describe('personas', () => {
     ['transitional_after_loss_of_nationality', 'NONE', 'NOT_ELIGIBLE', 'TRANSITIONAL_STAY'],
     ['no_resident_record', 'RESIDENCE_CARD_ONLY', 'UNDETERMINED', 'NO_RESIDENT_RECORD_LAW_SILENT'],
     ['lost_specific_card', 'SPECIFIC_CARD', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['reissued_after_loss', 'SPECIFIC_CARD', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['specific_card_renewed', 'SPECIFIC_CARD', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['returned_my_number_function', 'SPECIFIC_CARD', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['child_specific_card', 'SPECIFIC_CARD', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['permanent_resident_child', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['special_permanent_resident_child', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'SPECIAL_PERMANENT_RESIDENT'],
+    ['under_16_card_before_2023_11_01', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['separate_cards_new_format', 'SEPARATE_CARDS', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['residence_card_only_new_format', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['expired_my_number_card', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
   ])('%s: %s, %s (%s)', (scenario, cardArrangement, eligibility, eligibilityReason) => {
     expect(byScenario.get(scenario)?.expected).toEqual({ cardArrangement, eligibility, eligibilityReason });
   });
@@ -76,5 +87,30 @@ describe('personas', () => {
     expect(carried?.functions.map((f) => f.status)).toEqual(['REVOKED', 'REVOKED', 'REVOKED']);
     // The stay can still be renewed to 2031-03-31 (the lifecycle suite does so).
     expect((lost?.immigration.resident.stayExpiresOn ?? '') < '2031-03-31').toBe(true);
+  });
+
+  // The seeded rows against records typed by hand from the law (test/personas.ts); the rules built the rows.
+  it.each(Object.entries(EXPECTED_RECORDS))('%s: the rows are the hand-written record', (scenario, expected) => {
+    const p = personOf(scenario);
+    expect(p?.immigration.resident.stayExpiresOn).toBe(expected.stayExpiresOn);
+    expect(p?.immigration.cards.map((c) => ({ kind: c.kind, status: c.status, issuedOn: c.issuedOn, validUntil: c.validUntil, lossReportedOn: c.lossReportedOn, myNumberFunctionEndedOn: c.myNumberFunctionEndedOn }))).toEqual(
+      expected.cards.map((c) => ({ lossReportedOn: null, myNumberFunctionEndedOn: null, ...c })),
+    );
+    const card = p?.mynumber?.cards.at(-1)?.card ?? null;
+    expect(card && { kind: card.kind, status: card.status, statusReason: card.statusReason, validUntil: card.validUntil }).toEqual(expected.myNumberCard);
+  });
+
+  it('a former Japanese national keeps the My Number assigned to the Japanese record (2015-10-05), before this record began', () => {
+    const p = personOf('transitional_after_loss_of_nationality');
+    expect(p?.mynumber?.myNumber.assignedOn).toBe('2015-10-05');
+    expect((p?.registry?.resident.registeredOn ?? '') > '2026-09-29').toBe(true); // the loss: within 60 days of 2026-11-28
+  });
+
+  it('special permanent resident certificates were renewed before they expired: no gap between certificates', () => {
+    for (const scenario of ['specific_special_permanent_resident', 'special_permanent_resident', 'special_permanent_resident_child']) {
+      const cards = personOf(scenario)?.immigration.cards ?? [];
+      const gaps = cards.slice(1).filter((c, i) => c.issuedOn > (cards[i]?.validUntil ?? ''));
+      expect([scenario, gaps]).toEqual([scenario, []]);
+    }
   });
 });

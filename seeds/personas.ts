@@ -9,6 +9,7 @@ import { specificCardEligibility } from '../subgraphs/immigration/rules/eligibil
 import { buildPerson, municipalityOf, type Profile } from './person';
 import { mixSeed, Random } from './random';
 import type { SyntheticPerson } from './rows';
+import { withCardHistory } from './personaCards';
 import { later } from './stay';
 
 /** The day the personas are current on (the suites' TEST_TODAY). */
@@ -32,8 +33,8 @@ interface PersonaSpec {
   scenario: string;
   description: string;
   profile: Omit<Profile, 'key' | 'municipality'> & { municipalityCode: string };
-  /** A change after the person is built (the lost card's partial invalidation). */
-  then?: (person: SyntheticPerson) => void;
+  /** A change after the person is built (the lost card's partial invalidation, a card history). */
+  then?: (person: SyntheticPerson, asOf: string) => void;
 }
 
 const MTL = { residentClass: 'MID_TO_LONG_TERM', hasResidentRecord: true, activityOutsideStatus: null } as const;
@@ -134,6 +135,93 @@ const SPECS: readonly PersonaSpec[] = [
     profile: { ...MTL, statusOfResidence: 'ENGINEER_HUMANITIES_INTERNATIONAL_SERVICES', nationality: 'VNM', sex: 'FEMALE', birthDate: '1992-10-10', municipalityCode: '231002', myNumberCard: 'SPECIFIC', periodOfStay: 'P3Y', permissionDate: '2026-07-20' },
     then: reportSpecificCardLost,
   },
+  // Personas of issue 18 item 10: each card history is given as the days of its procedures; the validity of every
+  // card comes from the rules, and seeds/personas.test.ts and test/e2e/personas.test.ts check it against dates
+  // written by hand from the law.
+  {
+    scenario: 'reissued_after_loss',
+    description: '(a) A specific card lost and reissued: the new card is specific again and carries the My Number function again.',
+    profile: { ...MTL, statusOfResidence: 'ENGINEER_HUMANITIES_INTERNATIONAL_SERVICES', nationality: 'VNM', sex: 'FEMALE', birthDate: '1993-02-02', municipalityCode: '131041', myNumberCard: 'NONE', periodOfStay: 'P3Y', permissionDate: '2026-07-10', permissionKind: 'CHANGE_OF_STATUS' },
+    then: withCardHistory(
+      [
+        { on: '2026-07-10', kind: 'SPECIFIC_RESIDENCE_CARD', lostOn: '2026-10-01' },
+        { on: '2026-10-15', kind: 'SPECIFIC_RESIDENCE_CARD' },
+      ],
+      { kind: 'SPECIFIC_PARTS' },
+    ),
+  },
+  {
+    scenario: 'specific_card_renewed',
+    description: '(a) A specific card renewed in one procedure: the extension counts from the day after the old end; card and My Number function run to the new end.',
+    profile: { ...MTL, statusOfResidence: 'ENGINEER_HUMANITIES_INTERNATIONAL_SERVICES', nationality: 'IND', sex: 'MALE', birthDate: '1990-04-18', municipalityCode: '131032', myNumberCard: 'NONE', periodOfStay: 'P3Y', permissionDate: '2026-11-16', permissionKind: 'EXTENSION_OF_PERIOD_OF_STAY', previousStayExpiresOn: '2026-12-20' },
+    then: withCardHistory(
+      [
+        { on: '2026-06-20', kind: 'SPECIFIC_RESIDENCE_CARD', stayExpiresOn: '2026-12-20' },
+        { on: '2026-11-16', kind: 'SPECIFIC_RESIDENCE_CARD' },
+      ],
+      { kind: 'SPECIFIC_PARTS' },
+    ),
+  },
+  {
+    scenario: 'returned_my_number_function',
+    description: '(a) A specific card whose holder returned the My Number function: still a valid residence card, the function ended.',
+    profile: { ...MTL, statusOfResidence: 'LONG_TERM_RESIDENT', nationality: 'CHN', sex: 'FEMALE', birthDate: '1987-01-25', municipalityCode: '271004', myNumberCard: 'NONE', periodOfStay: 'P3Y', permissionDate: '2026-07-01', permissionKind: 'CHANGE_OF_STATUS' },
+    then: withCardHistory([{ on: '2026-07-01', kind: 'SPECIFIC_RESIDENCE_CARD' }], { kind: 'SPECIFIC_PARTS', functionReturnedOn: '2026-10-20' }),
+  },
+  {
+    scenario: 'child_specific_card',
+    description: '(a) A child of 5 with a specific card: valid to the end of stay (before the 16th birthday), photo shown from age 1.',
+    profile: { ...MTL, statusOfResidence: 'DEPENDENT', nationality: 'NPL', sex: 'MALE', birthDate: '2021-02-14', municipalityCode: '131164', myNumberCard: 'NONE', periodOfStay: 'P1Y', permissionDate: '2026-08-03', permissionKind: 'EXTENSION_OF_PERIOD_OF_STAY', previousStayExpiresOn: '2026-09-15' },
+    then: withCardHistory([{ on: '2026-08-03', kind: 'SPECIFIC_RESIDENCE_CARD' }], { kind: 'SPECIFIC_PARTS' }),
+  },
+  {
+    scenario: 'permanent_resident_child',
+    description: "(c) A permanent resident's child of 12: the card ends the day before the 16th birthday; no photo under 16.",
+    profile: { ...MTL, statusOfResidence: 'PERMANENT_RESIDENT', nationality: 'CHN', sex: 'FEMALE', birthDate: '2014-05-20', municipalityCode: '131237', myNumberCard: 'NONE', permissionDate: '2014-07-01' },
+    then: withCardHistory([{ on: '2024-04-01', kind: 'RESIDENCE_CARD_OLD_FORMAT' }], { kind: 'GENERATED' }),
+  },
+  {
+    scenario: 'special_permanent_resident_child',
+    description: '(c) A special permanent resident child of 9: the certificate reissued in 2025 ends the day before the 16th birthday.',
+    profile: { ...SPR, nationality: 'KOR', sex: 'MALE', birthDate: '2017-09-09', municipalityCode: '271004', myNumberCard: 'NONE' },
+    then: withCardHistory(
+      [
+        { on: '2017-11-01', kind: 'SPECIAL_PERMANENT_RESIDENT_CERTIFICATE' },
+        { on: '2025-03-10', kind: 'SPECIAL_PERMANENT_RESIDENT_CERTIFICATE' },
+      ],
+      { kind: 'GENERATED' },
+    ),
+  },
+  {
+    scenario: 'under_16_card_before_2023_11_01',
+    description: '(c) A card issued at 10, before 2023-11-01: it keeps the old rule and ends on the 16th birthday itself.',
+    profile: { ...MTL, statusOfResidence: 'PERMANENT_RESIDENT', nationality: 'PHL', sex: 'MALE', birthDate: '2012-01-15', municipalityCode: '221309', myNumberCard: 'NONE', permissionDate: '2012-03-01' },
+    then: withCardHistory([{ on: '2022-05-10', kind: 'RESIDENCE_CARD_OLD_FORMAT' }], { kind: 'GENERATED' }),
+  },
+  {
+    scenario: 'separate_cards_new_format',
+    description: '(b) A new-format residence card (issued from 2026-06-14) and a separate My Number card.',
+    profile: { ...MTL, statusOfResidence: 'ENGINEER_HUMANITIES_INTERNATIONAL_SERVICES', nationality: 'BRA', sex: 'MALE', birthDate: '1991-03-03', municipalityCode: '221309', myNumberCard: 'NONE', periodOfStay: 'P1Y', permissionDate: '2026-08-17', permissionKind: 'CHANGE_OF_STATUS' },
+    then: withCardHistory([{ on: '2026-08-17', kind: 'RESIDENCE_CARD_NEW_FORMAT' }], { kind: 'STANDALONE', issuedOn: '2026-09-01' }),
+  },
+  {
+    scenario: 'residence_card_only_new_format',
+    description: '(c) A new-format residence card after a change of status from technical intern; the old-format card superseded.',
+    profile: { ...MTL, statusOfResidence: 'SPECIFIED_SKILLED_WORKER_1', nationality: 'MMR', sex: 'FEMALE', birthDate: '2000-10-10', municipalityCode: '105252', myNumberCard: 'NONE', periodOfStay: 'P1Y', permissionDate: '2026-09-01', permissionKind: 'CHANGE_OF_STATUS' },
+    then: withCardHistory(
+      [
+        { on: '2024-09-02', kind: 'RESIDENCE_CARD_OLD_FORMAT', statusOfResidence: 'TECHNICAL_INTERN_TRAINING_2', stayExpiresOn: '2026-09-30' },
+        { on: '2026-09-01', kind: 'RESIDENCE_CARD_NEW_FORMAT' },
+      ],
+      { kind: 'GENERATED' },
+    ),
+  },
+  {
+    scenario: 'expired_my_number_card',
+    description: '(c) A permanent resident whose standalone My Number card passed its 10th birthday after issue and expired.',
+    profile: { ...MTL, statusOfResidence: 'PERMANENT_RESIDENT', nationality: 'KOR', sex: 'FEMALE', birthDate: '1975-12-10', municipalityCode: '141305', myNumberCard: 'NONE', permissionDate: '2010-04-01' },
+    then: withCardHistory([{ on: '2021-03-01', kind: 'RESIDENCE_CARD_OLD_FORMAT' }], { kind: 'STANDALONE', issuedOn: '2016-11-01' }),
+  },
 ];
 
 /** The first persona key; keys follow the order of the scenarios. */
@@ -145,7 +233,7 @@ export function personas(): SyntheticPerson[] {
     const key = FIRST_PERSONA_KEY + i;
     const { municipalityCode, ...profile } = spec.profile;
     const person = buildPerson(new Random(mixSeed(PERSONA_SEED, key)), { ...profile, key, municipality: municipalityOf(municipalityCode) }, PERSONA_AS_OF);
-    spec.then?.(person);
+    spec.then?.(person, PERSONA_AS_OF);
     return person;
   });
 }

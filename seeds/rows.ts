@@ -48,6 +48,9 @@ export interface ResidenceCardRow {
   validUntil: string | null;
   lossReportedOn: string | null;
   supersededBy: string | null;
+  /** A specific card whose My Number function ended while the card stayed in force (returned, revoked, expired). */
+  myNumberFunctionEndedOn: string | null;
+  myNumberFunctionEndReason: string | null;
 }
 
 /** registry.resident */

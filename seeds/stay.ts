@@ -1,6 +1,6 @@
 /** A synthetic person's stay as the ISA records it: period of stay, expiry, permission kind and date, arrival. */
 import type { PermissionKind, ResidentClass, StatusOfResidence, WorkRestriction } from '../schema/codes';
-import { addDays, addYears, ageOn } from '../schema/dates';
+import { addDays, addYears, ageOn, lastDayOfMonthsCountedFrom } from '../schema/dates';
 import {
   isMidToLongTermPeriod,
   PERIODS_OF_STAY_BY_STATUS,
@@ -17,6 +17,8 @@ export interface Stay {
   permissionDate: string | null;
   workRestriction: WorkRestriction;
   arrivedOn: string;
+  /** An extension only: the last day of the period of stay it extended (the card before ran to it). */
+  previousStayExpiresOn?: string;
 }
 
 const PERIOD = /^P(?:([0-9]+)Y)?(?:([0-9]+)M)?(?:([0-9]+)D)?$/;
@@ -113,7 +115,7 @@ export function midToLongTermStay(
   status: StatusOfResidence,
   birthDate: string,
   asOf: string,
-  fixed: { periodOfStay?: string; permissionDate?: string } = {},
+  fixed: { periodOfStay?: string; permissionDate?: string; permissionKind?: PermissionKind; previousStayExpiresOn?: string } = {},
 ): Stay {
   const workRestriction = WORK_RESTRICTION_BY_STATUS[status];
   const periods = periodsByStatus.get(status) ?? null;
@@ -130,15 +132,40 @@ export function midToLongTermStay(
   const periodOfStay = fixed.periodOfStay ?? periods.sample(random);
   // The permission falls within the last period, so the stay has not ended on asOf.
   const permissionDate = fixed.permissionDate ?? dateBetween(random, later(birthDate, addDays(addPeriod(asOf, periodOfStay, -1), 1)), asOf);
-  const stayExpiresOn = addPeriod(permissionDate, periodOfStay);
   const bornHere = permissionDate <= addDays(birthDate, 60);
-  const permissionKind = bornHere ? 'ACQUISITION_OF_STATUS' : permissionKindFor(status).sample(random);
+  const permissionKind = fixed.permissionKind ?? (bornHere ? 'ACQUISITION_OF_STATUS' : permissionKindFor(status).sample(random));
   const arrivedOn = bornHere
     ? birthDate
     : permissionKind === 'LANDING_PERMISSION'
       ? permissionDate
       : arrivalBefore(random, birthDate, permissionDate, [1, 10]);
-  return { periodOfStay, stayExpiresOn, permissionKind, permissionDate, workRestriction, arrivedOn };
+  if (permissionKind !== 'EXTENSION_OF_PERIOD_OF_STAY') {
+    return { periodOfStay, stayExpiresOn: addPeriod(permissionDate, periodOfStay), permissionKind, permissionDate, workRestriction, arrivedOn };
+  }
+  // Granted on or before the old end, within the window the bureau takes applications in (about 3 months before it).
+  const previousStayExpiresOn = fixed.previousStayExpiresOn ?? dateBetween(random, permissionDate, addPeriod(permissionDate, EXTENSION_APPLICATION_WINDOW));
+  const stayExpiresOn = extendedStayExpiresOn(previousStayExpiresOn, periodOfStay);
+  return { periodOfStay, stayExpiresOn, permissionKind, permissionDate, workRestriction, arrivedOn, previousStayExpiresOn };
+}
+
+/** How long before the end of the stay the bureau takes an extension application (ISA: about 3 months for stays of 6 months or more). */
+export const EXTENSION_APPLICATION_WINDOW = 'P3M';
+
+/**
+ * The end of a stay extended by `period` (在留期間更新許可). ISA counts the new period from the day after the
+ * old end (在留期間の満了日の翌日から起算), however early the extension is granted, so an early grant loses nothing;
+ * a landing permission or a change of status counts from the day after the permission instead (初日不算入,
+ * 民法 140条), which is addPeriod(permissionDate, period). Counted from old end + 1 as day one, the period ends the
+ * day before the corresponding day (民法 143条2項), or that month's last day when it has none: old end 2026-07-01,
+ * P3Y → from 2026-07-02 → 2029-07-01; old end 2027-02-28, P1Y → from 2027-03-01 → 2028-02-29. Source: the practice
+ * as immigration lawyers publish it (kabashima-gs.com, 「在留期間のカウントは初日不算入の原則」: an extension granted
+ * before the old end is still 「更新前の在留期間満了日の翌日からカウントされます」, a change of status counts from the
+ * day after its permission); the statute (入管法 21条) and 施行規則 do not state the start day in words.
+ */
+export function extendedStayExpiresOn(previousStayExpiresOn: string, period: string): string {
+  const match = PERIOD.exec(period);
+  if (!match || match[3] !== undefined) throw new RangeError(`not a period of years and months: ${period}`);
+  return lastDayOfMonthsCountedFrom(addDays(previousStayExpiresOn, 1), Number(match[1] ?? 0) * 12 + Number(match[2] ?? 0));
 }
 
 /** A special permanent resident: permission at birth (applied for within 60 days), or by law on 1991-11-01. */
