@@ -4,6 +4,7 @@ import { addDays, ageOn, compareDates } from '../schema/dates';
 import { cardArrangement } from '../subgraphs/immigration/rules/cardArrangement';
 import { residenceCardValidUntil } from '../subgraphs/immigration/rules/cardValidity';
 import { holdsResidenceCard, specificCardEligibility, specificCardKindFor } from '../subgraphs/immigration/rules/eligibility';
+import { filedInTime, specialPeriodUntil } from '../subgraphs/immigration/rules/specialPeriod';
 import {
   isMidToLongTermPeriod,
   isMidToLongTermStatus,
@@ -74,7 +75,13 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
   if (resident.permissionDate !== null && (!before(resident.permissionDate, asOf) || !before(resident.birthDate, resident.permissionDate))) {
     fail('permission date outside birth..asOf');
   }
-  if (resident.stayExpiresOn !== null && compareDates(resident.stayExpiresOn, asOf) < 0) fail('stay ended before asOf');
+  // The special period (入管法 20条6項, 21条4項): an application filed by the old end keeps the stay and its card.
+  const application = person.immigration.applications?.at(-1) ?? null;
+  const specialPeriod = application ? specialPeriodUntil(application, asOf) : null;
+  if (application && (application.residentId !== person.key || application.oldStayExpiresOn !== resident.stayExpiresOn || !filedInTime(application.oldStayExpiresOn, application.filedOn))) {
+    fail('an application not filed by the end of the stay on record');
+  }
+  if (resident.stayExpiresOn !== null && compareDates(resident.stayExpiresOn, asOf) < 0 && specialPeriod === null) fail('stay ended before asOf');
   if (resident.activityOutsideStatus !== null && (status === null || ageOn(resident.birthDate, asOf) < 16)) {
     fail('activity outside status without a status or under 16');
   }
@@ -119,7 +126,8 @@ export function violations(person: SyntheticPerson, asOf: string): string[] {
         : null;
     if (inForce.validUntil !== rule && inForce.validUntil !== renewedCertificate) fail(`card valid until ${inForce.validUntil}, the rule says ${rule}`);
     const until = renewedCertificate ?? rule;
-    if (until === null || compareDates(until, asOf) < 0) fail('card in force expired');
+    const keptBySpecialPeriod = specialPeriod !== null && inForce.validUntil === application?.oldStayExpiresOn;
+    if ((until === null || compareDates(until, asOf) < 0) && !keptBySpecialPeriod) fail('card in force expired');
   }
 
   // Eligibility: a specific card only for eligible residents.

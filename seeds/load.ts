@@ -48,6 +48,12 @@ export const AUTHORITY_TABLES: Readonly<Record<Authority, readonly TableLoad[]>>
         'myNumberFunctionEndReason'],
       (p) => [...p.immigration.cards].reverse(),
     ),
+    table(
+      'stay_application',
+      ['id', 'residentId', 'kind', 'filedOn', 'oldStayExpiresOn', 'status', 'decidedOn'],
+      (p) => p.immigration.applications ?? [],
+      'id',
+    ),
   ],
   registry: [
     table(

@@ -10,7 +10,7 @@ import { residenceCardValidUntil } from '../subgraphs/immigration/rules/cardVali
 import { myNumberCardValidUntil, myNumberFunctionFollowsStay } from '../subgraphs/mynumber/rules/myNumberCardValidity';
 import { cardFunctions } from './cards';
 import { residenceCardNumberOf, rowId } from './keys';
-import type { CardFunctionRow, MyNumberCardRow, SyntheticPerson } from './rows';
+import type { CardFunctionRow, MyNumberCardRow, StayApplicationRow, SyntheticPerson } from './rows';
 
 /** One residence card of the history, oldest first; the last is the card in force. */
 export interface CardIssue {
@@ -35,6 +35,17 @@ function ended(entry: Carried, status: MyNumberCardStatus, reason: string): Carr
   return {
     card: { ...entry.card, status, statusReason: reason },
     functions: entry.functions.map((f) => (f.status === 'NOT_ISSUED' ? f : { ...f, status })),
+  };
+}
+
+/** Records an application filed on `filedOn` for the stay on record, still pending (the special period runs). */
+export function pendingApplication(kind: StayApplicationRow['kind'], filedOn: string): (person: SyntheticPerson) => void {
+  return (person) => {
+    const { resident } = person.immigration;
+    if (resident.stayExpiresOn === null) throw new Error('an application needs a period of stay');
+    person.immigration.applications = [
+      { id: rowId(person.key, 0), residentId: person.key, kind, filedOn, oldStayExpiresOn: resident.stayExpiresOn, status: 'PENDING', decidedOn: null },
+    ];
   };
 }
 

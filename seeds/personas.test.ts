@@ -51,6 +51,7 @@ describe('personas', () => {
     ['separate_cards_new_format', 'SEPARATE_CARDS', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
     ['residence_card_only_new_format', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
     ['expired_my_number_card', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
+    ['special_period', 'RESIDENCE_CARD_ONLY', 'ELIGIBLE', 'MID_TO_LONG_TERM_RESIDENT'],
   ])('%s: %s, %s (%s)', (scenario, cardArrangement, eligibility, eligibilityReason) => {
     expect(byScenario.get(scenario)?.expected).toEqual({ cardArrangement, eligibility, eligibilityReason });
   });

@@ -9,7 +9,7 @@ import { specificCardEligibility } from '../subgraphs/immigration/rules/eligibil
 import { buildPerson, municipalityOf, type Profile } from './person';
 import { mixSeed, Random } from './random';
 import type { SyntheticPerson } from './rows';
-import { withCardHistory } from './personaCards';
+import { pendingApplication, withCardHistory } from './personaCards';
 import { later } from './stay';
 
 /** The day the personas are current on (the suites' TEST_TODAY). */
@@ -221,6 +221,15 @@ const SPECS: readonly PersonaSpec[] = [
     description: '(c) A permanent resident whose standalone My Number card passed its 10th birthday after issue and expired.',
     profile: { ...MTL, statusOfResidence: 'PERMANENT_RESIDENT', nationality: 'KOR', sex: 'FEMALE', birthDate: '1975-12-10', municipalityCode: '141305', myNumberCard: 'NONE', permissionDate: '2010-04-01' },
     then: withCardHistory([{ on: '2021-03-01', kind: 'RESIDENCE_CARD_OLD_FORMAT' }], { kind: 'STANDALONE', issuedOn: '2016-11-01' }),
+  },
+  {
+    scenario: 'special_period',
+    description: '(c) A student whose stay ended 2026-11-20 after applying for an extension on 2026-11-05: the card stays good in the special period.',
+    profile: { ...MTL, statusOfResidence: 'STUDENT', nationality: 'LKA', sex: 'FEMALE', birthDate: '2001-06-30', municipalityCode: '141003', myNumberCard: 'NONE', periodOfStay: 'P1Y', permissionDate: '2025-11-20', permissionKind: 'LANDING_PERMISSION' },
+    then: (person, asOf) => {
+      withCardHistory([{ on: '2025-11-20', kind: 'RESIDENCE_CARD_OLD_FORMAT' }], { kind: 'GENERATED' })(person, asOf);
+      pendingApplication('EXTENSION_OF_PERIOD_OF_STAY', '2026-11-05')(person);
+    },
   },
 ];
 

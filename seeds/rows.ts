@@ -53,6 +53,17 @@ export interface ResidenceCardRow {
   myNumberFunctionEndReason: string | null;
 }
 
+/** immigration.stay_application: an application for an extension or a change of status (the special period's source). */
+export interface StayApplicationRow {
+  id: number;
+  residentId: number;
+  kind: 'EXTENSION_OF_PERIOD_OF_STAY' | 'CHANGE_OF_STATUS';
+  filedOn: string;
+  oldStayExpiresOn: string;
+  status: 'PENDING' | 'GRANTED' | 'REFUSED';
+  decidedOn: string | null;
+}
+
 /** registry.resident */
 export interface ResidentRow {
   id: number;
@@ -115,7 +126,8 @@ export interface CardFunctionRow {
 /** One person as the three authorities record them; ids derive from `key`, so separate loads agree. */
 export interface SyntheticPerson {
   key: number;
-  immigration: { resident: ForeignResidentRow; cards: ResidenceCardRow[] };
+  /** `applications`: only personas carry them (the generator draws none). */
+  immigration: { resident: ForeignResidentRow; cards: ResidenceCardRow[]; applications?: StayApplicationRow[] };
   /** null: no resident record (and therefore no My Number). */
   registry: { resident: ResidentRow; addresses: AddressRow[] } | null;
   mynumber: { myNumber: MyNumberRow; cards: Array<{ card: MyNumberCardRow; functions: CardFunctionRow[] }> } | null;

@@ -53,6 +53,8 @@ export interface ExpectedRecord {
   cards: ExpectedCard[];
   photo: 'PRINTED' | 'ABSENT';
   myNumberCard: { kind: string; status: string; statusReason: string | null; validUntil: string } | null;
+  /** The last day of the special period when it applies on TEST_TODAY; null (the default) otherwise. */
+  specialPeriodUntil?: string;
 }
 
 /**
@@ -156,5 +158,14 @@ export const EXPECTED_RECORDS: Readonly<Record<string, ExpectedRecord>> = {
     photo: 'PRINTED',
     // issued 2016-11-01 at 40: the 10th birthday after issue (番号法施行令; PR not limited by a stay) is 2025-12-10
     myNumberCard: { kind: 'MY_NUMBER_CARD', status: 'EXPIRED', statusReason: 'VALIDITY_ENDED', validUntil: '2025-12-10' },
+  },
+  special_period: {
+    cardArrangement: 'RESIDENCE_CARD_ONLY', // the card is still good in the special period, so (c), not NONE
+    stayExpiresOn: '2026-11-20', // landing 2025-11-20 for 1 year, counted from 11-21 (民法140条, 143条)
+    // application filed 2026-11-05, before the end (入管法21条4項, 20条6項): two months counted from 2026-11-21
+    specialPeriodUntil: '2027-01-20',
+    cards: [{ kind: 'RESIDENCE_CARD_OLD_FORMAT', status: 'VALID', issuedOn: '2025-11-20', validUntil: '2026-11-20' }],
+    photo: 'PRINTED',
+    myNumberCard: null,
   },
 };

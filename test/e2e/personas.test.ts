@@ -11,6 +11,7 @@ const RECORD = `query ($n: ID!) { person(myNumber: $n) {
   cardArrangement
   immigration {
     stayExpiresOn
+    specialPeriodUntil
     residenceCards { kind status issuedOn validUntil lossReportedOn myNumberFunctionEndedOn }
   }
   residenceCard { number shows { item presence } }
@@ -43,12 +44,13 @@ describe(`personas with hand-written records, through the gateway (${databaseKin
     expect(body.errors).toBeUndefined();
     const person = body.data?.person as {
       cardArrangement: string;
-      immigration: { stayExpiresOn: string | null; residenceCards: Card[] };
+      immigration: { stayExpiresOn: string | null; specialPeriodUntil: string | null; residenceCards: Card[] };
       residenceCard: { number: string; shows: Array<{ item: string; presence: string }> };
       myNumberCard: { kind: string; status: string; statusReason: string | null; validUntil: string; carrierCardNumber: string | null } | null;
     };
     expect(person.cardArrangement).toBe(expected.cardArrangement);
     expect(person.immigration.stayExpiresOn).toBe(expected.stayExpiresOn);
+    expect(person.immigration.specialPeriodUntil).toBe(expected.specialPeriodUntil ?? null);
     const cards = [...person.immigration.residenceCards].sort((a, b) => a.issuedOn.localeCompare(b.issuedOn));
     expect(cards).toEqual(
       expected.cards.map((c) => ({ lossReportedOn: null, myNumberFunctionEndedOn: null, ...c })),
