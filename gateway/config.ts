@@ -7,6 +7,7 @@ import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/ke
 import { transportFromEnv } from '../subgraphs/kit/transport';
 import type { Authority } from '../subgraphs/kit/database';
 import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
+import { consoleOptionsFromEnv } from './console/config';
 import { sharedRateLimiterFromEnv } from './limits/sharedRateLimiter';
 import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, remoteKeys, type StaffTokenConfig } from './auth/staffTokens';
 import { DEFAULT_LIMITS, type OperationLimits } from './limits/operationLimits';
@@ -40,6 +41,7 @@ export async function gatewayOptionsFromEnv(env: Env = process.env): Promise<Omi
     signingKey: env.GATEWAY_PRIVATE_KEY_FILE
       ? await loadPrivateKey(env.GATEWAY_PRIVATE_KEY_FILE)
       : await loadOrCreateKeyPair(keysDir(dataDir(env)), 'gateway'),
+    console: consoleOptionsFromEnv(env),
     ...hardeningFromEnv(env),
   };
 }

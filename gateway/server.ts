@@ -22,6 +22,7 @@ import { createFormatError, httpErrorBody, translateErrorsPlugin, translateOutsi
 import { negotiateLanguage } from './i18n';
 import { requestHygienePlugin } from './limits/requestHygiene';
 import { DEFAULT_LIMITS, limitOptions, type OperationLimits } from './limits/operationLimits';
+import { consoleRoutes, type ConsoleOptions } from './console/serve';
 import { accessLog, openScope, operationLogPlugin, scopeOf, type RequestScope } from './logging';
 import { loadManifest, manifestQueryStore, safelistPlugin, type PersistedManifest, type SafelistMode } from './persisted/safelist';
 import { createSubgraphMetrics } from './resilience/metrics';
@@ -68,6 +69,8 @@ export interface GatewayOptions {
    * see gateway/prepared/). Off: every request takes the full pipeline.
    */
   preparedOperations?: boolean;
+  /** The web console at /console (gateway/console/): default on outside production only. */
+  console?: ConsoleOptions;
   logger?: Logger;
 }
 
@@ -183,6 +186,7 @@ export async function buildGateway(
       return context;
     },
     maxBodyBytes: operationLimits.bodyBytes,
+    routes: consoleRoutes(options.console ?? {}, production),
     errorBody: (req, error) => httpErrorBody(req, error, { production }),
     apolloBody: translateOutsidePipeline,
     accessLog: accessLog(logger),
