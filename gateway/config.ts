@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { importJWK, type CryptoKey, type JWK } from 'jose';
 import { integersFromEnv, type Env } from '../subgraphs/kit/env';
 import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../subgraphs/kit/ports';
-import { keysDir, loadOrCreateKeyPair, loadPublicKey } from '../subgraphs/kit/keys';
+import { keysDir, loadOrCreateKeyPair, publicKeyFile, publicKeyPath, signingKeyFile } from '../subgraphs/kit/keys';
 import { transportFromEnv } from '../subgraphs/kit/transport';
 import type { Authority } from '../subgraphs/kit/database';
 import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
@@ -39,7 +38,7 @@ export async function gatewayOptionsFromEnv(env: Env = process.env): Promise<Omi
     apiKeys: await apiKeyStoreFromEnv(env),
     limiter: sharedRateLimiterFromEnv(env),
     signingKey: env.GATEWAY_PRIVATE_KEY_FILE
-      ? await loadPrivateKey(env.GATEWAY_PRIVATE_KEY_FILE)
+      ? await signingKeyFile(env.GATEWAY_PRIVATE_KEY_FILE)
       : await loadOrCreateKeyPair(keysDir(dataDir(env)), 'gateway'),
     console: consoleOptionsFromEnv(env),
     ...hardeningFromEnv(env),
@@ -96,16 +95,18 @@ export function maxStaffTokenLifetime(env: Env = process.env): number {
   return integersFromEnv({ seconds: DEFAULT_MAX_TOKEN_LIFETIME_SECONDS }, { seconds: 'AUTH_MAX_TOKEN_LIFETIME_SECONDS' }, env).seconds;
 }
 
-/** How staff tokens are verified: a JWKS URL, a public key file, or the development issuer's key. */
+/**
+ * How staff tokens are verified: a JWKS URL, a public key file (a JWK or a JWKS, followed as it changes), or the
+ * development issuer's keys. Tokens name their key by `kid`, so the issuer can rotate its key with an overlap.
+ */
 export async function staffTokenConfig(env: Env = process.env): Promise<StaffTokenConfig> {
   let key: StaffTokenConfig['key'];
   if (env.AUTH_JWKS_URL) key = remoteKeys(env.AUTH_JWKS_URL);
-  else if (env.AUTH_PUBLIC_KEY_FILE) key = (await loadPublicKey(env.AUTH_PUBLIC_KEY_FILE)).key;
-  else key = (await loadOrCreateKeyPair(keysDir(dataDir(env)), 'issuer')).publicKey;
+  else if (env.AUTH_PUBLIC_KEY_FILE) key = publicKeyFile(env.AUTH_PUBLIC_KEY_FILE).getKey;
+  else {
+    const dir = keysDir(dataDir(env));
+    await loadOrCreateKeyPair(dir, 'issuer');
+    key = publicKeyFile(publicKeyPath(dir, 'issuer')).getKey;
+  }
   return { issuer: env.AUTH_ISSUER ?? DEFAULT_ISSUER, audience: env.AUTH_AUDIENCE ?? DEFAULT_AUDIENCE, key, maxLifetimeSeconds: maxStaffTokenLifetime(env) };
-}
-
-async function loadPrivateKey(path: string): Promise<{ kid: string; privateKey: CryptoKey }> {
-  const jwk = JSON.parse(readFileSync(path, 'utf8')) as JWK;
-  return { kid: jwk.kid ?? 'gateway', privateKey: (await importJWK(jwk, 'EdDSA')) as CryptoKey };
 }

@@ -173,7 +173,7 @@ export async function buildGateway(
     };
   }
 
-  const signer = new PrincipalSigner(options.signingKey.privateKey, options.signingKey.kid);
+  const signer = new PrincipalSigner(options.signingKey);
   const transport = options.transport ?? DEFAULT_TRANSPORT;
   const server = createHttpServer<GatewayContext>({
     apollo,

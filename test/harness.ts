@@ -122,7 +122,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
   async function startSubgraph(authority: Authority, port: number): Promise<void> {
     const { server, relay } = await SUBGRAPHS[authority].build({
       db: dbs[authority],
-      gatewayKey: gatewayKeys.publicKey,
+      gatewayKey: gatewayKeys.publicKeys,
       metrics: metrics[authority],
       clock: () => TEST_TODAY,
       events: eventOptions[authority],

@@ -8,6 +8,7 @@ import { WITNESSED_PATH, type WitnessedAnswer, type WitnessedCheckpoint } from '
 import type { Authority } from './database';
 import { HttpError } from './http';
 import { callInternal } from './internalCall';
+import type { VerifyingKey } from './keys';
 import type { VerifyCaller } from './internalSignature';
 
 /** What `npm run audit:verify` sends the log: the retention period to hold it to, and the witnesses' copies. */
@@ -17,7 +18,7 @@ export interface AuditVerifyRequest {
 }
 
 /** Internal endpoint for `npm run audit:verify`: the log's self-check (only the authority itself may ask). */
-export function auditVerifyRoute(db: DataSource, authority: Authority, verify: VerifyCaller, keys: Partial<Record<Authority, CryptoKey>>) {
+export function auditVerifyRoute(db: DataSource, authority: Authority, verify: VerifyCaller, keys: Partial<Record<Authority, VerifyingKey>>) {
   return {
     [AUDIT_VERIFY_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
       if ((await verify(req, body)).caller !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its log');
@@ -49,7 +50,7 @@ export interface AuditOptions {
   /** Each audited authority's own key: it signs the calls made for its log. */
   signingKeys: Partial<Record<Authority, { kid: string; privateKey: CryptoKey }>>;
   /** Every authority's public key. */
-  publicKeys: Partial<Record<Authority, CryptoKey>>;
+  publicKeys: Partial<Record<Authority, VerifyingKey>>;
   retentionDays: number;
   /** Per call; a large log takes a while to check. */
   timeoutMs?: number;
@@ -106,7 +107,7 @@ async function copyOf(
   witness: Authority,
   copy: WitnessedCheckpoint | null,
   authority: Authority,
-  logKey: CryptoKey,
+  logKey: VerifyingKey,
   problems: string[],
 ): Promise<WitnessedTree | null> {
   if (!copy) return null;

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { SignJWT, decodeJwt, jwtVerify, type CryptoKey } from 'jose';
 import type { Authority } from './database';
 import { HttpError } from './http';
+import { jwtKey, type VerifyingKey } from './keys';
 import { SeenSignatures } from './seenSignatures';
 
 /**
@@ -65,7 +66,7 @@ export class InternalCallVerifier {
 
   constructor(
     private readonly callee: Authority,
-    private readonly callerKeys: Partial<Record<Authority, CryptoKey>>,
+    private readonly callerKeys: Partial<Record<Authority, VerifyingKey>>,
   ) {}
 
   /**
@@ -80,7 +81,7 @@ export class InternalCallVerifier {
     const claimed = decodeJwt(signature).iss;
     const key = typeof claimed === 'string' && Object.hasOwn(this.callerKeys, claimed) ? this.callerKeys[claimed as Authority] : undefined;
     if (!key) throw new Error('unknown caller');
-    const { payload } = await jwtVerify(signature, key, {
+    const { payload } = await jwtVerify(signature, jwtKey(key), {
       issuer: claimed,
       audience: this.callee,
       algorithms: ['EdDSA'],

@@ -5,7 +5,7 @@ import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
 import { databaseUrlFromEnv } from './env';
 import { close, listen, processLogger } from './http';
-import { keysDir, loadOrCreateKeyPair, loadPublicKey } from './keys';
+import { keysDir, loadOrCreateKeyPair, publicKeyFile } from './keys';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from './statistics/recordKey';
 import { DEFAULT_DENSE_HOURS, purgeAccessLog, thinCheckpoints } from './accessLog/retention';
 import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
@@ -73,8 +73,8 @@ export async function runSubgraph(
   const metrics = createMetrics(authority, { defaultMetrics: true });
 
   const gatewayKey = env.GATEWAY_PUBLIC_KEY_FILE
-    ? (await loadPublicKey(env.GATEWAY_PUBLIC_KEY_FILE)).key
-    : (await loadOrCreateKeyPair(keysDir(dataDir), 'gateway')).publicKey;
+    ? publicKeyFile(env.GATEWAY_PUBLIC_KEY_FILE)
+    : (await loadOrCreateKeyPair(keysDir(dataDir), 'gateway')).publicKeys;
   const db = await openSubgraphDatabase(authority, migrations, env, metrics.dbStatements);
 
   // Every other authority: the consumers of its events, and the witnesses of its access log.

@@ -27,7 +27,7 @@ describe('principals', () => {
 
   test('the signer reuses a caller\'s token for half its life, one per subgraph and per purpose', async () => {
     jest.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate'] });
-    const signer = new PrincipalSigner(keys.privateKey, 'k1');
+    const signer = new PrincipalSigner({ privateKey: keys.privateKey, kid: 'k1' });
     const first = signer.tokenFor(officer, 'registry');
     expect(signer.tokenFor({ ...officer }, 'registry')).toBe(first);
     expect(signer.tokenFor(officer, 'mynumber')).not.toBe(first);
@@ -43,7 +43,7 @@ describe('principals', () => {
 
   test('a subgraph takes the request id and start from beside the token, and refuses the token once expired', async () => {
     jest.useFakeTimers({ now: new Date('2026-11-28T10:00:00Z'), doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
-    const token = new PrincipalSigner(keys.privateKey, 'k1').tokenFor(officer, 'registry');
+    const token = new PrincipalSigner({ privateKey: keys.privateKey, kid: 'k1' }).tokenFor(officer, 'registry');
     const verifier = new PrincipalVerifier('registry', keys.publicKey);
     const req = request({ 'x-request-id': 'counter-0042-abc', 'x-request-started-at': '1795860000000' });
     await expect(verifier.principalOf(token, req)).resolves.toEqual({ ...officer, requestId: 'counter-0042-abc', requestStartedAt: 1795860000000 });

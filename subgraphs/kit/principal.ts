@@ -1,6 +1,7 @@
 import { KeyObject, sign, type webcrypto } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { jwtVerify, type CryptoKey } from 'jose';
+import { jwtKey, type VerifyingKey } from './keys';
 import type { Authority } from './database';
 import { TtlCache } from './ttlCache';
 
@@ -76,36 +77,40 @@ export async function signPrincipal(principal: PrincipalClaims | Principal, audi
  */
 export class PrincipalSigner {
   private readonly tokens = new TtlCache<string>(10_000);
-  private readonly key: KeyObject;
-  private readonly header: string;
+  private kid = '';
+  private header = '';
 
-  constructor(key: CryptoKey | KeyObject, kid: string) {
-    this.key = keyObjectOf(key);
-    this.header = base64url({ alg: 'EdDSA', kid });
-  }
+  /** `key` may follow a rotation (keys.ts): each token is signed with the key current when it is made. */
+  constructor(private readonly key: { readonly kid: string; readonly privateKey: CryptoKey | KeyObject }) {}
 
   /** The caller's token for `audience`. */
   tokenFor(principal: PrincipalClaims, audience: Authority): string {
     const { sub, role, agency, municipality, myNumber, scopes, purpose } = principal;
-    const cacheKey = JSON.stringify([audience, sub, role, agency, municipality ?? null, myNumber ?? null, scopes ?? null, purpose]);
+    const { kid, privateKey } = this.key;
+    if (kid !== this.kid) {
+      this.kid = kid;
+      this.header = base64url({ alg: 'EdDSA', kid });
+    }
+    // After a rotation, no token signed with the old key is handed out again.
+    const cacheKey = JSON.stringify([kid, audience, sub, role, agency, municipality ?? null, myNumber ?? null, scopes ?? null, purpose]);
     const nowMs = Date.now();
     const cached = this.tokens.get(cacheKey, nowMs);
     if (cached !== undefined) return cached;
     const now = Math.floor(nowMs / 1000);
     const claims = { sub, role, agency, municipality, myNumber, scopes, purpose, iss: PRINCIPAL_ISSUER, aud: audience, iat: now, exp: now + PRINCIPAL_TTL_SECONDS };
-    const token = signJws(this.header, claims, this.key);
+    const token = signJws(this.header, claims, keyObjectOf(privateKey));
     this.tokens.set(cacheKey, token, (now + PRINCIPAL_REUSE_SECONDS) * 1000);
     return token;
   }
 }
 
 /** Verifies a forwarded principal; throws when it is missing, forged, expired or meant for another subgraph. */
-export async function verifyPrincipal(token: string, audience: Authority, key: CryptoKey): Promise<Principal> {
+export async function verifyPrincipal(token: string, audience: Authority, key: VerifyingKey): Promise<Principal> {
   return (await verifyToken(token, audience, key)).principal;
 }
 
-async function verifyToken(token: string, audience: Authority, key: CryptoKey): Promise<{ principal: Principal; expiresAt: number }> {
-  const { payload } = await jwtVerify(token, key, {
+async function verifyToken(token: string, audience: Authority, key: VerifyingKey): Promise<{ principal: Principal; expiresAt: number }> {
+  const { payload } = await jwtVerify(token, jwtKey(key), {
     issuer: PRINCIPAL_ISSUER,
     audience,
     algorithms: ['EdDSA'],
@@ -139,7 +144,7 @@ export class PrincipalVerifier {
 
   constructor(
     private readonly audience: Authority,
-    private readonly key: CryptoKey,
+    private readonly key: VerifyingKey,
   ) {}
 
   /** The principal of a request: the verified token, with the request id and start sent beside it. */

@@ -28,6 +28,7 @@ import type { Kickable } from './commands';
 import { EVENTS_PATH } from './events';
 import { inboxRoute, type EventHandler } from './inbox';
 import { InternalCallVerifier, type VerifyCaller } from './internalSignature';
+import type { VerifyingKey } from './keys';
 import type { EventMetrics, Metrics } from './metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
 import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from './principal';
@@ -59,7 +60,7 @@ export interface EventsOptions {
   /** This authority's signing key for the deliveries it makes. */
   signingKey: { kid: string; privateKey: CryptoKey };
   /** Public keys of the authorities it accepts events and internal calls from. */
-  producerKeys: Partial<Record<Authority, CryptoKey>>;
+  producerKeys: Partial<Record<Authority, VerifyingKey>>;
   /** Base URLs of the authorities it delivers to. */
   destinations: Partial<Record<Authority, string>>;
   handlers: Record<string, EventHandler>;
@@ -74,7 +75,7 @@ export const systemDay = (): string => new Date().toISOString().slice(0, 10);
 /** What a subgraph is built from (its `server.ts` adds schema, resolvers, loaders and event handlers). */
 export interface SubgraphDeps {
   db: DataSource;
-  gatewayKey: CryptoKey;
+  gatewayKey: VerifyingKey;
   metrics: Metrics;
   clock?: () => string;
   events: Omit<EventsOptions, 'handlers'>;
@@ -94,7 +95,7 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   fieldPolicy: FieldPolicy;
   db: DataSource;
   /** The gateway's public key: nothing is answered without a principal it signed. */
-  gatewayKey: CryptoKey;
+  gatewayKey: VerifyingKey;
   metrics: Metrics;
   /** Adds the per-request parts (DataLoaders) to the base context. */
   extendContext: (base: SubgraphContext) => TContext;

@@ -1,4 +1,5 @@
 import type { CryptoKey } from 'jose';
+import { PublicKeyFile, type VerifyingKey } from '../keys';
 import type { Authority } from '../database';
 
 /**
@@ -44,11 +45,20 @@ export async function signText(text: string, key: CryptoKey): Promise<string> {
   return Buffer.from(await crypto.subtle.sign('Ed25519', key, Buffer.from(text, 'utf8'))).toString('base64');
 }
 
-/** Never throws: a malformed signature is simply not valid. */
-export async function verifyText(text: string, signature: string, key: CryptoKey): Promise<boolean> {
-  try {
-    return await crypto.subtle.verify('Ed25519', key, Buffer.from(signature, 'base64'), Buffer.from(text, 'utf8'));
-  } catch {
-    return false;
+/**
+ * Whether one of the signer's keys signed `text`. A note names no key, so each is tried: by default every key the
+ * signer ever published, retired ones too (a checkpoint stays verifiable for as long as it is kept); `accepted`
+ * for what is being signed now (a witness asked to cosign a new checkpoint). Never throws: a malformed signature
+ * is simply not valid.
+ */
+export async function verifyText(text: string, signature: string, key: VerifyingKey, which: 'ever' | 'accepted' = 'ever'): Promise<boolean> {
+  const keys = key instanceof PublicKeyFile ? await (which === 'ever' ? key.ever() : key.accepted()).catch(() => []) : [key];
+  for (const k of keys) {
+    try {
+      if (await crypto.subtle.verify('Ed25519', k, Buffer.from(signature, 'base64'), Buffer.from(text, 'utf8'))) return true;
+    } catch {
+      // Not valid with this key.
+    }
   }
+  return false;
 }

@@ -1,5 +1,5 @@
-import type { CryptoKey } from 'jose';
 import type { Authority } from '../database';
+import type { VerifyingKey } from '../keys';
 import { leafHash, verifyInclusion } from '../merkle';
 import { authorityOf, cosignedText, parseCheckpoint, verifyText } from './checkpoint';
 import { leafData } from './leaf';
@@ -36,7 +36,7 @@ export type EntryVerdict =
  * both cosignatures to count as proven (a single authority's own signature proves nothing against its own
  * administrator); with fewer it is awaiting them (a witness was down), not disproven.
  */
-export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Partial<Record<Authority, CryptoKey>>): Promise<EntryVerdict> {
+export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Partial<Record<Authority, VerifyingKey>>): Promise<EntryVerdict> {
   const { proof } = entry;
   if (!proof) return { verdict: 'not-yet-covered' };
   let checkpoint;

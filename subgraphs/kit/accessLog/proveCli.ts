@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import type { CryptoKey } from 'jose';
 import { loadManifest } from '../../../gateway/persisted/safelist';
 import { issueDevToken } from '../../../gateway/tokenCli';
 import { parseMyNumber } from '../../../schema/identifiers';
 import type { Authority } from '../database';
-import { keysDir, loadPublicKey } from '../keys';
+import { keysDir, publicKeyFile, type VerifyingKey } from '../keys';
 import { gatewayUrl, reachable, unreachable } from '../runningSystem';
 import { verifyEntry, type ProvidedEntry } from './prove';
 
@@ -35,10 +34,11 @@ async function main(): Promise<void> {
   const env = process.env;
   const dataDir = env.DATA_DIR ?? '.data';
   const token = option('--token') ?? (await issueDevToken({ role: 'resident', myNumber, dataDir }));
-  const keys: Partial<Record<Authority, CryptoKey>> = {};
+  const keys: Partial<Record<Authority, VerifyingKey>> = {};
   for (const a of AUTHORITIES) {
     const file = env[`${a.toUpperCase()}_PUBLIC_KEY_FILE`] ?? join(keysDir(dataDir), `${a}.public.jwk`);
-    keys[a] = (await loadPublicKey(file)).key;
+    // Every key the authority published: a history entry may be proven by a checkpoint signed before a rotation.
+    keys[a] = publicKeyFile(file);
   }
   // The gateway of the system npm start runs on DATA_DIR, as the other commands find it.
   const url = gatewayUrl(env);

@@ -1,6 +1,6 @@
-import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../database';
+import type { VerifyingKey } from '../keys';
 import { leafHash, nodeHash, rootAt, type NodeReader } from '../merkle';
 import { cosignedText, originOf, parseCheckpoint, verifyText } from './checkpoint';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';
@@ -43,7 +43,7 @@ export interface LogReport {
 
 export interface VerifyOptions {
   /** Public keys of every authority: its own for its checkpoints, the others' for their cosignatures. */
-  keys: Partial<Record<Authority, CryptoKey>>;
+  keys: Partial<Record<Authority, VerifyingKey>>;
   retentionDays: number;
   /** The witnesses' copies to compare with the tree (gathered by `auditAccessLogs`). */
   witnessed?: WitnessClaim[];
@@ -151,7 +151,7 @@ async function checkCheckpoints(
   authority: Authority,
   size: number,
   read: NodeReader,
-  keys: Partial<Record<Authority, CryptoKey>>,
+  keys: Partial<Record<Authority, VerifyingKey>>,
   problems: Findings,
 ): Promise<Pick<LogReport, 'checkpoints' | 'latest'>> {
   const own = keys[authority];

@@ -6,6 +6,7 @@ import { embeddedDatabase, statementSource, type Authority } from '../database';
 import { ADVISORY_LOCKS } from '../advisoryLocks';
 import { HttpError, processLogger } from '../http';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, type VerifyCaller } from '../internalSignature';
+import type { VerifyingKey } from '../keys';
 import { consistencyProof, verifyConsistency } from '../merkle';
 import { authorityOf, cosignedText, parseCheckpoint, signText, verifyText } from './checkpoint';
 import { asBuffer, nodeReader, type StoredCheckpoint } from './sequencer';
@@ -32,7 +33,7 @@ export function witnessRoute(options: {
   db: DataSource;
   authority: Authority;
   signingKey: { privateKey: CryptoKey };
-  logKeys: Partial<Record<Authority, CryptoKey>>;
+  logKeys: Partial<Record<Authority, VerifyingKey>>;
   verify: VerifyCaller;
   refusals?: Counter<'origin'>;
 }) {
@@ -60,7 +61,8 @@ export function witnessRoute(options: {
     const log = authorityOf(checkpoint.origin);
     const key = log ? options.logKeys[log] : undefined;
     if (!log || log !== call.caller || log === options.authority || !key) throw new HttpError(403, 'FORBIDDEN', 'A log asks for its own checkpoints');
-    if (!(await verifyText(ask.note, String(ask.signature), key))) await refuse(checkpoint.origin, 'signature', ask.note);
+    // A new checkpoint: only a key the log signs with now, not a retired one.
+    if (!(await verifyText(ask.note, String(ask.signature), key, 'accepted'))) await refuse(checkpoint.origin, 'signature', ask.note);
     const [held] = (await db.query(
       `SELECT size::int AS size, root FROM access_log_witnessed WHERE origin = $1 ORDER BY size DESC LIMIT 1`,
       [checkpoint.origin],

@@ -1,0 +1,80 @@
+import { existsSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { keysDir, publicKeyPath } from './keys';
+import { KEY_NAMES, listKeys, retireKey, rotateKey, type KeyName } from './keyRotation';
+
+const USAGE = `Usage:
+  npm run keys -- list [--name NAME]
+  npm run keys -- rotate --name NAME
+  npm run keys -- retire --name NAME --kid KID
+NAME is one of ${KEY_NAMES.join(', ')}. Keys are the files <name>.private.jwk and <name>.public.jwk in --dir
+(default $DATA_DIR/keys). rotate publishes a new key and signs with it from then on; retire stops accepting an old
+key once what it signed has expired (docs/operations.md, "Key rotation"). Running processes follow without a restart.`;
+
+const OPTIONS = {
+  name: { type: 'string' },
+  kid: { type: 'string' },
+  dir: { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+/** The options each command takes; any other is refused rather than ignored. */
+const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
+  list: ['name', 'dir'],
+  rotate: ['name', 'dir'],
+  retire: ['name', 'kid', 'dir'],
+};
+
+/** Exit code of a refused command line (unknown command or option, missing or malformed value). */
+const USAGE_EXIT = 2;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(USAGE_EXIT);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    return fail((err as Error).message);
+  }
+  const { positionals, values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const command = positionals[0];
+  if (command === undefined || !(command in ALLOWED)) return fail(command === undefined ? 'Say what to do: list, rotate or retire' : `Unknown command "${command}"`);
+  if (positionals.length > 1) return fail(`Unexpected argument "${positionals[1]}" (give one command, options as --name value)`);
+  const misplaced = (Object.keys(values) as Array<keyof typeof OPTIONS>).find((o) => !ALLOWED[command]!.includes(o));
+  if (misplaced) return fail(`${command} takes no --${misplaced}`);
+  if (values.name !== undefined && !(KEY_NAMES as readonly string[]).includes(values.name)) return fail(`--name must be one of ${KEY_NAMES.join(', ')}`);
+  if (command !== 'list' && !values.name) return fail('--name is required');
+  if (command === 'retire' && !values.kid) return fail('--kid is required');
+  const dir = values.dir ?? keysDir(process.env.DATA_DIR ?? '.data');
+  const name = values.name as KeyName | undefined;
+  try {
+    switch (command) {
+      case 'list':
+        // Without --name, the keys this directory holds (the issuer's is absent where an identity provider signs).
+        for (const n of name ? [name] : KEY_NAMES.filter((k) => existsSync(publicKeyPath(dir, k)))) {
+          for (const k of listKeys(dir, n)) console.log(`${n}  ${k.kid}  ${k.current ? 'current' : k.retired ? `retired ${k.retired}` : 'accepted'}`);
+        }
+        return;
+      case 'rotate':
+        console.log(`${name}: ${await rotateKey(dir, name!)} published and current; the old key is still accepted until retired`);
+        return;
+      case 'retire':
+        retireKey(dir, name!, values.kid!);
+        console.log(`${name}: ${values.kid} retired; kept only to verify the access-log checkpoints it signed`);
+        return;
+    }
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}
+
+void main();
