@@ -65,6 +65,8 @@ export async function signingKeyFile(privatePath: string, publicPath?: string): 
   if (!pair) {
     pair = new SigningKeyFile(privatePath, publicPath ? publicKeyFile(publicPath) : undefined);
     signers.set(id, pair);
+    // A file that could not be read is tried again by the next caller.
+    pair.ready.catch(() => signers.delete(id));
   }
   await pair.ready;
   return pair;
@@ -96,9 +98,9 @@ interface Loaded {
 
 /**
  * A signer's published public keys. A signature's `kid` selects the accepted key with that kid; retired keys verify
- * only checkpoints (`ever`). The file is stat'ed at
- * each look-up and read again only when it changed: a flood of made-up kids costs a stat each, never a read, and a
- * key published a moment ago or retired a moment ago counts from the next look-up on.
+ * only checkpoints (`ever`). The file is stat'ed at each look-up and read again only when it changed: a flood of
+ * made-up kids costs a stat each, never a read, and a key published or retired a moment ago counts from the next
+ * look-up on.
  */
 export class PublicKeyFile {
   /** How many times the file was read (and its keys imported). */
@@ -128,7 +130,8 @@ export class PublicKeyFile {
   }
 
   private async current(): Promise<Loaded> {
-    const stamp = stampOf(this.path);
+    // A file missing for a moment (a mounted Secret being swapped) leaves the keys known until then.
+    const stamp = stampOf(this.path, this.loaded?.stamp);
     if (this.loaded?.stamp === stamp) return this.loaded;
     // Look-ups arriving while the file is read wait for that one read.
     if (!this.loading) {
@@ -187,7 +190,7 @@ class SigningKeyFile implements KeyPair {
     const now = Date.now();
     if (now - this.checkedAt >= SIGNER_CHECK_MS && !this.loading) {
       this.checkedAt = now;
-      const stamp = stampOf(this.path);
+      const stamp = stampOf(this.path, this.state.stamp);
       if (stamp !== this.state.stamp) {
         this.loading = true;
         // A file half-written by hand is tried again at the next check; the current key signs meanwhile.
@@ -240,10 +243,16 @@ export function replaceFile(path: string, content: string, mode: number): void {
   renameSync(next, path);
 }
 
-// A changed file is a new inode (replaceFile), or the same one rewritten (size, time).
-function stampOf(path: string): string {
-  const s = statSync(path);
-  return `${s.ino}:${s.size}:${s.mtimeMs}`;
+// A changed file is a new inode (replaceFile), or the same one rewritten (size, time). `unreadable`: the stamp to
+// answer when the file cannot be looked at (else that error is thrown).
+function stampOf(path: string, unreadable?: string): string {
+  try {
+    const s = statSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}`;
+  } catch (err) {
+    if (unreadable === undefined) throw err;
+    return unreadable;
+  }
 }
 
 async function importPublic(jwk: JWK): Promise<CryptoKey> {
