@@ -314,6 +314,63 @@ export const ITEM_NOTES = [
 ] as const;
 export type ItemNote = (typeof ITEM_NOTES)[number];
 
+/**
+ * Counter guidance (issue 18): what happens to the cards and who does what. LOSS_OR_THEFT and DAMAGE concern the
+ * residence card or certificate (for (a) also the My Number card); RENEWAL is the extension of the period of stay;
+ * CARD_EXPIRY the card's own validity (有効期間更新); MY_NUMBER_FUNCTION_EXPIRY the electronic certificates of the
+ * My Number card or of the My Number part of a specific card; RETURN_OF_FUNCTION giving the My Number function back.
+ */
+export const COUNTER_EVENTS = [
+  'LOSS_OR_THEFT',
+  'RENEWAL',
+  'CHANGE_OF_STATUS',
+  'CHANGE_OF_ADDRESS',
+  'CARD_EXPIRY',
+  'MY_NUMBER_FUNCTION_EXPIRY',
+  'DAMAGE',
+  'RETURN_OF_FUNCTION',
+] as const;
+export type CounterEvent = (typeof COUNTER_EVENTS)[number];
+
+/** The authority that owns a step of a procedure (and the row of the guidance table that says so). */
+export const COUNTER_AUTHORITIES = ['IMMIGRATION', 'REGISTRY', 'MYNUMBER'] as const;
+export type CounterAuthority = (typeof COUNTER_AUTHORITIES)[number];
+
+/** Where a step is done: not always at the owning authority (an ISA certificate is applied for at the municipal office). */
+export const COUNTER_KINDS = ['REGIONAL_IMMIGRATION_BUREAU', 'MUNICIPAL_OFFICE', 'POLICE', 'MY_NUMBER_FREE_DIAL'] as const;
+export type CounterKind = (typeof COUNTER_KINDS)[number];
+
+/** What the resident does at a step. */
+export const COUNTER_ACTIONS = [
+  'SUSPEND_MY_NUMBER_FUNCTION',
+  'REPORT_LOSS_TO_POLICE',
+  'APPLY_FOR_CARD_REISSUE',
+  'APPLY_FOR_EXTENSION_OF_STAY',
+  'APPLY_FOR_CHANGE_OF_STATUS',
+  'APPLY_FOR_CARD_RENEWAL',
+  'CHANGE_MY_NUMBER_CARD_VALIDITY',
+  'NOTIFY_MOVE',
+  'UPDATE_MY_NUMBER_CARD_ADDRESS',
+  'REISSUE_SIGNATURE_CERTIFICATE',
+  'RENEW_ELECTRONIC_CERTIFICATES',
+  'RETURN_MY_NUMBER_FUNCTION',
+] as const;
+export type CounterAction = (typeof COUNTER_ACTIONS)[number];
+
+/** What to bring to a step. */
+export const COUNTER_DOCUMENTS = [
+  'APPLICATION_FORM',
+  'PHOTO',
+  'PASSPORT',
+  'RESIDENCE_CARD',
+  'SPECIAL_PERMANENT_RESIDENT_CERTIFICATE',
+  'SPECIFIC_CARD',
+  'MY_NUMBER_CARD',
+  'POLICE_REPORT_NUMBER',
+  'PIN_CODES',
+] as const;
+export type CounterDocument = (typeof COUNTER_DOCUMENTS)[number];
+
 /** Language tags of Accept-Language (ja-x-easy: やさしい日本語). */
 export const LANGUAGES = ['ja', 'ja-x-easy', 'en', 'zh-Hans', 'zh-Hant', 'ko', 'vi', 'tl', 'ne', 'pt', 'id', 'my'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -343,6 +400,11 @@ export const CODE_TYPES = {
   CardItem: CARD_ITEMS,
   ItemPresence: ITEM_PRESENCES,
   ItemNote: ITEM_NOTES,
+  CounterEvent: COUNTER_EVENTS,
+  CounterAuthority: COUNTER_AUTHORITIES,
+  CounterKind: COUNTER_KINDS,
+  CounterAction: COUNTER_ACTIONS,
+  CounterDocument: COUNTER_DOCUMENTS,
   Language: LANGUAGES,
 } as const;
 export type CodeType = keyof typeof CODE_TYPES;

@@ -26,6 +26,11 @@ const ENUM_CODES: Record<string, readonly string[]> = {
   CardFunctionStatus: codes.CARD_FUNCTION_STATUSES,
   Sex: codes.SEXES,
   NationalityKind: codes.NATIONALITY_KINDS,
+  CounterEvent: codes.COUNTER_EVENTS,
+  CounterAuthority: codes.COUNTER_AUTHORITIES,
+  CounterKind: codes.COUNTER_KINDS,
+  CounterAction: codes.COUNTER_ACTIONS,
+  CounterDocument: codes.COUNTER_DOCUMENTS,
 };
 
 const rows = ['immigration', 'registry', 'mynumber'].flatMap((subgraph) => {

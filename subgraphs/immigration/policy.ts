@@ -46,6 +46,9 @@ export const FIELD_POLICY: FieldPolicy = {
     specificCardEligibility: COUNTERS,
     residenceCard: COUNTERS,
     person: COUNTERS,
+    // What to do at which counter (issue 18), for a holder without a My Number: as Person.counterGuidance, which the
+    // Person rule grants to every counter and the person, like cardArrangement (the answer reveals the arrangement).
+    counterGuidance: COUNTERS,
   },
   CardVerification: { '*': { partner: ['card-verification'], 'isa-officer': ['residence-management'] } },
   ResidenceCard: {

@@ -50,6 +50,9 @@ const MAY_READ: Record<GuardedType, Array<[fields: string, callers: readonly Cal
     // The unified record: every counter serving the person, and the person (個人情報保護法 76条). The arrangement
     // (a)/(b)/(c) and the changes still in flight are what a counter must know before acting on the record.
     ['immigration residenceCard cardArrangement pendingChanges resident myNumberAssignedOn myNumberCard', [...COUNTERS, SELF]],
+    // What to do at which counter when something happens to the cards (issue 18): no personal data beyond the
+    // arrangement and the class, but it reveals the arrangement, so it is read by whoever reads cardArrangement.
+    ['counterGuidance', [...COUNTERS, SELF]],
     // Who looked at the person's data (番号法 23条 records), the latest entries and each authority's whole history:
     // the person themselves and auditors, nobody else.
     ['accessLog immigrationAccessHistory jlisAccessHistory registryAccessHistory', [SELF, AUDITOR]],
@@ -61,6 +64,8 @@ const MAY_READ: Record<GuardedType, Array<[fields: string, callers: readonly Cal
     // The special period (入管法 20条6項) is part of the stay: past stayExpiresOn, whether the person is still lawfully
     // resident and the card (and its My Number function) still good, which every counter must know before acting.
     ['residentClass nationality birthDate sex statusOfResidence stayExpiresOn specialPeriodUntil specificCardEligibility residenceCard person', [...COUNTERS, SELF]],
+    // The guidance of a holder without a My Number (reached by card number), as Person.counterGuidance.
+    ['counterGuidance', [...COUNTERS, SELF]],
     // The period of stay as granted is an item of the resident record (住基法 30条の45, 在留期間), which the
     // registration counter keeps; the card counter and J-LIS need only its end (stayExpiresOn).
     ['periodOfStay', [ISA, SELF, REGISTRATION]],
@@ -151,6 +156,9 @@ const NOT_GUARDED: Record<string, string> = {
   StatisticsCoordinate: 'aggregates',
   DisclosureControl: 'aggregates',
   PerturbationRow: 'the published perturbation table, a parameter of the method',
+  CounterGuidance: 'Person.counterGuidance and ImmigrationRecord.counterGuidance (published procedures, keyed by arrangement and class)',
+  CounterStep: 'CounterGuidance steps',
+  CounterItem: 'CounterStep.bring',
 };
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -184,7 +192,13 @@ function namedType(t: TypeNode): string {
 }
 const shapeOf = (type: string, field: string): Shape => SCHEMA.get(type)!.get(field)!;
 const fieldsOf = (type: GuardedType): string[] => [...SCHEMA.get(type)!.keys()];
-const selection = (type: string, field: string): string => (SCHEMA.has(shapeOf(type, field).named) ? `${field} { __typename }` : field);
+/** The arguments of fields that require some, as asked here. */
+const ARGUMENTS: Record<string, string> = {
+  'Person.counterGuidance': '(event: LOSS_OR_THEFT)',
+  'ImmigrationRecord.counterGuidance': '(event: LOSS_OR_THEFT)',
+};
+const selection = (type: string, field: string): string =>
+  `${field}${ARGUMENTS[`${type}.${field}`] ?? ''}${SCHEMA.has(shapeOf(type, field).named) ? ' { __typename }' : ''}`;
 
 const TABLE = new Map<string, ReadonlySet<Caller>>();
 for (const [type, groups] of Object.entries(MAY_READ)) {
@@ -222,6 +236,7 @@ const FUNCTION_ACTIVE = 'J-LIS reported no end of the My Number function';
 const NOT_LOST = 'the card was not reported lost';
 const REGISTERED = 'the record is in force';
 const NO_MOVE_OUT = 'no move-out (転出) recorded';
+const HAS_MY_NUMBER = 'the holder has a My Number: Person.counterGuidance answers (J-LIS decides the arrangement)';
 
 const VIEWS: View[] = [
   {
@@ -235,14 +250,14 @@ const VIEWS: View[] = [
     type: 'ImmigrationRecord',
     persona: 'student_activity_outside_status',
     via: ['Person.immigration'],
-    empty: { stayApplication: 'no application for an extension filed', specialPeriodUntil: 'the stay has not ended' },
+    empty: { stayApplication: 'no application for an extension filed', specialPeriodUntil: 'the stay has not ended', counterGuidance: HAS_MY_NUMBER },
   },
   {
     type: 'ImmigrationRecord',
     persona: 'technical_intern',
     via: ['Person.immigration'],
     prepare: inSpecialPeriod,
-    empty: { activityOutsideStatus: 'no permission for activity outside status' },
+    empty: { activityOutsideStatus: 'no permission for activity outside status', counterGuidance: HAS_MY_NUMBER },
   },
   {
     type: 'ResidenceCard',
@@ -298,7 +313,10 @@ const VIEWS: View[] = [
 ];
 
 /** Fields no subject gives a value, and why (keep this short: a field without data proves little). */
-const NO_DATA: Record<string, string> = {};
+const NO_DATA: Record<string, string> = {
+  // Every subject here has a My Number; the holder without one is asked by card number in test/guidance/gateway.test.ts.
+  'ImmigrationRecord.counterGuidance': 'answers only for a holder without a My Number',
+};
 
 const UNKNOWN_MY_NUMBER = '123456789018';
 const UNKNOWN_CARD = 'ZZ00000000ZZ';

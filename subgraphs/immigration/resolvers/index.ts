@@ -30,6 +30,11 @@ import type { StatisticsCube } from '../../kit/statistics/cube';
 import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from '../../kit/statistics/resolver';
 import type { StatisticsDimension } from '../../../schema/statistics';
 import { IMMIGRATION_POPULATION } from '../statistics';
+import type { CardArrangement, CounterEvent } from '../../../schema/codes';
+import { mergeSteps, stepsFor, type CounterStep, type GuidanceKey } from '../../../schema/counterGuidance';
+import { label } from '../../../schema/i18n';
+import { counterGuidanceResolvers, guidanceKey } from '../../kit/counterGuidance';
+import { IMMIGRATION_GUIDANCE } from '../rules/counterGuidance';
 
 export interface ImmigrationContext extends SubgraphContext {
   loaders: Loaders;
@@ -46,6 +51,15 @@ interface PersonPart {
   registryAccessLog?: AccessRecord[];
 }
 
+/** The arguments of counterGuidance. */
+interface GuidanceArguments {
+  event: CounterEvent;
+  language?: string | null;
+}
+
+/** A procedure as the ISA answers it, with the other authorities' steps when the gateway brings them (@requires). */
+type GuidancePart = GuidanceKey & { registrySteps?: CounterStep[]; jlisSteps?: CounterStep[] };
+
 /** A card as answered: its row, its holder, and the day its status is judged on. */
 interface CardView {
   card: CardRow;
@@ -57,6 +71,19 @@ const NATIONALITY_KIND = new Map<string, string>(NATIONALITIES.map((n) => [n.cod
 
 function visible(subject: string, row: ResidentRow | null, ctx: ImmigrationContext): ResidentRow | null {
   return lookUp(ctx, PERSON_POLICY, subject, row);
+}
+
+/** The person's arrangement today, from the ISA's card in force and J-LIS's card (null without one). */
+function arrangementOf(
+  row: ResidentRow | null,
+  myNumberCard: { kind: MyNumberCardKind; status: MyNumberCardStatus } | null,
+  ctx: ImmigrationContext,
+): CardArrangement {
+  const card = row?.card;
+  return cardArrangement({
+    residenceCard: card ? { kind: card.kind as ResidenceCardKind, status: statusOn(card, row!, ctx.today) } : null,
+    myNumberCard,
+  });
 }
 
 function cardView(card: CardRow | null, holder: ResidentRow, today: string): CardView | null {
@@ -224,13 +251,15 @@ export const resolvers = {
     immigration: (part: PersonPart) => part.row,
     residenceCard: (part: PersonPart, _: unknown, ctx: ImmigrationContext) =>
       part.row ? cardView(part.row.card, part.row, ctx.today) : null,
-    cardArrangement: (part: PersonPart, _: unknown, ctx: ImmigrationContext) => {
-      const card = part.row?.card;
-      return cardArrangement({
-        residenceCard: card ? { kind: card.kind as ResidenceCardKind, status: statusOn(card, part.row!, ctx.today) } : null,
-        myNumberCard: part.myNumberCard ?? null,
-      });
-    },
+    cardArrangement: (part: PersonPart, _: unknown, ctx: ImmigrationContext) => arrangementOf(part.row, part.myNumberCard ?? null, ctx),
+    counterGuidance: (part: PersonPart, args: GuidanceArguments, ctx: ImmigrationContext): GuidanceKey | null =>
+      part.row
+        ? guidanceKey({
+            ...args,
+            arrangement: arrangementOf(part.row, part.myNumberCard ?? null, ctx),
+            residentClass: part.row.residentClass as ResidentClass,
+          })
+        : null,
     accessLog: async (part: PersonPart, _: unknown, ctx: ImmigrationContext) =>
       [
         ...(part.row ? await ctx.loaders.accessLog.load(part.myNumber) : []),
@@ -259,6 +288,19 @@ export const resolvers = {
     residenceCards: async (row: ResidentRow, _: unknown, ctx: ImmigrationContext) =>
       (await ctx.loaders.cardsByResident.load(row.id)).map((card) => cardView(card, row, ctx.today)),
     person: (row: ResidentRow) => (row.myNumber ? { myNumber: row.myNumber } : null),
+    // Without a My Number there is no My Number card, so the ISA alone knows the arrangement.
+    counterGuidance: (row: ResidentRow, args: GuidanceArguments, ctx: ImmigrationContext): GuidanceKey | null =>
+      row.myNumber
+        ? null
+        : guidanceKey({ ...args, arrangement: arrangementOf(row, null, ctx), residentClass: row.residentClass as ResidentClass }),
+  },
+  CounterGuidance: {
+    ...counterGuidanceResolvers('IMMIGRATION', IMMIGRATION_GUIDANCE, 'immigrationSteps'),
+    eventLabel: (key: GuidanceKey) => label('CounterEvent', key.event, key.language),
+    arrangementLabel: (key: GuidanceKey) => label('CardArrangement', key.arrangement, key.language),
+    residentClassLabel: (key: GuidanceKey) => label('ResidentClass', key.residentClass, key.language),
+    steps: (part: GuidancePart) =>
+      mergeSteps(stepsFor('IMMIGRATION', IMMIGRATION_GUIDANCE, part), part.registrySteps ?? [], part.jlisSteps ?? []),
   },
   StayApplication: {
     specialPeriodLastDay: (a: ApplicationRow) => specialPeriodLastDay(a.oldStayExpiresOn),

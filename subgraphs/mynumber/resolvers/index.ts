@@ -9,6 +9,8 @@ import { lookUp } from '../../kit/visibility';
 import type { CardFunctionRow, Loaders, MyNumberCardRow, MyNumberRow } from '../loaders';
 import { expiryReason, statusOnDay } from '../rules/myNumberCardExpiry';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
+import { counterGuidanceResolvers } from '../../kit/counterGuidance';
+import { MYNUMBER_GUIDANCE } from '../rules/counterGuidance';
 
 export interface MyNumberContext extends SubgraphContext {
   loaders: Loaders;
@@ -73,6 +75,7 @@ export const resolvers = {
       return Promise.all(numbers.map((n) => visiblePerson(n, ctx)));
     },
   },
+  CounterGuidance: counterGuidanceResolvers('MYNUMBER', MYNUMBER_GUIDANCE, 'jlisSteps'),
   AccessHistoryEntry: {
     proof: (entry: HistoryEntry, _: unknown, ctx: MyNumberContext) => ctx.loaders.proofs.load(entry),
   },

@@ -13,6 +13,8 @@ import type { StatisticsDimension } from '../../../schema/statistics';
 import type { StatisticsCube } from '../../kit/statistics/cube';
 import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from '../../kit/statistics/resolver';
 import { REGISTRY_POPULATION } from '../statistics';
+import { counterGuidanceResolvers } from '../../kit/counterGuidance';
+import { REGISTRY_GUIDANCE } from '../rules/counterGuidance';
 
 export interface RegistryContext extends SubgraphContext {
   loaders: Loaders;
@@ -125,6 +127,7 @@ export const resolvers = {
         return personAfter(myNumber, ctx);
       }),
   },
+  CounterGuidance: counterGuidanceResolvers('REGISTRY', REGISTRY_GUIDANCE, 'registrySteps'),
   AccessHistoryEntry: {
     proof: (entry: HistoryEntry, _: unknown, ctx: RegistryContext) => ctx.loaders.proofs.load(entry),
   },
