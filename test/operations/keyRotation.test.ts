@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { SignJWT, decodeProtectedHeader, importJWK, type CryptoKey, type JWK } from 'jose';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../gateway/config';
@@ -6,7 +7,8 @@ import { verifyText } from '../../subgraphs/kit/accessLog/checkpoint';
 import { WITNESSED_PATH } from '../../subgraphs/kit/accessLog/witnessed';
 import { auditAccessLogs } from '../../subgraphs/kit/auditVerify';
 import type { Authority } from '../../subgraphs/kit/database';
-import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { EVENT_ROUTES, eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { EVENTS_PATH } from '../../subgraphs/kit/events';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from '../../subgraphs/kit/internalSignature';
 import { KEY_NAMES, listKeys, retireKey, rotateKey, type KeyName } from '../../subgraphs/kit/keyRotation';
 import { keysDir, loadOrCreateKeyPair, privateKeyPath, publicKeyFile, publicKeyPath } from '../../subgraphs/kit/keys';
@@ -120,6 +122,14 @@ async function internalAnswer(caller: Authority, key: { kid: string; privateKey:
   return send(base(callee) + path, { headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signature }, body });
 }
 
+/** An event delivery from `producer`, signed with the given key, of a type no consumer handles (nothing is applied). */
+async function eventAnswer(producer: Authority, key: { kid: string; privateKey: CryptoKey }) {
+  const consumer = EVENT_ROUTES[producer][0]!;
+  const body = JSON.stringify({ eventId: randomUUID(), source: producer, type: 'KeyRotationProbe', key: 'probe', payload: {} });
+  const signature = await signInternalRequest({ method: 'POST', path: EVENTS_PATH, body }, producer, consumer, key);
+  return send(base(consumer) + EVENTS_PATH, { headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signature }, body });
+}
+
 const outcome = (a: { status: number; code: string | undefined }) => ({ status: a.status, code: a.code ?? null });
 
 /** Resolves once every authority's checkpoint covers its whole access log; each authority's latest checkpoint. */
@@ -216,6 +226,9 @@ test('every kind of key rotates under load without a failed request; retired key
     expect(outcome(await internalAnswer(a, retired))).toEqual({ status: 401, code: 'CALLER_SIGNATURE_INVALID' });
     expect(outcome(await internalAnswer(a, { kid: newKid[a], privateKey: retired.privateKey }))).toEqual({ status: 401, code: 'CALLER_SIGNATURE_INVALID' });
     expect(outcome(await internalAnswer(a, { kid: newKid[a], privateKey: await importPrivate(privateJwk(a)) }))).toEqual({ status: 200, code: null });
+    expect(outcome(await eventAnswer(a, retired))).toEqual({ status: 401, code: 'EVENT_SIGNATURE_INVALID' });
+    // Signed with the current key, the same delivery gets past the signature to the event's type.
+    expect(outcome(await eventAnswer(a, { kid: newKid[a], privateKey: await importPrivate(privateJwk(a)) }))).toEqual({ status: 422, code: 'UNKNOWN_EVENT_TYPE' });
   }
   refusedInternal.length = 0;
 
