@@ -10,8 +10,12 @@ import { CONSOLE_DIST } from './serve';
  */
 export async function buildConsole(outdir = CONSOLE_DIST): Promise<Record<string, number>> {
   mkdirSync(outdir, { recursive: true });
+  const entryPoints = [join(__dirname, 'app', 'app.ts'), join(__dirname, 'app', 'app.css')];
+  // GraphiQL and React are development dependencies: an install without them (--omit=dev) builds no explorer,
+  // which production never serves anyway.
+  if (installed('graphiql')) entryPoints.push(join(__dirname, 'app', 'explorer.ts'));
   const result = await build({
-    entryPoints: [join(__dirname, 'app', 'app.ts'), join(__dirname, 'app', 'app.css')],
+    entryPoints,
     outdir,
     bundle: true,
     minify: true,
@@ -21,8 +25,18 @@ export async function buildConsole(outdir = CONSOLE_DIST): Promise<Record<string
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
   });
   return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, out]) => [file.slice(file.lastIndexOf('/') + 1), out.bytes]));
+}
+
+function installed(name: string): boolean {
+  try {
+    require.resolve(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 if (require.main === module) {

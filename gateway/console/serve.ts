@@ -43,7 +43,8 @@ export const CONTENT_SECURITY_POLICY = [
   "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' data:",
-  "font-src 'self'",
+  // GraphiQL's fonts are bundled into its style sheet as data: URLs.
+  "font-src 'self' data:",
   "connect-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",
@@ -62,6 +63,12 @@ const SECURITY_HEADERS = {
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
   'app.css': 'text/css; charset=utf-8',
+};
+
+/** The explorer's own bundle (GraphiQL, React): development only, where introspection answers and any query runs. */
+const EXPLORER_ASSETS: Record<string, string> = {
+  'explorer.js': 'text/javascript; charset=utf-8',
+  'explorer.css': 'text/css; charset=utf-8',
 };
 
 const DEMO_ROLES: readonly Role[] = ['isa-officer', 'municipal-clerk', 'jlis-operator', 'analyst', 'auditor', 'resident'];
@@ -88,9 +95,11 @@ export function consoleRoutes(options: ConsoleOptions, production: boolean): Rec
     '/console/': get(page, 'text/html; charset=utf-8'),
     // Read per request: in development the authorities make their keys when they first start.
     '/console/setup.json': async (req, body, res) =>
-      get(Buffer.from(JSON.stringify({ keys: options.publicKeys?.() ?? {}, demoSignIn: Boolean(options.demoTokens) })), 'application/json')(req, body, res),
+      get(Buffer.from(JSON.stringify({ keys: options.publicKeys?.() ?? {}, demoSignIn: Boolean(options.demoTokens), explorer: !production })), 'application/json')(req, body, res),
   };
-  for (const [name, type] of Object.entries(ASSETS)) routes[`/console/${name}`] = get(asset(name), type);
+  const assets = production ? ASSETS : { ...ASSETS, ...EXPLORER_ASSETS };
+  for (const [name, type] of Object.entries(assets)) routes[`/console/${name}`] = get(asset(name), type);
+  if (!production) routes['/console/explorer'] = get(Buffer.from(EXPLORER_PAGE), 'text/html; charset=utf-8');
   const { demoTokens } = options;
   if (demoTokens) routes['/console/demo-token'] = (req, body, res) => demoToken(req, body, res, demoTokens);
   return routes;
@@ -131,6 +140,22 @@ function asset(name: string): () => Buffer {
     return (bytes ??= readFileSync(path));
   };
 }
+
+const EXPLORER_PAGE = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Explorer</title>
+<link rel="stylesheet" href="/console/explorer.css">
+<link rel="stylesheet" href="/console/app.css">
+<script src="/console/explorer.js" defer></script>
+</head>
+<body>
+<main id="explorer" class="explorer"></main>
+</body>
+</html>
+`;
 
 const PAGE = `<!doctype html>
 <html lang="ja">

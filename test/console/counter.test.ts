@@ -95,6 +95,15 @@ test('a municipal clerk and a J-LIS operator see the counter with their own acti
   expect(await texts(page.locator('h2'), ['Counter'])).toEqual(['Counter']);
 });
 
+test('the explorer: GraphiQL, bundled, with the schema documentation, under the same CSP', async () => {
+  await page.getByRole('link', { name: 'GraphiQL' }).click();
+  expect(await count(page.locator('.graphiql-container'), 1)).toBe(1);
+  await page.getByRole('button', { name: /Show Documentation Explorer/ }).click();
+  expect(await textContaining(page.locator('.graphiql-doc-explorer'), 'Query')).toContain('Query');
+  await page.screenshot({ path: join(SCREENSHOTS, 'explorer.png') });
+  await page.goto(`${origin}/console`);
+});
+
 test('with the registry down, the rest of the record and a banner naming it', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await demoSignIn(page, 'isa-officer');

@@ -42,8 +42,15 @@ export async function run<T>(session: Session, language: Language, name: Operati
 }
 
 /** The console's settings from the gateway: the authorities' public keys and whether demo sign-in exists. */
-export async function setup(): Promise<{ keys: Record<string, JsonWebKey[]>; demoSignIn: boolean }> {
-  return (await (await fetch('/console/setup.json')).json()) as { keys: Record<string, JsonWebKey[]>; demoSignIn: boolean };
+export interface Setup {
+  keys: Record<string, JsonWebKey[]>;
+  demoSignIn: boolean;
+  /** Whether /console/explorer is served (development only). */
+  explorer: boolean;
+}
+
+export async function setup(): Promise<Setup> {
+  return (await (await fetch('/console/setup.json')).json()) as Setup;
 }
 
 /** Development only: a demo token from the gateway (the route does not exist in production). */

@@ -22,7 +22,7 @@ const DEMO_ROLES = ['isa-officer', 'municipal-clerk', 'jlis-operator', 'analyst'
 
 let language: Language = loadLanguage();
 let session: Session | undefined = loadSession();
-let settings: Awaited<ReturnType<typeof setup>> = { keys: {}, demoSignIn: false };
+let settings: Awaited<ReturnType<typeof setup>> = { keys: {}, demoSignIn: false, explorer: false };
 
 function render(): void {
   const app = document.getElementById('app')!;
@@ -52,6 +52,7 @@ function header(): HTMLElement {
       session && purposes.length > 1
         ? [h('label', { for: purposeId }, 'purpose'), h('select', { id: purposeId, onchange: (e) => setPurpose((e.target as HTMLSelectElement).value as Purpose) }, purposes.map((p) => h('option', { value: p, selected: p === (session!.purpose ?? purposes[0]) }, p)))]
         : null,
+      session && settings.explorer ? h('a', { href: '/console/explorer' }, 'GraphiQL') : null,
       session ? h('span', { class: 'who' }, session.role, session.municipality ? ` ${session.municipality}` : '') : null,
       session ? h('button', { type: 'button', onclick: () => signOut() }, t.signOut) : null,
     ),
