@@ -9,8 +9,10 @@ import { label } from '../../schema/i18n';
 import { IMMIGRATION_GUIDANCE } from '../../subgraphs/immigration/rules/counterGuidance';
 import { MYNUMBER_GUIDANCE } from '../../subgraphs/mynumber/rules/counterGuidance';
 import { REGISTRY_GUIDANCE } from '../../subgraphs/registry/rules/counterGuidance';
+import { loadManifest } from '../../gateway/persisted/safelist';
 import { startStack, type Stack } from '../harness';
 import { persona, personas } from '../personas';
+import { jsonHeaders, leaks, send } from '../security/requests';
 
 /** Short subgraph call policy, as in test/security/outages.test.ts, so an outage is seen within seconds. */
 const RESILIENCE = { timeoutMs: 2000, breakAfter: 3, halfOpenAfterMs: 600, retryDelayMs: 10 };
@@ -316,5 +318,36 @@ describe('an authority that is down', () => {
       },
     });
     expect(answer.errors?.map((e) => [e.extensions?.code, e.extensions?.authority])).toEqual([['AUTHORITY_UNAVAILABLE', 'mynumber']]);
+  });
+});
+
+describe('in production, by the approved operations', () => {
+  const approved = (name: string) => loadManifest().operations.find((op) => op.name === name)!;
+  const byHash = async (url: string, name: string, variables: Record<string, unknown>) =>
+    send(url, {
+      headers: jsonHeaders(officer),
+      body: JSON.stringify({ variables, extensions: { persistedQuery: { version: 1, sha256Hash: approved(name).id } } }),
+    });
+
+  test('CounterGuidance and CounterGuidanceByCard answer by hash, in Burmese, with every authority', async () => {
+    const url = await stack.startGateway({ production: true, safelist: { mode: 'enforce' } });
+    const specific = await byHash(url, 'CounterGuidance', { myNumber: persona('specific_card').myNumber, event: 'LOSS_OR_THEFT', language: 'my' });
+    expect(specific.status).toBe(200);
+    expect(specific.body?.errors).toBeUndefined();
+    const g = (specific.body?.data as { person: { counterGuidance: Guidance } }).person.counterGuidance;
+    expect(g.steps!.map((s) => [s.authority, s.counterLabel])).toEqual([
+      ['MYNUMBER', 'မိုင်နံပါတ် အခမဲ့ဖုန်း 0120-95-0178 (၂၄ နာရီ)'],
+      ['IMMIGRATION', 'ရဲစခန်း သို့မဟုတ် ကိုဘန်'],
+      ['IMMIGRATION', 'ဒေသဆိုင်ရာ လူဝင်မှုကြီးကြပ်ရေးရုံး'],
+    ]);
+    expect([g.immigrationSteps.length, g.registrySteps!.length, g.jlisSteps!.length]).toEqual([2, 0, 1]);
+
+    const byCard = await byHash(url, 'CounterGuidanceByCard', { number: persona('no_resident_record').residenceCardNumber, event: 'CHANGE_OF_ADDRESS', language: 'pt' });
+    expect(byCard.body?.errors).toBeUndefined();
+    const h = (byCard.body?.data as { residenceCard: { holder: { counterGuidance: Guidance } } }).residenceCard.holder.counterGuidance;
+    expect(h.steps!.map((s) => [s.authority, s.counterLabel, s.actionLabel, s.deadlineDays])).toEqual([
+      ['REGISTRY', 'Prefeitura', 'Notificar a mudança (vale também como notificação do endereço à ISA)', 14],
+    ]);
+    expect(leaks(specific.text + byCard.text)).toEqual([]);
   });
 });
