@@ -72,13 +72,6 @@ export async function signingKeyFile(privatePath: string, publicPath?: string): 
   return pair;
 }
 
-/** Loads a public key from a JWK file (a single key, or the first key of a JWKS). */
-export async function loadPublicKey(path: string): Promise<{ kid?: string; key: CryptoKey }> {
-  const [jwk] = readKeys(path);
-  if (!jwk) throw new Error(`No key in ${path}`);
-  return { kid: jwk.kid, key: await importPublic(jwk) };
-}
-
 /** The public keys of a file (a JWK or a JWKS), one reader per file and process. */
 export function publicKeyFile(path: string): PublicKeyFile {
   let file = publicFiles.get(path);

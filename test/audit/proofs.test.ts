@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadManifest } from '../../gateway/persisted/safelist';
 import type { Authority } from '../../subgraphs/kit/database';
-import { keysDir, loadPublicKey } from '../../subgraphs/kit/keys';
+import { keysDir, publicKeyFile, type VerifyingKey } from '../../subgraphs/kit/keys';
 import { verifyEntry, type ProvidedEntry } from '../../subgraphs/kit/accessLog/prove';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
@@ -17,7 +17,7 @@ import { eventually, persona } from '../personas';
 let stack: Stack;
 const me = persona('permanent_resident');
 const op = loadManifest().operations.find((o) => o.name === 'AccessHistory')!;
-const keys: Partial<Record<Authority, Awaited<ReturnType<typeof loadPublicKey>>['key']>> = {};
+const keys: Partial<Record<Authority, VerifyingKey>> = {};
 type History = { person: { immigrationAccessHistory: { entries: ProvidedEntry[] }; registryAccessHistory: { entries: ProvidedEntry[] }; jlisAccessHistory: { entries: ProvidedEntry[] } } };
 
 async function history(): Promise<ProvidedEntry[]> {
@@ -30,7 +30,7 @@ async function history(): Promise<ProvidedEntry[]> {
 
 beforeAll(async () => {
   stack = await startStack({ persons: 20 });
-  for (const a of ['immigration', 'registry', 'mynumber'] as const) keys[a] = (await loadPublicKey(join(keysDir(stack.dataDir), `${a}.public.jwk`))).key;
+  for (const a of ['immigration', 'registry', 'mynumber'] as const) keys[a] = publicKeyFile(join(keysDir(stack.dataDir), `${a}.public.jwk`));
   const officer = await stack.token('isa-officer');
   for (let i = 0; i < 3; i++) {
     const { body } = await stack.query(officer, `query ($n: ID!) { person(myNumber: $n) { resident { familyName } immigration { residentClass } myNumberCard { status } } }`, { n: me.myNumber });
