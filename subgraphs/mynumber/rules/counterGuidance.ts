@@ -6,11 +6,13 @@
  * Sources: My Number free dial 0120-95-0178, suspension 24 hours a day (e.g. https://www.city.matsumoto.nagano.jp/soshiki/50/50171.html:
  * call first, then the police); a foreign resident's My Number card runs to the end of the stay and is not extended by
  * a renewal at the bureau: its validity is changed at the municipal office with the new residence card
- * (https://www.city.sakado.lg.jp/soshiki/17/54083.html, https://www.city.tendo.yamagata.jp/lifeinfo/tetsuduki/mainannba-kakusyutetuduki.html);
+ * (https://www.city.sakado.lg.jp/soshiki/17/54083.html, https://www.city.tendo.yamagata.jp/lifeinfo/tetsuduki/mainannba-kakusyutetuduki.html;
+ * https://www.city.kasai.hyogo.jp/soshiki/15/33109.html: the card, its 4-digit PIN and the new residence card);
  * a change of address is written on the card within 14 days (番号法17条4項) and ends the signature certificate
  * (https://www.city.sasebo.lg.jp/siminseikatu/koseki/kezokuriyo.html); certificates are renewed from 3 months before
- * they expire (https://www.city.nakatsugawa.lg.jp/life/proof/2/23897.html); the card or function is returned at the
- * municipal office, and a specific card stays a residence card (DESIGN.md 3).
+ * they expire (https://www.city.nakatsugawa.lg.jp/life/proof/2/23897.html); a My Number card is returned at the
+ * municipal office (https://www.city.yonago.lg.jp/40771.htm). Where a specific card's function is returned the published
+ * guidance does not yet say; the municipal office is assumed, and the card stays a residence card (DESIGN.md 3).
  */
 import { A, B, CARD_HOLDERS, MID_TO_LONG_TERM, type GuidanceRow } from '../../../schema/counterGuidance';
 
