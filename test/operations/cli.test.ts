@@ -111,6 +111,40 @@ describe('apikey parses its command line strictly', () => {
   });
 });
 
+describe('keys rotates the running system\'s keys, and parses its command line strictly', () => {
+  const refused = [
+    ['an unknown key name', ['rotate', '--name', 'gatway'], '--name must be one of issuer, gateway, immigration, registry, mynumber'],
+    ['no key name', ['rotate'], '--name is required'],
+    ['retire without a kid', ['retire', '--name', 'gateway'], '--kid is required'],
+    ['an option of another command', ['rotate', '--name', 'gateway', '--kid', 'x'], 'rotate takes no --kid'],
+    ['an unknown command', ['delete', '--name', 'gateway'], 'Unknown command "delete"'],
+  ] as const;
+  test.each(refused)('%s: usage, exit 2, no stack trace', async (_, args, message) => {
+    const { code, stdout, stderr } = await npmRun('keys', [...args], { DATA_DIR: elsewhere });
+    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect(stderr).toContain(message);
+    expect(stderr).toContain('Usage:\n  npm run keys -- list');
+    expect(stderr).not.toMatch(/^\s+at /m);
+  });
+
+  test('rotating the issuer and the gateway key needs no restart: old and new tokens work in every process', async () => {
+    const oldToken = (await npmRun('token', ['--role', 'isa-officer'], { DATA_DIR: system.dataDir })).stdout.trim();
+    for (const name of ['issuer', 'gateway']) {
+      const rotated = await npmRun('keys', ['rotate', '--name', name], { DATA_DIR: system.dataDir });
+      expect(rotated).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`^${name}: ${name}-\\S+ published and current;`)) });
+    }
+    const listed = (await npmRun('keys', ['list', '--name', 'gateway'], { DATA_DIR: system.dataDir })).stdout;
+    expect(listed).toMatch(/^gateway {2}gateway-\S+ {2}accepted\ngateway {2}gateway-\S+ {2}current\n$/);
+    const newToken = (await npmRun('token', ['--role', 'isa-officer'], { DATA_DIR: system.dataDir })).stdout.trim();
+    // The subgraphs learn the gateway's new key from the first principal signed with it, whenever the gateway switches.
+    for (let i = 0; i < 5; i++) {
+      expect(await familyName(oldToken)).toEqual(expect.any(String));
+      expect(await familyName(newToken)).toEqual(expect.any(String));
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  });
+});
+
 test('every process of npm start logs in one format: a JSON line with time, level, service and message', async () => {
   // The banner from "Ready in" to "Stop:" is for the person at the terminal, and npm echoes the script ("> ...");
   // every other line is a log line. Lines reach stdout in batches, within LOG_FLUSH_MS.
