@@ -17,11 +17,16 @@ export async function builtConsole(): Promise<void> {
 }
 
 /**
- * A development gateway over the stack's subgraphs with the console as `npm start` serves it: demo sign-in with the
- * stack's development issuer, the stack's authority keys for proofs. Its origin (http://127.0.0.1:port).
+ * A gateway over the stack's subgraphs with the console configured from `env` as `npm start` configures it (in
+ * development: demo sign-in with the stack's issuer, the stack's authority keys for proofs). Its origin.
  */
 export async function consoleGateway(stack: Stack, env: Record<string, string> = {}): Promise<string> {
-  const options: GatewayHardening & Pick<GatewayOptions, 'console'> = { console: consoleOptionsFromEnv({ DATA_DIR: stack.dataDir, ...env }), ...(env.NODE_ENV === 'production' ? { production: true } : {}) };
+  const production = env.NODE_ENV === 'production';
+  const options: GatewayHardening & Pick<GatewayOptions, 'console'> = {
+    console: consoleOptionsFromEnv({ DATA_DIR: stack.dataDir, ...env }),
+    // As hardeningFromEnv configures production: only approved operations run.
+    ...(production ? { production, safelist: { mode: 'enforce' } } : {}),
+  };
   return new URL(await stack.startGateway(options)).origin;
 }
 

@@ -68,6 +68,7 @@ test('a partially invalidated card is unmistakable; found by card number', async
   expect(await count(page.locator('.card-stamp-revoked'), 1)).toBe(1);
   expect(await textContaining(page.locator('.card-pair figcaption'), 'Valid')).toContain('Valid');
   await page.screenshot({ path: join(SCREENSHOTS, 'counter-partial-invalidation.png'), fullPage: true });
+  await page.locator('.card-pair').screenshot({ path: join(SCREENSHOTS, 'card-partial-invalidation.png') });
 });
 
 test('an action asks for confirmation, and a refusal shows its reason', async () => {
@@ -113,6 +114,18 @@ test('with the registry down, the rest of the record and a banner naming it', as
   expect(await count(page.locator('.part-immigration'), 1)).toBe(1);
   expect(await count(page.locator('.part-mynumber'), 1)).toBe(1);
   expect(await count(page.locator('.part-registry'), 0)).toBe(0);
+});
+
+test('production with CONSOLE=on: a pasted token, the counter through the enforced safelist, no explorer', async () => {
+  const production = await consoleGateway(stack, { NODE_ENV: 'production', CONSOLE: 'on' });
+  await page.goto(`${production}/console`);
+  expect(await count(page.locator('form'), 1)).toBe(1);
+  await page.locator('textarea').fill(await stack.token('isa-officer'));
+  await page.locator('form button[type=submit]').click();
+  await search('myNumber', specific.myNumber!);
+  expect(await textContaining(page.locator('.card-front'), specific.residenceCardNumber!)).toContain(specific.residenceCardNumber!);
+  expect(await page.getByRole('link', { name: 'GraphiQL' }).count()).toBe(0);
+  expect((await page.request.get(`${production}/console/explorer`)).status()).toBe(404);
 });
 
 test('every request the page made stayed on this machine, and the CSP blocked nothing', () => {

@@ -53,6 +53,7 @@ test("a resident sees their record and their access history, each entry's proof 
   expect(await page.locator('td.proof-proven').count()).toBeGreaterThan(0);
   expect(await axeSerious(page)).toEqual([]);
   await page.screenshot({ path: join(SCREENSHOTS, 'resident-access-history.png'), fullPage: true });
+  await page.locator('table.history').screenshot({ path: join(SCREENSHOTS, 'access-history-proofs.png') });
 });
 
 test('an entry changed on its way to the browser fails its check, and the page says so', async () => {
