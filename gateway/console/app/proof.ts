@@ -29,7 +29,7 @@ export type Verdict =
   | { verdict: 'awaiting-cosignature'; cosignedBy: string[] }
   | { verdict: 'invalid'; reason: string };
 
-/** Must equal subgraphs/kit/accessLog/leaf.ts (a test compares them on real entries). */
+/** Must equal subgraphs/kit/accessLog/leaf.ts (test/console/residentAnalyst.test.ts proves real entries with it). */
 const LEAF_VERSION = 'residence-card/access-log-leaf/v1';
 const CHECKPOINT = /^residence-card\.example\/access-log\/(immigration|registry|mynumber)\n(0|[1-9][0-9]{0,15})\n([A-Za-z0-9+/]{43}=)\ntime (\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\n$/;
 
