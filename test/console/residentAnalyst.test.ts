@@ -30,8 +30,10 @@ beforeAll(async () => {
   const history = `query ($n: ID!) { person(myNumber: $n) { registryAccessHistory(first: 5) { entries { role proof { checkpoint { cosignatures { witness } } } } } } }`;
   await eventually(async () => {
     const { body } = await stack.query<{ person: { registryAccessHistory: { entries: Array<{ role: string; proof: { checkpoint: { cosignatures: unknown[] } } | null }> } } }>(resident, history, { n: me.myNumber });
-    return body.data?.person.registryAccessHistory.entries.some((e) => e.role === 'isa-officer' && e.proof?.checkpoint.cosignatures.length === 2);
-  }, 30_000);
+    const entries = body.data?.person.registryAccessHistory.entries ?? [];
+    if (entries.some((e) => e.role === 'isa-officer' && e.proof?.checkpoint.cosignatures.length === 2)) return true;
+    throw new Error(`not yet cosigned: ${JSON.stringify(body.errors ?? entries.map((e) => [e.role, e.proof?.checkpoint.cosignatures.length ?? null]))}`);
+  }, 60_000);
   browser = await launch();
   ({ page, urls, cspViolations } = await recordingPage(browser));
 });
