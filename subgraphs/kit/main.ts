@@ -6,7 +6,7 @@ import { openDatabase, statementSource, underStartupLock, type Authority, type D
 import { databaseUrlFromEnv } from './env';
 import { close, listen, processLogger } from './http';
 import { keysDir, loadOrCreateKeyPair, publicKeyFile } from './keys';
-import { loadOrCreateRecordKeySecret, recordKeyFile } from './statistics/recordKey';
+import { statisticsKeyFor } from './statistics/recordKey';
 import { DEFAULT_DENSE_HOURS, purgeAccessLog, thinCheckpoints } from './accessLog/retention';
 import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
@@ -104,7 +104,7 @@ export async function runSubgraph(
     events: { ...events, metrics: createEventMetrics(metrics.registry) },
     transport: transportFromEnv(env),
     accessLog: { checkpointEveryMs: Number(env.ACCESS_LOG_CHECKPOINT_MS ?? 1000) },
-    statisticsKey: loadOrCreateRecordKeySecret(env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
+    statisticsKey: statisticsKeyFor(authority, env, keysDir(dataDir)),
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   processLogger(authority).info({ port }, 'listening');

@@ -1,4 +1,7 @@
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { migrations as immigrationMigrations } from '../../immigration/migrations';
 import { migrations as registryMigrations } from '../../registry/migrations';
@@ -6,7 +9,7 @@ import { CellKeys1764288000007 } from '../../registry/migrations/0007-cell-keys'
 import { openDatabase } from '../database';
 import { createMetrics } from '../metrics';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
-import { installRecordKeySecret } from './recordKey';
+import { installRecordKeySecret, statisticsKeyFor } from './recordKey';
 
 /** Both authorities' databases, embedded, with two persons each: the same My Numbers in both. */
 let registry: DataSource;
@@ -112,4 +115,17 @@ test('migrating down and up again keeps the year ends and recounts', async () =>
   expect(await installRecordKeySecret(registry, SECRET, ['category', 'municipality', 'sex', 'birth_year'])).toBe(true);
   const rows: Array<{ persons: number; key_sum: string }> = await registry.query(`SELECT persons, key_sum::text FROM stats_count WHERE persons > 0 ORDER BY sex`);
   expect(rows.map((r) => [r.persons, Number(r.key_sum)])).toEqual([PERSONS[0]!, PERSONS[1]!].map((p) => [1, expectedKey(p.myNumber)]));
+});
+
+test('J-LIS starts without the secret and touches no file for it; the two counting authorities need it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'record-key-'));
+  // A keys directory that cannot be created, as on a pod with a read-only file system and no secret mounted.
+  const unwritable = '/proc/residence-card-no-such-dir/keys';
+  expect(statisticsKeyFor('mynumber', {}, unwritable)).toBeUndefined();
+  expect(() => statisticsKeyFor('immigration', {}, unwritable)).toThrow();
+  writeFileSync(join(dir, 'secret'), SECRET.toString('hex'));
+  const env = { STATISTICS_RECORD_KEY_FILE: join(dir, 'secret') };
+  expect(statisticsKeyFor('registry', env, unwritable)).toEqual(SECRET);
+  expect(statisticsKeyFor('immigration', env, unwritable)).toEqual(SECRET);
+  expect(statisticsKeyFor('mynumber', env, unwritable)).toBeUndefined();
 });

@@ -14,13 +14,26 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { statementSource } from '../database';
+import { statementSource, type Authority } from '../database';
 
 const BLOCK = 64;
 
 /** The secret's file under a keys directory (kit/keys.ts keysDir). */
 export function recordKeyFile(keysDirectory: string): string {
   return join(keysDirectory, 'statistics-record.key');
+}
+
+/** The authorities that publish statistics, and so hold the secret (J-LIS does not). */
+export const STATISTICS_AUTHORITIES: readonly Authority[] = ['immigration', 'registry'];
+
+/**
+ * The secret an authority's process starts with: from `STATISTICS_RECORD_KEY_FILE`, else the development file under
+ * `keysDirectory`; none for an authority without statistics, which neither reads nor writes a file for it (so a
+ * J-LIS pod with a read-only file system and no such secret starts).
+ */
+export function statisticsKeyFor(authority: Authority, env: NodeJS.ProcessEnv, keysDirectory: string): Buffer | undefined {
+  if (!STATISTICS_AUTHORITIES.includes(authority)) return undefined;
+  return loadOrCreateRecordKeySecret(env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDirectory));
 }
 
 /** Reads the secret from `file`, creating it there on first use (the development default). */

@@ -1,13 +1,10 @@
 import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
-import type { Authority } from '../database';
 import { eventsOptionsFor } from '../eventRoutes';
 import { callInternal } from '../internalCall';
 import { keysDir } from '../keys';
 import { internalUrl, unreachable } from '../runningSystem';
+import { STATISTICS_AUTHORITIES } from './recordKey';
 import type { StatisticsReport } from './verify';
-
-/** The authorities that keep statistics. */
-const AUTHORITIES: Authority[] = ['immigration', 'registry'];
 
 /**
  * `npm run stats:verify`: asks each running authority to recount its records in full and compare the recount with
@@ -16,7 +13,7 @@ const AUTHORITIES: Authority[] = ['immigration', 'registry'];
 async function main(): Promise<void> {
   const env = process.env;
   let differs = false;
-  for (const authority of AUTHORITIES) {
+  for (const authority of STATISTICS_AUTHORITIES) {
     const base = internalUrl(authority, env);
     const { signingKey } = await eventsOptionsFor(authority, keysDir(env.DATA_DIR ?? '.data'), {}, env);
     const started = performance.now();
