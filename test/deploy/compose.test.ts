@@ -66,6 +66,8 @@ const REQUIRED: Record<string, string[]> = {
         `${upper(a)}_DATABASE_URL`,
         `${upper(a)}_DATABASE_PASSWORD_FILE`,
         `${upper(a)}_PRIVATE_KEY_FILE`,
+        // Its own public keys too: after a rotation, its checkpoints signed with a retired key still verify.
+        `${upper(a)}_PUBLIC_KEY_FILE`,
         'GATEWAY_PUBLIC_KEY_FILE',
         // Events, internal calls and access-log witnessing go both ways between every pair of authorities.
         ...others(a).flatMap((o) => [`${upper(o)}_PUBLIC_KEY_FILE`, `${upper(o)}_INTERNAL_URL`]),
