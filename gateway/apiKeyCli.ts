@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { CommandLine } from '../subgraphs/kit/commandLine';
 import { API_KEY_SCOPES, type PartnerKeyStore } from './auth/apiKeys';
 import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
 
@@ -19,21 +19,13 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-/** The options each command takes; any other is refused rather than ignored. */
-const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
+const commandLine = new CommandLine(USAGE, OPTIONS, {
   create: ['partner', 'scopes', 'rate', 'expires'],
   list: [],
   rotate: ['id'],
   revoke: ['id'],
-};
-
-/** Exit code of a refused command line (unknown command or option, missing or malformed value). */
-const USAGE_EXIT = 2;
-
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(USAGE_EXIT);
-}
+});
+const fail = (message: string) => commandLine.fail(message);
 
 /** A calendar day written yyyy-mm-dd that exists (2027-02-30 does not). */
 function isDay(text: string): boolean {
@@ -42,27 +34,12 @@ function isDay(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
 }
 
-type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true; strict: true }>>;
-type ParsedValues = Parsed['values'];
+type ParsedValues = NonNullable<ReturnType<typeof commandLine.parse>>['values'];
 
 async function main(): Promise<void> {
-  let parsed: Parsed;
-  try {
-    parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    // node:util's message ("Unknown option '--expiry'. ..."), without its stack.
-    return fail((err as Error).message);
-  }
-  const { positionals, values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const command = positionals[0];
-  if (command === undefined || !(command in ALLOWED)) return fail(command === undefined ? 'Say what to do: create, list, rotate or revoke' : `Unknown command "${command}"`);
-  if (positionals.length > 1) return fail(`Unexpected argument "${positionals[1]}" (give one command, options as --name value)`);
-  const misplaced = (Object.keys(values) as Array<keyof typeof OPTIONS>).find((o) => !ALLOWED[command]!.includes(o));
-  if (misplaced) return fail(`${command} takes no --${misplaced}`);
+  const parsed = commandLine.parse();
+  if (!parsed) return;
+  const { command, values } = parsed;
   const store = await apiKeyStoreFromEnv(process.env, { listen: false });
   try {
     await run(command, values, store);

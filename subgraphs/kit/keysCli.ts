@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { CommandLine } from './commandLine';
 import { keysDir, publicKeyPath } from './keys';
 import { KEY_NAMES, listKeys, retireKey, rotateKey, type KeyName } from './keyRotation';
 
@@ -18,38 +18,17 @@ const OPTIONS = {
   help: { type: 'boolean' },
 } as const;
 
-/** The options each command takes; any other is refused rather than ignored. */
-const ALLOWED: Record<string, Array<keyof typeof OPTIONS>> = {
+const commandLine = new CommandLine(USAGE, OPTIONS, {
   list: ['name', 'dir'],
   rotate: ['name', 'dir'],
   retire: ['name', 'kid', 'dir'],
-};
-
-/** Exit code of a refused command line (unknown command or option, missing or malformed value). */
-const USAGE_EXIT = 2;
-
-function fail(message: string): never {
-  console.error(`${message}\n\n${USAGE}`);
-  process.exit(USAGE_EXIT);
-}
+});
+const fail = (message: string) => commandLine.fail(message);
 
 async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: OPTIONS, allowPositionals: true, strict: true });
-  } catch (err) {
-    return fail((err as Error).message);
-  }
-  const { positionals, values } = parsed;
-  if (values.help) {
-    console.log(USAGE);
-    return;
-  }
-  const command = positionals[0];
-  if (command === undefined || !(command in ALLOWED)) return fail(command === undefined ? 'Say what to do: list, rotate or retire' : `Unknown command "${command}"`);
-  if (positionals.length > 1) return fail(`Unexpected argument "${positionals[1]}" (give one command, options as --name value)`);
-  const misplaced = (Object.keys(values) as Array<keyof typeof OPTIONS>).find((o) => !ALLOWED[command]!.includes(o));
-  if (misplaced) return fail(`${command} takes no --${misplaced}`);
+  const parsed = commandLine.parse();
+  if (!parsed) return;
+  const { command, values } = parsed;
   if (values.name !== undefined && !(KEY_NAMES as readonly string[]).includes(values.name)) return fail(`--name must be one of ${KEY_NAMES.join(', ')}`);
   if (command !== 'list' && !values.name) return fail('--name is required');
   if (command === 'retire' && !values.kid) return fail('--kid is required');
