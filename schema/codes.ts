@@ -371,6 +371,31 @@ export const COUNTER_DOCUMENTS = [
 ] as const;
 export type CounterDocument = (typeof COUNTER_DOCUMENTS)[number];
 
+/**
+ * Whether the person has a period of stay, coarsely (part of the CounterGuidance key, so no personal data): WITH_PERIOD
+ * a status with a period of stay, the card ending with it (入管法19条の5第1項3号); WITH_PERIOD_CARD_ENDS_FIRST a status
+ * with a period of stay whose card ends before it, the day before the 16th birthday (4号); WITHOUT_PERIOD a permanent
+ * resident, a Highly Skilled Professional (ii) (no period of stay, the card runs 7 years, or to the day before the
+ * 16th birthday for a permanent resident under 16: 19条の5第1項1号・2号) or a special permanent resident (no status of residence).
+ */
+export const STAY_KINDS = ['WITH_PERIOD', 'WITH_PERIOD_CARD_ENDS_FIRST', 'WITHOUT_PERIOD'] as const;
+export type StayKind = (typeof STAY_KINDS)[number];
+
+/**
+ * Why an event has no steps for a procedure: NO_PERIOD_OF_STAY nothing to extend (permanent resident, Highly Skilled
+ * Professional (ii), special permanent resident); NO_STATUS_OF_RESIDENCE a special permanent resident has none to
+ * change; CARD_ENDS_WITH_PERIOD_OF_STAY the card is renewed by the extension, not by a validity renewal (入管法19条の11
+ * 第1項); NO_MY_NUMBER_FUNCTION no My Number card or function (residence card only); NO_CARD_IN_FORCE no card at all.
+ */
+export const NOT_APPLICABLE_REASONS = [
+  'NO_PERIOD_OF_STAY',
+  'NO_STATUS_OF_RESIDENCE',
+  'CARD_ENDS_WITH_PERIOD_OF_STAY',
+  'NO_MY_NUMBER_FUNCTION',
+  'NO_CARD_IN_FORCE',
+] as const;
+export type NotApplicableReason = (typeof NOT_APPLICABLE_REASONS)[number];
+
 /** Language tags of Accept-Language (ja-x-easy: やさしい日本語). */
 export const LANGUAGES = ['ja', 'ja-x-easy', 'en', 'zh-Hans', 'zh-Hant', 'ko', 'vi', 'tl', 'ne', 'pt', 'id', 'my'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -405,6 +430,8 @@ export const CODE_TYPES = {
   CounterKind: COUNTER_KINDS,
   CounterAction: COUNTER_ACTIONS,
   CounterDocument: COUNTER_DOCUMENTS,
+  StayKind: STAY_KINDS,
+  NotApplicableReason: NOT_APPLICABLE_REASONS,
   Language: LANGUAGES,
 } as const;
 export type CodeType = keyof typeof CODE_TYPES;

@@ -16,7 +16,9 @@ import {
   type CounterEvent,
   type CounterKind,
   type Language,
+  type NotApplicableReason,
   type ResidentClass,
+  type StayKind,
 } from './codes';
 import { label } from './i18n';
 
@@ -25,6 +27,8 @@ export interface GuidanceRow {
   readonly event: CounterEvent;
   readonly classes: readonly ResidentClass[];
   readonly arrangements: readonly CardArrangement[];
+  /** The kinds of stay the row applies to; every kind when absent (most steps do not depend on the period of stay). */
+  readonly stayKinds?: readonly StayKind[];
   readonly order: number;
   readonly action: CounterAction;
   readonly counter: CounterKind;
@@ -40,6 +44,8 @@ export interface GuidanceKey {
   event: CounterEvent;
   arrangement: CardArrangement;
   residentClass: ResidentClass;
+  /** Whether there is a period of stay, and whether the card ends with it: coarse, no personal data. */
+  stayKind: StayKind;
   language: Language;
 }
 
@@ -65,7 +71,13 @@ export function isLanguage(tag: string): tag is Language {
 /** The rows of one table that apply to a key, in procedure order. */
 export function rowsFor(table: readonly GuidanceRow[], key: Omit<GuidanceKey, 'language'>): GuidanceRow[] {
   return table
-    .filter((row) => row.event === key.event && row.classes.includes(key.residentClass) && row.arrangements.includes(key.arrangement))
+    .filter(
+      (row) =>
+        row.event === key.event &&
+        row.classes.includes(key.residentClass) &&
+        row.arrangements.includes(key.arrangement) &&
+        (row.stayKinds === undefined || row.stayKinds.includes(key.stayKind)),
+    )
     .sort((a, b) => a.order - b.order);
 }
 
@@ -100,3 +112,68 @@ export const CARD_HOLDERS: readonly ResidentClass[] = ['MID_TO_LONG_TERM', 'SPEC
 export const A: readonly CardArrangement[] = ['SPECIFIC_CARD'];
 export const B: readonly CardArrangement[] = ['SEPARATE_CARDS'];
 export const B_OR_C: readonly CardArrangement[] = ['SEPARATE_CARDS', 'RESIDENCE_CARD_ONLY'];
+
+/** Kinds of stay, for the rows that depend on them. */
+export const HAS_PERIOD: readonly StayKind[] = ['WITH_PERIOD', 'WITH_PERIOD_CARD_ENDS_FIRST'];
+/** A card with its own validity (7 years, or the 16th birthday), renewed by 入管法19条の11. */
+export const CARD_HAS_OWN_VALIDITY: readonly StayKind[] = ['WITHOUT_PERIOD', 'WITH_PERIOD_CARD_ENDS_FIRST'];
+
+/** The statuses of residence with no period of stay (入管法施行規則別表第二: 無期限). */
+export const STATUSES_WITHOUT_PERIOD: readonly string[] = ['PERMANENT_RESIDENT', 'HIGHLY_SKILLED_PROFESSIONAL_2'];
+
+/**
+ * The kind of stay of a person, from what the ISA holds: a special permanent resident or a status without a period of
+ * stay has none; with a period, the card ends with it unless it ends first, the day before the 16th birthday (入管法19条の5第1項3号・4号).
+ */
+export function stayKindOf(person: {
+  residentClass: string;
+  statusOfResidence: string | null;
+  stayExpiresOn: string | null;
+  cardValidUntil: string | null;
+}): StayKind {
+  if (person.residentClass === 'SPECIAL_PERMANENT') return 'WITHOUT_PERIOD';
+  if (person.statusOfResidence !== null && STATUSES_WITHOUT_PERIOD.includes(person.statusOfResidence)) return 'WITHOUT_PERIOD';
+  if (person.stayExpiresOn !== null && person.cardValidUntil !== null && person.cardValidUntil < person.stayExpiresOn) {
+    return 'WITH_PERIOD_CARD_ENDS_FIRST';
+  }
+  return 'WITH_PERIOD';
+}
+
+/** Why an event has no steps, with its basis: answered instead of an empty list a clerk cannot tell from an error. */
+export interface NotApplicable {
+  reason: NotApplicableReason;
+  basis: string;
+}
+
+export const NOT_APPLICABLE_BASIS: Record<NotApplicableReason, string> = {
+  NO_PERIOD_OF_STAY: '永住者・高度専門職2号の在留期間は無期限（入管法施行規則別表第二）、特別永住者に在留期間はない（入管特例法）: 在留期間の更新（入管法21条）の対象でない; カードは有効期間の更新（入管法19条の11、入管特例法11条）',
+  NO_STATUS_OF_RESIDENCE: '特別永住者は入管特例法上の地位で在留資格をもたない: 在留資格の変更（入管法20条）の対象でない',
+  CARD_ENDS_WITH_PERIOD_OF_STAY: '入管法19条の5第1項3号: 在留カードの有効期間は在留期間の満了日; 19条の11第1項: 有効期間が在留期間の満了日までの者は有効期間更新の対象外、在留期間の更新（21条）で新しいカードが交付される',
+  NO_MY_NUMBER_FUNCTION: '在留カードのみ: マイナンバーカードも特定在留カードのマイナンバー機能もない',
+  NO_CARD_IN_FORCE: '在留カード・特別永住者証明書の交付対象でない、又は効力のあるカードがない（入管法19条の3、19条の14）',
+};
+
+/**
+ * Whether the event applies to the key, and if not why. test/guidance/procedures.test.ts checks that a procedure has
+ * no steps exactly when this gives a reason.
+ */
+export function notApplicableFor(key: Omit<GuidanceKey, 'language'>): NotApplicable | null {
+  const reason = ((): NotApplicableReason | null => {
+    if (key.arrangement === 'NONE' || !CARD_HOLDERS.includes(key.residentClass)) return 'NO_CARD_IN_FORCE';
+    if (key.event === 'RENEWAL' && (key.stayKind === 'WITHOUT_PERIOD' || key.residentClass === 'SPECIAL_PERMANENT')) {
+      return 'NO_PERIOD_OF_STAY';
+    }
+    if (key.event === 'CHANGE_OF_STATUS' && key.residentClass === 'SPECIAL_PERMANENT') return 'NO_STATUS_OF_RESIDENCE';
+    if (key.event === 'CARD_EXPIRY' && key.residentClass === 'MID_TO_LONG_TERM' && key.stayKind === 'WITH_PERIOD') {
+      return 'CARD_ENDS_WITH_PERIOD_OF_STAY';
+    }
+    if (
+      (key.event === 'MY_NUMBER_FUNCTION_EXPIRY' || key.event === 'RETURN_OF_FUNCTION') &&
+      key.arrangement === 'RESIDENCE_CARD_ONLY'
+    ) {
+      return 'NO_MY_NUMBER_FUNCTION';
+    }
+    return null;
+  })();
+  return reason ? { reason, basis: NOT_APPLICABLE_BASIS[reason] } : null;
+}

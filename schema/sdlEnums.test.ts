@@ -31,6 +31,8 @@ const ENUM_CODES: Record<string, readonly string[]> = {
   CounterKind: codes.COUNTER_KINDS,
   CounterAction: codes.COUNTER_ACTIONS,
   CounterDocument: codes.COUNTER_DOCUMENTS,
+  StayKind: codes.STAY_KINDS,
+  NotApplicableReason: codes.NOT_APPLICABLE_REASONS,
 };
 
 const rows = ['immigration', 'registry', 'mynumber'].flatMap((subgraph) => {

@@ -282,6 +282,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: 'Police report number (loss or theft)',
     PIN_CODES: 'PIN codes of the card',
   },
+  StayKind: {
+    WITH_PERIOD: 'With a period of stay (the card ends with it)',
+    WITH_PERIOD_CARD_ENDS_FIRST: 'With a period of stay (the card ends on the 16th birthday)',
+    WITHOUT_PERIOD: 'No period of stay (permanent resident, Highly Skilled Professional (ii), special permanent resident)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: 'Does not apply: there is no period of stay to extend',
+    NO_STATUS_OF_RESIDENCE: 'Does not apply: a special permanent resident has no status of residence to change',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: 'Does not apply: the card ends with the period of stay and is renewed by the extension',
+    NO_MY_NUMBER_FUNCTION: 'Does not apply: no My Number card or function',
+    NO_CARD_IN_FORCE: 'Does not apply: no card in force',
+  },
   Language: {
     ja: 'Japanese',
     'ja-x-easy': 'Easy Japanese',

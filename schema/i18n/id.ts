@@ -289,6 +289,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: 'Nomor laporan polisi',
     PIN_CODES: 'PIN kartu',
   },
+  StayKind: {
+    WITH_PERIOD: 'Dengan masa tinggal (kartu berakhir bersama masa tinggal)',
+    WITH_PERIOD_CARD_ENDS_FIRST: 'Dengan masa tinggal (kartu berakhir pada ulang tahun ke-16)',
+    WITHOUT_PERIOD: 'Tanpa masa tinggal (penduduk tetap, profesional berketerampilan tinggi (ii), penduduk tetap khusus)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: 'Tidak berlaku: tidak ada masa tinggal untuk diperpanjang',
+    NO_STATUS_OF_RESIDENCE: 'Tidak berlaku: penduduk tetap khusus tidak memiliki status izin tinggal untuk diubah',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: 'Tidak berlaku: kartu berakhir bersama masa tinggal dan diperbarui melalui perpanjangan',
+    NO_MY_NUMBER_FUNCTION: 'Tidak berlaku: tidak ada kartu atau fungsi My Number',
+    NO_CARD_IN_FORCE: 'Tidak berlaku: tidak ada kartu yang berlaku',
+  },
   Language: {
     ja: 'Bahasa Jepang',
     'ja-x-easy': 'Bahasa Jepang Mudah',

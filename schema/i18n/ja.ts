@@ -278,6 +278,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: '遺失届・盗難届の受理番号',
     PIN_CODES: 'カードの暗証番号',
   },
+  StayKind: {
+    WITH_PERIOD: '在留期間あり（カードは在留期間の満了日まで）',
+    WITH_PERIOD_CARD_ENDS_FIRST: '在留期間あり（カードは16歳の誕生日まで）',
+    WITHOUT_PERIOD: '在留期間なし（永住者・高度専門職2号・特別永住者）',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: '対象外：在留期間がないため、更新する在留期間はありません',
+    NO_STATUS_OF_RESIDENCE: '対象外：特別永住者には変更する在留資格がありません',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: '対象外：カードの有効期間は在留期間の満了日までで、在留期間の更新で新しいカードになります',
+    NO_MY_NUMBER_FUNCTION: '対象外：マイナンバーカード・マイナンバー機能がありません',
+    NO_CARD_IN_FORCE: '対象外：有効なカードがありません',
+  },
   Language: {
     ja: '日本語',
     'ja-x-easy': 'やさしい日本語',

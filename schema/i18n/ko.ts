@@ -287,6 +287,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: '경찰 접수번호',
     PIN_CODES: '카드 비밀번호',
   },
+  StayKind: {
+    WITH_PERIOD: '재류기간 있음 (카드는 재류기간 만료일까지)',
+    WITH_PERIOD_CARD_ENDS_FIRST: '재류기간 있음 (카드는 16세 생일까지)',
+    WITHOUT_PERIOD: '재류기간 없음 (영주자, 고도전문직 2호, 특별영주자)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: '해당 없음: 연장할 재류기간이 없습니다',
+    NO_STATUS_OF_RESIDENCE: '해당 없음: 특별영주자는 변경할 재류자격이 없습니다',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: '해당 없음: 카드는 재류기간 만료일까지이며 재류기간 갱신으로 새 카드가 됩니다',
+    NO_MY_NUMBER_FUNCTION: '해당 없음: 마이넘버카드나 마이넘버 기능이 없습니다',
+    NO_CARD_IN_FORCE: '해당 없음: 유효한 카드가 없습니다',
+  },
   Language: {
     ja: '일본어',
     'ja-x-easy': '쉬운 일본어',

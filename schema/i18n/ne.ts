@@ -288,6 +288,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: 'प्रहरीको दर्ता नम्बर',
     PIN_CODES: 'कार्डको पिन नम्बर',
   },
+  StayKind: {
+    WITH_PERIOD: 'बसाइ अवधि भएको (कार्ड बसाइ अवधिसँगै सकिन्छ)',
+    WITH_PERIOD_CARD_ENDS_FIRST: 'बसाइ अवधि भएको (कार्ड १६ औं जन्मदिनमा सकिन्छ)',
+    WITHOUT_PERIOD: 'बसाइ अवधि नभएको (स्थायी बासिन्दा, उच्च दक्ष पेशेवर (ii), विशेष स्थायी बासिन्दा)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: 'लागू हुँदैन: थप गर्ने बसाइ अवधि छैन',
+    NO_STATUS_OF_RESIDENCE: 'लागू हुँदैन: विशेष स्थायी बासिन्दासँग परिवर्तन गर्ने बसाइ स्थिति छैन',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: 'लागू हुँदैन: कार्ड बसाइ अवधिसँगै सकिन्छ र अवधि थप गर्दा नयाँ कार्ड पाइन्छ',
+    NO_MY_NUMBER_FUNCTION: 'लागू हुँदैन: माइनम्बर कार्ड वा माइनम्बर सुविधा छैन',
+    NO_CARD_IN_FORCE: 'लागू हुँदैन: मान्य कार्ड छैन',
+  },
   Language: {
     ja: 'जापानी',
     'ja-x-easy': 'सजिलो जापानी',

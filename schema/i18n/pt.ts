@@ -290,6 +290,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: 'Número do registro policial',
     PIN_CODES: 'Senhas (PIN) do cartão',
   },
+  StayKind: {
+    WITH_PERIOD: 'Com período de permanência (o cartão termina com ele)',
+    WITH_PERIOD_CARD_ENDS_FIRST: 'Com período de permanência (o cartão termina no 16.º aniversário)',
+    WITHOUT_PERIOD: 'Sem período de permanência (residente permanente, profissional altamente qualificado (ii), residente permanente especial)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: 'Não se aplica: não há período de permanência a prorrogar',
+    NO_STATUS_OF_RESIDENCE: 'Não se aplica: o residente permanente especial não tem status de residência a mudar',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: 'Não se aplica: o cartão termina com o período de permanência e é renovado pela prorrogação',
+    NO_MY_NUMBER_FUNCTION: 'Não se aplica: não há cartão nem função My Number',
+    NO_CARD_IN_FORCE: 'Não se aplica: não há cartão válido',
+  },
   Language: {
     ja: 'Japonês',
     'ja-x-easy': 'Japonês fácil',

@@ -299,6 +299,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: 'Report number mula sa pulis',
     PIN_CODES: 'PIN ng kard',
   },
+  StayKind: {
+    WITH_PERIOD: 'May panahon ng pananatili (kasabay nito nagtatapos ang card)',
+    WITH_PERIOD_CARD_ENDS_FIRST: 'May panahon ng pananatili (nagtatapos ang card sa ika-16 na kaarawan)',
+    WITHOUT_PERIOD: 'Walang panahon ng pananatili (permanent resident, Highly Skilled Professional (ii), special permanent resident)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: 'Hindi naaangkop: walang panahon ng pananatili na papahabain',
+    NO_STATUS_OF_RESIDENCE: 'Hindi naaangkop: walang status of residence na babaguhin ang special permanent resident',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: 'Hindi naaangkop: kasabay ng panahon ng pananatili nagtatapos ang card at napapalitan sa extension',
+    NO_MY_NUMBER_FUNCTION: 'Hindi naaangkop: walang My Number card o function',
+    NO_CARD_IN_FORCE: 'Hindi naaangkop: walang card na may bisa',
+  },
   Language: {
     ja: 'Hapones',
     'ja-x-easy': 'Madaling Hapones',

@@ -290,6 +290,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: 'Số tiếp nhận của cảnh sát',
     PIN_CODES: 'Mã PIN của thẻ',
   },
+  StayKind: {
+    WITH_PERIOD: 'Có thời hạn lưu trú (thẻ hết hạn cùng thời hạn lưu trú)',
+    WITH_PERIOD_CARD_ENDS_FIRST: 'Có thời hạn lưu trú (thẻ hết hạn vào sinh nhật 16 tuổi)',
+    WITHOUT_PERIOD: 'Không có thời hạn lưu trú (vĩnh trú, chuyên gia trình độ cao số 2, vĩnh trú đặc biệt)',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: 'Không áp dụng: không có thời hạn lưu trú để gia hạn',
+    NO_STATUS_OF_RESIDENCE: 'Không áp dụng: người vĩnh trú đặc biệt không có tư cách lưu trú để thay đổi',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: 'Không áp dụng: thẻ hết hạn cùng thời hạn lưu trú và được cấp mới khi gia hạn',
+    NO_MY_NUMBER_FUNCTION: 'Không áp dụng: không có thẻ My Number hay chức năng My Number',
+    NO_CARD_IN_FORCE: 'Không áp dụng: không có thẻ còn hiệu lực',
+  },
   Language: {
     ja: 'Tiếng Nhật',
     'ja-x-easy': 'Tiếng Nhật dễ hiểu',

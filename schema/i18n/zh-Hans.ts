@@ -286,6 +286,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: '警察的受理编号',
     PIN_CODES: '卡的密码',
   },
+  StayKind: {
+    WITH_PERIOD: '有在留期间（卡片到在留期间届满日为止）',
+    WITH_PERIOD_CARD_ENDS_FIRST: '有在留期间（卡片到16岁生日为止）',
+    WITHOUT_PERIOD: '无在留期间（永住者、高度专门职2号、特别永住者）',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: '不适用：没有可延长的在留期间',
+    NO_STATUS_OF_RESIDENCE: '不适用：特别永住者没有可变更的在留资格',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: '不适用：卡片有效期至在留期间届满日，随在留期间更新换发新卡',
+    NO_MY_NUMBER_FUNCTION: '不适用：没有个人编号卡或个人编号功能',
+    NO_CARD_IN_FORCE: '不适用：没有有效的卡片',
+  },
   Language: {
     ja: '日语',
     'ja-x-easy': '简易日语',

@@ -286,6 +286,18 @@ export const labels: Labels = {
     POLICE_REPORT_NUMBER: '警察的受理編號',
     PIN_CODES: '卡片密碼',
   },
+  StayKind: {
+    WITH_PERIOD: '有在留期間（卡片到在留期間屆滿日為止）',
+    WITH_PERIOD_CARD_ENDS_FIRST: '有在留期間（卡片到16歲生日為止）',
+    WITHOUT_PERIOD: '無在留期間（永住者、高度專門職2號、特別永住者）',
+  },
+  NotApplicableReason: {
+    NO_PERIOD_OF_STAY: '不適用：沒有可延長的在留期間',
+    NO_STATUS_OF_RESIDENCE: '不適用：特別永住者沒有可變更的在留資格',
+    CARD_ENDS_WITH_PERIOD_OF_STAY: '不適用：卡片有效期至在留期間屆滿日，隨在留期間更新換發新卡',
+    NO_MY_NUMBER_FUNCTION: '不適用：沒有個人編號卡或個人編號功能',
+    NO_CARD_IN_FORCE: '不適用：沒有有效的卡片',
+  },
   Language: {
     ja: '日語',
     'ja-x-easy': '簡易日語',

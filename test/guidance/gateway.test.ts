@@ -3,8 +3,17 @@
  * event with the three authorities' steps merged in order and labelled in that language; the caller's reach is that
  * of cardArrangement; an authority that is down leaves the others' steps and an error for its own part.
  */
-import { COUNTER_EVENTS, LANGUAGES, type CardArrangement, type CounterEvent, type Language, type ResidentClass } from '../../schema/codes';
-import { rowsFor, type GuidanceRow } from '../../schema/counterGuidance';
+import {
+  COUNTER_EVENTS,
+  LANGUAGES,
+  type CardArrangement,
+  type CounterEvent,
+  type Language,
+  type NotApplicableReason,
+  type ResidentClass,
+  type StayKind,
+} from '../../schema/codes';
+import { notApplicableFor, rowsFor, type GuidanceRow } from '../../schema/counterGuidance';
 import { label } from '../../schema/i18n';
 import { IMMIGRATION_GUIDANCE } from '../../subgraphs/immigration/rules/counterGuidance';
 import { MYNUMBER_GUIDANCE } from '../../subgraphs/mynumber/rules/counterGuidance';
@@ -19,12 +28,12 @@ const RESILIENCE = { timeoutMs: 2000, breakAfter: 3, halfOpenAfterMs: 600, retry
 
 const STEP = 'order authority authorityLabel counter counterLabel action actionLabel deadlineDays bring { document label } basis';
 /**
- * Half the events per request, within the gateway's operation limits (cost 1000, 10 aliases): the merged steps in
- * full, or each authority's own list in short.
+ * A third of the events per request, within the gateway's operation limits (cost 1000, 10 aliases): the merged steps
+ * in full, or each authority's own list in short.
  */
-const GUIDANCE = `fragment G on CounterGuidance { event arrangement residentClass language eventLabel arrangementLabel residentClassLabel steps { ${STEP} } }`;
-const PARTS = `fragment G on CounterGuidance { event arrangement residentClass language immigrationSteps { order action } registrySteps { order action } jlisSteps { order action } steps { order action authority } }`;
-const HALVES = [COUNTER_EVENTS.slice(0, 4), COUNTER_EVENTS.slice(4)];
+const GUIDANCE = `fragment G on CounterGuidance { event arrangement residentClass stayKind language eventLabel arrangementLabel residentClassLabel stayKindLabel notApplicable notApplicableLabel notApplicableBasis steps { ${STEP} } }`;
+const PARTS = `fragment G on CounterGuidance { event arrangement residentClass stayKind language immigrationSteps { order action } registrySteps { order action } jlisSteps { order action } steps { order action authority } }`;
+const HALVES = [COUNTER_EVENTS.slice(0, 3), COUNTER_EVENTS.slice(3, 6), COUNTER_EVENTS.slice(6)];
 const aliases = (events: readonly CounterEvent[]) => events.map((e) => `${e}: counterGuidance(event: ${e}, language: $l) { ...G }`).join(' ');
 const byMyNumber = (fragment: string, events: readonly CounterEvent[]) =>
   `query ($n: ID!, $l: String) { person(myNumber: $n) { cardArrangement immigration { residentClass } ${aliases(events)} } } ${fragment}`;
@@ -47,10 +56,15 @@ interface Guidance {
   event: CounterEvent;
   arrangement: CardArrangement;
   residentClass: ResidentClass;
+  stayKind: StayKind;
   language: string;
   eventLabel: string;
   arrangementLabel: string;
   residentClassLabel: string;
+  stayKindLabel: string;
+  notApplicable: NotApplicableReason | null;
+  notApplicableLabel: string | null;
+  notApplicableBasis: string | null;
   immigrationSteps: Step[];
   registrySteps: Step[] | null;
   jlisSteps: Step[] | null;
@@ -141,6 +155,13 @@ describe('every persona, in every language', () => {
         ].sort((a, b) => a.order - b.order),
       );
       expect(g.steps!.map((s) => s.order)).toEqual(g.steps!.map((_, i) => i + 1));
+      // No steps exactly when the event does not apply, and then the reason, labelled.
+      const not = notApplicableFor(g);
+      expect(g.stayKindLabel).toBe(label('StayKind', g.stayKind, lang));
+      expect([g.notApplicable, g.notApplicableLabel, g.notApplicableBasis]).toEqual(
+        not ? [not.reason, label('NotApplicableReason', not.reason, lang), not.basis] : [null, null, null],
+      );
+      expect(g.steps!.length === 0).toBe(g.notApplicable !== null);
     }
   });
 
@@ -187,6 +208,43 @@ describe('what a counter reads, written out', () => {
     const { byEvent } = await guidanceOf('specific_card', 'vi');
     expect(byEvent!.RENEWAL!.steps!.map((s) => [s.authority, s.counterLabel, s.actionLabel])).toEqual([
       ['IMMIGRATION', 'Cục Quản lý Xuất nhập cảnh và Lưu trú khu vực', 'Xin gia hạn thời gian lưu trú trước khi hết hạn'],
+    ]);
+  });
+
+  test('a permanent resident asking for an extension, in English and easy Japanese: does not apply, no period of stay', async () => {
+    const en = (await guidanceOf('permanent_resident', 'en')).byEvent!;
+    expect([en.RENEWAL!.residentClass, en.RENEWAL!.stayKind, en.RENEWAL!.steps]).toEqual(['MID_TO_LONG_TERM', 'WITHOUT_PERIOD', []]);
+    expect([en.RENEWAL!.notApplicable, en.RENEWAL!.notApplicableLabel]).toEqual([
+      'NO_PERIOD_OF_STAY',
+      'Does not apply: there is no period of stay to extend',
+    ]);
+    expect(en.RENEWAL!.notApplicableBasis).toContain('入管法21条');
+    // The card's own validity (7 years) is what a permanent resident renews, at the bureau (入管法 19条の11).
+    expect(en.CARD_EXPIRY!.notApplicable).toBeNull();
+    expect(en.CARD_EXPIRY!.steps!.map((s) => [s.authority, s.counter, s.action])).toEqual([
+      ['IMMIGRATION', 'REGIONAL_IMMIGRATION_BUREAU', 'APPLY_FOR_CARD_RENEWAL'],
+    ]);
+    const easy = (await guidanceOf('permanent_resident', 'ja-x-easy')).byEvent!;
+    expect(easy.RENEWAL!.notApplicableLabel).toBe(
+      'この 手続（てつづき）は ありません：在留期間（ざいりゅうきかん）が ないので、のばす ことは ありません',
+    );
+  });
+
+  test('a special permanent resident asking for an extension: does not apply, no period of stay', async () => {
+    const { byEvent } = await guidanceOf('special_permanent_resident', 'ja');
+    expect([byEvent!.RENEWAL!.stayKind, byEvent!.RENEWAL!.steps, byEvent!.RENEWAL!.notApplicable]).toEqual([
+      'WITHOUT_PERIOD',
+      [],
+      'NO_PERIOD_OF_STAY',
+    ]);
+  });
+
+  test('a resident whose card ends with the period of stay: the card expiry does not apply, the extension renews it', async () => {
+    const { byEvent } = await guidanceOf('separate_cards', 'en');
+    expect([byEvent!.CARD_EXPIRY!.stayKind, byEvent!.CARD_EXPIRY!.steps, byEvent!.CARD_EXPIRY!.notApplicable]).toEqual([
+      'WITH_PERIOD',
+      [],
+      'CARD_ENDS_WITH_PERIOD_OF_STAY',
     ]);
   });
 

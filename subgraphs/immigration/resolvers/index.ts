@@ -31,7 +31,7 @@ import { coordinateResolvers, statisticsTable, type StatisticsFilterInput } from
 import type { StatisticsDimension } from '../../../schema/statistics';
 import { IMMIGRATION_POPULATION } from '../statistics';
 import type { CardArrangement, CounterEvent } from '../../../schema/codes';
-import { mergeSteps, stepsFor, type CounterStep, type GuidanceKey } from '../../../schema/counterGuidance';
+import { mergeSteps, notApplicableFor, stayKindOf, stepsFor, type CounterStep, type GuidanceKey } from '../../../schema/counterGuidance';
 import { label } from '../../../schema/i18n';
 import { counterGuidanceResolvers, guidanceKey } from '../../kit/counterGuidance';
 import { IMMIGRATION_GUIDANCE } from '../rules/counterGuidance';
@@ -65,6 +65,16 @@ interface CardView {
   card: CardRow;
   holder: ResidentRow;
   today: string;
+}
+
+/** The coarse kind of stay the guidance depends on (the status itself stays out of the entity key). */
+function stayKindOfRow(row: ResidentRow) {
+  return stayKindOf({
+    residentClass: row.residentClass,
+    statusOfResidence: row.statusOfResidence,
+    stayExpiresOn: row.stayExpiresOn,
+    cardValidUntil: row.card?.validUntil ?? null,
+  });
 }
 
 const NATIONALITY_KIND = new Map<string, string>(NATIONALITIES.map((n) => [n.code, n.kind]));
@@ -258,6 +268,7 @@ export const resolvers = {
             ...args,
             arrangement: arrangementOf(part.row, part.myNumberCard ?? null, ctx),
             residentClass: part.row.residentClass as ResidentClass,
+            stayKind: stayKindOfRow(part.row),
           })
         : null,
     accessLog: async (part: PersonPart, _: unknown, ctx: ImmigrationContext) =>
@@ -292,13 +303,25 @@ export const resolvers = {
     counterGuidance: (row: ResidentRow, args: GuidanceArguments, ctx: ImmigrationContext): GuidanceKey | null =>
       row.myNumber
         ? null
-        : guidanceKey({ ...args, arrangement: arrangementOf(row, null, ctx), residentClass: row.residentClass as ResidentClass }),
+        : guidanceKey({
+            ...args,
+            arrangement: arrangementOf(row, null, ctx),
+            residentClass: row.residentClass as ResidentClass,
+            stayKind: stayKindOfRow(row),
+          }),
   },
   CounterGuidance: {
     ...counterGuidanceResolvers('IMMIGRATION', IMMIGRATION_GUIDANCE, 'immigrationSteps'),
     eventLabel: (key: GuidanceKey) => label('CounterEvent', key.event, key.language),
     arrangementLabel: (key: GuidanceKey) => label('CardArrangement', key.arrangement, key.language),
     residentClassLabel: (key: GuidanceKey) => label('ResidentClass', key.residentClass, key.language),
+    stayKindLabel: (key: GuidanceKey) => label('StayKind', key.stayKind, key.language),
+    notApplicable: (key: GuidanceKey) => notApplicableFor(key)?.reason ?? null,
+    notApplicableLabel: (key: GuidanceKey) => {
+      const not = notApplicableFor(key);
+      return not && label('NotApplicableReason', not.reason, key.language);
+    },
+    notApplicableBasis: (key: GuidanceKey) => notApplicableFor(key)?.basis ?? null,
     steps: (part: GuidancePart) =>
       mergeSteps(stepsFor('IMMIGRATION', IMMIGRATION_GUIDANCE, part), part.registrySteps ?? [], part.jlisSteps ?? []),
   },

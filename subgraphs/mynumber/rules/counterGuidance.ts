@@ -14,14 +14,14 @@
  * municipal office (https://www.city.yonago.lg.jp/40771.htm). Where a specific card's function is returned the published
  * guidance does not yet say; the municipal office is assumed, and the card stays a residence card (DESIGN.md 3).
  */
-import { A, B, CARD_HOLDERS, MID_TO_LONG_TERM, type GuidanceRow } from '../../../schema/counterGuidance';
+import { A, B, CARD_HOLDERS, HAS_PERIOD, MID_TO_LONG_TERM, type GuidanceRow } from '../../../schema/counterGuidance';
 
 export const MYNUMBER_GUIDANCE: readonly GuidanceRow[] = [
   // A lost specific card: its My Number function is suspended first, before the police and the bureau.
   { event: 'LOSS_OR_THEFT', classes: CARD_HOLDERS, arrangements: A, order: 1, action: 'SUSPEND_MY_NUMBER_FUNCTION', counter: 'MY_NUMBER_FREE_DIAL', deadlineDays: null, bring: [], basis: 'マイナンバー総合フリーダイヤル 0120-95-0178（一時利用停止は24時間365日）' },
 
   // With two cards, the bureau's new card does not extend the My Number card: a second counter.
-  { event: 'RENEWAL', classes: MID_TO_LONG_TERM, arrangements: B, order: 2, action: 'CHANGE_MY_NUMBER_CARD_VALIDITY', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'RESIDENCE_CARD', 'PIN_CODES'], basis: '外国人住民のマイナンバーカードの有効期間は在留期間満了日まで; 更新後に市区町村で有効期間変更' },
+  { event: 'RENEWAL', classes: MID_TO_LONG_TERM, arrangements: B, stayKinds: HAS_PERIOD, order: 2, action: 'CHANGE_MY_NUMBER_CARD_VALIDITY', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'RESIDENCE_CARD', 'PIN_CODES'], basis: '外国人住民のマイナンバーカードの有効期間は在留期間満了日まで; 更新後に市区町村で有効期間変更' },
   { event: 'CHANGE_OF_STATUS', classes: MID_TO_LONG_TERM, arrangements: B, order: 2, action: 'CHANGE_MY_NUMBER_CARD_VALIDITY', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'RESIDENCE_CARD', 'PIN_CODES'], basis: '外国人住民のマイナンバーカードの有効期間は在留期間満了日まで; 許可後に市区町村で有効期間変更' },
 
   { event: 'CHANGE_OF_ADDRESS', classes: CARD_HOLDERS, arrangements: A, order: 2, action: 'REISSUE_SIGNATURE_CERTIFICATE', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['SPECIFIC_CARD', 'PIN_CODES'], basis: '公的個人認証法: 住所の変更で署名用電子証明書は失効' },
