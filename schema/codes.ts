@@ -317,6 +317,8 @@ export type ItemNote = (typeof ITEM_NOTES)[number];
 /**
  * Counter guidance (issue 18): what happens to the cards and who does what. LOSS_OR_THEFT and DAMAGE concern the
  * residence card or certificate (for (a) also the My Number card); RENEWAL is the extension of the period of stay;
+ * CHANGE_OF_ADDRESS a move within one municipality (転居届); MOVE_TO_ANOTHER_MUNICIPALITY a move to another one (転出届,
+ * then 転入届 at the new office);
  * CARD_EXPIRY the card's own validity (有効期間更新); MY_NUMBER_FUNCTION_EXPIRY the electronic certificates of the
  * My Number card or of the My Number part of a specific card; RETURN_OF_FUNCTION giving the My Number function back.
  */
@@ -325,6 +327,7 @@ export const COUNTER_EVENTS = [
   'RENEWAL',
   'CHANGE_OF_STATUS',
   'CHANGE_OF_ADDRESS',
+  'MOVE_TO_ANOTHER_MUNICIPALITY',
   'CARD_EXPIRY',
   'MY_NUMBER_FUNCTION_EXPIRY',
   'DAMAGE',
@@ -350,6 +353,10 @@ export const COUNTER_ACTIONS = [
   'APPLY_FOR_CARD_RENEWAL',
   'CHANGE_MY_NUMBER_CARD_VALIDITY',
   'NOTIFY_MOVE',
+  'NOTIFY_MOVING_OUT',
+  'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD',
+  'NOTIFY_MOVING_IN',
+  'CONTINUE_MY_NUMBER_CARD_USE',
   'UPDATE_MY_NUMBER_CARD_ADDRESS',
   'REISSUE_SIGNATURE_CERTIFICATE',
   'RENEW_ELECTRONIC_CERTIFICATES',
@@ -368,6 +375,7 @@ export const COUNTER_DOCUMENTS = [
   'MY_NUMBER_CARD',
   'POLICE_REPORT_NUMBER',
   'PIN_CODES',
+  'MOVING_OUT_CERTIFICATE',
 ] as const;
 export type CounterDocument = (typeof COUNTER_DOCUMENTS)[number];
 

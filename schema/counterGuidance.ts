@@ -112,6 +112,7 @@ export const CARD_HOLDERS: readonly ResidentClass[] = ['MID_TO_LONG_TERM', 'SPEC
 export const A: readonly CardArrangement[] = ['SPECIFIC_CARD'];
 export const B: readonly CardArrangement[] = ['SEPARATE_CARDS'];
 export const B_OR_C: readonly CardArrangement[] = ['SEPARATE_CARDS', 'RESIDENCE_CARD_ONLY'];
+export const C: readonly CardArrangement[] = ['RESIDENCE_CARD_ONLY'];
 
 /** Kinds of stay, for the rows that depend on them. */
 export const HAS_PERIOD: readonly StayKind[] = ['WITH_PERIOD', 'WITH_PERIOD_CARD_ENDS_FIRST'];

@@ -248,6 +248,30 @@ describe('what a counter reads, written out', () => {
     ]);
   });
 
+  test('a move to another municipality with two cards, in English: moving-out, moving-in within 14 days, then J-LIS', async () => {
+    const { byEvent } = await guidanceOf('separate_cards', 'en');
+    const move = byEvent!.MOVE_TO_ANOTHER_MUNICIPALITY!;
+    expect(move.notApplicable).toBeNull();
+    expect(move.steps!.map((s) => [s.order, s.authority, s.counter, s.action, s.deadlineDays, s.bring.map((b) => b.document)])).toEqual([
+      [1, 'REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['MY_NUMBER_CARD']],
+      [2, 'REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['RESIDENCE_CARD', 'MY_NUMBER_CARD', 'PIN_CODES']],
+      [3, 'MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+      [4, 'MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+    ]);
+    expect(move.steps![1]!.actionLabel).toBe(
+      'Notify the moving-in at the new municipal office within 14 days of moving in (this also notifies the ISA of the new residence)',
+    );
+    expect(byEvent!.CHANGE_OF_ADDRESS!.eventLabel).toBe('Change of address within the municipality');
+  });
+
+  test('a move to another municipality with a residence card only: the moving-out certificate is brought', async () => {
+    const { byEvent } = await guidanceOf('permanent_resident_child', 'ja');
+    expect(byEvent!.MOVE_TO_ANOTHER_MUNICIPALITY!.steps!.map((s) => [s.action, s.bring.map((b) => b.document)])).toEqual([
+      ['NOTIFY_MOVING_OUT', ['RESIDENCE_CARD']],
+      ['NOTIFY_MOVING_IN', ['RESIDENCE_CARD', 'MOVING_OUT_CERTIFICATE']],
+    ]);
+  });
+
   test('a lost special permanent resident certificate, in Korean: the municipal office, not the bureau', async () => {
     const { byEvent } = await guidanceOf('special_permanent_resident', 'ko');
     expect(byEvent!.LOSS_OR_THEFT!.steps!.map((s) => [s.authority, s.counter, s.counterLabel, s.deadlineDays])).toEqual([
@@ -259,7 +283,7 @@ describe('what a counter reads, written out', () => {
   test('a move with a specific card, in Chinese: one card at the municipal office, then the signature certificate', async () => {
     const { byEvent } = await guidanceOf('specific_card', 'zh-Hans');
     expect(byEvent!.CHANGE_OF_ADDRESS!.steps!.map((s) => [s.authority, s.actionLabel, s.bring.map((b) => b.label)])).toEqual([
-      ['REGISTRY', '办理迁入・迁居申报（同时视为向入管申报住址）', ['特定在留卡（或特定特别永住者证明书）']],
+      ['REGISTRY', '办理迁居申报（同时视为向入管申报住址）', ['特定在留卡（或特定特别永住者证明书）']],
       ['MYNUMBER', '重新签发签名用电子证明书（地址变更后失效）', ['特定在留卡（或特定特别永住者证明书）', '卡的密码']],
     ]);
   });
@@ -404,7 +428,7 @@ describe('in production, by the approved operations', () => {
     expect(byCard.body?.errors).toBeUndefined();
     const h = (byCard.body?.data as { residenceCard: { holder: { counterGuidance: Guidance } } }).residenceCard.holder.counterGuidance;
     expect(h.steps!.map((s) => [s.authority, s.counterLabel, s.actionLabel, s.deadlineDays])).toEqual([
-      ['REGISTRY', 'Prefeitura', 'Notificar a mudança (vale também como notificação do endereço à ISA)', 14],
+      ['REGISTRY', 'Prefeitura', 'Notificar a mudança dentro do município (vale também como notificação do endereço à ISA)', 14],
     ]);
     expect(leaks(specific.text + byCard.text)).toEqual([]);
   });

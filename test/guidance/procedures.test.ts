@@ -109,7 +109,7 @@ const PROCEDURES: ReadonlyArray<readonly [Who, CardArrangement, CounterEvent, re
   ['SPECIAL_PERMANENT', 'SEPARATE_CARDS', 'CHANGE_OF_STATUS', [], 'NO_STATUS_OF_RESIDENCE'],
   ['SPECIAL_PERMANENT', 'RESIDENCE_CARD_ONLY', 'CHANGE_OF_STATUS', [], 'NO_STATUS_OF_RESIDENCE'],
 
-  // Change of address: the move notification at the municipal office within 14 days counts for the ISA (入管法 19条の9
+  // Change of address within one municipality (転居届, 住民基本台帳法 23条): the move notification at the municipal office within 14 days counts for the ISA (入管法 19条の9
   // 3項, 入管特例法 10条); (a) one card to bring, then the signature certificate, which the move ended; (b) the My Number
   // card's address within 14 days (番号法 17条4項) and the signature certificate; (c) the notification only.
   ['MID_TO_LONG_TERM', 'SPECIFIC_CARD', 'CHANGE_OF_ADDRESS', [
@@ -135,6 +135,61 @@ const PROCEDURES: ReadonlyArray<readonly [Who, CardArrangement, CounterEvent, re
   ]],
   ['SPECIAL_PERMANENT', 'RESIDENCE_CARD_ONLY', 'CHANGE_OF_ADDRESS', [
     ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVE', 14, ['SPECIAL_PERMANENT_RESIDENT_CERTIFICATE']],
+  ]],
+
+  // A move to another municipality: the moving-out at the old municipal office (住民基本台帳法 24条), then the moving-in
+  // at the new one within 14 days of moving in (22条), which is the notification to the ISA (入管法 19条の9第3項, 入管特例法
+  // 10条). (a) and (b) hold a My Number card: the special case (24条の2), at the counter, by post or on Mynaportal, no
+  // moving-out certificate; at the new office the card is kept in use (else it lapses 90 days after the moving-in
+  // notification, per municipal guides) and the signature certificate, ended by the move, issued again. (a) brings the
+  // one card, (b) both cards; (c) brings the residence card or certificate and the moving-out certificate.
+  ['MID_TO_LONG_TERM', 'SPECIFIC_CARD', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['SPECIFIC_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['SPECIFIC_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['SPECIFIC_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['SPECIFIC_CARD', 'PIN_CODES']],
+  ]],
+  ['MID_TO_LONG_TERM', 'SEPARATE_CARDS', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['MY_NUMBER_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['RESIDENCE_CARD', 'MY_NUMBER_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+  ]],
+  ['MID_TO_LONG_TERM', 'RESIDENCE_CARD_ONLY', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT', null, ['RESIDENCE_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['RESIDENCE_CARD', 'MOVING_OUT_CERTIFICATE']],
+  ]],
+  ['PERMANENT', 'SPECIFIC_CARD', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['SPECIFIC_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['SPECIFIC_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['SPECIFIC_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['SPECIFIC_CARD', 'PIN_CODES']],
+  ]],
+  ['PERMANENT', 'SEPARATE_CARDS', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['MY_NUMBER_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['RESIDENCE_CARD', 'MY_NUMBER_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+  ]],
+  ['PERMANENT', 'RESIDENCE_CARD_ONLY', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT', null, ['RESIDENCE_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['RESIDENCE_CARD', 'MOVING_OUT_CERTIFICATE']],
+  ]],
+  ['SPECIAL_PERMANENT', 'SPECIFIC_CARD', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['SPECIFIC_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['SPECIFIC_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['SPECIFIC_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['SPECIFIC_CARD', 'PIN_CODES']],
+  ]],
+  ['SPECIAL_PERMANENT', 'SEPARATE_CARDS', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT_WITH_MY_NUMBER_CARD', null, ['MY_NUMBER_CARD']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['SPECIAL_PERMANENT_RESIDENT_CERTIFICATE', 'MY_NUMBER_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'CONTINUE_MY_NUMBER_CARD_USE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+    ['MYNUMBER', 'MUNICIPAL_OFFICE', 'REISSUE_SIGNATURE_CERTIFICATE', null, ['MY_NUMBER_CARD', 'PIN_CODES']],
+  ]],
+  ['SPECIAL_PERMANENT', 'RESIDENCE_CARD_ONLY', 'MOVE_TO_ANOTHER_MUNICIPALITY', [
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_OUT', null, ['SPECIAL_PERMANENT_RESIDENT_CERTIFICATE']],
+    ['REGISTRY', 'MUNICIPAL_OFFICE', 'NOTIFY_MOVING_IN', 14, ['SPECIAL_PERMANENT_RESIDENT_CERTIFICATE', 'MOVING_OUT_CERTIFICATE']],
   ]],
 
   // The card's validity (入管法 19条の11; 入管特例法 11条 at the municipal office): (a) one procedure covers the

@@ -28,6 +28,15 @@ export const MYNUMBER_GUIDANCE: readonly GuidanceRow[] = [
   { event: 'CHANGE_OF_ADDRESS', classes: CARD_HOLDERS, arrangements: B, order: 2, action: 'UPDATE_MY_NUMBER_CARD_ADDRESS', counter: 'MUNICIPAL_OFFICE', deadlineDays: 14, bring: ['MY_NUMBER_CARD', 'PIN_CODES'], basis: '番号法17条4項' },
   { event: 'CHANGE_OF_ADDRESS', classes: CARD_HOLDERS, arrangements: B, order: 3, action: 'REISSUE_SIGNATURE_CERTIFICATE', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'PIN_CODES'], basis: '公的個人認証法: 住所の変更で署名用電子証明書は失効' },
 
+  // A move to another municipality: the card is kept in use at the new office (with its PIN), normally at the moving-in;
+  // not done within 90 days of the moving-in notification, the card lapses (municipal guides; the article is not
+  // confirmed here, and deadlineDays counts from the event, not from the notification, so it stays null). The
+  // signature certificate ends with the address change.
+  { event: 'MOVE_TO_ANOTHER_MUNICIPALITY', classes: CARD_HOLDERS, arrangements: A, order: 3, action: 'CONTINUE_MY_NUMBER_CARD_USE', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['SPECIFIC_CARD', 'PIN_CODES'], basis: '転入届をした日から90日以内に転入先で継続利用の手続をしないとカードは失効（桑名市 http://www.city.kuwana.lg.jp/index.cfm/24,57026,225,353,html、苫小牧市 https://www.city.tomakomai.hokkaido.jp/kurashi/mynumber/keizoku.html）; 法令の条は未確認' },
+  { event: 'MOVE_TO_ANOTHER_MUNICIPALITY', classes: CARD_HOLDERS, arrangements: A, order: 4, action: 'REISSUE_SIGNATURE_CERTIFICATE', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['SPECIFIC_CARD', 'PIN_CODES'], basis: '公的個人認証法: 住所の変更で署名用電子証明書は失効' },
+  { event: 'MOVE_TO_ANOTHER_MUNICIPALITY', classes: CARD_HOLDERS, arrangements: B, order: 3, action: 'CONTINUE_MY_NUMBER_CARD_USE', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'PIN_CODES'], basis: '転入届をした日から90日以内に転入先で継続利用の手続をしないとカードは失効（桑名市 http://www.city.kuwana.lg.jp/index.cfm/24,57026,225,353,html、苫小牧市 https://www.city.tomakomai.hokkaido.jp/kurashi/mynumber/keizoku.html）; 法令の条は未確認' },
+  { event: 'MOVE_TO_ANOTHER_MUNICIPALITY', classes: CARD_HOLDERS, arrangements: B, order: 4, action: 'REISSUE_SIGNATURE_CERTIFICATE', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'PIN_CODES'], basis: '公的個人認証法: 住所の変更で署名用電子証明書は失効' },
+
   { event: 'MY_NUMBER_FUNCTION_EXPIRY', classes: CARD_HOLDERS, arrangements: A, order: 1, action: 'RENEW_ELECTRONIC_CERTIFICATES', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['SPECIFIC_CARD', 'PIN_CODES'], basis: '公的個人認証法: 電子証明書は有効期限の3か月前から更新' },
   { event: 'MY_NUMBER_FUNCTION_EXPIRY', classes: CARD_HOLDERS, arrangements: B, order: 1, action: 'RENEW_ELECTRONIC_CERTIFICATES', counter: 'MUNICIPAL_OFFICE', deadlineDays: null, bring: ['MY_NUMBER_CARD', 'PIN_CODES'], basis: '公的個人認証法: 電子証明書は有効期限の3か月前から更新' },
 
