@@ -61,7 +61,8 @@ export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: P
   const cosignedBy: Authority[] = [];
   for (const { witness, signature } of proof.checkpoint.cosignatures) {
     const key = keys[witness as Authority];
-    if (witness !== log && key && (await verifyText(cosignedText(witness as Authority, proof.checkpoint.note), signature, key))) {
+    // Each witness counts once: a cosignature listed twice must not stand in for the other witness's.
+    if (witness !== log && !cosignedBy.includes(witness as Authority) && key && (await verifyText(cosignedText(witness as Authority, proof.checkpoint.note), signature, key))) {
       cosignedBy.push(witness as Authority);
     }
   }
