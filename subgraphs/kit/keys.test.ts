@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
@@ -83,4 +83,20 @@ test('a file of one key without a kid (written by hand, or before kids) verifies
   writeFileSync(path, JSON.stringify(await exportJWK(pair.publicKey)));
   expect(await accepts(await sign(pair.privateKey), path)).toBe(true);
   expect(await accepts(await sign(pair.privateKey, 'provider-1'), path)).toBe(true);
+});
+
+test('rotate writes the new private key only into a file of its own: planted files beside it receive nothing', async () => {
+  await loadOrCreateKeyPair(dir, 'immigration');
+  // Someone who may write the directory but not read the private key plants world-readable files where a writer
+  // with a guessable name (`<file>.<pid>.next`) would put the new key, for every pid up to this one and beyond.
+  const planted: string[] = [];
+  for (let pid = Math.max(1, process.pid - 50); pid <= process.pid + 50; pid++) {
+    const file = `${privateKeyPath(dir, 'immigration')}.${pid}.next`;
+    writeFileSync(file, '', { mode: 0o666 });
+    planted.push(file);
+  }
+  await rotateKey(dir, 'immigration');
+  for (const file of planted) expect(readFileSync(file, 'utf8')).toBe('');
+  expect(statSync(privateKeyPath(dir, 'immigration')).mode & 0o777).toBe(0o600);
+  expect(readdirSync(dir).filter((f) => f.endsWith('.next')).length).toBe(planted.length);
 });

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey, type JWSHeaderParameters } from 'jose';
@@ -229,10 +230,14 @@ export async function newKey(name: string): Promise<{ priv: JWK; pub: PublishedK
   };
 }
 
-/** Replaces a file in one step (write beside, rename), so a reader sees the old content or the new, never half. */
+/**
+ * Replaces a file in one step (write beside, rename), so a reader sees the old content or the new, never half. The
+ * file beside has an unguessable name and is created exclusively: one planted there in advance (by someone who may
+ * write the directory but not read the private key) makes the write fail instead of receiving the key.
+ */
 export function replaceFile(path: string, content: string, mode: number): void {
-  const next = `${path}.${process.pid}.next`;
-  writeFileSync(next, content, { mode });
+  const next = `${path}.${randomBytes(8).toString('hex')}.next`;
+  writeFileSync(next, content, { mode, flag: 'wx' });
   renameSync(next, path);
 }
 
