@@ -84,6 +84,8 @@ const REQUIRED: Record<string, string[]> = {
     ...AUTHORITIES.map((a) => `${upper(a)}_URL`),
     'GATEWAY_PRIVATE_KEY_FILE',
     'AUTH_PUBLIC_KEY_FILE',
+    // The console checks access-history proofs in the browser against the authorities' keys.
+    ...AUTHORITIES.map((a) => `${upper(a)}_PUBLIC_KEY_FILE`),
     'AUTH_ISSUER',
     'AUTH_AUDIENCE',
     'GATEWAY_DATABASE_URL',

@@ -252,16 +252,18 @@ if (!hasKubectl && process.env.CI === 'true') {
           expect([name, mount?.name, file?.slice((mount?.mountPath.length ?? 0) + 1)]).toEqual([name, 'statistics-record-key', 'statistics-record.key']);
         }
         expect(provided.get('Secret/statistics-record-key')).toEqual(['statistics-record.key']);
+        const AUTHORITY_NAMES = ['immigration', 'registry', 'mynumber'];
         // Each authority reads its own public keys too (retired ones included), so its checkpoints signed before a
         // key rotation still verify: the file its *_PUBLIC_KEY_FILE names is in the public-keys ConfigMap.
-        for (const authority of ['immigration', 'registry', 'mynumber']) {
-          const deployment = named(objects, 'Deployment', authority) as Workload;
+        // The gateway reads all three: the console checks access-history proofs in the resident's browser with them.
+        for (const [reader, authority] of [...AUTHORITY_NAMES.map((a) => [a, a]), ...AUTHORITY_NAMES.map((a) => ['gateway', a])]) {
+          const deployment = named(objects, 'Deployment', reader!) as Workload;
           const container = containersOf(deployment)[0]!;
-          const file = container.env?.find((e) => e.name === `${authority.toUpperCase()}_PUBLIC_KEY_FILE`)?.value;
+          const file = container.env?.find((e) => e.name === `${authority!.toUpperCase()}_PUBLIC_KEY_FILE`)?.value;
           const mount = container.volumeMounts?.find((m) => file?.startsWith(`${m.mountPath}/`));
           const volume = deployment.spec.template.spec.volumes?.find((v) => v.name === mount?.name);
           const key = file?.slice((mount?.mountPath.length ?? 0) + 1);
-          expect([authority, volume?.configMap?.name, key]).toEqual([authority, 'public-keys', `${authority}.public.jwk`]);
+          expect([reader, volume?.configMap?.name, key]).toEqual([reader, 'public-keys', `${authority}.public.jwk`]);
           expect(provided.get('ConfigMap/public-keys')).toContain(`${authority}.public.jwk`);
         }
         // Each subgraph's database URL is its own authority's.
