@@ -88,6 +88,9 @@ test('an action asks for confirmation, and a refusal shows its reason', async ()
 test('a municipal clerk and a J-LIS operator see the counter with their own actions', async () => {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await demoSignIn(page, 'jlis-operator');
+  // The previous clerk's search is not run again in the next one's name (it would be logged as theirs).
+  expect(await page.locator('form.search input:not([type=radio])').inputValue()).toBe('');
+  expect(await page.locator('.part-immigration').count()).toBe(0);
   await search('myNumber', specific.myNumber!);
   const actions = ['Issue a My Number card', 'Revoke the My Number function', 'Suspend the certificates', 'Resume the certificates'];
   expect(await texts(page.locator('.actions button'), actions)).toEqual(actions);

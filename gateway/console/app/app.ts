@@ -5,8 +5,8 @@ import type { Ctx } from './context';
 import { fill, h, uid } from './dom';
 import { loadLanguage, loadSession, saveLanguage, saveSession, sessionOf, type Session } from './session';
 import { LANGUAGE_NAMES, STRINGS } from './strings';
-import { analystView } from './views/analyst';
-import { counterView } from './views/counter';
+import { analystView, forgetAnalystTable } from './views/analyst';
+import { counterView, forgetCounterSearch } from './views/counter';
 import { residentView } from './views/resident';
 
 /** Which view each role opens. */
@@ -109,6 +109,8 @@ function start(next: Session | undefined, error: HTMLElement): void {
 function signOut(): void {
   session = undefined;
   saveSession(undefined);
+  forgetCounterSearch();
+  forgetAnalystTable();
   render();
 }
 

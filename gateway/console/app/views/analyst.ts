@@ -51,6 +51,12 @@ function dimensionName(ctx: Ctx, d: Dimension): string {
 let chosen: Dimension[] = ['STATUS_OF_RESIDENCE'];
 let filter: { dimension: Dimension; code: string } | undefined;
 
+/** Forgets the last table asked for (on sign-out). */
+export function forgetAnalystTable(): void {
+  chosen = ['STATUS_OF_RESIDENCE'];
+  filter = undefined;
+}
+
 /** Statistics for analysts: dimensions and a filter, a table, a bar chart, the disclosure-control note and a CSV. */
 export function analystView(root: HTMLElement, ctx: Ctx): void {
   const { t } = ctx;

@@ -41,6 +41,11 @@ type ByCard = { residenceCard: { number: string; holder: { person: { myNumber: s
 
 let last: { by: 'myNumber' | 'number'; value: string } | undefined;
 
+/** Forgets the last search: a counter PC's next clerk must not re-run, in their name, the search of the one before. */
+export function forgetCounterSearch(): void {
+  last = undefined;
+}
+
 /** Counter staff: find a person by My Number or card number, see the unified record, act on it. */
 export function counterView(root: HTMLElement, ctx: Ctx): void {
   const { t } = ctx;
