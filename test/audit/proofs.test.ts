@@ -74,6 +74,10 @@ test('an entry changed in any field, for another person, or with another log’s
   expect(await verifyEntry({ ...entry, proof: { ...entry.proof!, checkpoint: immigration.proof!.checkpoint } }, me.myNumber!, keys)).toMatchObject({ verdict: 'invalid' });
   const forged = { ...entry, proof: { ...entry.proof!, checkpoint: { ...entry.proof!.checkpoint, signature: immigration.proof!.checkpoint.signature } } };
   expect(await verifyEntry(forged, me.myNumber!, keys)).toEqual({ verdict: 'invalid', reason: 'the checkpoint is not signed by registry' });
+  // The time shown, shortened or without its zone, is still a prefix of the logged one but another moment when read.
+  for (const at of [entry.at.slice(0, 16), entry.at.slice(0, 23), '']) {
+    expect({ at, result: await verifyEntry({ ...entry, at }, me.myNumber!, keys) }).toEqual({ at, result: { verdict: 'invalid', reason: 'the proof is for another time' } });
+  }
   // One witness's cosignature listed twice (a log forked with one witness's help) is one witness, not two.
   const [one] = entry.proof!.checkpoint.cosignatures;
   const twice = { ...entry, proof: { ...entry.proof!, checkpoint: { ...entry.proof!.checkpoint, cosignatures: [one!, one!] } } };

@@ -82,6 +82,9 @@ async function verifySignature(text: string, signature: string, jwks: JsonWebKey
   return false;
 }
 
+/** An access time as the API writes it: to the millisecond, in UTC. */
+const EXACT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /** Checks one entry of the person `subject`'s history with the authorities' public keys. */
 export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Record<string, JsonWebKey[]>): Promise<Verdict> {
   const { proof } = entry;
@@ -90,7 +93,9 @@ export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: R
   if (!match) return { verdict: 'invalid', reason: 'not a checkpoint note' };
   const [, log, size, root] = match as unknown as [string, string, string, string];
   if (log !== entry.authority) return { verdict: 'invalid', reason: `checkpoint of ${log}, entry of ${entry.authority}` };
-  if (!proof.at.startsWith(entry.at.slice(0, 23))) return { verdict: 'invalid', reason: 'the proof is for another time' };
+  // The time shown must be the logged one to the millisecond, in UTC: a shortened or zone-less time would still be
+  // a prefix of the logged one and be shown as another moment.
+  if (!EXACT_TIME.test(entry.at) || !proof.at.startsWith(entry.at.slice(0, 23))) return { verdict: 'invalid', reason: 'the proof is for another time' };
   const leaf = await leafHash(
     JSON.stringify([LEAF_VERSION, proof.at, entry.authority, subject, entry.role, entry.agency, entry.purpose, entry.items, entry.action, entry.outcome, proof.ref]),
   );

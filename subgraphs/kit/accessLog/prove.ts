@@ -29,6 +29,9 @@ export type EntryVerdict =
   | { verdict: 'awaiting-cosignature'; cosignedBy: Authority[] }
   | { verdict: 'invalid'; reason: string };
 
+/** An access time as the API writes it: to the millisecond, in UTC. */
+const EXACT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
 /**
  * Checks one of a person's history entries offline, with the authorities' public keys only: the leaf rebuilt from
  * what the person was shown (and their own My Number) is included in the checkpoint; the checkpoint is the
@@ -47,7 +50,9 @@ export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: P
   }
   const log = authorityOf(checkpoint.origin);
   if (!log || log !== entry.authority) return { verdict: 'invalid', reason: `checkpoint of ${checkpoint.origin}, entry of ${entry.authority}` };
-  if (!proof.at.startsWith(entry.at.slice(0, 23))) return { verdict: 'invalid', reason: 'the proof is for another time' };
+  // The time shown must be the logged one to the millisecond, in UTC: a shortened or zone-less time would still be
+  // a prefix of the logged one and be shown as another moment.
+  if (!EXACT_TIME.test(entry.at) || !proof.at.startsWith(entry.at.slice(0, 23))) return { verdict: 'invalid', reason: 'the proof is for another time' };
   const leaf = leafHash(
     leafData({ at: proof.at, authority: entry.authority, subject, role: entry.role, agency: entry.agency, purpose: entry.purpose, items: entry.items, action: entry.action, outcome: entry.outcome, ref: proof.ref }),
   );
