@@ -60,6 +60,9 @@ const INTERNAL_ONLY = new Set([
   // Between authorities' access logs (subgraphs/kit/accessLog/witness.ts).
   'WITNESS_SIZE',
   'CHECKPOINT_INCONSISTENT',
+  // jose's own code for "no key with this kid" (subgraphs/kit/keys.ts): callers answer it as INVALID_TOKEN,
+  // PRINCIPAL_INVALID or a signature refusal, never with this code.
+  'ERR_JWKS_NO_MATCHING_KEY',
 ]);
 
 const cells = LANGUAGES.flatMap((lang) => ERROR_CODES.map((code) => [lang, code] as const));
