@@ -119,8 +119,10 @@ test('migrating down and up again keeps the year ends and recounts', async () =>
 
 test('J-LIS starts without the secret and touches no file for it; the two counting authorities need it', () => {
   const dir = mkdtempSync(join(tmpdir(), 'record-key-'));
-  // A keys directory that cannot be created, as on a pod with a read-only file system and no secret mounted.
-  const unwritable = '/proc/residence-card-no-such-dir/keys';
+  // A keys directory that cannot be created, as on a pod with a read-only file system and no secret mounted: its
+  // parent is a file. (Not a path under /proc: Node's recursive mkdir never returns there.)
+  writeFileSync(join(dir, 'a-file'), '');
+  const unwritable = join(dir, 'a-file', 'keys');
   expect(statisticsKeyFor('mynumber', {}, unwritable)).toBeUndefined();
   expect(() => statisticsKeyFor('immigration', {}, unwritable)).toThrow();
   writeFileSync(join(dir, 'secret'), SECRET.toString('hex'));
