@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { issueDevToken } from '../../gateway/tokenCli';
-import { alive, runningSystemFile } from '../../subgraphs/kit/runningSystem';
+import { alive, runningSystem, runningSystemFile } from '../../subgraphs/kit/runningSystem';
 import { eventually, persona } from '../personas';
 import { startSystem, type StartedSystem } from '../system';
 
@@ -78,6 +78,9 @@ test('a subgraph killed with SIGKILL is restarted while the gateway and the othe
 
 test('SIGTERM to the process group still stops all four processes and removes ports.json', async () => {
   const pids = (['gateway', 'mynumber', 'registry', 'immigration'] as const).map((s) => system.pid(s));
+  // The starter (npm start's node process) removes ports.json last, after npm itself has already exited.
+  const starter = runningSystem(system.env)!.pid;
+  pids.push(starter);
   expect(existsSync(runningSystemFile(system.dataDir))).toBe(true);
   const printed = system.output().length;
   await system.stop({ keepData: true });
