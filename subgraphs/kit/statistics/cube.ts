@@ -655,55 +655,55 @@ export class StatisticsCube {
     for (const summary of this.summaries) {
       if (summary.size < counts.size && columns.every((c) => summary.columns.includes(c))) counts = summary;
     }
-    if (finer && finer.counts.length <= counts.size) rollUp(finer, table);
+    if (finer && finer.counts.length <= counts.size) this.rollUp(finer, table);
     else this.addUp(counts, table);
     return table;
   }
 
   /** Sums kept counts into a new table: a row's cell is the sum of one term per dimension (its code's number times the stride). */
   private addUp(from: CountTable, table: Cuboid): void {
-    const columns = table.dims.map((d) => from.codes[from.columns.indexOf(this.columnIndex((this.source.dimensions[d] as DimensionSource).column))] as Int32Array);
-    const terms = table.spaces.map((space, d) => space.projection.map((n) => n * (table.strides[d] as number)));
-    const dense = table.counts;
-    const denseKeys = table.keys;
-    const counts = from.counts;
-    const keys = from.keys;
-    const size = from.size;
-    const [ta, tb, tc] = terms as Int32Array[];
-    const [ca, cb, cc] = columns as Int32Array[];
-    // Key sums add modulo 2^32: an Int32Array element wraps exactly so.
-    if (columns.length === 0) {
-      for (let row = 0; row < size; row++) {
-        dense[0] += counts[row] as number;
-        denseKeys[0] += keys[row] as number;
-      }
-    } else if (columns.length === 1) {
-      for (let row = 0; row < size; row++) {
-        const at = ta[ca[row]];
-        dense[at] += counts[row];
-        denseKeys[at] += keys[row];
-      }
-    } else if (columns.length === 2) {
-      for (let row = 0; row < size; row++) {
-        const at = ta[ca[row]] + tb[cb[row]];
-        dense[at] += counts[row];
-        denseKeys[at] += keys[row];
-      }
-    } else if (columns.length === 3) {
-      for (let row = 0; row < size; row++) {
-        const at = ta[ca[row]] + tb[cb[row]] + tc[cc[row]];
-        dense[at] += counts[row];
-        denseKeys[at] += keys[row];
-      }
-    } else {
-      for (let row = 0; row < size; row++) {
-        let key = 0;
-        for (let d = 0; d < columns.length; d++) key += terms[d][columns[d][row]];
-        dense[key] += counts[row];
-        denseKeys[key] += keys[row];
-      }
-    }
+    const target = this.positions(from.size);
+    table.spaces.forEach((space, d) => {
+      const column = from.codes[from.columns.indexOf(this.columnIndex((this.source.dimensions[table.dims[d] as StatisticsDimension] as DimensionSource).column))] as Int32Array;
+      addColumnTerms(target, space.projection.map((n) => n * (table.strides[d] as number)), column);
+    });
+    scatter(target, from.counts, from.keys, table);
   }
+
+  /** Adds a finer table's counts up into a coarser one (dimensions dropped, or replaced by their parent). */
+  private rollUp(from: Cuboid, to: Cuboid): void {
+    const target = this.positions(from.counts.length);
+    from.dims.forEach((dimension, d) => {
+      const codes = (from.spaces[d] as CodeSpace).codes;
+      let at = to.dims.indexOf(dimension);
+      let of = (code: string) => code;
+      if (at < 0) {
+        at = to.dims.findIndex((t) => DIMENSION_PARENT[dimension]?.parent === t);
+        if (at < 0) return; // dropped: adds nothing to the position
+        of = (DIMENSION_PARENT[dimension] as { of: (code: string) => string }).of;
+      }
+      const space = to.spaces[at] as CodeSpace;
+      const stride = to.strides[at] as number;
+      const terms = Int32Array.from(codes, (code) => {
+        const n = space.index.get(of(code));
+        if (n === undefined) throw new Error(`${of(code)} is not in the code space of ${to.dims[at]}`);
+        return n * stride;
+      });
+      addDigitTerms(target, terms, from.strides[d] as number);
+    });
+    scatter(target, from.counts, from.keys, to);
+  }
+
+  /**
+   * The scratch array of each source row's cell in the table being made (zeroed, `size` long). Shared by every
+   * table, so making one allocates nothing of the source's size.
+   */
+  private positions(size: number): Int32Array {
+    if (this.targets.length < size) this.targets = new Int32Array(Math.max(size, this.targets.length * 2));
+    return this.targets.subarray(0, size).fill(0);
+  }
+
+  private targets = new Int32Array(0);
 
   /**
    * Drops tables older than the counts (unless served stale for a while), then the least recently used while the
@@ -726,78 +726,41 @@ export class StatisticsCube {
   }
 }
 
-/** Adds a finer table's counts up into a coarser one (dimensions dropped, or replaced by their parent). */
-function rollUp(from: Cuboid, to: Cuboid): void {
-  const terms = from.dims.map((dimension, d) => {
-    const codes = (from.spaces[d] as CodeSpace).codes;
-    let at = to.dims.indexOf(dimension);
-    let of = (code: string) => code;
-    if (at < 0) {
-      at = to.dims.findIndex((t) => DIMENSION_PARENT[dimension]?.parent === t);
-      if (at < 0) return new Int32Array(codes.length);
-      of = (DIMENSION_PARENT[dimension] as { of: (code: string) => string }).of;
+/*
+ * Adding up, by dimension rather than by row: each source row's cell in the new table is the sum of one term per
+ * dimension, so a pass per dimension adds its term to every row's position, then one pass adds each row's count
+ * and key sum there. The same three loops serve every number of dimensions, so they are compiled by the first
+ * tables asked (or the warm-up) and never met cold by a table of a new shape.
+ */
+
+/** Kept counts: adds `terms[column[row]]` to each row's position. */
+function addColumnTerms(target: Int32Array, terms: Int32Array, column: Int32Array): void {
+  for (let row = 0; row < target.length; row++) target[row] += terms[column[row] as number] as number;
+}
+
+/**
+ * A dense table: its cells run through a dimension's codes in blocks of `stride` cells (the dimensions after it),
+ * round and round; adds the code's term to each cell's position.
+ */
+function addDigitTerms(target: Int32Array, terms: Int32Array, stride: number): void {
+  const size = target.length;
+  for (let position = 0; position < size; ) {
+    for (let code = 0; code < terms.length; code++) {
+      const term = terms[code] as number;
+      const end = position + stride;
+      for (; position < end; position++) target[position] += term;
     }
-    const space = to.spaces[at] as CodeSpace;
-    const stride = to.strides[at] as number;
-    return Int32Array.from(codes, (code) => {
-      const n = space.index.get(of(code));
-      if (n === undefined) throw new Error(`${of(code)} is not in the code space of ${to.dims[at]}`);
-      return n * stride;
-    });
-  });
-  // Every cell of the finer table in order; its coarser cell is the sum of one term per dimension.
-  const source = from.counts;
-  const sourceKeys = from.keys;
+  }
+}
+
+/** Adds each source row's count and key sum into its cell (key sums wrap modulo 2^32, as an Int32Array does). */
+function scatter(target: Int32Array, counts: Int32Array, keys: Int32Array, to: Cuboid): void {
   const dense = to.counts;
   const denseKeys = to.keys;
-  const sizes = from.spaces.map((space) => space.codes.length);
-  const [ta, tb, tc] = terms as Int32Array[];
-  const [na, nb, nc] = sizes as number[];
-  let position = 0;
-  if (terms.length === 1) {
-    for (let a = 0; a < na; a++, position++) {
-      dense[ta[a]] += source[position];
-      denseKeys[ta[a]] += sourceKeys[position];
-    }
-  } else if (terms.length === 2) {
-    for (let a = 0; a < na; a++) {
-      const xa = ta[a];
-      for (let b = 0; b < nb; b++, position++) {
-        dense[xa + tb[b]] += source[position];
-        denseKeys[xa + tb[b]] += sourceKeys[position];
-      }
-    }
-  } else if (terms.length === 3) {
-    for (let a = 0; a < na; a++) {
-      const xa = ta[a];
-      for (let b = 0; b < nb; b++) {
-        const xb = xa + tb[b];
-        for (let c = 0; c < nc; c++, position++) {
-          dense[xb + tc[c]] += source[position];
-          denseKeys[xb + tc[c]] += sourceKeys[position];
-        }
-      }
-    }
-  } else {
-    // Any other number of dimensions: the coarser cell kept as a running sum of the terms (an odometer).
-    const dims = terms.length;
-    const digits = new Int32Array(dims);
-    let target = 0;
-    for (const term of terms) target += term[0] as number;
-    for (; position < source.length; position++) {
-      dense[target] += source[position] as number;
-      denseKeys[target] += sourceKeys[position] as number;
-      for (let d = dims - 1; d >= 0; d--) {
-        const term = terms[d] as Int32Array;
-        target -= term[digits[d] as number] as number;
-        if (++digits[d] < (sizes[d] as number)) {
-          target += term[digits[d] as number] as number;
-          break;
-        }
-        digits[d] = 0;
-        target += term[0] as number;
-      }
-    }
+  for (let row = 0; row < target.length; row++) {
+    const at = target[row] as number;
+    dense[at] += counts[row] as number;
+    denseKeys[at] += keys[row] as number;
   }
 }
 

@@ -162,19 +162,27 @@ function linesOf(shape: readonly number[], at: Int32Array, kinds: readonly LineK
   const lineOf = new Int32Array(cells * kinds.length);
   const coords = new Int32Array(dims);
   const sizes: number[] = [];
+  // Each cell's code number on each dimension a kind runs along, worked out once (kinds share dimensions).
+  const digits = new Map<number, Int32Array>();
+  for (const { dim } of kinds) {
+    if (digits.has(dim)) continue;
+    const stride = strides[dim] as number;
+    const size = shape[dim] as number;
+    digits.set(dim, Int32Array.from(at, (position) => ((position / stride) | 0) % size));
+  }
+  // A line's number by its key: a cell's position with `dim`'s code replaced by the variant's number (variants
+  // never outnumber codes, so the key is a position of the table).
+  const seen = new Int32Array(shape.reduce((product, size) => product * size, 1));
   for (let k = 0; k < kinds.length; k++) {
     const { dim, variantOf, totalPublished } = kinds[k] as LineKind;
     const stride = strides[dim] as number;
-    const size = shape[dim] as number;
-    let variants = 1;
-    if (variantOf) for (let c = 0; c < size; c++) variants = Math.max(variants, (variantOf[c] as number) + 1);
-    // A line is the cell's position with `dim` replaced by the variant: (above * variants + variant) * stride + below.
-    const seen = new Int32Array((at.length ? ((at[cells - 1] as number) / (stride * size)) | 0 : 0) * variants * stride + variants * stride).fill(-2);
+    const codes = digits.get(dim) as Int32Array;
+    seen.fill(-2);
     for (let i = 0; i < cells; i++) {
       const position = at[i] as number;
-      const code = ((position / stride) | 0) % size;
+      const code = codes[i] as number;
       const variant = variantOf ? (variantOf[code] as number) : 0;
-      const key = ((((position / (stride * size)) | 0) * variants + variant) * stride) + (position % stride);
+      const key = position + (variant - code) * stride;
       let line = seen[key] as number;
       if (line === -2) {
         for (let d = 0; d < dims; d++) coords[d] = ((position / (strides[d] as number)) | 0) % (shape[d] as number);
