@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '../../schema/access';
 import type { Authority } from '../../subgraphs/kit/database';
 import { writeHead } from '../../subgraphs/kit/transport';
+import { connectSource, type SignInProvider } from './oidc';
 
 /** Where `npm run build:console` (run by `npm install`) writes the bundle. */
 export const CONSOLE_DIST = join(__dirname, 'dist');
@@ -32,33 +33,43 @@ export interface ConsoleOptions {
   demoTokens?: (request: DemoTokenRequest) => Promise<string>;
   /** Each authority's public keys (all it published) the resident view checks checkpoint signatures with. */
   publicKeys?: () => Partial<Record<Authority, PublicJwk[]>>;
+  /** The identity provider staff sign in with (oidc.ts): discovered when first asked for, kept once found. */
+  signIn?: () => Promise<SignInProvider>;
 }
 
 /**
  * The console's policy: nothing but this origin, no inline script or style, no framing, no form posts, no
- * referrer. Every asset is built into the package, so nothing else is ever needed.
+ * referrer. Every asset is built into the package, so nothing else is ever needed, but for the identity
+ * provider's token endpoint when the console signs in with one: that one URL, no other of the provider's.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  // GraphiQL's fonts are bundled into its style sheet as data: URLs.
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(tokenEndpoint?: string): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    // GraphiQL's fonts are bundled into its style sheet as data: URLs.
+    "font-src 'self' data:",
+    tokenEndpoint ? `connect-src 'self' ${connectSource(tokenEndpoint)}` : "connect-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-const SECURITY_HEADERS = {
-  'content-security-policy': CONTENT_SECURITY_POLICY,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'x-frame-options': 'DENY',
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-resource-policy': 'same-origin',
-};
+/** The policy without an identity provider. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+function securityHeaders(policy = CONTENT_SECURITY_POLICY): Record<string, string> {
+  return {
+    'content-security-policy': policy,
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'x-frame-options': 'DENY',
+    'cross-origin-opener-policy': 'same-origin',
+    'cross-origin-resource-policy': 'same-origin',
+  };
+}
 
 const ASSETS: Record<string, string> = {
   'app.js': 'text/javascript; charset=utf-8',
@@ -84,18 +95,24 @@ export function consoleRoutes(options: ConsoleOptions, production: boolean): Rec
   if (production && options.demoTokens) throw new Error('The console never signs demo tokens in production');
   if (!(options.enabled ?? !production)) return {};
   const page = Buffer.from(PAGE);
-  const get = (body: Buffer | (() => Buffer), type: string): Route => async (req, _body, res) => {
+  // The provider as far as it is known: a page served while it cannot be reached offers only the pasted token.
+  const provider = async (): Promise<SignInProvider | 'unreachable' | undefined> => options.signIn?.().catch(() => 'unreachable' as const);
+  const get = (body: Buffer | ((signIn: SignInProvider | 'unreachable' | undefined) => Buffer), type: string): Route => async (req, _body, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'Method not allowed');
-    const bytes = typeof body === 'function' ? body() : body;
-    writeHead(res, 200, { ...SECURITY_HEADERS, 'content-type': type, 'content-length': String(bytes.length), 'cache-control': 'no-cache' });
+    const signIn = await provider();
+    const bytes = typeof body === 'function' ? body(signIn) : body;
+    const policy = contentSecurityPolicy(typeof signIn === 'object' ? signIn.tokenEndpoint : undefined);
+    writeHead(res, 200, { ...securityHeaders(policy), 'content-type': type, 'content-length': String(bytes.length), 'cache-control': 'no-cache' });
     res.end(req.method === 'HEAD' ? undefined : bytes);
   };
   const routes: Record<string, Route> = {
     '/console': get(page, 'text/html; charset=utf-8'),
     '/console/': get(page, 'text/html; charset=utf-8'),
     // Read per request: in development the authorities make their keys when they first start.
-    '/console/setup.json': async (req, body, res) =>
-      get(Buffer.from(JSON.stringify({ keys: options.publicKeys?.() ?? {}, demoSignIn: Boolean(options.demoTokens), explorer: !production })), 'application/json')(req, body, res),
+    '/console/setup.json': get(
+      (signIn) => Buffer.from(JSON.stringify({ keys: options.publicKeys?.() ?? {}, demoSignIn: Boolean(options.demoTokens), explorer: !production, ...(signIn ? { signIn } : {}) })),
+      'application/json',
+    ),
   };
   const assets = production ? ASSETS : { ...ASSETS, ...EXPLORER_ASSETS };
   for (const [name, type] of Object.entries(assets)) routes[`/console/${name}`] = get(asset(name), type);
@@ -127,7 +144,7 @@ async function demoToken(req: IncomingMessage, body: string, res: ServerResponse
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {
-  writeHead(res, status, { ...SECURITY_HEADERS, 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
+  writeHead(res, status, { ...securityHeaders(), 'content-type': `${type}; charset=utf-8`, 'cache-control': 'no-store' });
   res.end(body);
 }
 

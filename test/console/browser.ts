@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { buildConsole } from '../../gateway/console/build';
+import { staffTokenConfig } from '../../gateway/config';
 import { consoleOptionsFromEnv } from '../../gateway/console/config';
 import type { GatewayOptions } from '../../gateway/server';
 import type { GatewayHardening, Stack } from '../harness';
@@ -18,12 +19,14 @@ export async function builtConsole(): Promise<void> {
 
 /**
  * A gateway over the stack's subgraphs with the console configured from `env` as `npm start` configures it (in
- * development: demo sign-in with the stack's issuer, the stack's authority keys for proofs). Its origin.
+ * development: demo sign-in with the stack's issuer, the stack's authority keys for proofs; with AUTH_JWKS_URL,
+ * staff tokens from that identity provider). Its origin.
  */
 export async function consoleGateway(stack: Stack, env: Record<string, string> = {}): Promise<string> {
   const production = env.NODE_ENV === 'production';
-  const options: GatewayHardening & Pick<GatewayOptions, 'console'> = {
+  const options: GatewayHardening & Pick<GatewayOptions, 'console'> & Partial<Pick<GatewayOptions, 'staffTokens'>> = {
     console: consoleOptionsFromEnv({ DATA_DIR: stack.dataDir, ...env }),
+    ...(env.AUTH_JWKS_URL ? { staffTokens: await staffTokenConfig(env) } : {}),
     // As hardeningFromEnv configures production: only approved operations run.
     ...(production ? { production, safelist: { mode: 'enforce' } } : {}),
   };

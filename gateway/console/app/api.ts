@@ -41,12 +41,23 @@ export async function run<T>(session: Session, language: Language, name: Operati
   }
 }
 
-/** The console's settings from the gateway: the authorities' public keys and whether demo sign-in exists. */
+/** The identity provider staff sign in with, as the gateway found it (gateway/console/oidc.ts). */
+export interface SignInProvider {
+  issuer: string;
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  scope: string;
+}
+
+/** The console's settings from the gateway: the authorities' public keys and which sign-ins exist. */
 export interface Setup {
   keys: Record<string, JsonWebKey[]>;
   demoSignIn: boolean;
   /** Whether /console/explorer is served (development only). */
   explorer: boolean;
+  /** The identity provider when one is configured; `unreachable` when its discovery failed just now. */
+  signIn?: SignInProvider | 'unreachable';
 }
 
 export async function setup(): Promise<Setup> {

@@ -3,6 +3,7 @@ import { PURPOSES_BY_ROLE, type Purpose } from '../../../schema/access';
 import { demoToken, setup } from './api';
 import type { Ctx } from './context';
 import { fill, h, uid } from './dom';
+import { finishProviderSignIn, redirectToProvider, SignInError, type SignInFailure } from './providerSignIn';
 import { loadLanguage, loadSession, saveLanguage, saveSession, sessionOf, type Session } from './session';
 import { LANGUAGE_NAMES, STRINGS } from './strings';
 import { analystView, forgetAnalystTable } from './views/analyst';
@@ -19,10 +20,13 @@ const VIEWS: Partial<Record<Session['role'], (root: HTMLElement, ctx: Ctx) => vo
 };
 
 const DEMO_ROLES = ['isa-officer', 'municipal-clerk', 'jlis-operator', 'analyst', 'resident'] as const;
+const NOT_A_TOKEN = 'Not a token (a JWT with a role)';
 
 let language: Language = loadLanguage();
 let session: Session | undefined = loadSession();
 let settings: Awaited<ReturnType<typeof setup>> = { keys: {}, demoSignIn: false, explorer: false };
+/** Why the last sign-in with the identity provider ended without a session, shown on the sign-in page. */
+let failure: SignInFailure | undefined;
 
 function render(): void {
   const app = document.getElementById('app')!;
@@ -62,11 +66,18 @@ function header(): HTMLElement {
 function signIn(main: HTMLElement): void {
   const t = STRINGS[language];
   const tokenId = uid('token');
-  const error = h('p', { class: 'banner banner-error', role: 'alert', hidden: true });
+  const error = h('p', { class: 'banner banner-error', role: 'alert', hidden: !failure }, failure ? failureText(failure) : '');
   const token = h('textarea', { id: tokenId, rows: '3', spellcheck: 'false', autocomplete: 'off' });
   const pasteForm = h('form', { class: 'panel', onsubmit: (e) => { e.preventDefault(); start(sessionOf(token.value), error); } },
     h('h2', {}, t.signIn), h('label', { for: tokenId }, t.pasteToken), token, h('button', { type: 'submit' }, t.signIn));
-  const forms: HTMLElement[] = [pasteForm];
+  const forms: HTMLElement[] = [];
+  const provider = settings.signIn;
+  if (provider === 'unreachable') forms.push(h('p', { class: 'panel' }, t.providerUnreachable));
+  else if (provider) {
+    forms.push(h('form', { class: 'panel', onsubmit: (e) => { e.preventDefault(); void redirectToProvider(provider); } },
+      h('h2', {}, t.signIn), h('button', { type: 'submit' }, t.providerSignIn)));
+  }
+  forms.push(pasteForm);
   if (settings.demoSignIn) {
     const roleId = uid('role');
     const muniId = uid('muni');
@@ -95,18 +106,26 @@ async function demo(role: string, municipality: string, myNumber: string, error:
   }
 }
 
+function failureText(f: SignInFailure): string {
+  const t = STRINGS[language];
+  if (f.kind === 'state') return t.providerState;
+  return f.kind === 'refused' ? `${t.providerRefused} ${f.error}` : `${t.providerFailed} ${f.message}`;
+}
+
 function start(next: Session | undefined, error: HTMLElement): void {
   if (!next) {
     error.hidden = false;
-    error.textContent = 'Not a token (a JWT with a role)';
+    error.textContent = NOT_A_TOKEN;
     return;
   }
+  failure = undefined;
   session = next;
   saveSession(session);
   render();
 }
 
 function signOut(): void {
+  failure = undefined;
   session = undefined;
   saveSession(undefined);
   forgetCounterSearch();
@@ -127,6 +146,21 @@ function setPurpose(purpose: Purpose): void {
   render();
 }
 
-void setup()
-  .then((s) => (settings = s))
-  .finally(render);
+/** The settings, then the way back from the identity provider when this page load is one. */
+async function boot(): Promise<void> {
+  settings = await setup().catch(() => settings);
+  try {
+    const token = await finishProviderSignIn(typeof settings.signIn === 'object' ? settings.signIn : undefined);
+    if (token === undefined) return;
+    const next = sessionOf(token);
+    if (!next) throw new SignInError({ kind: 'failed', message: NOT_A_TOKEN });
+    failure = undefined;
+    session = next;
+    saveSession(session);
+  } catch (err) {
+    // A session already open stays: a forged answer must not sign anyone out either.
+    failure = err instanceof SignInError ? err.failure : { kind: 'failed', message: (err as Error).message };
+  }
+}
+
+void boot().finally(render);
