@@ -68,6 +68,22 @@ export interface Strings {
   noView: string;
   prefecture: string;
   ageBand: string;
+  renewStay: string;
+  changeStatus: string;
+  changeAddress: string;
+  recordMoveOut: string;
+  newExpiry: string;
+  noEndHint: string;
+  newStatus: string;
+  addressLine: string;
+  moveDate: string;
+  destination: string;
+  guidance: string;
+  guidanceEvent: string;
+  showGuidance: string;
+  bring: string;
+  withinDays: string;
+  basis: string;
 }
 
 const en: Strings = {
@@ -130,6 +146,22 @@ const en: Strings = {
   noView: 'This role has no view in the console.',
   prefecture: 'Prefecture',
   ageBand: 'Age band',
+  renewStay: 'Renew the period of stay',
+  changeStatus: 'Change the status of residence',
+  changeAddress: 'Record a change of address within the municipality',
+  recordMoveOut: 'Record a move to another municipality',
+  newExpiry: 'New end of the period of stay',
+  noEndHint: 'Leave empty for a status without a period of stay (permanent resident, Highly Skilled Professional (ii)).',
+  newStatus: 'New status of residence',
+  addressLine: 'New address (after the municipality)',
+  moveDate: 'Date of the move',
+  destination: 'Destination municipality code',
+  guidance: 'Counter guidance',
+  guidanceEvent: 'Event',
+  showGuidance: 'Show the procedure',
+  bring: 'Bring',
+  withinDays: 'Within {days} days',
+  basis: 'Basis',
 };
 
 const ja: Strings = {
@@ -192,6 +224,22 @@ const ja: Strings = {
   noView: 'この役割で使える画面はありません。',
   prefecture: '都道府県',
   ageBand: '年齢階級',
+  renewStay: '在留期間を更新する',
+  changeStatus: '在留資格を変更する',
+  changeAddress: '転居（市区町村内の住所変更）を記録する',
+  recordMoveOut: '転出（他の市区町村への移動）を記録する',
+  newExpiry: '新しい在留期間の満了日',
+  noEndHint: '在留期間のない在留資格（永住者、高度専門職2号）では空欄にしてください。',
+  newStatus: '新しい在留資格',
+  addressLine: '新しい住所（市区町村名より後）',
+  moveDate: '異動日',
+  destination: '転出先の団体コード',
+  guidance: '窓口案内',
+  guidanceEvent: '手続のきっかけ',
+  showGuidance: '手続を表示',
+  bring: '持ち物',
+  withinDays: '{days}日以内',
+  basis: '根拠',
 };
 
 const jaEasy: Strings = {
@@ -254,6 +302,22 @@ const jaEasy: Strings = {
   noView: 'この 役割（やくわり）で つかえる 画面（がめん）は ありません。',
   prefecture: '都道府県（とどうふけん）',
   ageBand: '年（とし）の はば',
+  renewStay: '在留期間（ざいりゅうきかん）を のばす',
+  changeStatus: '在留資格（ざいりゅうしかく）を かえる',
+  changeAddress: 'おなじ 市区町村（しくちょうそん）の 中（なか）での ひっこしを 記録（きろく）する',
+  recordMoveOut: 'ほかの 市区町村（しくちょうそん）への ひっこしを 記録（きろく）する',
+  newExpiry: 'あたらしい 在留期間（ざいりゅうきかん）の おわりの 日（ひ）',
+  noEndHint: '在留期間（ざいりゅうきかん）が ない 在留資格（ざいりゅうしかく）（永住者（えいじゅうしゃ）、高度専門職（こうどせんもんしょく）2号（ごう））では 書（か）かないで ください。',
+  newStatus: 'あたらしい 在留資格（ざいりゅうしかく）',
+  addressLine: 'あたらしい 住所（じゅうしょ）（市区町村（しくちょうそん）の あと）',
+  moveDate: 'ひっこした 日（ひ）',
+  destination: 'ひっこし先（さき）の 市区町村（しくちょうそん）の 番号（ばんごう）',
+  guidance: 'まどぐちの 案内（あんない）',
+  guidanceEvent: 'なにが ありましたか',
+  showGuidance: '手続（てつづき）を 見（み）る',
+  bring: 'もっていく もの',
+  withinDays: '{days}日（にち）いない',
+  basis: '法律（ほうりつ）など',
 };
 
 const zhHans: Strings = {
@@ -316,6 +380,22 @@ const zhHans: Strings = {
   noView: '此角色在控制台中没有可用页面。',
   prefecture: '都道府县',
   ageBand: '年龄段',
+  renewStay: '更新在留期间',
+  changeStatus: '变更在留资格',
+  changeAddress: '登记市区町村内的迁居',
+  recordMoveOut: '登记迁往其他市区町村',
+  newExpiry: '新的在留期间届满日',
+  noEndHint: '无在留期间的在留资格（永住者、高度专门职2号）请留空。',
+  newStatus: '新的在留资格',
+  addressLine: '新地址（市区町村名之后）',
+  moveDate: '迁居日期',
+  destination: '迁入地的地方公共团体代码',
+  guidance: '窗口指南',
+  guidanceEvent: '事项',
+  showGuidance: '显示手续',
+  bring: '携带物品',
+  withinDays: '{days}天以内',
+  basis: '依据',
 };
 
 const zhHant: Strings = {
@@ -378,6 +458,22 @@ const zhHant: Strings = {
   noView: '此角色在控制台中沒有可用頁面。',
   prefecture: '都道府縣',
   ageBand: '年齡層',
+  renewStay: '更新在留期間',
+  changeStatus: '變更在留資格',
+  changeAddress: '登記市區町村內的遷居',
+  recordMoveOut: '登記遷往其他市區町村',
+  newExpiry: '新的在留期間屆滿日',
+  noEndHint: '無在留期間的在留資格（永住者、高度專門職2號）請留空。',
+  newStatus: '新的在留資格',
+  addressLine: '新地址（市區町村名之後）',
+  moveDate: '遷居日期',
+  destination: '遷入地的地方公共團體代碼',
+  guidance: '窗口指南',
+  guidanceEvent: '事項',
+  showGuidance: '顯示手續',
+  bring: '攜帶物品',
+  withinDays: '{days}天以內',
+  basis: '依據',
 };
 
 const ko: Strings = {
@@ -440,6 +536,22 @@ const ko: Strings = {
   noView: '이 역할로 사용할 수 있는 화면이 없습니다.',
   prefecture: '도도부현',
   ageBand: '연령대',
+  renewStay: '재류 기간 갱신',
+  changeStatus: '재류 자격 변경',
+  changeAddress: '시구정촌 내 전거(주소 변경) 기록',
+  recordMoveOut: '다른 시구정촌으로의 전출 기록',
+  newExpiry: '새 재류 기간 만료일',
+  noEndHint: '재류 기간이 없는 재류 자격(영주자, 고도전문직 2호)은 비워 두십시오.',
+  newStatus: '새 재류 자격',
+  addressLine: '새 주소(시구정촌 이름 이후)',
+  moveDate: '이사 날짜',
+  destination: '전출 대상 지방공공단체 코드',
+  guidance: '창구 안내',
+  guidanceEvent: '사유',
+  showGuidance: '절차 보기',
+  bring: '지참물',
+  withinDays: '{days}일 이내',
+  basis: '근거',
 };
 
 const vi: Strings = {
@@ -502,6 +614,22 @@ const vi: Strings = {
   noView: 'Vai trò này không có màn hình trong bảng điều khiển.',
   prefecture: 'Tỉnh/thành',
   ageBand: 'Nhóm tuổi',
+  renewStay: 'Gia hạn thời gian lưu trú',
+  changeStatus: 'Thay đổi tư cách lưu trú',
+  changeAddress: 'Ghi nhận chuyển chỗ ở trong cùng thành phố',
+  recordMoveOut: 'Ghi nhận chuyển đến thành phố khác',
+  newExpiry: 'Ngày hết hạn lưu trú mới',
+  noEndHint: 'Để trống đối với tư cách không có thời hạn lưu trú (vĩnh trú, chuyên gia tay nghề cao số 2).',
+  newStatus: 'Tư cách lưu trú mới',
+  addressLine: 'Địa chỉ mới (phần sau tên thành phố)',
+  moveDate: 'Ngày chuyển',
+  destination: 'Mã đơn vị hành chính nơi chuyển đến',
+  guidance: 'Hướng dẫn tại quầy',
+  guidanceEvent: 'Sự việc',
+  showGuidance: 'Xem thủ tục',
+  bring: 'Mang theo',
+  withinDays: 'Trong vòng {days} ngày',
+  basis: 'Căn cứ',
 };
 
 const tl: Strings = {
@@ -564,6 +692,22 @@ const tl: Strings = {
   noView: 'Walang pahina para sa tungkuling ito.',
   prefecture: 'Prefektura',
   ageBand: 'Pangkat ng edad',
+  renewStay: 'I-renew ang panahon ng pananatili',
+  changeStatus: 'Palitan ang status of residence',
+  changeAddress: 'Itala ang paglipat ng tirahan sa loob ng munisipyo',
+  recordMoveOut: 'Itala ang paglipat sa ibang munisipyo',
+  newExpiry: 'Bagong katapusan ng panahon ng pananatili',
+  noEndHint: 'Iwanang blangko para sa status na walang panahon ng pananatili (permanent resident, Highly Skilled Professional (ii)).',
+  newStatus: 'Bagong status of residence',
+  addressLine: 'Bagong address (pagkatapos ng munisipyo)',
+  moveDate: 'Petsa ng paglipat',
+  destination: 'Code ng munisipyong lilipatan',
+  guidance: 'Gabay sa counter',
+  guidanceEvent: 'Pangyayari',
+  showGuidance: 'Ipakita ang proseso',
+  bring: 'Dalhin',
+  withinDays: 'Sa loob ng {days} araw',
+  basis: 'Batayan',
 };
 
 const ne: Strings = {
@@ -626,6 +770,22 @@ const ne: Strings = {
   noView: 'यो भूमिकाका लागि कुनै पृष्ठ छैन।',
   prefecture: 'प्रिफेक्चर',
   ageBand: 'उमेर समूह',
+  renewStay: 'बसाइ अवधि नवीकरण गर्नुहोस्',
+  changeStatus: 'बसाइ स्थिति परिवर्तन गर्नुहोस्',
+  changeAddress: 'नगरपालिकाभित्र ठेगाना परिवर्तन दर्ता गर्नुहोस्',
+  recordMoveOut: 'अर्को नगरपालिकामा सराइ दर्ता गर्नुहोस्',
+  newExpiry: 'बसाइ अवधिको नयाँ अन्तिम मिति',
+  noEndHint: 'बसाइ अवधि नभएको स्थिति (स्थायी बासिन्दा, उच्च दक्ष पेशेवर (ii)) का लागि खाली छोड्नुहोस्।',
+  newStatus: 'नयाँ बसाइ स्थिति',
+  addressLine: 'नयाँ ठेगाना (नगरपालिकापछि)',
+  moveDate: 'सराइको मिति',
+  destination: 'जाने नगरपालिकाको कोड',
+  guidance: 'काउन्टर मार्गदर्शन',
+  guidanceEvent: 'घटना',
+  showGuidance: 'प्रक्रिया देखाउनुहोस्',
+  bring: 'ल्याउनुपर्ने',
+  withinDays: '{days} दिनभित्र',
+  basis: 'आधार',
 };
 
 const pt: Strings = {
@@ -688,6 +848,22 @@ const pt: Strings = {
   noView: 'Esta função não tem tela no console.',
   prefecture: 'Província',
   ageBand: 'Faixa etária',
+  renewStay: 'Renovar o período de permanência',
+  changeStatus: 'Mudar o status de residência',
+  changeAddress: 'Registrar mudança de endereço no mesmo município',
+  recordMoveOut: 'Registrar mudança para outro município',
+  newExpiry: 'Novo fim do período de permanência',
+  noEndHint: 'Deixe vazio para um status sem período de permanência (residente permanente, Profissional Altamente Qualificado (ii)).',
+  newStatus: 'Novo status de residência',
+  addressLine: 'Novo endereço (após o município)',
+  moveDate: 'Data da mudança',
+  destination: 'Código do município de destino',
+  guidance: 'Orientação do balcão',
+  guidanceEvent: 'Ocorrência',
+  showGuidance: 'Mostrar o procedimento',
+  bring: 'Levar',
+  withinDays: 'Em até {days} dias',
+  basis: 'Base legal',
 };
 
 const id: Strings = {
@@ -750,6 +926,22 @@ const id: Strings = {
   noView: 'Peran ini tidak memiliki tampilan di konsol.',
   prefecture: 'Prefektur',
   ageBand: 'Kelompok umur',
+  renewStay: 'Perpanjang masa tinggal',
+  changeStatus: 'Ubah status izin tinggal',
+  changeAddress: 'Catat pindah alamat di dalam kota yang sama',
+  recordMoveOut: 'Catat pindah ke kota lain',
+  newExpiry: 'Akhir masa tinggal yang baru',
+  noEndHint: 'Kosongkan untuk status tanpa masa tinggal (penduduk tetap, Profesional Berketerampilan Tinggi (ii)).',
+  newStatus: 'Status izin tinggal baru',
+  addressLine: 'Alamat baru (setelah nama kota)',
+  moveDate: 'Tanggal pindah',
+  destination: 'Kode kota tujuan',
+  guidance: 'Panduan loket',
+  guidanceEvent: 'Kejadian',
+  showGuidance: 'Tampilkan prosedur',
+  bring: 'Bawa',
+  withinDays: 'Dalam {days} hari',
+  basis: 'Dasar hukum',
 };
 
 const my: Strings = {
@@ -812,6 +1004,22 @@ const my: Strings = {
   noView: 'ဤရာထူးအတွက် စာမျက်နှာ မရှိပါ။',
   prefecture: 'ခရိုင်',
   ageBand: 'အသက်အုပ်စု',
+  renewStay: 'နေထိုင်ခွင့်ကာလ သက်တမ်းတိုးရန်',
+  changeStatus: 'နေထိုင်ခွင့်အမျိုးအစား ပြောင်းရန်',
+  changeAddress: 'မြို့နယ်အတွင်း လိပ်စာပြောင်းခြင်း မှတ်တမ်းတင်ရန်',
+  recordMoveOut: 'အခြားမြို့နယ်သို့ ပြောင်းရွှေ့ခြင်း မှတ်တမ်းတင်ရန်',
+  newExpiry: 'နေထိုင်ခွင့်ကာလ ကုန်ဆုံးရက် အသစ်',
+  noEndHint: 'နေထိုင်ခွင့်ကာလ မရှိသော အမျိုးအစား (အမြဲတမ်းနေထိုင်သူ၊ Highly Skilled Professional (ii)) အတွက် ကွက်လပ်ထားပါ။',
+  newStatus: 'နေထိုင်ခွင့်အမျိုးအစား အသစ်',
+  addressLine: 'လိပ်စာအသစ် (မြို့နယ်အမည်နောက်)',
+  moveDate: 'ပြောင်းရွှေ့သည့်ရက်',
+  destination: 'ပြောင်းရွှေ့မည့် မြို့နယ်ကုဒ်',
+  guidance: 'ကောင်တာ လမ်းညွှန်',
+  guidanceEvent: 'ဖြစ်ရပ်',
+  showGuidance: 'လုပ်ထုံးလုပ်နည်း ပြရန်',
+  bring: 'ယူဆောင်ရန်',
+  withinDays: '{days} ရက်အတွင်း',
+  basis: 'အခြေခံ',
 };
 
 export const STRINGS: Readonly<Record<Language, Strings>> = { ja, 'ja-x-easy': jaEasy, en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, ko, vi, tl, ne, pt, id, my };

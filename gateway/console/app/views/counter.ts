@@ -1,40 +1,10 @@
 import { parseMyNumber, parseResidenceCardNumber } from '../../../../schema/identifiers';
-import type { Role } from '../../../../schema/access';
-import { run, type ApiError, type OperationName } from '../api';
+import { run, type ApiError } from '../api';
 import { codeMessage, errorBanners, type Ctx } from '../context';
 import { fill, h, uid } from '../dom';
 import { renderRecord, type PersonRecord } from '../record';
-import type { Strings } from '../strings';
-
-/** A counter action: the approved mutation, what it is called, and whether it takes the My Number or the card number. */
-interface Action {
-  operation: OperationName;
-  name: keyof Strings;
-  by: 'myNumber' | 'number';
-}
-
-/**
- * The actions each counter role is offered (what MUTATION_POLICY lets it do at a counter). Whether this person's
- * record allows it is the authority's decision: a refusal comes back with its reason.
- */
-const ACTIONS: Partial<Record<Role, Action[]>> = {
-  'isa-officer': [
-    { operation: 'ReportResidenceCardLost', name: 'reportLost', by: 'number' },
-    { operation: 'ReissueResidenceCard', name: 'reissue', by: 'number' },
-    { operation: 'IssueSpecificResidenceCard', name: 'issueSpecific', by: 'myNumber' },
-  ],
-  'jlis-operator': [
-    { operation: 'IssueMyNumberCard', name: 'issueMyNumberCard', by: 'myNumber' },
-    { operation: 'RevokeMyNumberFunction', name: 'revokeFunction', by: 'myNumber' },
-    { operation: 'SuspendCertificates', name: 'suspendCertificates', by: 'myNumber' },
-    { operation: 'ResumeCertificates', name: 'resumeCertificates', by: 'myNumber' },
-  ],
-  'municipal-clerk': [
-    { operation: 'IssueMyNumberCard', name: 'issueMyNumberCard', by: 'myNumber' },
-    { operation: 'SuspendCertificates', name: 'suspendCertificates', by: 'myNumber' },
-    { operation: 'ResumeCertificates', name: 'resumeCertificates', by: 'myNumber' },
-  ],
-};
+import { actionsPanel } from './counterActions';
+import { forgetGuidanceEvent, guidancePanel } from './counterGuidance';
 
 type Unified = { record: PersonRecord | null; arrangement: { cardArrangement: string } | null };
 type ByCard = { residenceCard: { number: string; holder: { person: { myNumber: string } | null } | null } | null };
@@ -44,9 +14,10 @@ let last: { by: 'myNumber' | 'number'; value: string } | undefined;
 /** Forgets the last search: a counter PC's next clerk must not re-run, in their name, the search of the one before. */
 export function forgetCounterSearch(): void {
   last = undefined;
+  forgetGuidanceEvent();
 }
 
-/** Counter staff: find a person by My Number or card number, see the unified record, act on it. */
+/** Counter staff: find a person by My Number or card number, see the unified record, read the guidance, act on it. */
 export function counterView(root: HTMLElement, ctx: Ctx): void {
   const { t } = ctx;
   const inputId = uid('q');
@@ -90,6 +61,8 @@ export function counterView(root: HTMLElement, ctx: Ctx): void {
       return;
     }
     last = { by: by(), value };
+    // The previous person's record and actions go at once: nothing is done to them while the next one loads.
+    fill(result);
     await show(last);
   }
 
@@ -107,41 +80,9 @@ export function counterView(root: HTMLElement, ctx: Ctx): void {
     const record = answer.data?.record;
     if (!record) return fill(result, notice, errorBanners(errors), h('p', {}, t.notFound));
     const person: PersonRecord = { ...record, cardArrangement: answer.data?.arrangement?.cardArrangement ?? null };
-    fill(result, notice, errorBanners(errors), renderRecord(ctx, person), actions(person));
-  }
-
-  function actions(person: PersonRecord): HTMLElement | null {
-    const offered = ACTIONS[ctx.session.role] ?? [];
-    if (offered.length === 0) return null;
-    return h('section', { class: 'panel actions', 'aria-label': t.actions }, h('h3', {}, t.actions),
-      offered.filter((a) => a.by === 'myNumber' || person.residenceCard).map((a) => h('button', { type: 'button', onclick: () => confirmAction(a, person) }, t[a.name])));
-  }
-
-  /** A modal dialog (keyboard: focus moves in, Escape cancels) before anything is changed. */
-  function confirmAction(action: Action, person: PersonRecord): void {
-    const target = action.by === 'myNumber' ? person.myNumber : person.residenceCard!.number;
-    const dialog = h('dialog', { class: 'confirm', 'aria-labelledby': 'confirm-title' },
-      h('h3', { id: 'confirm-title' }, t[action.name]),
-      h('p', {}, `${action.by === 'myNumber' ? t.myNumber : t.cardNumber}: ${target}`),
-      h('form', { method: 'dialog' },
-        h('button', { value: 'cancel', autofocus: true }, t.cancel),
-        h('button', { value: 'confirm', class: 'danger' }, t.confirm)));
-    document.body.append(dialog);
-    dialog.addEventListener('close', () => {
-      const confirmed = dialog.returnValue === 'confirm';
-      dialog.remove();
-      if (confirmed) void perform(action, target);
-    });
-    dialog.showModal();
-  }
-
-  async function perform(action: Action, target: string): Promise<void> {
-    const answer = await run(ctx.session, ctx.language, action.operation, { [action.by]: target });
-    const refusal = answer.errors?.[0];
-    const notice = refusal
-      ? h('p', { class: 'banner banner-error', role: 'alert' }, h('strong', {}, `${t.refused}: `), refusal.message, refusal.extensions?.code ? h('code', {}, ` ${refusal.extensions.code}`) : null)
-      : h('p', { class: 'banner banner-ok', role: 'status' }, `${t[action.name]}: ${t.done}`);
-    if (last) await show(last, notice);
+    fill(result, notice, errorBanners(errors), renderRecord(ctx, person), guidancePanel(ctx, person.myNumber), actionsPanel(ctx, person, async (outcome) => {
+      if (last) await show(last, outcome);
+    }));
   }
 
   if (last) void show(last);
