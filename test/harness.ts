@@ -20,6 +20,7 @@ import type { Role } from '../subgraphs/kit/principal';
 import { buildImmigrationServer, migrations as immigrationMigrations } from '../subgraphs/immigration/server';
 import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
 import { buildRegistryServer, migrations as registryMigrations } from '../subgraphs/registry/server';
+import type { StatisticsBudgetOptions } from '../subgraphs/kit/statistics/budget';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 
 /** The day the suites are answered for, so card validity does not drift with the calendar. */
@@ -38,7 +39,7 @@ export interface Stack {
   dbs: Record<Authority, DataSource>;
   relays: Record<Authority, OutboxRelay>;
   metrics: Record<Authority | 'gateway', Metrics>;
-  token(role: Role, options?: { municipality?: string; myNumber?: string; ttl?: string; purpose?: string }): Promise<string>;
+  token(role: Role, options?: { municipality?: string; myNumber?: string; ttl?: string; purpose?: string; sub?: string }): Promise<string>;
   query<T = Record<string, unknown>>(
     token: string | null,
     query: string,
@@ -50,6 +51,9 @@ export interface Stack {
   stopSubgraph(authority: Authority): Promise<void>;
   /** Starts it again on the same port and database, with a new relay. */
   startSubgraph(authority: Authority): Promise<void>;
+  /** Another server of the authority over the same database (on PostgreSQL through its own connections), as a
+   * replica would be; its GraphQL URL. Stopped with the stack. */
+  startReplica(authority: Authority): Promise<string>;
   /** GraphQL requests a subgraph has served (`http_requests_total{route="/graphql"}`), read over HTTP from /metrics. */
   graphqlRequests(authority: Authority): Promise<number>;
   /** Another gateway over the same subgraphs (e.g. in production mode); its URL. Stopped with the stack. */
@@ -85,6 +89,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 export interface StackOptions {
   persons?: number;
   gateway?: GatewayHardening;
+  /** The subgraphs' statistics budget (default: the subgraphs' own). */
+  statisticsBudget?: StatisticsBudgetOptions;
 }
 
 async function start(options: StackOptions, started: Array<() => Promise<unknown>>): Promise<Stack> {
@@ -97,6 +103,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
   const eventOptions = {} as Record<Authority, Awaited<ReturnType<typeof eventsOptionsFor>>>;
   const dropDatabases: Array<() => Promise<void>> = [];
   const dbs = {} as Record<Authority, DataSource>;
+  const urls = {} as Record<Authority, string | undefined>;
   const metrics = {} as Stack['metrics'];
   const subgraphUrls = {} as Record<Authority, string>;
 
@@ -107,6 +114,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
     const { migrations } = SUBGRAPHS[authority];
     metrics[authority] = createMetrics(authority);
     const url = await throwawayDatabase(authority, dropDatabases);
+    urls[authority] = url;
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
     started.push(() => db.destroy());
     await statementSource.run('seed', () => seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY }));
@@ -119,15 +127,20 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
     await startSubgraph(authority, 0);
   }
 
-  async function startSubgraph(authority: Authority, port: number): Promise<void> {
-    const { server, relay } = await SUBGRAPHS[authority].build({
-      db: dbs[authority],
+  async function buildSubgraph(authority: Authority, db: DataSource) {
+    return SUBGRAPHS[authority].build({
+      db,
       gatewayKey: gatewayKeys.publicKeys,
       metrics: metrics[authority],
       clock: () => TEST_TODAY,
       events: eventOptions[authority],
       statisticsKey: loadOrCreateRecordKeySecret(process.env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
+      statisticsBudget: options.statisticsBudget,
     });
+  }
+
+  async function startSubgraph(authority: Authority, port: number): Promise<void> {
+    const { server, relay } = await buildSubgraph(authority, dbs[authority]);
     subgraphServers[authority] = server;
     relays[authority] = relay;
     started.push(async () => {
@@ -137,6 +150,20 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
     ports[authority] = await listen(server, port);
     internalUrls[authority] = `http://127.0.0.1:${ports[authority]}`;
     subgraphUrls[authority] = `http://127.0.0.1:${ports[authority]}/graphql`;
+  }
+
+  const replicas: Array<() => Promise<void>> = [];
+  async function startReplica(authority: Authority): Promise<string> {
+    const url = urls[authority];
+    // Embedded, the database lives in this process: the replica shares its connection.
+    const db = url ? await openDatabase({ authority, url, migrations: SUBGRAPHS[authority].migrations, statements: metrics[authority].dbStatements }) : dbs[authority];
+    const { server, relay } = await buildSubgraph(authority, db);
+    replicas.push(async () => {
+      await relay.stop();
+      if (server.listening) await close(server);
+      if (url) await db.destroy();
+    });
+    return `http://127.0.0.1:${await listen(server, 0)}/graphql`;
   }
 
   async function stopSubgraph(authority: Authority): Promise<void> {
@@ -190,6 +217,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
     },
     stopSubgraph,
     startSubgraph: (authority) => startSubgraph(authority, ports[authority]),
+    startReplica,
     async graphqlRequests(authority) {
       const res = await fetch(subgraphUrls[authority].replace('/graphql', '/metrics'));
       return (await res.text())
@@ -204,6 +232,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       return metricsUrl;
     },
     async stop() {
+      for (const stopReplica of replicas) await stopReplica();
       for (const relay of Object.values(relays)) await relay.stop();
       for (const server of [...servers, ...Object.values(subgraphServers)]) if (server.listening) await close(server);
       for (const db of Object.values(dbs)) await db.destroy();

@@ -6,6 +6,7 @@ import { openDatabase, statementSource, underStartupLock, type Authority, type D
 import { databaseUrlFromEnv } from './env';
 import { close, listen, processLogger } from './http';
 import { keysDir, loadOrCreateKeyPair, publicKeyFile } from './keys';
+import { statisticsBudgetFromEnv } from './statistics/budget';
 import { statisticsKeyFor } from './statistics/recordKey';
 import { DEFAULT_DENSE_HOURS, purgeAccessLog, thinCheckpoints } from './accessLog/retention';
 import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
@@ -105,6 +106,7 @@ export async function runSubgraph(
     transport: transportFromEnv(env),
     accessLog: { checkpointEveryMs: Number(env.ACCESS_LOG_CHECKPOINT_MS ?? 1000) },
     statisticsKey: statisticsKeyFor(authority, env, keysDir(dataDir)),
+    statisticsBudget: statisticsBudgetFromEnv(env),
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   processLogger(authority).info({ port }, 'listening');

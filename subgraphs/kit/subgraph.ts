@@ -18,6 +18,7 @@ import { WitnessClient, witnessRoute } from './accessLog/witness';
 import { witnessedRoute } from './accessLog/witnessed';
 import { AccessLogWriter } from './accessLog/writer';
 import type { StatisticsCube } from './statistics/cube';
+import { DEFAULT_STATISTICS_DAILY_QUERIES, type StatisticsBudgetOptions } from './statistics/budget';
 import { statisticsQueryLog } from './statistics/queryLog';
 import { statisticsResponseCache, type StatisticsUse } from './statistics/responseCache';
 import { auditVerifyRoute } from './auditVerify';
@@ -85,6 +86,8 @@ export interface SubgraphDeps {
   accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
   /** The secret behind the statistics' record keys, the same in every authority that counts (statistics/recordKey.ts). */
   statisticsKey?: Buffer;
+  /** Statistics tables per analyst per day (default: DEFAULT_STATISTICS_DAILY_QUERIES; statistics/budget.ts). */
+  statisticsBudget?: StatisticsBudgetOptions;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -107,6 +110,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   transport?: TransportOptions;
   /** Access-log sequencing and checkpoint intervals (tests shorten them). */
   accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
+  /** Statistics tables per analyst per day (default: DEFAULT_STATISTICS_DAILY_QUERIES; statistics/budget.ts). */
+  statisticsBudget?: StatisticsBudgetOptions;
 }
 
 /** What internal endpoints get: caller verification, the relay to wake, and the clock. */
@@ -138,7 +143,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       ApolloServerPluginCacheControlDisabled(),
       statisticsResponseCache<TContext>({ served: (how) => options.metrics.statisticsResponses.inc({ served: how }) }),
       auditPlugin<TContext>(Object.keys(options.fieldPolicy)),
-      statisticsQueryLog<TContext>(),
+      statisticsQueryLog<TContext>(options.statisticsBudget ?? { daily: DEFAULT_STATISTICS_DAILY_QUERIES }),
     ],
     includeStacktraceInErrorResponses: false,
     formatError: maskError,

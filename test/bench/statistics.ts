@@ -79,7 +79,8 @@ async function main(): Promise<void> {
     },
   });
   const dataDir = process.env.DATA_DIR ?? '.data';
-  const analyst = await issueDevToken({ role: 'analyst', dataDir });
+  // An analyst of its own per run: a run asks thousands of tables, a good part of one analyst's daily budget.
+  const analyst = await issueDevToken({ role: 'analyst', dataDir, sub: `bench-analyst-${Date.now()}` });
   const officer = await issueDevToken({ role: 'isa-officer', dataDir });
   const url = values.gateway;
   const ask = async (token: string, query: string, variables: Record<string, unknown>) => {

@@ -90,5 +90,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: 'The filter selects too few persons to publish any figure about them.',
     UNKNOWN_LANGUAGE: 'No labels in that language.',
     STATISTICS_TABLE_TOO_LARGE: 'This table would have too many cells; group by fewer or coarser dimensions.',
+    STATISTICS_BUDGET_SPENT: "Today's budget of statistics tables is spent; it renews at midnight Japan time.",
   },
 };

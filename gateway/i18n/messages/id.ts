@@ -90,5 +90,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: 'Filter memilih terlalu sedikit orang untuk menerbitkan angka apa pun.',
     UNKNOWN_LANGUAGE: 'Tidak ada label dalam bahasa itu.',
     STATISTICS_TABLE_TOO_LARGE: 'Tabel ini akan memiliki terlalu banyak sel; kelompokkan menurut lebih sedikit dimensi atau dimensi yang lebih kasar.',
+    STATISTICS_BUDGET_SPENT: 'Batas harian tabel statistik sudah habis; batas diperbarui tengah malam waktu Jepang.',
   },
 };

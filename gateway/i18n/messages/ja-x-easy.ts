@@ -95,5 +95,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: '人（ひと）の 数（かず）が 少（すく）なすぎるので、数（かず）を 出（だ）せません。',
     UNKNOWN_LANGUAGE: 'その ことばの 名前（なまえ）は ありません。',
     STATISTICS_TABLE_TOO_LARGE: 'この 表（ひょう）は 大（おお）きすぎます。項目（こうもく）を 減（へ）らして ください。',
+    STATISTICS_BUDGET_SPENT: '今日（きょう） 使（つか）える 表（ひょう）の 数（かず）を 使（つか）いきりました。日本（にほん）の 時間（じかん）で 夜（よる）の 12時（じ）に また 使（つか）えます。',
   },
 };

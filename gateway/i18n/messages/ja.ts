@@ -89,5 +89,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: '条件に当てはまる人数が少なすぎるため、数字を公表できません。',
     UNKNOWN_LANGUAGE: 'その言語の表示名はありません。',
     STATISTICS_TABLE_TOO_LARGE: 'この集計表はセルが多すぎます。集計項目を減らすか、より大きな区分で集計してください。',
+    STATISTICS_BUDGET_SPENT: '本日の集計表の利用上限に達しました。日本時間の午前0時に回復します。',
   },
 };

@@ -88,5 +88,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: '조건에 해당하는 인원이 너무 적어 수치를 공개할 수 없습니다.',
     UNKNOWN_LANGUAGE: '해당 언어의 표시명이 없습니다.',
     STATISTICS_TABLE_TOO_LARGE: '이 표는 셀이 너무 많습니다. 차원을 줄이거나 더 큰 구분으로 집계하십시오.',
+    STATISTICS_BUDGET_SPENT: '오늘의 통계표 조회 한도를 모두 사용했습니다. 일본 시간 자정에 다시 사용할 수 있습니다.',
   },
 };

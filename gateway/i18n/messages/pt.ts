@@ -90,5 +90,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: 'O filtro seleciona poucas pessoas demais para publicar qualquer número.',
     UNKNOWN_LANGUAGE: 'Não há rótulos nesse idioma.',
     STATISTICS_TABLE_TOO_LARGE: 'Esta tabela teria células demais; agrupe por menos dimensões ou por dimensões mais amplas.',
+    STATISTICS_BUDGET_SPENT: 'O limite diário de tabelas estatísticas foi atingido; ele é renovado à meia-noite, horário do Japão.',
   },
 };

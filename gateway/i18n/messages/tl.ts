@@ -90,5 +90,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: 'Masyadong kaunti ang taong napili ng filter para maglathala ng anumang bilang.',
     UNKNOWN_LANGUAGE: 'Walang label sa wikang iyon.',
     STATISTICS_TABLE_TOO_LARGE: 'Masyadong marami ang cell ng talaang ito; mag-group ayon sa mas kaunti o mas malawak na dimension.',
+    STATISTICS_BUDGET_SPENT: 'Naubos na ang limitasyon ng mga statistics table para sa araw na ito; manunumbalik ito sa hatinggabi, oras sa Japan.',
   },
 };

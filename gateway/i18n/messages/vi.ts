@@ -90,5 +90,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: 'Bộ lọc chọn quá ít người nên không thể công bố số liệu.',
     UNKNOWN_LANGUAGE: 'Không có nhãn bằng ngôn ngữ đó.',
     STATISTICS_TABLE_TOO_LARGE: 'Bảng này có quá nhiều ô; hãy nhóm theo ít chiều hơn hoặc chiều thô hơn.',
+    STATISTICS_BUDGET_SPENT: 'Đã dùng hết hạn mức bảng thống kê trong ngày; hạn mức được làm mới vào nửa đêm giờ Nhật Bản.',
   },
 };

@@ -87,5 +87,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: '筛选出的人数过少，无法公布任何数字。',
     UNKNOWN_LANGUAGE: '没有该语言的标签。',
     STATISTICS_TABLE_TOO_LARGE: '该统计表的单元格过多；请减少维度或使用更粗的维度。',
+    STATISTICS_BUDGET_SPENT: '今日的统计表查询额度已用完；将于日本时间午夜恢复。',
   },
 };

@@ -87,5 +87,6 @@ export const messages: Messages = {
     STATISTICS_TOTAL_SUPPRESSED: '篩選出的人數過少，無法公布任何數字。',
     UNKNOWN_LANGUAGE: '沒有該語言的標籤。',
     STATISTICS_TABLE_TOO_LARGE: '該統計表的儲存格過多；請減少維度或使用更粗的維度。',
+    STATISTICS_BUDGET_SPENT: '今日的統計表查詢額度已用完；將於日本時間午夜恢復。',
   },
 };

@@ -5,12 +5,18 @@
  * and its outcome is `ok` or the error code the caller got. Logged for every way an answer leaves (executed,
  * written without the executor, or sent from a kept answer: responseCache.ts), and, as for every read, nothing is
  * answered unless its row is written.
+ *
+ * The same plugin spends the caller's daily statistics budget (budget.ts), one per table field asked, once the
+ * operation is known and before anything answers it (the response cache's `responseForOperation` and the executor
+ * both come later in Apollo Server's request pipeline), so a refusal is logged like any other outcome.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getArgumentValues, Kind } from 'graphql';
+import { getArgumentValues, Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import type { DataSource } from 'typeorm';
 import type { AuditRow } from '../audit';
 import type { AccessLogWriter } from '../accessLog/writer';
 import type { Principal } from '../principal';
+import { spendStatisticsBudget, type StatisticsBudgetOptions } from './budget';
 
 /** The fields that answer statistics tables. */
 const TABLE_FIELDS: ReadonlySet<string> = new Set(['foreignResidentStatistics', 'residentRegistryStatistics']);
@@ -28,7 +34,19 @@ export function queryItems(field: string, args: { groupBy?: unknown; filter?: un
   return [field, `groupBy:${groupBy.join('+')}`, ...filter];
 }
 
-export function statisticsQueryLog<TContext extends { principal: Principal; accessLog: AccessLogWriter }>(): ApolloServerPlugin<TContext> {
+/** The fields an operation asks at its root, also those inside inline fragments and fragment spreads. */
+function rootFields(selectionSet: SelectionSetNode, document: DocumentNode): FieldNode[] {
+  return selectionSet.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, document);
+    const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+    return fragment?.kind === Kind.FRAGMENT_DEFINITION ? rootFields(fragment.selectionSet, document) : [];
+  });
+}
+
+export function statisticsQueryLog<TContext extends { principal: Principal; accessLog: AccessLogWriter; db: DataSource }>(
+  budget: StatisticsBudgetOptions,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
       const asked: string[][] = [];
@@ -36,8 +54,8 @@ export function statisticsQueryLog<TContext extends { principal: Principal; acce
         async didResolveOperation(rc) {
           const fields = rc.schema.getQueryType()?.getFields();
           if (!fields || rc.operation?.operation !== 'query') return;
-          for (const selection of rc.operation.selectionSet.selections) {
-            if (selection.kind !== Kind.FIELD || !TABLE_FIELDS.has(selection.name.value)) continue;
+          for (const selection of rootFields(rc.operation.selectionSet, rc.document)) {
+            if (!TABLE_FIELDS.has(selection.name.value)) continue;
             const def = fields[selection.name.value];
             if (!def) continue;
             try {
@@ -46,6 +64,8 @@ export function statisticsQueryLog<TContext extends { principal: Principal; acce
               asked.push([selection.name.value, 'arguments:invalid']); // refused by the executor: logged as asked
             }
           }
+          // Thrown here, the refusal is the response, and willSendResponse logs it with its code.
+          if (asked.length > 0) await spendStatisticsBudget(rc.contextValue.db, rc.contextValue.principal, asked.length, budget);
         },
         async willSendResponse(rc) {
           if (asked.length === 0) return;
