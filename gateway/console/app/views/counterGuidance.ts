@@ -4,10 +4,13 @@ import { codeLabel, errorBanners, type Ctx } from '../context';
 import { fill, h, uid } from '../dom';
 import { format } from '../strings';
 
+/** The API's authority of a step, as the console's owner marks name it. */
+const OWNER = { IMMIGRATION: 'immigration', REGISTRY: 'registry', MYNUMBER: 'mynumber' } as const;
+
 /** One step as the approved operation CounterGuidance asks for it, every label in the asked language. */
 interface Step {
   order: number;
-  authority: 'IMMIGRATION' | 'REGISTRY' | 'MYNUMBER';
+  authority: keyof typeof OWNER;
   authorityLabel: string;
   counterLabel: string;
   actionLabel: string;
@@ -26,8 +29,6 @@ interface Guidance {
   registrySteps: Step[] | null;
   jlisSteps: Step[] | null;
 }
-
-const OWNER = { IMMIGRATION: 'immigration', REGISTRY: 'registry', MYNUMBER: 'mynumber' } as const;
 
 let chosen: CounterEvent | undefined;
 
