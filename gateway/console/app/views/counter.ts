@@ -66,22 +66,29 @@ export function counterView(root: HTMLElement, ctx: Ctx): void {
     await show(last);
   }
 
+  /**
+   * Shows the person `query` finds, unless the clerk has searched again (or signed out) meanwhile: an answer that
+   * comes back late for the person asked before must not replace the next one's record and actions.
+   */
   async function show(query: { by: 'myNumber' | 'number'; value: string }, notice?: HTMLElement): Promise<void> {
     let myNumber = query.by === 'myNumber' ? query.value : undefined;
     const errors: ApiError[] = [];
     if (!myNumber) {
       const found = await run<ByCard>(ctx.session, ctx.language, 'CounterResidenceCard', { number: query.value });
+      if (query !== last) return;
       errors.push(...(found.errors ?? []));
       myNumber = found.data?.residenceCard?.holder?.person?.myNumber;
       if (!myNumber) return fill(result, notice, errorBanners(errors), found.data?.residenceCard ? null : h('p', {}, t.notFound));
     }
     const answer = await run<Unified>(ctx.session, ctx.language, 'CounterUnifiedRecord', { myNumber });
+    if (query !== last) return;
     errors.push(...(answer.errors ?? []));
     const record = answer.data?.record;
     if (!record) return fill(result, notice, errorBanners(errors), h('p', {}, t.notFound));
     const person: PersonRecord = { ...record, cardArrangement: answer.data?.arrangement?.cardArrangement ?? null };
     fill(result, notice, errorBanners(errors), renderRecord(ctx, person), guidancePanel(ctx, person.myNumber), actionsPanel(ctx, person, async (outcome) => {
-      if (last) await show(last, outcome);
+      // The outcome belongs to this person: shown with their record, never above the next person's.
+      if (query === last) await show(query, outcome);
     }));
   }
 
