@@ -24,6 +24,8 @@ interface Grant {
   redirectUri: string;
   challenge: string;
   nonce: string;
+  /** When the user last authenticated (the ID token's auth_time). */
+  authTime: number;
 }
 
 /** What the provider saw: each token request's outcome, and every access token it issued. */
@@ -36,6 +38,15 @@ const provider = {
   issued: [] as string[],
   /** Discovery answers with another issuer's name (a provider impersonated, or misconfigured). */
   wrongIssuer: false,
+  /**
+   * The provider's own session in the browser (its cookie, here one for the whole test): when the user last
+   * authenticated. An authorisation request without prompt=login or max_age=0 is answered from it, no credentials
+   * asked, as a real provider does; `authentications` counts the times the user had to authenticate.
+   */
+  session: undefined as number | undefined,
+  authentications: 0,
+  /** The provider answers from its session whatever the request asks (a provider that ignores max_age and prompt). */
+  ignoresFreshness: false,
 };
 let key: { privateKey: CryptoKey; jwk: JWK };
 let providerServer: Server;
@@ -73,8 +84,13 @@ function authorize(url: URL, res: ServerResponse): void {
     res.writeHead(400, { 'content-type': 'text/plain' }).end(`Bad ${wrong}`);
     return;
   }
+  const fresh = !provider.ignoresFreshness && (q.get('prompt') === 'login' || q.get('max_age') === '0');
+  if (provider.session === undefined || fresh) {
+    provider.session = Math.floor(Date.now() / 1000);
+    provider.authentications++;
+  }
   const code = base64url(randomBytes(24));
-  provider.grants.set(code, { clientId: CLIENT_ID, redirectUri, challenge: q.get('code_challenge')!, nonce: q.get('nonce')! });
+  provider.grants.set(code, { clientId: CLIENT_ID, redirectUri, challenge: q.get('code_challenge')!, nonce: q.get('nonce')!, authTime: provider.session });
   const back = new URL(redirectUri);
   back.searchParams.set('code', code);
   if (q.get('state')) back.searchParams.set('state', q.get('state')!);
@@ -106,7 +122,7 @@ async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (wrong || !grant) return json(res, 400, { error: 'invalid_grant', error_description: `Bad ${wrong}` }, cors);
   const accessToken = await sign({ ...provider.user }, AUDIENCE);
   provider.issued.push(accessToken);
-  json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, id_token: await sign({ nonce: grant.nonce }, CLIENT_ID) }, cors);
+  json(res, 200, { access_token: accessToken, token_type: 'Bearer', expires_in: 3600, id_token: await sign({ nonce: grant.nonce, auth_time: grant.authTime }, CLIENT_ID) }, cors);
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -304,4 +320,34 @@ test('every request stayed on this machine, and the CSP blocked nothing until th
   expect(outcome).toBe('blocked');
   expect(await when(async () => cspViolations.length, (n) => n > 0)).toBeGreaterThan(0);
   expect(cspViolations.filter((v) => !v.includes(`${provider.issuer}/jwks`))).toEqual([]);
+});
+
+test("signing in after the previous clerk signed out asks the provider for a fresh authentication, not the previous clerk's session", async () => {
+  // A counter PC: the officer above signed in through the provider, whose session stays in the browser after the
+  // console's sign-out (or a closed tab). The next person must authenticate, not be signed in as that officer.
+  await page.goto(`${origin}/console`);
+  expect(await texts(page.locator('h2'), ['Sign in', 'Sign in'])).toEqual(['Sign in', 'Sign in']);
+  const before = provider.authentications;
+  const leaving = page.waitForRequest((r) => r.url().startsWith(`${provider.issuer}/authorize`));
+  await signInButton().click();
+  const asked = new URL((await leaving).url());
+  expect(await texts(page.locator('h2'), ['Counter'])).toEqual(['Counter']);
+  expect([asked.searchParams.get('prompt'), asked.searchParams.get('max_age')]).toEqual(['login', '0']);
+  expect(provider.authentications).toBe(before + 1);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+});
+
+test("a provider that answers from an old session anyway is refused: the ID token's auth_time is too old", async () => {
+  provider.session = Math.floor(Date.now() / 1000) - 3600;
+  provider.ignoresFreshness = true;
+  try {
+    await page.evaluate("sessionStorage.removeItem('console.session')");
+    await page.goto(`${origin}/console`);
+    await answerRewritten((answer) => answer);
+    expect(await alertText()).toBe('The sign-in did not complete: too much time has elapsed since the last End-User authentication');
+    expect(await page.getByRole('button', { name: 'Sign out' }).count()).toBe(0);
+    expect(await page.evaluate("sessionStorage.getItem('console.session')")).toBeNull();
+  } finally {
+    provider.ignoresFreshness = false;
+  }
 });

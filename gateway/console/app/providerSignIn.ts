@@ -9,6 +9,15 @@ import type { SignInProvider } from './api';
 
 const PENDING_KEY = 'console.signIn';
 
+/**
+ * How long ago, at most, the user may have authenticated at the provider for a sign-in to be taken (seconds, with
+ * oauth4webapi's 30 s clock tolerance on top). Each sign-in asks for a fresh authentication (prompt=login,
+ * max_age=0): on a counter PC the provider's session in the browser is the previous clerk's, whether they signed
+ * out of the console or only closed it. This bound refuses an answer made from such a session anyway (a provider
+ * that ignored the request, or an address edited to drop it), with room for the way back and for clocks that differ.
+ */
+const FRESH_AUTHENTICATION_SECONDS = 120;
+
 interface Pending {
   state: string;
   nonce: string;
@@ -54,6 +63,8 @@ export async function redirectToProvider(provider: SignInProvider): Promise<void
   url.searchParams.set('scope', provider.scope);
   url.searchParams.set('state', pending.state);
   url.searchParams.set('nonce', pending.nonce);
+  url.searchParams.set('prompt', 'login');
+  url.searchParams.set('max_age', '0');
   url.searchParams.set('code_challenge', await oauth.calculatePKCECodeChallenge(pending.verifier));
   url.searchParams.set('code_challenge_method', 'S256');
   sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
@@ -84,7 +95,11 @@ export async function finishProviderSignIn(provider: SignInProvider | undefined)
   }
   try {
     const response = await oauth.authorizationCodeGrantRequest(as, client, oauth.None(), parameters, redirectUri(), pending.verifier, requestOptions(provider));
-    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, { expectedNonce: pending.nonce, requireIdToken: true });
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, response, {
+      expectedNonce: pending.nonce,
+      requireIdToken: true,
+      maxAge: FRESH_AUTHENTICATION_SECONDS,
+    });
     return tokens.access_token;
   } catch (err) {
     if (err instanceof oauth.ResponseBodyError) throw new SignInError({ kind: 'refused', error: err.error });
