@@ -55,7 +55,7 @@ test("a slow answer for the person searched before does not replace the next per
   release();
   await late;
   // The page has had the late answer; whatever it did with it is done once the next frame is drawn.
-  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200))));
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 200)))');
   const shown = (await page.locator('.record').textContent())!;
   expect(shown).toContain(second.residenceCardNumber!);
   expect(shown).not.toContain(first.residenceCardNumber!);
