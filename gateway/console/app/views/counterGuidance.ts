@@ -50,10 +50,14 @@ export function guidancePanel(ctx: Ctx, myNumber: string): HTMLElement {
   const select = h('select', { id: selectId, required: true },
     h('option', { value: '' }, '—'),
     COUNTER_EVENTS.map((e) => h('option', { value: e, selected: e === chosen }, codeLabel(ctx, 'CounterEvent', e))));
+  let asked = 0;
   const ask = async (): Promise<void> => {
     const event = chosen;
     if (!event) return;
+    const mine = ++asked;
     const result = await run<{ person: { counterGuidance: Guidance | null } | null }>(ctx.session, ctx.language, 'CounterGuidance', { myNumber, event, language: ctx.language });
+    // Asked again meanwhile (another event): only the latest answer is shown, so the steps are the chosen event's.
+    if (mine !== asked) return;
     const guidance = result.data?.person?.counterGuidance;
     fill(answer, errorBanners(result.errors), guidance ? renderGuidance(ctx, guidance) : null);
   };
