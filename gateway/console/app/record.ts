@@ -1,5 +1,7 @@
+import type { Authority } from '../../../subgraphs/kit/database';
 import { authorityName, codeLabel, facts, part, type Ctx } from './context';
 import { h } from './dom';
+import { format } from './strings';
 
 /** The unified record as the counter and resident operations ask for it (fields either may leave out are optional). */
 export interface PersonRecord {
@@ -43,6 +45,16 @@ export interface PersonRecord {
     validUntil?: string | null;
     functions?: Array<{ function: string; status: string; validUntil: string | null }> | null;
   } | null;
+  /** Null when an authority did not answer. */
+  pendingChanges?: PendingChange[] | null;
+}
+
+export interface PendingChange {
+  event: string;
+  from: string;
+  to: string;
+  since: string;
+  parked: boolean;
 }
 
 /** (a), (b), (c) as DESIGN.md names the arrangements. */
@@ -59,8 +71,11 @@ export function partiallyInvalidated(p: PersonRecord): boolean {
   return Boolean(card.myNumberFunctionEndedOn) || mn?.status === 'REVOKED' || Boolean(mn?.functions?.some((f) => f.function === 'CARD_FUNCTION' && f.status === 'REVOKED'));
 }
 
-/** The unified record: the arrangement, then each part under the authority that owns it, the card drawn as a card. */
-export function renderRecord(ctx: Ctx, p: PersonRecord): HTMLElement {
+/**
+ * The unified record: the arrangement, then each part under the authority that owns it, the card drawn as a card;
+ * for staff (`pending`), the changes still in flight between authorities.
+ */
+export function renderRecord(ctx: Ctx, p: PersonRecord, options: { pending?: boolean } = {}): HTMLElement {
   const { t } = ctx;
   const partial = partiallyInvalidated(p);
   const arrangement = p.cardArrangement;
@@ -71,6 +86,7 @@ export function renderRecord(ctx: Ctx, p: PersonRecord): HTMLElement {
       ? h('p', { class: `arrangement arrangement-${arrangement}` }, `${t.arrangement}: `, h('strong', {}, `${ARRANGEMENT_MARK[arrangement] ?? ''} ${codeLabel(ctx, 'CardArrangement', arrangement)}`))
       : null,
     partial ? h('p', { class: 'banner banner-partial', role: 'alert' }, h('strong', {}, '⚠ '), t.partialInvalidation) : null,
+    options.pending ? pendingPanel(ctx, p.pendingChanges ?? null) : null,
     p.residenceCard ? drawCard(ctx, p, partial) : null,
     p.resident
       ? part(ctx, 'registry', facts([
@@ -102,6 +118,33 @@ export function renderRecord(ctx: Ctx, p: PersonRecord): HTMLElement {
         ]))
       : null,
   );
+}
+
+/**
+ * The changes to this person one authority recorded and another has not applied yet: the record may be about to
+ * change, so the counter sees which authority sent what, and since when; unknown when an authority did not answer.
+ */
+function pendingPanel(ctx: Ctx, changes: PendingChange[] | null): HTMLElement {
+  const { t } = ctx;
+  const state = changes === null ? 'unknown' : changes.length === 0 ? 'none' : 'some';
+  return h(
+    'section',
+    { class: `pending pending-${state}`, 'aria-label': t.pendingChanges },
+    h('h3', {}, t.pendingChanges),
+    changes === null
+      ? h('p', {}, t.pendingUnknown)
+      : changes.length === 0
+        ? h('p', {}, t.nonePending)
+        : h('ul', {}, changes.map((c) =>
+            h('li', { class: c.parked ? 'pending-parked' : undefined },
+              format(t.pendingChange, { event: c.event, from: authorityName(ctx, c.from as Authority), to: authorityName(ctx, c.to as Authority), since: japanTime(c.since) }),
+              c.parked ? h('strong', {}, ` ${t.pendingParked}`) : null))),
+  );
+}
+
+/** A timestamp as the clock reads at the counter: Japan time (no daylight saving), to the minute. */
+function japanTime(iso: string): string {
+  return new Date(Date.parse(iso) + 9 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
 /** The residence card drawn as a card, front and back, from the ISA's record (and the My Number for a specific card). */

@@ -84,6 +84,19 @@ export interface Strings {
   bring: string;
   withinDays: string;
   basis: string;
+  /** The heading over the changes to this person one authority recorded and another has not applied yet. */
+  pendingChanges: string;
+  nonePending: string;
+  /** pendingChanges is null: an authority did not answer. */
+  pendingUnknown: string;
+  /** One change in flight: {event}, {from}, {to} authority names, {since} the time it was recorded. */
+  pendingChange: string;
+  /** Added to a change whose delivery gave up. */
+  pendingParked: string;
+  /** The caption of the line of year-end totals. */
+  trend: string;
+  /** Shown instead of the line when no year end is on record yet. */
+  trendNone: string;
 }
 
 const en: Strings = {
@@ -162,6 +175,13 @@ const en: Strings = {
   bring: 'Bring',
   withinDays: 'Within {days} days',
   basis: 'Basis',
+  pendingChanges: 'Changes in flight between authorities',
+  nonePending: 'None pending: every authority has applied this person\'s changes.',
+  pendingUnknown: 'Unknown: an authority did not answer, so changes still in flight cannot be listed. Act on this record with care.',
+  pendingChange: '{event}: sent by {from} to {to}, since {since}',
+  pendingParked: 'Delivery stopped: an operator must look at it.',
+  trend: 'Total at each year end',
+  trendNone: 'No year end on record yet: the first is taken in the January after installation.',
 };
 
 const ja: Strings = {
@@ -240,6 +260,13 @@ const ja: Strings = {
   bring: '持ち物',
   withinDays: '{days}日以内',
   basis: '根拠',
+  pendingChanges: '機関間で反映待ちの変更',
+  nonePending: '反映待ちなし：この人の変更はすべての機関に反映済みです。',
+  pendingUnknown: '不明：応答のない機関があり、反映待ちの変更を一覧にできません。この記録での手続は慎重に行ってください。',
+  pendingChange: '{event}：{from} から {to} へ、{since} から',
+  pendingParked: '配信停止：運用担当者の確認が必要です。',
+  trend: '各年末の総数',
+  trendNone: '年末の記録はまだありません。最初の記録は導入後の1月に取られます。',
 };
 
 const jaEasy: Strings = {
@@ -318,6 +345,13 @@ const jaEasy: Strings = {
   bring: 'もっていく もの',
   withinDays: '{days}日（にち）いない',
   basis: '法律（ほうりつ）など',
+  pendingChanges: '役所（やくしょ）の あいだで まだ 届（とど）いて いない 変更（へんこう）',
+  nonePending: 'ありません：この 人（ひと）の 変更（へんこう）は ぜんぶ 届（とど）いて います。',
+  pendingUnknown: 'わかりません：答（こた）えない 役所（やくしょ）が あります。この 記録（きろく）で 手続（てつづ）きを する ときは 気（き）を つけて ください。',
+  pendingChange: '{event}：{from} から {to} へ、{since} から',
+  pendingParked: '届（とど）けるのを 止（と）めました：係（かかり）の 人（ひと）が 見（み）る 必要（ひつよう）が あります。',
+  trend: '毎年（まいとし） 年末（ねんまつ）の 合計（ごうけい）',
+  trendNone: '年末（ねんまつ）の 記録（きろく）は まだ ありません。はじめての 記録（きろく）は 使（つか）いはじめた あとの 1月（いちがつ）に とります。',
 };
 
 const zhHans: Strings = {
@@ -396,6 +430,13 @@ const zhHans: Strings = {
   bring: '携带物品',
   withinDays: '{days}天以内',
   basis: '依据',
+  pendingChanges: '机构之间尚未同步的变更',
+  nonePending: '无待处理变更：此人的变更已由所有机构处理。',
+  pendingUnknown: '未知：有机构未响应，无法列出尚未同步的变更。请谨慎处理此记录。',
+  pendingChange: '{event}：由 {from} 发送至 {to}，自 {since} 起',
+  pendingParked: '投递已停止：需由运维人员处理。',
+  trend: '各年末总数',
+  trendNone: '尚无年末记录：首个记录在安装后的一月生成。',
 };
 
 const zhHant: Strings = {
@@ -474,6 +515,13 @@ const zhHant: Strings = {
   bring: '攜帶物品',
   withinDays: '{days}天以內',
   basis: '依據',
+  pendingChanges: '機關之間尚未同步的變更',
+  nonePending: '無待處理變更：此人的變更已由所有機關處理。',
+  pendingUnknown: '未知：有機關未回應，無法列出尚未同步的變更。請謹慎處理此紀錄。',
+  pendingChange: '{event}：由 {from} 傳送至 {to}，自 {since} 起',
+  pendingParked: '傳送已停止：需由維運人員處理。',
+  trend: '各年底總數',
+  trendNone: '尚無年底紀錄：首筆紀錄於安裝後的一月產生。',
 };
 
 const ko: Strings = {
@@ -552,6 +600,13 @@ const ko: Strings = {
   bring: '지참물',
   withinDays: '{days}일 이내',
   basis: '근거',
+  pendingChanges: '기관 간 반영 대기 중인 변경',
+  nonePending: '대기 중인 변경 없음: 이 사람의 변경은 모든 기관에 반영되었습니다.',
+  pendingUnknown: '알 수 없음: 응답하지 않는 기관이 있어 반영 대기 중인 변경을 표시할 수 없습니다. 이 기록으로 처리할 때 주의하십시오.',
+  pendingChange: '{event}: {from}에서 {to}(으)로, {since}부터',
+  pendingParked: '전달 중지: 운영 담당자의 확인이 필요합니다.',
+  trend: '연말별 합계',
+  trendNone: '아직 연말 기록이 없습니다. 첫 기록은 설치 후 1월에 작성됩니다.',
 };
 
 const vi: Strings = {
@@ -630,6 +685,13 @@ const vi: Strings = {
   bring: 'Mang theo',
   withinDays: 'Trong vòng {days} ngày',
   basis: 'Căn cứ',
+  pendingChanges: 'Thay đổi đang chờ giữa các cơ quan',
+  nonePending: 'Không có thay đổi đang chờ: mọi cơ quan đã áp dụng các thay đổi của người này.',
+  pendingUnknown: 'Không rõ: có cơ quan không phản hồi nên không thể liệt kê các thay đổi đang chờ. Hãy thận trọng khi xử lý hồ sơ này.',
+  pendingChange: '{event}: {from} gửi đến {to}, từ {since}',
+  pendingParked: 'Đã dừng gửi: cần nhân viên vận hành kiểm tra.',
+  trend: 'Tổng số vào mỗi cuối năm',
+  trendNone: 'Chưa có số liệu cuối năm: số liệu đầu tiên được lấy vào tháng Một sau khi cài đặt.',
 };
 
 const tl: Strings = {
@@ -708,6 +770,13 @@ const tl: Strings = {
   bring: 'Dalhin',
   withinDays: 'Sa loob ng {days} araw',
   basis: 'Batayan',
+  pendingChanges: 'Mga pagbabagong hinihintay pa sa pagitan ng mga ahensya',
+  nonePending: 'Walang nakabinbin: nailapat na ng bawat ahensya ang mga pagbabago sa taong ito.',
+  pendingUnknown: 'Hindi alam: may ahensyang hindi sumagot, kaya hindi mailista ang mga pagbabagong hinihintay pa. Mag-ingat sa pagkilos sa rekord na ito.',
+  pendingChange: '{event}: ipinadala ng {from} sa {to}, mula {since}',
+  pendingParked: 'Itinigil ang paghahatid: kailangan itong tingnan ng isang operator.',
+  trend: 'Kabuuan sa bawat katapusan ng taon',
+  trendNone: 'Wala pang talaan ng katapusan ng taon: ang una ay kinukuha sa Enero pagkatapos ng pag-install.',
 };
 
 const ne: Strings = {
@@ -786,6 +855,13 @@ const ne: Strings = {
   bring: 'ल्याउनुपर्ने',
   withinDays: '{days} दिनभित्र',
   basis: 'आधार',
+  pendingChanges: 'निकायहरूबीच लागू हुन बाँकी परिवर्तनहरू',
+  nonePending: 'कुनै बाँकी छैन: यस व्यक्तिका परिवर्तनहरू सबै निकायले लागू गरिसकेका छन्।',
+  pendingUnknown: 'थाहा छैन: कुनै निकायले जवाफ दिएन, त्यसैले बाँकी परिवर्तनहरू देखाउन सकिँदैन। यो अभिलेखमा काम गर्दा सावधानी अपनाउनुहोस्।',
+  pendingChange: '{event}: {from} बाट {to} लाई, {since} देखि',
+  pendingParked: 'पठाउन रोकियो: सञ्चालकले हेर्नुपर्छ।',
+  trend: 'प्रत्येक वर्षान्तको जम्मा',
+  trendNone: 'अहिलेसम्म वर्षान्तको अभिलेख छैन: पहिलो अभिलेख स्थापनापछिको जनवरीमा लिइन्छ।',
 };
 
 const pt: Strings = {
@@ -864,6 +940,13 @@ const pt: Strings = {
   bring: 'Levar',
   withinDays: 'Em até {days} dias',
   basis: 'Base legal',
+  pendingChanges: 'Alterações pendentes entre órgãos',
+  nonePending: 'Nenhuma pendente: todos os órgãos aplicaram as alterações desta pessoa.',
+  pendingUnknown: 'Desconhecido: um órgão não respondeu, por isso as alterações pendentes não podem ser listadas. Aja sobre este registro com cuidado.',
+  pendingChange: '{event}: enviado por {from} para {to}, desde {since}',
+  pendingParked: 'Entrega interrompida: um operador precisa verificar.',
+  trend: 'Total em cada fim de ano',
+  trendNone: 'Ainda não há fim de ano registrado: o primeiro é registrado no janeiro seguinte à instalação.',
 };
 
 const id: Strings = {
@@ -942,6 +1025,13 @@ const id: Strings = {
   bring: 'Bawa',
   withinDays: 'Dalam {days} hari',
   basis: 'Dasar hukum',
+  pendingChanges: 'Perubahan yang masih tertunda antarinstansi',
+  nonePending: 'Tidak ada yang tertunda: semua instansi telah menerapkan perubahan orang ini.',
+  pendingUnknown: 'Tidak diketahui: ada instansi yang tidak menjawab, sehingga perubahan yang tertunda tidak dapat ditampilkan. Berhati-hatilah saat menindaklanjuti catatan ini.',
+  pendingChange: '{event}: dikirim oleh {from} ke {to}, sejak {since}',
+  pendingParked: 'Pengiriman dihentikan: operator harus memeriksanya.',
+  trend: 'Total pada setiap akhir tahun',
+  trendNone: 'Belum ada catatan akhir tahun: catatan pertama diambil pada Januari setelah pemasangan.',
 };
 
 const my: Strings = {
@@ -1020,6 +1110,13 @@ const my: Strings = {
   bring: 'ယူဆောင်ရန်',
   withinDays: '{days} ရက်အတွင်း',
   basis: 'အခြေခံ',
+  pendingChanges: 'အေဂျင်စီများအကြား မရောက်သေးသော ပြောင်းလဲမှုများ',
+  nonePending: 'ဆိုင်းငံ့ထားသည် မရှိပါ- ဤပုဂ္ဂိုလ်၏ ပြောင်းလဲမှုများကို အေဂျင်စီအားလုံးက အသုံးပြုပြီးပါပြီ။',
+  pendingUnknown: 'မသိရပါ- အေဂျင်စီတစ်ခု မဖြေကြားသဖြင့် မရောက်သေးသော ပြောင်းလဲမှုများကို မပြနိုင်ပါ။ ဤမှတ်တမ်းကို သတိထား၍ ဆောင်ရွက်ပါ။',
+  pendingChange: '{event}- {from} မှ {to} သို့၊ {since} မှစ၍',
+  pendingParked: 'ပို့ဆောင်မှု ရပ်ထားသည်- အော်ပရေတာက စစ်ဆေးရန် လိုအပ်သည်။',
+  trend: 'နှစ်ကုန်တိုင်း စုစုပေါင်း',
+  trendNone: 'နှစ်ကုန်မှတ်တမ်း မရှိသေးပါ- ပထမမှတ်တမ်းကို တပ်ဆင်ပြီးနောက် ဇန်နဝါရီလတွင် ယူသည်။',
 };
 
 export const STRINGS: Readonly<Record<Language, Strings>> = { ja, 'ja-x-easy': jaEasy, en, 'zh-Hans': zhHans, 'zh-Hant': zhHant, ko, vi, tl, ne, pt, id, my };

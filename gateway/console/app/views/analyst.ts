@@ -2,6 +2,7 @@ import { run } from '../api';
 import { codeLabel, errorBanners, type Ctx } from '../context';
 import { fill, h, uid } from '../dom';
 import { format } from '../strings';
+import { trendChart, type YearEnd } from '../trendChart';
 
 interface Cell {
   key: Array<{ dimension: string; code: string; label: string }>;
@@ -17,6 +18,7 @@ interface Table {
   asOf: string;
   cells: Cell[];
   disclosureControl: { threshold: number; suppressedCells: number; method: string; maxPerturbation: number };
+  trend: YearEnd[];
 }
 
 /** The dimensions offered, each named with a label the API already has. */
@@ -57,7 +59,10 @@ export function forgetAnalystTable(): void {
   filter = undefined;
 }
 
-/** Statistics for analysts: dimensions and a filter, a table, a bar chart, the disclosure-control note and a CSV. */
+/**
+ * Statistics for analysts: dimensions and a filter, a table, a bar chart, the disclosure-control note, a CSV, and
+ * the filter's total at each year end as a line.
+ */
 export function analystView(root: HTMLElement, ctx: Ctx): void {
   const { t } = ctx;
   const result = h('div', { class: 'result', 'aria-live': 'polite' });
@@ -116,6 +121,7 @@ export function analystView(root: HTMLElement, ctx: Ctx): void {
         h('caption', {}, t.analyst),
         h('thead', {}, h('tr', {}, chosen.map((d) => h('th', { scope: 'col' }, dimensionName(ctx, d))), h('th', { scope: 'col' }, t.count))),
         h('tbody', {}, table.cells.map((c) => h('tr', {}, c.key.map((k) => h('td', {}, k.label)), h('td', { class: 'num' }, c.suppressed ? t.suppressed : String(c.count)))))),
+      trendChart(ctx, table.trend),
     ];
   }
 

@@ -86,7 +86,7 @@ export function counterView(root: HTMLElement, ctx: Ctx): void {
     const record = answer.data?.record;
     if (!record) return fill(result, notice, errorBanners(errors), h('p', {}, t.notFound));
     const person: PersonRecord = { ...record, cardArrangement: answer.data?.arrangement?.cardArrangement ?? null };
-    fill(result, notice, errorBanners(errors), renderRecord(ctx, person), guidancePanel(ctx, person.myNumber), actionsPanel(ctx, person, async (outcome) => {
+    fill(result, notice, errorBanners(errors), renderRecord(ctx, person, { pending: true }), guidancePanel(ctx, person.myNumber), actionsPanel(ctx, person, async (outcome) => {
       // The outcome belongs to this person: shown with their record, never above the next person's.
       if (query === last) await show(query, outcome);
     }));
