@@ -1,6 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Supergraph } from '@apollo/federation-internals';
 import { build } from 'esbuild';
+import { printSchema } from 'graphql';
 import { CONSOLE_DIST } from './serve';
 
 /**
@@ -25,9 +27,16 @@ export async function buildConsole(outdir = CONSOLE_DIST): Promise<Record<string
     legalComments: 'none',
     metafile: true,
     logLevel: 'warning',
-    define: { 'process.env.NODE_ENV': '"production"' },
+    // The explorer's documentation in production, where the gateway answers no introspection.
+    define: { 'process.env.NODE_ENV': '"production"', API_SCHEMA_SDL: JSON.stringify(apiSchemaSdl()) },
   });
   return Object.fromEntries(Object.entries(result.metafile.outputs).map(([file, out]) => [file.slice(file.lastIndexOf('/') + 1), out.bytes]));
+}
+
+/** The schema clients see: the composed supergraph without its federation machinery and inaccessible parts. */
+function apiSchemaSdl(): string {
+  const supergraph = Supergraph.build(readFileSync(join(__dirname, '..', '..', 'schema', 'supergraph.graphql'), 'utf8'));
+  return printSchema(supergraph.apiSchema().toGraphQLJSSchema());
 }
 
 function installed(name: string): boolean {

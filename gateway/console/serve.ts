@@ -76,7 +76,11 @@ const ASSETS: Record<string, string> = {
   'app.css': 'text/css; charset=utf-8',
 };
 
-/** The explorer's own bundle (GraphiQL, React): development only, where introspection answers and any query runs. */
+/**
+ * The explorer's own bundle (GraphiQL, React), built when GraphiQL is installed: in development it runs any query
+ * and reads the schema by introspection; in production it offers the approved operations only, with the schema
+ * built in (production answers no introspection).
+ */
 const EXPLORER_ASSETS: Record<string, string> = {
   'explorer.js': 'text/javascript; charset=utf-8',
   'explorer.css': 'text/css; charset=utf-8',
@@ -87,8 +91,8 @@ const DEMO_ROLES: readonly Role[] = ['isa-officer', 'municipal-clerk', 'jlis-ope
 type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promise<void>;
 
 /**
- * The console's routes for the gateway's HTTP server (exact paths): the page, its two built assets, the public
- * keys and, in development, the demo sign-in. Nothing at all when the console is off, so every /console path
+ * The console's routes for the gateway's HTTP server (exact paths): the page, its built assets, the explorer, the
+ * public keys and, in development, the demo sign-in. Nothing at all when the console is off, so every /console path
  * answers 404 like any unknown path.
  */
 export function consoleRoutes(options: ConsoleOptions, production: boolean): Record<string, Route> {
@@ -110,13 +114,12 @@ export function consoleRoutes(options: ConsoleOptions, production: boolean): Rec
     '/console/': get(page, 'text/html; charset=utf-8'),
     // Read per request: in development the authorities make their keys when they first start.
     '/console/setup.json': get(
-      (signIn) => Buffer.from(JSON.stringify({ keys: options.publicKeys?.() ?? {}, demoSignIn: Boolean(options.demoTokens), explorer: !production, ...(signIn ? { signIn } : {}) })),
+      (signIn) => Buffer.from(JSON.stringify({ keys: options.publicKeys?.() ?? {}, demoSignIn: Boolean(options.demoTokens), explorer: explorer(production), ...(signIn ? { signIn } : {}) })),
       'application/json',
     ),
   };
-  const assets = production ? ASSETS : { ...ASSETS, ...EXPLORER_ASSETS };
-  for (const [name, type] of Object.entries(assets)) routes[`/console/${name}`] = get(asset(name), type);
-  if (!production) routes['/console/explorer'] = get(Buffer.from(EXPLORER_PAGE), 'text/html; charset=utf-8');
+  for (const [name, type] of Object.entries({ ...ASSETS, ...EXPLORER_ASSETS })) routes[`/console/${name}`] = get(asset(name), type);
+  routes['/console/explorer'] = get(Buffer.from(EXPLORER_PAGE), 'text/html; charset=utf-8');
   const { demoTokens } = options;
   if (demoTokens) routes['/console/demo-token'] = (req, body, res) => demoToken(req, body, res, demoTokens);
   return routes;
@@ -141,6 +144,15 @@ async function demoToken(req: IncomingMessage, body: string, res: ServerResponse
   if (!ok) return send(res, 400, 'text/plain', 'A demo role (a clerk with a municipality code, a resident with a My Number)');
   const token = await sign({ role, ...(role === 'municipal-clerk' ? { municipality } : {}), ...(role === 'resident' ? { myNumber } : {}) });
   send(res, 200, 'application/json', JSON.stringify({ token }));
+}
+
+/**
+ * Which explorer the console offers: ad-hoc queries in development, the approved operations in production (the
+ * only ones the safelist lets through), none when the bundle was built without GraphiQL (`npm ci --omit=dev`).
+ */
+function explorer(production: boolean): 'free' | 'approved' | false {
+  if (!existsSync(join(CONSOLE_DIST, 'explorer.js'))) return false;
+  return production ? 'approved' : 'free';
 }
 
 function send(res: ServerResponse, status: number, type: string, body: string): void {

@@ -54,8 +54,8 @@ export interface SignInProvider {
 export interface Setup {
   keys: Record<string, JsonWebKey[]>;
   demoSignIn: boolean;
-  /** Whether /console/explorer is served (development only). */
-  explorer: boolean;
+  /** What /console/explorer offers: any query (development), the approved operations (production), or nothing. */
+  explorer: 'free' | 'approved' | false;
   /** The identity provider when one is configured; `unreachable` when its discovery failed just now. */
   signIn?: SignInProvider | 'unreachable';
 }
