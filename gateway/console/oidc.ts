@@ -38,14 +38,15 @@ export function signInSettingsFromEnv(env: Env): SignInSettings | undefined {
 
 /**
  * The provider's endpoints from its discovery document (`<issuer>/.well-known/openid-configuration`), fetched when
- * the console first needs them and kept once found: the gateway starts while the provider is down, and a failed
- * discovery is tried again on the next page load.
+ * the console first needs them and kept once found: the gateway starts while the provider is down. A failed
+ * discovery answers every page load for `retryAfterMs` before it is tried again, so a hung provider holds up one
+ * page load in that time, not each.
  */
-export function discoveredProvider(settings: SignInSettings, timeoutMs = 5_000): () => Promise<SignInProvider> {
+export function discoveredProvider(settings: SignInSettings, timeoutMs = 5_000, retryAfterMs = 10_000): () => Promise<SignInProvider> {
   let found: Promise<SignInProvider> | undefined;
   return () => {
     found ??= discover(settings, timeoutMs).catch((err: unknown) => {
-      found = undefined;
+      setTimeout(() => (found = undefined), retryAfterMs).unref();
       throw err;
     });
     return found;
@@ -64,7 +65,7 @@ async function discover({ issuer, clientId, scope }: SignInSettings, timeoutMs: 
   return {
     issuer,
     authorizationEndpoint: secureUrl(doc.authorization_endpoint, 'authorization_endpoint'),
-    tokenEndpoint: secureUrl(doc.token_endpoint, 'token_endpoint'),
+    tokenEndpoint: tokenEndpointOf(doc.token_endpoint),
     clientId,
     scope,
   };
@@ -81,6 +82,13 @@ function secureUrl(value: unknown, name: string): string {
   if (!(url.protocol === 'https:' || (url.protocol === 'http:' && loopback))) throw new Error(`${name} must be an https URL, not ${value}`);
   if (/[;,]/.test(url.href) || url.hash || url.username || url.password) throw new Error(`${name} is not a plain URL: ${value}`);
   return url.href;
+}
+
+/** The token endpoint, which the CSP names exactly: a path ending in `/` would allow every URL below it. */
+function tokenEndpointOf(value: unknown): string {
+  const url = secureUrl(value, 'token_endpoint');
+  if (new URL(url).pathname.endsWith('/')) throw new Error(`token_endpoint must not end in /, which the console's CSP would read as a prefix: ${url}`);
+  return url;
 }
 
 /**
