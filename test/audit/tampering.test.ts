@@ -108,6 +108,8 @@ async function problems(retentionDays?: number): Promise<Record<Authority, strin
   return Object.fromEntries(AUTHORITIES.map((a) => [a, audits[a].problems])) as Record<Authority, string[]>;
 }
 
+/** A witness's refusal of a checkpoint of the ISA's log, as audit:verify reports it. */
+const REFUSED = /^(registry|mynumber) refused \d+ checkpoints? of this log, the latest at \S+: not consistent with the cosigned tree$/;
 const CLEAN = { immigration: [], registry: [], mynumber: [] };
 
 /** The log's self-check alone, without the witnesses' copies. */
@@ -312,7 +314,11 @@ describe('an attacker with write access to one authority database', () => {
         `fork: the log differs from what registry cosigned at size ${size}`,
         `fork: the log differs from what mynumber cosigned at size ${size}`,
       ];
-      expect(await problems()).toEqual({ ...CLEAN, immigration: fork });
+      // The fork is named at once; a witness may already have refused a re-signed checkpoint the log retried.
+      const seen = await problems();
+      expect({ ...seen, immigration: seen.immigration.slice(0, 2) }).toEqual({ ...CLEAN, immigration: fork });
+      for (const line of seen.immigration.slice(2)) expect(line).toMatch(REFUSED);
+      expect(seen.immigration.length).toBeLessThanOrEqual(4);
 
       // The forked log's next checkpoint: both witnesses refuse it, keep the refusal and say so in their logs.
       try {
@@ -331,8 +337,9 @@ describe('an attacker with write access to one authority database', () => {
           expect.stringMatching(/^mynumber refused \d+ checkpoints? of this log, the latest at \S+: not consistent with the cosigned tree$/),
         ]);
         expect(after.line.startsWith('immigration: WRONG: fork: the log differs from what registry cosigned')).toBe(true);
-
+      } finally {
         // Undone, and a checkpoint cosigned after it: no refusal can still be on its way when they are cleared.
+        // Also when a check above failed, so the tests after this one start from clean logs.
         await undo();
         // The operator clears the refusals once the log is restored; a refusal of a forked checkpoint still on its
         // way when they are cleared is cleared again.
@@ -347,7 +354,6 @@ describe('an attacker with write access to one authority database', () => {
           );
           return left.every((rows) => rows.length === 0);
         }, 60_000);
-      } finally {
         logged.registry.mockRestore();
         logged.mynumber.mockRestore();
       }
