@@ -1,28 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { GraphQLError, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { rootFieldNodes } from '../../subgraphs/kit/rootFields';
 import type { GatewayContext } from '../server';
 import type { KeyRateLimiter } from './apiKeys';
 
 /** The only operation field a partner may ask for. */
 export const PARTNER_FIELDS = new Set(['verifyResidenceCard']);
 
-/** Counts the root fields of an operation by name, through fragments and aliases (each alias is one check). */
-function rootFields(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, seen = new Set<string>()): string[] {
-  return selectionSet.selections.flatMap((s) => {
-    if (s.kind === Kind.FIELD) return [s.name.value];
-    if (s.kind === Kind.INLINE_FRAGMENT) return rootFields(s.selectionSet, fragments, seen);
-    const fragment = fragments.get(s.name.value);
-    if (!fragment || seen.has(s.name.value)) return [];
-    return rootFields(fragment.selectionSet, fragments, new Set([...seen, s.name.value]));
-  });
-}
-
 /** The root fields an operation asks for (aliases each count, `__typename` is free): what a partner is charged for. */
 export function rootFieldsOf(document: DocumentNode, operation: OperationDefinitionNode): string[] {
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((f) => [f.name.value, f]),
-  );
-  return rootFields(operation.selectionSet, fragments).filter((f) => f !== '__typename');
+  return rootFieldNodes(document, operation)
+    .map((field) => field.name.value)
+    .filter((f) => f !== '__typename');
 }
 
 /**

@@ -11,11 +11,12 @@
  * both come later in Apollo Server's request pipeline), so a refusal is logged like any other outcome.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getArgumentValues, Kind, type DocumentNode, type FieldNode, type SelectionSetNode } from 'graphql';
+import { getArgumentValues } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { AuditRow } from '../audit';
 import type { AccessLogWriter } from '../accessLog/writer';
 import type { Principal } from '../principal';
+import { rootFieldNodes } from '../rootFields';
 import { spendStatisticsBudget, type StatisticsBudgetOptions } from './budget';
 
 /** The fields that answer statistics tables. */
@@ -34,16 +35,6 @@ export function queryItems(field: string, args: { groupBy?: unknown; filter?: un
   return [field, `groupBy:${groupBy.join('+')}`, ...filter];
 }
 
-/** The fields an operation asks at its root, also those inside inline fragments and fragment spreads. */
-function rootFields(selectionSet: SelectionSetNode, document: DocumentNode): FieldNode[] {
-  return selectionSet.selections.flatMap((selection) => {
-    if (selection.kind === Kind.FIELD) return [selection];
-    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFields(selection.selectionSet, document);
-    const fragment = document.definitions.find((d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
-    return fragment?.kind === Kind.FRAGMENT_DEFINITION ? rootFields(fragment.selectionSet, document) : [];
-  });
-}
-
 export function statisticsQueryLog<TContext extends { principal: Principal; accessLog: AccessLogWriter; db: DataSource }>(
   budget: StatisticsBudgetOptions,
 ): ApolloServerPlugin<TContext> {
@@ -54,7 +45,7 @@ export function statisticsQueryLog<TContext extends { principal: Principal; acce
         async didResolveOperation(rc) {
           const fields = rc.schema.getQueryType()?.getFields();
           if (!fields || rc.operation?.operation !== 'query') return;
-          for (const selection of rootFields(rc.operation.selectionSet, rc.document)) {
+          for (const selection of rootFieldNodes(rc.document, rc.operation)) {
             if (!TABLE_FIELDS.has(selection.name.value)) continue;
             const def = fields[selection.name.value];
             if (!def) continue;
