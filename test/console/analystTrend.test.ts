@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, type Stack } from '../harness';
-import { axeSerious, builtConsole, consoleGateway, count, demoSignIn, isLoopback, launch, recordingPage, SCREENSHOTS, textContaining, texts } from './browser';
+import type { Stack } from '../harness';
+import { axeSerious, closeConsole, count, demoSignIn, isLoopback, openConsole, SCREENSHOTS, textContaining, texts } from './browser';
 
 /**
  * The analyst view's line of year-end totals (issue 21), in Chromium: a note while no year end is on record (a
@@ -17,17 +17,8 @@ let page: Page;
 let urls: string[];
 let cspViolations: string[];
 
-beforeAll(async () => {
-  await builtConsole();
-  stack = await startStack({ persons: 20 });
-  origin = await consoleGateway(stack);
-  browser = await launch();
-  ({ page, urls, cspViolations } = await recordingPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+beforeAll(async () => ({ stack, origin, browser, page, urls, cspViolations } = await openConsole()));
+afterAll(() => closeConsole({ stack, browser }));
 
 const KEYS = 'resident_class, status, nationality, municipality, sex, birth_year, card_kind, arrangement';
 

@@ -5,7 +5,7 @@ import { buildConsole } from '../../gateway/console/build';
 import { staffTokenConfig } from '../../gateway/config';
 import { consoleOptionsFromEnv } from '../../gateway/console/config';
 import type { GatewayOptions } from '../../gateway/server';
-import type { GatewayHardening, Stack } from '../harness';
+import { startStack, type GatewayHardening, type Stack } from '../harness';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it); CHROMIUM_PATH overrides. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -31,6 +31,36 @@ export async function consoleGateway(stack: Stack, env: Record<string, string> =
     ...(production ? { production, safelist: { mode: 'enforce' } } : {}),
   };
   return new URL(await stack.startGateway(options)).origin;
+}
+
+/** What a browser suite works with: a stack of 20 persons, a gateway serving the console, Chromium and a recording page. */
+export interface ConsoleSession {
+  stack: Stack;
+  origin: string;
+  browser: Browser;
+  page: Page;
+  urls: string[];
+  cspViolations: string[];
+}
+
+/** Starts a suite's session, the console configured from `env` (consoleGateway); a part that started is stopped if a later one fails. */
+export async function openConsole(env: Record<string, string> = {}): Promise<ConsoleSession> {
+  await builtConsole();
+  const stack = await startStack({ persons: 20 });
+  try {
+    const origin = await consoleGateway(stack, env);
+    const browser = await launch();
+    return { stack, origin, browser, ...(await recordingPage(browser)) };
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+}
+
+/** Stops what openConsole started (nothing, where it did not get that far). */
+export async function closeConsole(session: Partial<Pick<ConsoleSession, 'browser' | 'stack'>>): Promise<void> {
+  await session.browser?.close();
+  await session.stack?.stop();
 }
 
 export async function launch(): Promise<Browser> {

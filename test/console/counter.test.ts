@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, type Stack } from '../harness';
+import type { Stack } from '../harness';
 import { persona } from '../personas';
-import { axeSerious, builtConsole, consoleGateway, count, demoSignIn, isLoopback, launch, recordingPage, SCREENSHOTS, textContaining, texts } from './browser';
+import { axeSerious, closeConsole, consoleGateway, count, demoSignIn, isLoopback, openConsole, SCREENSHOTS, textContaining, texts } from './browser';
 
 /**
  * The counter view in Chromium, for the three counter roles: sign-in with a demo role, the language switch, the My
@@ -19,17 +19,8 @@ let cspViolations: string[];
 const specific = persona('specific_card');
 const lost = persona('lost_specific_card');
 
-beforeAll(async () => {
-  await builtConsole();
-  stack = await startStack({ persons: 20 });
-  origin = await consoleGateway(stack);
-  browser = await launch();
-  ({ page, urls, cspViolations } = await recordingPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+beforeAll(async () => ({ stack, origin, browser, page, urls, cspViolations } = await openConsole()));
+afterAll(() => closeConsole({ stack, browser }));
 
 async function search(by: 'myNumber' | 'card', value: string): Promise<void> {
   await page.getByRole('radio').nth(by === 'myNumber' ? 0 : 1).check();

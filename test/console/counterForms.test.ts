@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, type Stack } from '../harness';
+import type { Stack } from '../harness';
 import { persona } from '../personas';
-import { axeSerious, builtConsole, consoleGateway, count, demoSignIn, isLoopback, launch, recordingPage, SCREENSHOTS, textContaining, texts, when } from './browser';
+import { axeSerious, closeConsole, count, demoSignIn, isLoopback, openConsole, SCREENSHOTS, textContaining, texts, when } from './browser';
 
 /**
  * The counter's guidance and its actions that take more than a number, in Chromium (issue 21): the procedure for
@@ -23,17 +23,8 @@ const separate = persona('separate_cards'); // (b), a period of stay
 const permanent = persona('permanent_resident'); // no period of stay
 const intern = persona('technical_intern');
 
-beforeAll(async () => {
-  await builtConsole();
-  stack = await startStack({ persons: 20 });
-  origin = await consoleGateway(stack);
-  browser = await launch();
-  ({ page, urls, cspViolations } = await recordingPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+beforeAll(async () => ({ stack, origin, browser, page, urls, cspViolations } = await openConsole()));
+afterAll(() => closeConsole({ stack, browser }));
 
 async function search(myNumber: string): Promise<void> {
   await page.getByRole('radio').nth(0).check();

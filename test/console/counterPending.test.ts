@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startStack, type Stack } from '../harness';
+import type { Stack } from '../harness';
 import { persona } from '../personas';
-import { axeSerious, builtConsole, consoleGateway, count, demoSignIn, isLoopback, launch, recordingPage, SCREENSHOTS, textContaining, when } from './browser';
+import { axeSerious, closeConsole, count, demoSignIn, isLoopback, openConsole, SCREENSHOTS, textContaining, when } from './browser';
 
 /**
  * The counter record shows the changes to the person still in flight between authorities (issue 21), in Chromium:
@@ -19,17 +19,8 @@ let urls: string[];
 let cspViolations: string[];
 const separate = persona('separate_cards'); // (b): a specific card issued to them is an event J-LIS must receive
 
-beforeAll(async () => {
-  await builtConsole();
-  stack = await startStack({ persons: 20 });
-  origin = await consoleGateway(stack);
-  browser = await launch();
-  ({ page, urls, cspViolations } = await recordingPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+beforeAll(async () => ({ stack, origin, browser, page, urls, cspViolations } = await openConsole()));
+afterAll(() => closeConsole({ stack, browser }));
 
 const pending = () => page.locator('.record section.pending');
 

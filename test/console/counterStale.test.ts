@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { startStack, type Stack } from '../harness';
+import type { Stack } from '../harness';
 import { persona } from '../personas';
-import { builtConsole, consoleGateway, count, demoSignIn, launch, recordingPage, textContaining, when } from './browser';
+import { closeConsole, count, demoSignIn, openConsole, textContaining, when } from './browser';
 
 /**
  * The counter never shows, nor offers actions on, a person the clerk is no longer asking for: an answer that comes
@@ -15,17 +15,8 @@ let page: Page;
 const first = persona('specific_card');
 const second = persona('separate_cards');
 
-beforeAll(async () => {
-  await builtConsole();
-  stack = await startStack({ persons: 20 });
-  origin = await consoleGateway(stack);
-  browser = await launch();
-  ({ page } = await recordingPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+beforeAll(async () => ({ stack, origin, browser, page } = await openConsole()));
+afterAll(() => closeConsole({ stack, browser }));
 
 async function ask(myNumber: string): Promise<void> {
   await page.getByRole('radio').nth(0).check();

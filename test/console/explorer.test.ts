@@ -1,8 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import manifest from '../../gateway/persisted/manifest.json';
-import { startStack, type Stack } from '../harness';
+import type { Stack } from '../harness';
 import { persona } from '../personas';
-import { builtConsole, consoleGateway, count, isLoopback, launch, recordingPage, textContaining, texts } from './browser';
+import { closeConsole, count, isLoopback, openConsole, textContaining, texts } from './browser';
 
 /**
  * The explorer in production with CONSOLE=on: the approved operations to pick from, each read-only with the schema
@@ -20,17 +20,8 @@ const specific = persona('specific_card');
 const staffOperations = manifest.operations.filter((op) => op.clients.includes('staff'));
 const unified = manifest.operations.find((op) => op.name === 'CounterUnifiedRecord')!;
 
-beforeAll(async () => {
-  await builtConsole();
-  stack = await startStack({ persons: 20 });
-  origin = await consoleGateway(stack, { NODE_ENV: 'production', CONSOLE: 'on' });
-  browser = await launch();
-  ({ page, urls, cspViolations } = await recordingPage(browser));
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+beforeAll(async () => ({ stack, origin, browser, page, urls, cspViolations } = await openConsole({ NODE_ENV: 'production', CONSOLE: 'on' })));
+afterAll(() => closeConsole({ stack, browser }));
 
 /** The query editor, CodeMirror's instance (evaluated in the page, whose globals the test's Node types lack). */
 type Editor = { getValue(): string; setValue(text: string): void };
