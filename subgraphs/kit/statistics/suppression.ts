@@ -161,34 +161,35 @@ function linesOf(shape: readonly number[], at: Int32Array, kinds: readonly LineK
   const cells = at.length;
   const lineOf = new Int32Array(cells * kinds.length);
   const coords = new Int32Array(dims);
-  const sizes: number[] = [];
-  // Each cell's code number on each dimension a kind runs along, worked out once (kinds share dimensions).
-  const digits = new Map<number, Int32Array>();
-  for (const { dim } of kinds) {
-    if (digits.has(dim)) continue;
-    const stride = strides[dim] as number;
-    const size = shape[dim] as number;
-    digits.set(dim, Int32Array.from(at, (position) => ((position / stride) | 0) % size));
+  // Each cell's code number on every dimension, worked out once.
+  const digits: Int32Array[] = [];
+  for (let d = 0; d < dims; d++) {
+    const stride = strides[d] as number;
+    const size = shape[d] as number;
+    const codes = new Int32Array(cells);
+    for (let i = 0; i < cells; i++) codes[i] = (((at[i] as number) / stride) | 0) % size;
+    digits.push(codes);
   }
   // A line's number by its key: a cell's position with `dim`'s code replaced by the variant's number (variants
   // never outnumber codes, so the key is a position of the table).
   const seen = new Int32Array(shape.reduce((product, size) => product * size, 1));
+  // Lines never outnumber the cells of their kind.
+  const sizes = new Int32Array(cells * kinds.length);
+  let lines = 0;
   for (let k = 0; k < kinds.length; k++) {
     const { dim, variantOf, totalPublished } = kinds[k] as LineKind;
     const stride = strides[dim] as number;
-    const codes = digits.get(dim) as Int32Array;
+    const codes = digits[dim] as Int32Array;
     seen.fill(-2);
     for (let i = 0; i < cells; i++) {
-      const position = at[i] as number;
       const code = codes[i] as number;
       const variant = variantOf ? (variantOf[code] as number) : 0;
-      const key = position + (variant - code) * stride;
+      const key = (at[i] as number) + (variant - code) * stride;
       let line = seen[key] as number;
       if (line === -2) {
-        for (let d = 0; d < dims; d++) coords[d] = ((position / (strides[d] as number)) | 0) % (shape[d] as number);
+        for (let d = 0; d < dims; d++) coords[d] = (digits[d] as Int32Array)[i] as number;
         coords[dim] = variant;
-        line = totalPublished(coords) ? sizes.length : -1;
-        if (line >= 0) sizes.push(0);
+        line = totalPublished(coords) ? lines++ : -1;
         seen[key] = line;
       }
       lineOf[i * kinds.length + k] = line;
@@ -196,10 +197,10 @@ function linesOf(shape: readonly number[], at: Int32Array, kinds: readonly LineK
     }
   }
   // Lines in the order they were numbered, their cells in table order.
-  const starts = new Int32Array(sizes.length + 1);
-  for (let l = 0; l < sizes.length; l++) starts[l + 1] = (starts[l] as number) + (sizes[l] as number);
-  const members = new Int32Array(starts[sizes.length] as number);
-  const filled = starts.slice(0, sizes.length);
+  const starts = new Int32Array(lines + 1);
+  for (let l = 0; l < lines; l++) starts[l + 1] = (starts[l] as number) + (sizes[l] as number);
+  const members = new Int32Array(starts[lines] as number);
+  const filled = starts.slice(0, lines);
   for (let i = 0; i < cells; i++) {
     for (let k = 0; k < kinds.length; k++) {
       const line = lineOf[i * kinds.length + k] as number;
