@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
 import { DIMENSION_CODES, type StatisticsDimension } from '../../../schema/statistics';
-import { StatisticsCube } from './cube';
+import { canonical, MAX_TABLE_CELLS, StatisticsCube, type DimensionSource } from './cube';
 
 /** Detailed counts with equal cells, so suppression has ties to break. */
 function rows(): Array<[string[], number]> {
@@ -38,6 +38,22 @@ test('the suppression pattern does not depend on load order or on which tables w
   const arrangementA = a.answer({ groupBy: ['CARD_ARRANGEMENT', 'SEX'], filter: { NATIONALITY: 'VNM' } });
   const arrangementB = b.answer({ groupBy: ['CARD_ARRANGEMENT', 'SEX'], filter: { NATIONALITY: 'VNM' } });
   expect(arrangementB).toEqual(arrangementA);
+});
+
+test('every table within the size limit is added up from a summary, never from the detailed counts', () => {
+  const held = Object.keys(IMMIGRATION_FACTS.dimensions) as StatisticsDimension[];
+  const summaries = IMMIGRATION_FACTS.summaries ?? [];
+  const uncovered: string[] = [];
+  let answerable = 0;
+  for (let mask = 1; mask < 1 << held.length; mask++) {
+    const dims = canonical(held.filter((_, i) => mask & (1 << i)));
+    if (dims.reduce((product, d) => product * DIMENSION_CODES[d].length, 1) > MAX_TABLE_CELLS) continue;
+    answerable++;
+    const columns = dims.map((d) => (IMMIGRATION_FACTS.dimensions[d] as DimensionSource).column);
+    if (!summaries.some((summary) => columns.every((c) => summary.includes(c)))) uncovered.push(dims.join(' x '));
+  }
+  expect(answerable).toBeGreaterThan(100);
+  expect(uncovered).toEqual([]);
 });
 
 test('summaries follow every change of the detailed counts, and tables added up from them equal tables added up from the detail', () => {
