@@ -68,7 +68,7 @@ const RESILIENCE_VARIABLES: Record<keyof ResilienceOptions, string> = {
  * environment (README, "Hard to break"). SAFELIST is `enforce` or `off`; unset, it is `enforce` when
  * NODE_ENV=production.
  */
-export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'transport'> {
+export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, 'production' | 'limits' | 'resilience' | 'safelist' | 'transport' | 'preparedOperations'> {
   const production = env.NODE_ENV === 'production';
   const mode = env.SAFELIST ?? (production ? 'enforce' : 'off');
   if (mode !== 'enforce' && mode !== 'off') throw new Error(`SAFELIST must be "enforce" or "off", not "${mode}"`);
@@ -78,7 +78,20 @@ export function hardeningFromEnv(env: Env = process.env): Pick<GatewayOptions, '
     resilience: integersFromEnv(DEFAULT_RESILIENCE, RESILIENCE_VARIABLES, env),
     safelist: { mode: mode satisfies SafelistMode, manifest: loadManifest(env.SAFELIST_MANIFEST) },
     transport: transportFromEnv(env),
+    preparedOperations: preparedOperationsFromEnv(env),
   };
+}
+
+/**
+ * GATEWAY_PREPARED: `on` (the default) serves query operations seen once from their cached plan
+ * (gateway/prepared/); `off` sends every request through Apollo Server's pipeline alone. The switch is there so
+ * the fast path can be ruled out when something looks wrong, and so CI runs the end-to-end and security suites
+ * both ways.
+ */
+export function preparedOperationsFromEnv(env: Env = process.env): boolean {
+  const value = env.GATEWAY_PREPARED ?? 'on';
+  if (value !== 'on' && value !== 'off') throw new Error(`GATEWAY_PREPARED must be "on" or "off", not "${value}"`);
+  return value === 'on';
 }
 
 /**

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiKeyStore, apiKeysFile } from '../gateway/auth/apiKeys';
 import { buildGateway, type GatewayOptions } from '../gateway/server';
-import { staffTokenConfig } from '../gateway/config';
+import { preparedOperationsFromEnv, staffTokenConfig } from '../gateway/config';
 import { issueDevToken } from '../gateway/tokenCli';
 import { seedIfEmpty } from '../seeds/load';
 import { openDatabase, statementSource, type Authority } from '../subgraphs/kit/database';
@@ -184,6 +184,8 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       signingKey: gatewayKeys,
       apiKeys,
       metrics: gatewayMetrics,
+      // GATEWAY_PREPARED=off runs every suite with the prepared path off (.ci/run does, for e2e and security).
+      preparedOperations: preparedOperationsFromEnv(),
       ...hardening,
     });
     servers.push(server, metricsServer);

@@ -1,6 +1,7 @@
 import type { Counter } from 'prom-client';
 import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
 import { errorMessage } from '../../gateway/i18n';
+import { preparedOperationsFromEnv } from '../../gateway/config';
 import { loadManifest } from '../../gateway/persisted/safelist';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
@@ -18,7 +19,8 @@ let stack: Stack;
 let fullPipelineUrl: string;
 let partnerKey: string;
 beforeAll(async () => {
-  stack = await startStack({ persons: 20 });
+  // The prepared path on, whatever GATEWAY_PREPARED says: this suite compares it with the full pipeline.
+  stack = await startStack({ persons: 20, gateway: { preparedOperations: true } });
   fullPipelineUrl = await stack.startGateway({ preparedOperations: false });
   ({ key: partnerKey } = new ApiKeyStore(apiKeysFile({ DATA_DIR: stack.dataDir })).create({
     partner: 'Prepared path test',
@@ -263,5 +265,32 @@ describe('what the pipeline would refuse is left to it', () => {
     });
     expect(servedPrepared).toBe(false);
     expect(prepared).toEqual(full);
+  });
+});
+
+describe('GATEWAY_PREPARED switches the prepared path', () => {
+  test('on by default, off when asked, and any other value refused at start', () => {
+    expect(preparedOperationsFromEnv({})).toBe(true);
+    expect(preparedOperationsFromEnv({ GATEWAY_PREPARED: 'on' })).toBe(true);
+    expect(preparedOperationsFromEnv({ GATEWAY_PREPARED: 'off' })).toBe(false);
+    for (const value of ['false', 'OFF', '0', '']) expect(() => preparedOperationsFromEnv({ GATEWAY_PREPARED: value })).toThrow(/GATEWAY_PREPARED/);
+  });
+
+  test('with GATEWAY_PREPARED=off a repeated operation never leaves the pipeline, and answers the same', async () => {
+    const headers = await bearer('isa-officer');
+    const body = { query: UNIFIED.body, variables: { myNumber: persona('specific_card').myNumber } };
+    const servedBy = async (env: Record<string, string>) => {
+      const url = await stack.startGateway({ preparedOperations: preparedOperationsFromEnv(env) });
+      const answers = [await send(url, headers, body), await send(url, headers, body), await send(url, headers, body)];
+      const metrics = await (await fetch(stack.gatewayMetricsUrl(url))).text();
+      const line = metrics.split('\n').find((l) => l.startsWith('gateway_prepared_requests_total{'));
+      return { answers, prepared: Number(line?.split(' ')[1]) };
+    };
+    const off = await servedBy({ GATEWAY_PREPARED: 'off' });
+    const on = await servedBy({ GATEWAY_PREPARED: 'on' });
+    expect(off.prepared).toBe(0);
+    expect(on.prepared).toBe(2);
+    expect(off.answers[0]!.status).toBe(200);
+    for (const answer of [...off.answers, ...on.answers]) expect(answer).toEqual(off.answers[0]);
   });
 });
