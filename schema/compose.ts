@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { loadSubgraphSchema } from '../subgraphs/kit/subgraphSchema';
 
 /** The subgraphs in the supergraph, with the URLs a default local start uses (the gateway overrides them). */
 export const SUBGRAPHS = [
@@ -19,7 +19,7 @@ export function composeSupergraph(root = join(__dirname, '..')): string {
     SUBGRAPHS.map((s) => ({
       name: s.name,
       url: s.url,
-      typeDefs: parse(readFileSync(join(root, 'subgraphs', s.name, 'schema.graphql'), 'utf8')),
+      typeDefs: loadSubgraphSchema(join(root, 'subgraphs', s.name, 'schema.graphql')),
     })),
   );
   if (result.errors) {

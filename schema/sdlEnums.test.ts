@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse, type EnumTypeDefinitionNode } from 'graphql';
+import type { EnumTypeDefinitionNode } from 'graphql';
+import { loadSubgraphSchema } from '../subgraphs/kit/subgraphSchema';
 import * as codes from './codes';
 
 /** Each SDL enum and the code list it must list exactly (the code tables are the source of truth). */
@@ -36,7 +36,7 @@ const ENUM_CODES: Record<string, readonly string[]> = {
 };
 
 const rows = ['immigration', 'registry', 'mynumber'].flatMap((subgraph) => {
-  const doc = parse(readFileSync(join(__dirname, '..', 'subgraphs', subgraph, 'schema.graphql'), 'utf8'));
+  const doc = loadSubgraphSchema(join(__dirname, '..', 'subgraphs', subgraph, 'schema.graphql'));
   return doc.definitions
     .filter((d): d is EnumTypeDefinitionNode => d.kind === 'EnumTypeDefinition')
     .filter((d) => d.name.value in ENUM_CODES)

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import {
@@ -8,7 +7,7 @@ import {
 } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
-import { parse, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
 import type { Authority } from './database';
@@ -33,6 +32,7 @@ import type { VerifyingKey } from './keys';
 import type { EventMetrics, Metrics } from './metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
 import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from './principal';
+import { loadSubgraphSchema } from './subgraphSchema';
 import type { TransportOptions } from './transport';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
@@ -92,6 +92,7 @@ export interface SubgraphDeps {
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
   authority: Authority;
+  /** The subgraph's schema.graphql; the shared SDL files it includes are served with it (subgraphSchema.ts). */
   schemaPath: string;
   resolvers: GraphQLResolverMap<TContext>;
   /** Who may read which field for which purpose; enforced on every field of the guarded types. */
@@ -127,7 +128,7 @@ type Route = (req: IncomingMessage, body: string, res: ServerResponse) => Promis
 export async function buildSubgraphServer<TContext extends SubgraphContext>(
   options: SubgraphOptions<TContext>,
 ): Promise<{ server: Server; apollo: ApolloServer<TContext>; relay: OutboxRelay; schema: GraphQLSchema }> {
-  const typeDefs = parse(readFileSync(options.schemaPath, 'utf8'));
+  const typeDefs = loadSubgraphSchema(options.schemaPath);
   const schema = buildSubgraphSchema({
     typeDefs,
     resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,

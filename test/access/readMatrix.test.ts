@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kind, parse, type TypeNode } from 'graphql';
+import { Kind, type TypeNode } from 'graphql';
 import { PURPOSES_BY_ROLE, ROLES, type Role } from '../../schema/access';
+import { loadSubgraphSchema } from '../../subgraphs/kit/subgraphSchema';
 import { startStack, TEST_TODAY, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 
@@ -172,7 +172,7 @@ interface Shape {
 }
 const SCHEMA = new Map<string, Map<string, Shape>>();
 for (const authority of ['mynumber', 'registry', 'immigration']) {
-  const doc = parse(readFileSync(join(__dirname, '..', '..', 'subgraphs', authority, 'schema.graphql'), 'utf8'));
+  const doc = loadSubgraphSchema(join(__dirname, '..', '..', 'subgraphs', authority, 'schema.graphql'));
   for (const def of doc.definitions) {
     if (def.kind !== Kind.OBJECT_TYPE_DEFINITION) continue;
     const fields = SCHEMA.get(def.name.value) ?? new Map<string, Shape>();
