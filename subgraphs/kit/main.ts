@@ -1,7 +1,6 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { seedIfEmpty } from '../../seeds/load';
 import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
 import { databaseUrlFromEnv } from './env';
 import { close, listen, processLogger } from './http';
@@ -56,8 +55,13 @@ export async function openSubgraphDatabase(
     ? undefined
     : await prepareEmbeddedDatabase(join(dataDir, authority), embeddedTemplateSpec(authority, migrations, env), templateCacheDir(env));
   const db = await openDatabase({ authority, url, dataDir, migrations, statements });
-  // Under the startup lock: of replicas starting together on an empty database, one seeds, the others find it done.
-  if (seed.persons > 0) await statementSource.run('seed', () => underStartupLock(db, () => seedIfEmpty(authority, db, seed)));
+  if (seed.persons > 0) {
+    // The demo data generator is loaded only when a demo population is asked for (SEED_PERSONS, or the embedded
+    // default): a production start never loads seeds/ (test/architecture/seedsImports.test.ts).
+    const { seedIfEmpty } = require('../../seeds/load') as typeof import('../../seeds/load');
+    // Under the startup lock: of replicas starting together on an empty database, one seeds, the others find it done.
+    await statementSource.run('seed', () => underStartupLock(db, () => seedIfEmpty(authority, db, seed)));
+  }
   await statementSource.run('seed', () => prepared?.saveTemplate(db));
   return db;
 }

@@ -7,7 +7,7 @@ import type { QueryRunner } from 'typeorm';
  * where each one was counted; `stats_count` holds the counts. Row triggers on the base tables move a person
  * from one count to another in the same transaction as the change, so the counts are never stale and never need
  * a scan. `txid` tells readers which counts changed since they last looked (subgraphs/kit/statistics/cube.ts).
- * Bulk loads pause the triggers and call stats_rebuild() (seeds/load.ts BULK_LOAD_TRIGGERS).
+ * Bulk loads pause the triggers and call stats_rebuild() (bulkLoad.ts BULK_LOAD_TRIGGERS).
  */
 export interface StatisticsSchema {
   /** `SELECT <person id> AS person_id, <key columns...> FROM ... WHERE <counted>`. */

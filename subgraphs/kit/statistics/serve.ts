@@ -1,8 +1,8 @@
 import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { resumeBulkLoadTriggers } from '../../../seeds/load';
 import { AuditTrail } from '../audit';
 import type { Authority } from '../database';
 import { systemDay, type SubgraphDeps } from '../subgraph';
+import { resumeBulkLoadTriggers } from './bulkLoad';
 import { StatisticsCube, type FactSource } from './cube';
 import { installRecordKeySecret } from './recordKey';
 import { writeAnswer } from './writeAnswer';
