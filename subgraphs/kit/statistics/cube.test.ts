@@ -86,7 +86,7 @@ test('a summary that missed a change is reported', () => {
   const c = cube();
   for (const [values, count] of rows()) c.set(values, count);
   // Change one summary behind the cube's back.
-  const summary = (c as unknown as { summaries: Array<{ add(codes: ArrayLike<number>, delta: number): void }> }).summaries[0]!;
+  const summary = (c as unknown as { store: { summaries: Array<{ add(codes: ArrayLike<number>, delta: number): void }> } }).store.summaries[0]!;
   summary.add(new Int32Array(8), 1);
   expect(c.summaryDifferences(20)).toHaveLength(1);
 });
@@ -147,7 +147,7 @@ test('warming up computes nothing a query would find: every answer after it equa
     cold.set(values, count);
   }
   warm.warmUp();
-  expect((warm as unknown as { cuboids: Map<string, unknown> }).cuboids.size).toBe(0);
+  expect((warm as unknown as { tables: { cuboids: Map<string, unknown> } }).tables.cuboids.size).toBe(0);
   for (const groupBy of [['SEX'], ['NATIONALITY', 'SEX'], ['MUNICIPALITY', 'AGE_BAND'], ['STATUS_GROUP', 'SEX', 'CARD_ARRANGEMENT']] as const) {
     const query = { groupBy: [...groupBy] as StatisticsDimension[], filter: { RESIDENT_CLASS: 'MID_TO_LONG_TERM' } };
     expect(warm.answer(query)).toEqual(cold.answer(query));
