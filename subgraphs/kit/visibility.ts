@@ -7,6 +7,19 @@ export type PersonScope = 'all' | 'own-municipality' | 'self' | 'none';
 /** An authority's person-level policy: one scope per role; roles not listed read nothing. */
 export type PersonPolicy = Partial<Record<Role, PersonScope>>;
 
+/**
+ * Which persons each role may reach at all, the same at every authority (each authority's policy.ts uses it):
+ * clerks only residents of their own municipality, a resident only themselves; analysts and partners no one.
+ */
+export const PERSON_REACH: PersonPolicy = {
+  'isa-officer': 'all',
+  'jlis-operator': 'all',
+  'municipal-clerk': 'own-municipality',
+  resident: 'self',
+  // Auditors reach a person only to read the access log (every other field is refused by the field policies).
+  auditor: 'all',
+};
+
 /** Whether the caller may see this person at all; an invisible person is answered like an unknown one. */
 export function canSeePerson(
   policy: PersonPolicy,

@@ -1,16 +1,12 @@
 import type { FieldPolicy, Grants } from '../kit/fieldPolicy';
-import type { PersonPolicy } from '../kit/visibility';
+import { PERSON_REACH, type PersonPolicy } from '../kit/visibility';
 import type { MutationPolicy } from '../kit/mutationPolicy';
 
-/** Municipalities: who may see resident records at all (clerks only their own municipality's residents). */
-export const PERSON_POLICY: PersonPolicy = {
-  'isa-officer': 'all',
-  'jlis-operator': 'all',
-  'municipal-clerk': 'own-municipality',
-  resident: 'self',
-  // Auditors reach a person only to read the access log (every other field is refused by FIELD_POLICY).
-  auditor: 'all',
-};
+/**
+ * Which persons a role may see at all: the reach all three authorities share (kit/visibility.ts). An authority
+ * whose reach ever differs writes its own table here instead.
+ */
+export const PERSON_POLICY: PersonPolicy = PERSON_REACH;
 
 /** The access log: the person about themselves, auditors for audit. */
 const ACCESS_LOG: Grants = { resident: ['own-record'], auditor: ['audit'] };
