@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from 'pino';
 import type { Language } from '../schema/codes';
 import type { AccessLogEntry } from '../subgraphs/kit/http';
@@ -58,21 +57,4 @@ const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 /** An operation name fit for a log line: a plain identifier with no run of digits that could be an identifier. */
 export function loggableOperationName(name: string | null | undefined): string | undefined {
   return name && OPERATION_NAME.test(name) && !/\d{4}/.test(name) ? name : undefined;
-}
-
-/** Adds the operation (kind, a safe name) and the caller's role to the request's log line. */
-export function operationLogPlugin(): ApolloServerPlugin<{ principal: { role: string }; scope?: RequestScope }> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, operationName, contextValue }) {
-          const log = contextValue.scope?.log;
-          if (!log) return;
-          log.kind = operation?.operation;
-          log.role = contextValue.principal.role;
-          log.operation ??= loggableOperationName(operationName);
-        },
-      };
-    },
-  };
 }

@@ -16,15 +16,14 @@ import { RateLimiter, type KeyRateLimiter, type PartnerKeyStore, type StoredKey 
 import { PreparedOperations } from './prepared/preparedOperations';
 import { servePrepared, type PreparedServing } from './prepared/servePrepared';
 import { authenticate, requestId } from './auth/authenticate';
-import { partnerPlugin } from './auth/partnerPlugin';
 import type { StaffTokenConfig } from './auth/staffTokens';
 import { createFormatError, httpErrorBody, translateErrorsPlugin, translateOutsidePipeline } from './errors/formatError';
 import { negotiateLanguage } from './i18n';
-import { requestHygienePlugin } from './limits/requestHygiene';
 import { DEFAULT_LIMITS, limitOptions, type OperationLimits } from './limits/operationLimits';
 import { consoleRoutes, type ConsoleOptions } from './console/serve';
-import { accessLog, openScope, operationLogPlugin, scopeOf, type RequestScope } from './logging';
-import { loadManifest, manifestQueryStore, safelistPlugin, type PersistedManifest, type SafelistMode } from './persisted/safelist';
+import { accessLog, openScope, scopeOf, type RequestScope } from './logging';
+import { loadManifest, manifestQueryStore, type PersistedManifest, type SafelistMode } from './persisted/safelist';
+import { requestChecks, requestChecksPlugin } from './requestChecks';
 import { createSubgraphMetrics } from './resilience/metrics';
 import { ResilientDataSource } from './resilience/resilientDataSource';
 import { createSubgraphAgent } from './resilience/subgraphClient';
@@ -115,16 +114,12 @@ export async function buildGateway(
   });
   const limiter = options.limiter ?? new RateLimiter();
   const formatError = createFormatError({ production, registry: options.metrics.registry });
+  const safelistMode = options.safelist?.mode ?? 'off';
+  // Defined once, applied by the pipeline's plugin and by the prepared path alike (gateway/requestChecks.ts).
+  const checks = requestChecks({ manifest, safelist: safelistMode, limiter });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      operationLogPlugin(),
-      translateErrorsPlugin(),
-      requestHygienePlugin(),
-      safelistPlugin(manifest, options.safelist?.mode ?? 'off'),
-      partnerPlugin(limiter),
-    ],
+    plugins: [ApolloServerPluginLandingPageDisabled(), translateErrorsPlugin(), requestChecksPlugin(checks)],
     // Everything refused here is refused before the query plan runs, so before any subgraph is called.
     introspection: !production,
     csrfPrevention: true,
@@ -138,7 +133,6 @@ export async function buildGateway(
     formatError,
   });
   await apollo.start();
-  const safelistMode = options.safelist?.mode ?? 'off';
   const servedPrepared = new Counter({
     name: 'gateway_prepared_requests_total',
     help: "Requests answered from a prepared operation's cached plan, without Apollo Server's request pipeline",
@@ -160,8 +154,8 @@ export async function buildGateway(
     const supergraph = Supergraph.build(options.supergraphSdl);
     serving = {
       operations: prepared,
-      safelist: { mode: safelistMode, approved: new Map(manifest.operations.map((op) => [op.id, op])) },
-      limiter,
+      approved: new Map(manifest.operations.map((op) => [op.id, op])),
+      checks,
       formatError,
       schema: gateway.schema!,
       supergraphSchema: supergraph.schema.toGraphQLJSSchema(),

@@ -1,5 +1,4 @@
-import type { ApolloServerPlugin } from '@apollo/server';
-import { BREAK, GraphQLError, visit, type DocumentNode } from 'graphql';
+import { BREAK, visit, type DocumentNode } from 'graphql';
 
 /** A NUL character, or half of a UTF-16 surrogate pair: neither can be stored as text by any authority. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -48,37 +47,9 @@ function documentHasUnstorableText(document: DocumentNode): boolean {
 }
 
 /**
- * The text rule, defined once for every path a request can take (the request pipeline's plugin below and the
- * prepared operations' fast path): true when the document's string values or the variables hold text no authority
+ * The text rule (applied by gateway/requestChecks.ts on every path a request can take): true when the document's string values or the variables hold text no authority
  * could store.
  */
 export function hasUnstorableRequestText(document: DocumentNode, variables: unknown): boolean {
   return documentHasUnstorableText(document) || hasUnstorableText(variables);
-}
-
-/**
- * Refuses, before any subgraph is called: a document whose operation cannot be told (several operations and no
- * operationName: OPERATION_RESOLUTION_FAILURE, which the gateway's executor would otherwise raise as an
- * internal error), and a document or variables carrying NUL characters or broken UTF-16 (BAD_USER_INPUT;
- * GraphQL string values accept NUL, PostgreSQL text accepts neither).
- */
-export function requestHygienePlugin(): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ operation, document, request }) {
-          if (!operation) {
-            throw new GraphQLError('Name the operation to run in operationName', {
-              extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } },
-            });
-          }
-          if (hasUnstorableRequestText(document, request.variables)) {
-            throw new GraphQLError('Queries and variables may not contain NUL characters or unpaired surrogates', {
-              extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
-            });
-          }
-        },
-      };
-    },
-  };
 }

@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApolloServerOptions, ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import type { RequestScope } from '../logging';
+import type { ApolloServerOptions } from '@apollo/server';
 
 /** Who the front-end is: counter staff (a role from the staff JWT) or a partner system (an API key). */
 export type ClientKind = 'staff' | 'partner';
@@ -54,38 +52,5 @@ export function manifestQueryStore(manifest: PersistedManifest): PersistedQueryC
     get: async (key: string) => bodies.get(key.slice(key.lastIndexOf(':') + 1)),
     set: async () => undefined,
     delete: async () => true,
-  };
-}
-
-/**
- * Refuses, in `enforce` mode, any operation that is not in the manifest for the caller's client kind (code
- * PERSISTED_QUERY_NOT_IN_LIST, HTTP 400, before any subgraph is called). The operation's name and whether it came
- * from the manifest go to the request's log line.
- */
-export function safelistPlugin(
-  manifest: PersistedManifest,
-  mode: SafelistMode,
-): ApolloServerPlugin<{ principal: { role: string }; scope?: RequestScope }> {
-  const byId = new Map(manifest.operations.map((op) => [op.id, op]));
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ queryHash, contextValue }) {
-          const client = clientKindOf(contextValue.principal.role);
-          const listed = byId.get(queryHash);
-          const log = contextValue.scope?.log;
-          if (log) {
-            log.client = client;
-            log.persisted = listed !== undefined;
-            if (listed) log.operation = listed.name;
-          }
-          if (mode === 'enforce' && !listed?.clients.includes(client)) {
-            throw new GraphQLError(`Only the approved operations of ${client} clients run here`, {
-              extensions: { code: 'PERSISTED_QUERY_NOT_IN_LIST', http: { status: 400 } },
-            });
-          }
-        },
-      };
-    },
   };
 }

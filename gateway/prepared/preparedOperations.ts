@@ -1,6 +1,6 @@
 import type { Experimental_DidResolveQueryPlanCallback } from '@apollo/gateway';
 import { Kind, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { rootFieldsOf } from '../auth/partnerPlugin';
+import { rootFieldsOf } from '../auth/partnerFields';
 import type { OwnPlan } from './ownPlan';
 
 type Resolved = Parameters<Experimental_DidResolveQueryPlanCallback>[0];

@@ -5,11 +5,9 @@ import type { GatewayGraphQLRequestContext } from '@apollo/server-gateway-interf
 import { getVariableValues, GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import Negotiator from 'negotiator';
 import type { Logger } from 'pino';
-import type { KeyRateLimiter } from '../auth/apiKeys';
-import { PARTNER_FIELDS } from '../auth/partnerPlugin';
-import { hasUnstorableRequestText } from '../limits/requestHygiene';
 import { loggableOperationName, type RequestScope } from '../logging';
-import { clientKindOf, type PersistedOperation, type SafelistMode } from '../persisted/safelist';
+import type { PersistedOperation } from '../persisted/safelist';
+import { firstRefusal, type RequestCheck } from '../requestChecks';
 import { ResilientDataSource, type CacheScope } from '../resilience/resilientDataSource';
 import type { GatewayContext } from '../server';
 import { OwnPlan } from './ownPlan';
@@ -23,11 +21,13 @@ export interface PreparedResponse {
   body: string | Buffer | readonly Buffer[];
 }
 
-/** What the lean path needs: the prepared operations, the rules the request pipeline would apply, and the supergraph. */
+/** What the lean path needs: the prepared operations, the checks the request pipeline applies, and the supergraph. */
 export interface PreparedServing {
   operations: PreparedOperations;
-  safelist: { mode: SafelistMode; approved: ReadonlyMap<string, PersistedOperation> };
-  limiter: KeyRateLimiter;
+  /** The approved operations, by hash: a client may send the hash alone. */
+  approved: ReadonlyMap<string, PersistedOperation>;
+  /** The gateway's checks, as the pipeline applies them (gateway/requestChecks.ts). */
+  checks: readonly RequestCheck[];
   /** The gateway's formatError: given the request's scope, it writes in the caller's language and logs the code. */
   formatError: (formatted: GraphQLFormattedError, error: unknown, scope?: RequestScope) => GraphQLFormattedError;
   /** The gateway's API schema (graphql-js) and the supergraph's schemas, as @apollo/gateway executes plans with them. */
@@ -52,11 +52,11 @@ const CALLBACK_TYPE = 'application/json; callbackSpec=1.0; charset=utf-8';
  * validation, no planning, no plugin hooks. The cached query plan runs through the gateway's own runner
  * (ownPlan.ts) over the same data sources; whenever anything departs from the plain case it hands over to
  * @apollo/gateway's executeQueryPlan with the answers already received, so errors, their paths and extensions,
- * null propagation, partial answers and the subgraph call policy are the same. Every check the pipeline would
- * make for the caller (body shape, accepted media type, safelist, partner fields and rate limit, text hygiene,
- * variable coercion) is made first; when one would refuse the request, or the request is anything but a plain
- * POST of a prepared operation, this returns undefined before any subgraph is called, and the full pipeline
- * answers it.
+ * null propagation, partial answers and the subgraph call policy are the same. What the pipeline itself would
+ * refuse (body shape, accepted media type, variable coercion) is looked at first, then the gateway's checks
+ * (gateway/requestChecks.ts, the list the pipeline's plugin applies); when any would refuse the request, or the
+ * request is anything but a plain POST of a prepared operation, this returns undefined before any subgraph is
+ * called, and the full pipeline answers it.
  */
 export async function servePrepared(
   serving: PreparedServing,
@@ -73,28 +73,13 @@ export async function servePrepared(
   const mediaType = negotiate(req.headers.accept);
   if (mediaType === undefined) return undefined;
 
-  const role = contextValue.principal.role;
-  const client = clientKindOf(role);
-  const approved = serving.safelist.approved.get(prepared.queryHash);
-  if (serving.safelist.mode === 'enforce' && !approved?.clients.includes(client)) return undefined;
-  if (hasUnstorableRequestText(prepared.document, variables)) return undefined;
   const variableDefinitions = prepared.operationContext.operation.variableDefinitions ?? [];
   if (variableDefinitions.length > 0 && getVariableValues(serving.schema, variableDefinitions, variables ?? {}).errors) return undefined;
-  const partnerKey = contextValue.partnerKey;
-  if (partnerKey) {
-    if (prepared.rootFields.some((f) => !PARTNER_FIELDS.has(f))) return undefined;
-    // Last, and only taken when it passes: a refused request takes nothing, so the pipeline refuses it the same way.
-    if (!(await serving.limiter.take(partnerKey.id, partnerKey.ratePerMinute, prepared.rootFields.length)).ok) return undefined;
-  }
+  // The gateway's checks (gateway/requestChecks.ts), the same list the pipeline applies; last, because a check may
+  // take from a partner's rate limit, and nothing after it declines.
+  const checked = { document: prepared.document, operation: prepared.operationContext.operation, operationName: prepared.name, queryHash: prepared.queryHash, variables: variables ?? undefined, context: contextValue };
+  if (await firstRefusal(serving.checks, checked)) return undefined;
 
-  const log = contextValue.scope?.log;
-  if (log) {
-    log.kind = 'query';
-    log.role = role;
-    log.client = client;
-    log.persisted = approved !== undefined;
-    log.operation = approved ? approved.name : loggableOperationName(prepared.name);
-  }
   serving.onServed();
   const request = { operationName: prepared.name !== null && operationName === prepared.name ? prepared.name : undefined, variables: variables ?? undefined };
   return execute(serving, prepared, request, contextValue, mediaType);
@@ -107,7 +92,7 @@ function preparedFor(serving: PreparedServing, body: Record<string, unknown>): P
   if (query !== undefined || !isRecord(extensions) || Object.keys(extensions).length !== 1) return undefined;
   const persisted = extensions.persistedQuery;
   if (!isRecord(persisted) || persisted.version !== 1 || typeof persisted.sha256Hash !== 'string') return undefined;
-  if (!serving.safelist.approved.has(persisted.sha256Hash)) return undefined;
+  if (!serving.approved.has(persisted.sha256Hash)) return undefined;
   return serving.operations.withHash(persisted.sha256Hash);
 }
 
