@@ -1,5 +1,6 @@
 /** Error messages by code and language, with the caller's language taken from the request at the edge. */
 import type { Language } from '../../schema/codes';
+import { inLanguage } from '../../schema/i18n/fallback';
 import type { Authority } from '../../subgraphs/kit/database';
 import type { ErrorCode } from './errorCodes';
 import { messages as en } from './messages/en';
@@ -37,12 +38,11 @@ export const MESSAGES: Readonly<Partial<Record<Language, Messages>>> = {
 
 /** The message for a code in a language, falling back to English, then Japanese. */
 export function errorMessage(code: ErrorCode, lang: Language, authority?: Authority): string {
-  for (const messages of [MESSAGES[lang], en, ja]) {
-    const text = messages?.errors[code];
-    if (!text) continue;
-    const name = (authority && messages?.authorities[authority]) || messages?.someAuthority || '';
-    return text.replace('{authority}', name);
-  }
-  return code;
+  const text = inLanguage(MESSAGES, lang, (messages) => {
+    // The authority's name from the same language as the message.
+    const name = (authority && messages.authorities[authority]) || messages.someAuthority || '';
+    return messages.errors[code].replace('{authority}', name);
+  });
+  return text ?? code;
 }
 

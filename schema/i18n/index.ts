@@ -1,6 +1,7 @@
 /** Label lookup by code type, code and language. */
 import { LANGUAGES, type CodeType, type Language } from '../codes';
 import { labels as en } from './en';
+import { inLanguage } from './fallback';
 import { labels as id } from './id';
 import { labels as ja } from './ja';
 import { labels as jaEasy } from './ja-x-easy';
@@ -37,9 +38,5 @@ export const LANGUAGES_WITH_LABELS: readonly Language[] = LANGUAGES.filter((lang
 
 /** The label of a code in a language, falling back to English, then Japanese, then the code itself. */
 export function label<T extends CodeType>(type: T, code: CodeOf<T>, lang: Language): string {
-  for (const labels of [LABELS[lang], en, ja]) {
-    const text: string | undefined = labels?.[type][code];
-    if (text) return text;
-  }
-  return code;
+  return inLanguage(LABELS, lang, (labels) => labels[type][code]) ?? code;
 }
