@@ -3,7 +3,6 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { ApiKeyStore, apiKeysFile } from '../gateway/auth/apiKeys';
 import { buildGateway, type GatewayOptions } from '../gateway/server';
@@ -22,6 +21,7 @@ import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgra
 import { buildRegistryServer, migrations as registryMigrations } from '../subgraphs/registry/server';
 import type { StatisticsBudgetOptions } from '../subgraphs/kit/statistics/budget';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
+import { throwawayDatabase } from './throwawayDatabase';
 
 /** The day the suites are answered for, so card validity does not drift with the calendar. */
 export const TEST_TODAY = '2026-11-28';
@@ -113,7 +113,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
   for (const authority of Object.keys(SUBGRAPHS) as Authority[]) {
     const { migrations } = SUBGRAPHS[authority];
     metrics[authority] = createMetrics(authority);
-    const url = await throwawayDatabase(authority, dropDatabases);
+    const url = await throwawayDatabase(authority, dropDatabases, 'rc_test');
     urls[authority] = url;
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
     started.push(() => db.destroy());
@@ -242,24 +242,4 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-/** On PostgreSQL, a fresh database per authority and stack, dropped afterwards; undefined means embedded. */
-async function throwawayDatabase(authority: Authority, cleanups: Array<() => Promise<void>>): Promise<string | undefined> {
-  const base = process.env[`${authority.toUpperCase()}_DATABASE_URL`];
-  if (!base) return undefined;
-  const name = `rc_test_${authority}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  cleanups.push(async () => {
-    const c = new Client({ connectionString: base });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
-  });
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return url.toString();
 }

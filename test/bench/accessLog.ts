@@ -17,9 +17,9 @@ import { AccessLogWriter } from '../../subgraphs/kit/accessLog/writer';
 import { embeddedDatabase, openDatabase, type Authority } from '../../subgraphs/kit/database';
 import { createMetrics } from '../../subgraphs/kit/metrics';
 import type { Principal } from '../../subgraphs/kit/principal';
+import { freshDatabase } from '../throwawayDatabase';
 import { unifiedReadRow } from './accessRows';
 import { assertDurable, durabilitySettings, serverSettings, startPostgres, type DurabilitySettings } from './postgres';
-import { freshDatabase } from './stack';
 
 export const ACCESS_LOG_STORES = ['postgresql', 'pglite'] as const;
 export type AccessLogStore = (typeof ACCESS_LOG_STORES)[number];

@@ -8,9 +8,9 @@ import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, r
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { Authority } from '../../subgraphs/kit/database';
 import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
+import { throwawayDatabase } from '../throwawayDatabase';
 
 export const ROOT = join(__dirname, '..', '..');
 export const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
@@ -147,7 +147,11 @@ async function launch(
   let databaseUrls: Record<Authority, string> | undefined;
   if (databaseKind === 'postgresql') {
     databaseUrls = {} as Record<Authority, string>;
-    for (const a of AUTHORITIES) databaseUrls[a] = await throwawayDatabase(a, drops);
+    for (const a of AUTHORITIES) {
+      const url = await throwawayDatabase(a, drops, 'rc_bench');
+      if (!url) throw new Error(`The benchmark on PostgreSQL needs ${a.toUpperCase()}_DATABASE_URL as well`);
+      databaseUrls[a] = url;
+    }
   }
 
   const env: Record<string, string> = {
@@ -200,29 +204,4 @@ async function launch(
     auditStatements: () => statements('audit'),
     stop,
   };
-}
-
-/** A fresh database for one authority on the configured PostgreSQL server, dropped when the benchmark ends. */
-async function throwawayDatabase(authority: Authority, drops: Array<() => Promise<void>>): Promise<string> {
-  const { url, drop } = await freshDatabase(process.env[`${authority.toUpperCase()}_DATABASE_URL`]!, `rc_bench_${authority}_${process.pid}`);
-  drops.push(drop);
-  return url;
-}
-
-/** A new, empty database `name` on the server at `base` (dropped first if a killed run left it), and how to drop it. */
-export async function freshDatabase(base: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = async (sql: string) => {
-    const c = new Client({ connectionString: base });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
