@@ -16,7 +16,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadOrCreateKeyPair } from '../subgraphs/kit/keys';
+import { loadOrCreateKeyPair } from '../runtime/keys';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 
 const AUTHORITIES = ['immigration', 'registry', 'mynumber'] as const;

@@ -15,7 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadOrCreateKeyPair } from '../subgraphs/kit/keys';
+import { loadOrCreateKeyPair } from '../runtime/keys';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 
 /** The `node` user the image runs as (node:20-bookworm-slim). */

@@ -1,4 +1,4 @@
-import { CommandLine } from '../subgraphs/kit/commandLine';
+import { CommandLine } from '../runtime/commandLine';
 import { API_KEY_SCOPES, type PartnerKeyStore } from './auth/apiKeys';
 import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
 

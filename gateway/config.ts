@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { integersFromEnv, type Env } from '../subgraphs/kit/env';
-import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../subgraphs/kit/ports';
-import { keysDir, loadOrCreateKeyPair, publicKeyFile, publicKeyPath, signingKeyFile } from '../subgraphs/kit/keys';
-import { transportFromEnv } from '../subgraphs/kit/transport';
-import type { Authority } from '../subgraphs/kit/database';
+import { integersFromEnv, type Env } from '../runtime/env';
+import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../runtime/ports';
+import { keysDir, loadOrCreateKeyPair, publicKeyFile, publicKeyPath, signingKeyFile } from '../runtime/keys';
+import { transportFromEnv } from '../runtime/transport';
+import type { Authority } from '../runtime/authority';
 import { apiKeyStoreFromEnv } from './auth/sharedApiKeys';
 import { consoleOptionsFromEnv } from './console/config';
 import { sharedRateLimiterFromEnv } from './limits/sharedRateLimiter';

@@ -1,5 +1,5 @@
-import { createMetrics } from '../subgraphs/kit/metrics';
-import { close, listen, processLogger } from '../subgraphs/kit/http';
+import { createMetrics } from '../runtime/metrics';
+import { close, listen, processLogger } from '../runtime/http';
 import { gatewayOptionsFromEnv, metricsListenerFromEnv } from './config';
 import { buildGateway } from './server';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Logger } from 'pino';
 import type { Language } from '../schema/codes';
-import type { AccessLogEntry } from '../subgraphs/kit/http';
+import type { AccessLogEntry } from '../runtime/http';
 
 /**
  * What the gateway knows about the request it is handling: its id, the caller's language, and the fields of its

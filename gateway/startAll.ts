@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { Authority } from '../subgraphs/kit/database';
-import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../subgraphs/kit/ports';
-import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
-import { removeRunningSystem, writeRunningSystem, type RunningSystem } from '../subgraphs/kit/runningSystem';
+import type { Authority } from '../runtime/authority';
+import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../runtime/ports';
+import { keysDir, loadOrCreateKeyPair } from '../runtime/keys';
+import { removeRunningSystem, writeRunningSystem, type RunningSystem } from '../runtime/runningSystem';
 import { prepareBaseTemplate, templateCacheDir } from '../subgraphs/kit/template';
 import { Supervisor, waitForHealth } from './supervisor';
 // Nothing of the gateway itself here (./config, ./server load all of Apollo): this process only starts the others,

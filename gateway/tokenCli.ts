@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
-import { keysDir, loadOrCreateKeyPair } from '../subgraphs/kit/keys';
-import { gatewayUrl, reachable, runningSystem } from '../subgraphs/kit/runningSystem';
-import type { Role } from '../subgraphs/kit/principal';
+import { keysDir, loadOrCreateKeyPair } from '../runtime/keys';
+import { gatewayUrl, reachable, runningSystem } from '../runtime/runningSystem';
+import type { Role } from '../runtime/principal';
 import { STAFF_ROLES } from './auth/staffTokens';
 import { dataDir, DEFAULT_AUDIENCE, DEFAULT_ISSUER, maxStaffTokenLifetime } from './config';
 

@@ -1,6 +1,6 @@
 /** Loads synthetic persons into one authority's database with streaming COPY, in batches of bounded size. */
 import type { DataSource } from 'typeorm';
-import type { Authority } from '../subgraphs/kit/database';
+import type { Authority } from '../runtime/authority';
 import { copyRows } from '../subgraphs/kit/bulkCopy';
 import { pauseBulkLoadTriggers, resumeBulkLoadTriggers } from '../subgraphs/kit/statistics/bulkLoad';
 import { generatePopulation, type PopulationOptions } from './generate';

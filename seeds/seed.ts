@@ -6,9 +6,10 @@
 import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import { isIsoDate } from '../schema/dates';
-import { openDatabase, type Authority, type DatabaseOptions } from '../subgraphs/kit/database';
-import { createMetrics } from '../subgraphs/kit/metrics';
-import { databasesInUse } from '../subgraphs/kit/runningSystem';
+import type { Authority } from '../runtime/authority';
+import { openDatabase, type DatabaseOptions } from '../subgraphs/kit/database';
+import { createMetrics } from '../runtime/metrics';
+import { databasesInUse } from '../runtime/runningSystem';
 import { migrations as immigrationMigrations } from '../subgraphs/immigration/migrations';
 import { migrations as myNumberMigrations } from '../subgraphs/mynumber/migrations';
 import { migrations as registryMigrations } from '../subgraphs/registry/migrations';

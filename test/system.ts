@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runningSystem, type RunningSystem } from '../subgraphs/kit/runningSystem';
+import { runningSystem, type RunningSystem } from '../runtime/runningSystem';
 
 export const ROOT = join(__dirname, '..');
 

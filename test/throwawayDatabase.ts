@@ -1,6 +1,6 @@
 /** Throwaway PostgreSQL databases for the suites and the benchmarks: made fresh, dropped afterwards. */
 import { Client } from 'pg';
-import type { Authority } from '../subgraphs/kit/database';
+import type { Authority } from '../runtime/authority';
 
 /** A new, empty database `name` on the server at `base` (dropped first if a killed run left it), and how to drop it. */
 export async function freshDatabase(base: string, name: string): Promise<{ url: string; drop(): Promise<void> }> {

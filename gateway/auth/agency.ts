@@ -1,5 +1,5 @@
 import { PURPOSES_BY_ROLE, purposeAllowed, type Purpose, type Role } from '../../schema/access';
-import { HttpError } from '../../subgraphs/kit/http';
+import { HttpError } from '../../runtime/http';
 
 /** The organisation each role acts for, as recorded by the authorities. */
 export function agencyOf(role: Role, municipality?: string): string {

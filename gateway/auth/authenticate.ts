@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { HttpError } from '../../subgraphs/kit/http';
-import type { Principal, PrincipalSigner } from '../../subgraphs/kit/principal';
+import { HttpError } from '../../runtime/http';
+import type { Principal, PrincipalSigner } from '../../runtime/principal';
 import type { GatewayContext } from '../server';
 import { agencyOf, purposeFor } from './agency';
 import type { KeyVerdict, PartnerKeyStore } from './apiKeys';

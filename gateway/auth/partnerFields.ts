@@ -1,5 +1,5 @@
 import type { DocumentNode, OperationDefinitionNode } from 'graphql';
-import { rootFieldNodes } from '../../subgraphs/kit/rootFields';
+import { rootFieldNodes } from '../../runtime/rootFields';
 
 /** The only operation field a partner may ask for. */
 export const PARTNER_FIELDS = new Set(['verifyResidenceCard']);

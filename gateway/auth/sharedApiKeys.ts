@@ -1,5 +1,5 @@
 import { Client, Pool } from 'pg';
-import { databaseUrlFromEnv, type Env } from '../../subgraphs/kit/env';
+import { databaseUrlFromEnv, type Env } from '../../runtime/env';
 import { ApiKeyStore, apiKeysFile, judge, newKey, parseKey, type IssuedKey, type KeyVerdict, type NewKey, type PartnerKeyStore, type StoredKey } from './apiKeys';
 
 /** The channel on which a change to a key is announced (its id as payload), so replicas drop it from their cache. */

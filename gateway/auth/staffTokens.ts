@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type CryptoKey, type JWTVerifyGetKey } from 'jose';
-import { HttpError } from '../../subgraphs/kit/http';
-import { ROLES, type Role } from '../../subgraphs/kit/principal';
-import { TtlCache } from '../../subgraphs/kit/ttlCache';
+import { HttpError } from '../../runtime/http';
+import { ROLES, type Role } from '../../runtime/principal';
+import { TtlCache } from '../../runtime/ttlCache';
 
 /** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
 export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];

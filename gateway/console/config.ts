@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Env } from '../../subgraphs/kit/env';
-import type { Authority } from '../../subgraphs/kit/database';
-import { keysDir } from '../../subgraphs/kit/keys';
+import type { Env } from '../../runtime/env';
+import type { Authority } from '../../runtime/authority';
+import { keysDir } from '../../runtime/keys';
 import { issueDevToken } from '../tokenCli';
 import { discoveredProvider, signInSettingsFromEnv } from './oidc';
 import type { ConsoleOptions, PublicJwk } from './serve';

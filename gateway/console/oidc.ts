@@ -1,4 +1,4 @@
-import type { Env } from '../../subgraphs/kit/env';
+import type { Env } from '../../runtime/env';
 
 /**
  * The identity provider the console signs staff in with (OpenID Connect, authorisation code with PKCE, the console

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { Role } from '../../schema/access';
-import type { Authority } from '../../subgraphs/kit/database';
-import { writeHead } from '../../subgraphs/kit/transport';
+import type { Authority } from '../../runtime/authority';
+import { writeHead } from '../../runtime/transport';
 import { connectSource, type SignInProvider } from './oidc';
 
 /** Where `npm run build:console` (run by `npm install`) writes the bundle. */

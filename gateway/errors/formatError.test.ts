@@ -2,7 +2,7 @@ import { Registry } from 'prom-client';
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import type { GraphQLFormattedError } from 'graphql';
-import { HttpError } from '../../subgraphs/kit/http';
+import { HttpError } from '../../runtime/http';
 import { openScope, type RequestScope } from '../logging';
 import { errorMessage } from '../i18n';
 import { clientCode, createFormatError, httpErrorBody, translateErrors, translateOutsidePipeline } from './formatError';

@@ -16,7 +16,7 @@ export const ERROR_CODES = [
   'API_KEY_EXPIRED',
   'PURPOSE_NOT_ALLOWED',
   'RATE_LIMITED',
-  // The request: HTTP (subgraphs/kit/http.ts) and Apollo Server (ApolloServerErrorCode).
+  // The request: HTTP (runtime/http.ts) and Apollo Server (ApolloServerErrorCode).
   'BAD_REQUEST',
   'NOT_FOUND',
   'UNSUPPORTED_MEDIA_TYPE',

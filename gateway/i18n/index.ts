@@ -1,7 +1,7 @@
 /** Error messages by code and language, with the caller's language taken from the request at the edge. */
 import type { Language } from '../../schema/codes';
 import { inLanguage } from '../../schema/i18n/fallback';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import type { ErrorCode } from './errorCodes';
 import { messages as en } from './messages/en';
 import { messages as id } from './messages/id';

@@ -39,7 +39,7 @@ function raisedCodes(): Map<string, string> {
   }
   for (const file of sources(join('subgraphs', 'kit'))) scan(file, [userError, codeProperty]);
   for (const file of ['schema/identifiers.ts', 'schema/dates.ts']) scan(file, [codeProperty]);
-  for (const file of [...sources('gateway').filter((f) => !f.includes(`${join('gateway', 'i18n')}`)), 'subgraphs/kit/http.ts']) {
+  for (const file of [...sources('gateway').filter((f) => !f.includes(`${join('gateway', 'i18n')}`)), 'runtime/http.ts']) {
     scan(file, [httpError, codeProperty, /\| '([A-Z][A-Z_]+)'/g]);
   }
   return found;
@@ -60,7 +60,7 @@ const INTERNAL_ONLY = new Set([
   // Between authorities' access logs (subgraphs/kit/accessLog/witness.ts).
   'WITNESS_SIZE',
   'CHECKPOINT_INCONSISTENT',
-  // jose's own code for "no key with this kid" (subgraphs/kit/keys.ts): callers answer it as INVALID_TOKEN,
+  // jose's own code for "no key with this kid" (runtime/keys.ts): callers answer it as INVALID_TOKEN,
   // PRINCIPAL_INVALID or a signature refusal, never with this code.
   'ERR_JWKS_NO_MATCHING_KEY',
 ]);

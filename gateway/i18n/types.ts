@@ -1,4 +1,4 @@
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import type { ErrorCode } from './errorCodes';
 
 /**

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import { secretFromEnv, type Env } from '../../subgraphs/kit/env';
+import { secretFromEnv, type Env } from '../../runtime/env';
 import type { KeyRateLimiter, Taken } from '../auth/apiKeys';
 
 /**

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 
 /** How a subgraph call ended. */
 export type CallOutcome = 'ok' | 'timeout' | 'unreachable' | 'http_error' | 'bad_response' | 'circuit_open';

@@ -3,7 +3,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import type { Logger } from 'pino';
 import type { Agent } from 'undici';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { isErrorCode } from '../i18n/errorCodes';
 import type { RequestScope } from '../logging';
 import type { SubgraphMetrics } from './metrics';

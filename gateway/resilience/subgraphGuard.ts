@@ -10,7 +10,7 @@ import {
   type RetryPolicy,
 } from 'cockatiel';
 import type { Logger } from 'pino';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import type { CallOutcome, SubgraphMetrics } from './metrics';
 
 /** How the gateway calls each subgraph. */

@@ -6,7 +6,7 @@ import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
 import { actOn, CARD_NOT_FOUND } from '../kit/mutationPolicy';
-import type { Principal } from '../kit/principal';
+import type { Principal } from '../../runtime/principal';
 import { residenceCardValidUntil } from './rules/cardValidity';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
 import { newCardFor, type CardProcedure } from './rules/cardIssuance';

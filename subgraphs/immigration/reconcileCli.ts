@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import type { Authority } from '../kit/database';
-import { DEFAULT_PORTS } from '../kit/ports';
+import type { Authority } from '../../runtime/authority';
+import { DEFAULT_PORTS } from '../../runtime/ports';
 import { eventsOptionsFor } from '../kit/eventRoutes';
 import { callInternal } from '../kit/internalCall';
-import { keysDir } from '../kit/keys';
+import { keysDir } from '../../runtime/keys';
 import { RECONCILE_CARDS_PATH, RECONCILE_REPAIR_PATH, type IsaCardView, type JlisCardView } from '../../schema/internalPaths';
 import { cardAgreement, REPAIRABLE, type Disagreement, type JlisView } from './rules/cardAgreement';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { REGISTRATION_CARD_PATH, type RegistrationCardCheck } from '../../schema/internalPaths';
-import { HttpError } from '../kit/http';
+import { HttpError } from '../../runtime/http';
 import { logInternalRead } from '../kit/internalAccess';
 import type { VerifyCaller } from '../kit/internalSignature';
 import { residenceCardStatusOn } from './rules/cardValidity';

@@ -2,9 +2,10 @@ import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import DataLoader from 'dataloader';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
-import { statementSource, type Authority } from './database';
+import type { Authority } from '../../runtime/authority';
+import { statementSource } from './database';
 import type { AccessLogWriter } from './accessLog/writer';
-import type { Principal } from './principal';
+import type { Principal } from '../../runtime/principal';
 
 /** What one request did with personal data, written to the authority's access log before the answer leaves. */
 export class AuditTrail {

@@ -5,10 +5,10 @@ import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
 import { originOf, parseCheckpoint, verifyText } from './accessLog/checkpoint';
 import { DEFAULT_RETENTION_DAYS, verifyLog, type LogReport, type WitnessClaim, type WitnessedTree } from './accessLog/verify';
 import { WITNESSED_PATH, type WitnessedAnswer, type WitnessedCheckpoint } from './accessLog/witnessed';
-import type { Authority } from './database';
-import { HttpError } from './http';
+import type { Authority } from '../../runtime/authority';
+import { HttpError } from '../../runtime/http';
 import { callInternal } from './internalCall';
-import type { VerifyingKey } from './keys';
+import type { VerifyingKey } from '../../runtime/keys';
 import type { VerifyCaller } from './internalSignature';
 
 /** What `npm run audit:verify` sends the log: the retention period to hold it to, and the witnesses' copies. */

@@ -1,9 +1,9 @@
 import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
 import { auditAccessLogs, type AuditOptions } from './auditVerify';
-import type { Authority } from './database';
+import type { Authority } from '../../runtime/authority';
 import { eventsOptionsFor } from './eventRoutes';
-import { keysDir } from './keys';
-import { internalUrl, reachable, unreachable } from './runningSystem';
+import { keysDir } from '../../runtime/keys';
+import { internalUrl, reachable, unreachable } from '../../runtime/runningSystem';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Authority } from './database';
-import { databasesInUse, runningSystem, runningSystemFile } from './runningSystem';
+import type { Authority } from '../../runtime/authority';
+import { databasesInUse, runningSystem, runningSystemFile } from '../../runtime/runningSystem';
 
 /**
  * Backup and restore of the embedded default: the whole DATA_DIR (the three authorities' databases, every key,

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { backup, BackupRefused, restore } from './backup';
-import { dataDirOf } from './runningSystem';
+import { dataDirOf } from '../../runtime/runningSystem';
 
 const USAGE = `usage: npm run backup -- --to DIR      (copies DATA_DIR while npm start is stopped)
        npm run restore -- --from DIR   (puts a backup in place of DATA_DIR; the data it replaces is kept aside)`;

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { migrations } from '../registry/migrations';
 import { copyRows, encodeCopyRow } from './bulkCopy';
 import { openDatabase } from './database';
-import { createMetrics } from './metrics';
+import { createMetrics } from '../../runtime/metrics';
 
 const TRICKY = [
   'tab\there',

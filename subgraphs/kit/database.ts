@@ -1,3 +1,4 @@
+import type { Authority } from '../../runtime/authority';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,8 +13,6 @@ import { emptyClusterImage } from './template';
 // Dates travel as ISO strings (yyyy-mm-dd) and counts as numbers, on PostgreSQL as on PGlite.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value: string) => value);
 pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
-
-export type Authority = 'immigration' | 'registry' | 'mynumber';
 
 export interface DatabaseOptions {
   authority: Authority;

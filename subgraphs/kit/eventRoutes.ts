@@ -1,5 +1,5 @@
-import type { Authority } from './database';
-import { loadOrCreateKeyPair, publicKeyFile, signingKeyFile } from './keys';
+import type { Authority } from '../../runtime/authority';
+import { loadOrCreateKeyPair, publicKeyFile, signingKeyFile } from '../../runtime/keys';
 import type { EventsOptions } from './subgraph';
 
 /** Who delivers events to whom (DESIGN.md §3 flows table). */

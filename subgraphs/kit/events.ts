@@ -1,4 +1,4 @@
-import type { Authority } from './database';
+import type { Authority } from '../../runtime/authority';
 
 /** A cross-authority event as it travels from the producer's outbox to the consumer's inbox. */
 export interface EventEnvelope<P = Record<string, unknown>> {

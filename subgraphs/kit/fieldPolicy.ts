@@ -2,7 +2,7 @@ import { Kind, type DocumentNode, type GraphQLFieldResolver } from 'graphql';
 import type { Purpose, Role } from '../../schema/access';
 import { userError } from './errors';
 import type { AuditTrail } from './audit';
-import type { Principal } from './principal';
+import type { Principal } from '../../runtime/principal';
 
 /** Roles and the purposes for which each may read a field. */
 export type Grants = Partial<Record<Role, readonly Purpose[]>>;

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { statementSource } from './database';
 import type { EventEnvelope } from './events';
-import { HttpError } from './http';
+import { HttpError } from '../../runtime/http';
 import type { VerifyCaller } from './internalSignature';
 
 /** Applies one event's effect inside the inbox transaction; throw `RejectedEvent` for an event that can never apply. */

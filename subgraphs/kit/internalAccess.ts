@@ -1,9 +1,9 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { writeAccessLog, type AuditRow } from './audit';
-import type { Authority } from './database';
-import { HttpError } from './http';
+import type { Authority } from '../../runtime/authority';
+import { HttpError } from '../../runtime/http';
 import type { InternalCall } from './internalSignature';
-import type { Principal, Role } from './principal';
+import type { Principal, Role } from '../../runtime/principal';
 
 /** The organisation behind each authority's systems, as the access log names agencies. */
 const AGENCY: Record<Authority, string> = { immigration: 'ISA', mynumber: 'J-LIS', registry: 'municipalities' };

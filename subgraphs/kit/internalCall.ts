@@ -1,5 +1,5 @@
 import type { CryptoKey } from 'jose';
-import type { Authority } from './database';
+import type { Authority } from '../../runtime/authority';
 import { userError } from './errors';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from './internalSignature';
 

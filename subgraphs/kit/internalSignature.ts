@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { SignJWT, decodeJwt, jwtVerify, type CryptoKey } from 'jose';
-import type { Authority } from './database';
-import { HttpError } from './http';
-import { jwtKey, type VerifyingKey } from './keys';
+import type { Authority } from '../../runtime/authority';
+import { HttpError } from '../../runtime/http';
+import { jwtKey, type VerifyingKey } from '../../runtime/keys';
 import { SeenSignatures } from './seenSignatures';
 
 /**

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { JWK } from 'jose';
-import { newKey, privateKeyPath, publicKeyPath, readKeys, replaceFile, type PublishedKey } from './keys';
+import { newKey, privateKeyPath, publicKeyPath, readKeys, replaceFile, type PublishedKey } from '../../runtime/keys';
 
 /**
  * Key rotation with an overlap, on the files of keys.ts: `rotate` publishes a new public key beside the old ones,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { CommandLine } from './commandLine';
-import { keysDir, publicKeyPath } from './keys';
+import { CommandLine } from '../../runtime/commandLine';
+import { keysDir, publicKeyPath } from '../../runtime/keys';
 import { KEY_NAMES, listKeys, retireKey, rotateKey, type KeyName } from './keyRotation';
 
 const USAGE = `Usage:

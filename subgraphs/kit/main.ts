@@ -1,19 +1,20 @@
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openDatabase, statementSource, underStartupLock, type Authority, type DatabaseOptions } from './database';
-import { databaseUrlFromEnv } from './env';
-import { close, listen, processLogger } from './http';
-import { keysDir, loadOrCreateKeyPair, publicKeyFile } from './keys';
+import type { Authority } from '../../runtime/authority';
+import { openDatabase, statementSource, underStartupLock, type DatabaseOptions } from './database';
+import { databaseUrlFromEnv } from '../../runtime/env';
+import { close, listen, processLogger } from '../../runtime/http';
+import { keysDir, loadOrCreateKeyPair, publicKeyFile } from '../../runtime/keys';
 import { statisticsBudgetFromEnv } from './statistics/budget';
 import { statisticsKeyFor } from './statistics/recordKey';
 import { DEFAULT_DENSE_HOURS, purgeAccessLog, thinCheckpoints } from './accessLog/retention';
 import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
-import { createEventMetrics, createMetrics } from './metrics';
-import { DEFAULT_PORTS } from './ports';
+import { createEventMetrics, createMetrics } from '../../runtime/metrics';
+import { DEFAULT_PORTS } from '../../runtime/ports';
 import type { SubgraphDeps } from './subgraph';
-import { transportFromEnv } from './transport';
+import { transportFromEnv } from '../../runtime/transport';
 import { prepareEmbeddedDatabase, templateCacheDir, type SeededTemplateSpec } from './template';
 
 /** The names of the migrations, in order (classes or instances, as TypeORM accepts them). */

@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Purpose, Role } from '../../schema/access';
 import { userError } from './errors';
-import type { Principal } from './principal';
+import type { Principal } from '../../runtime/principal';
 
 /**
  * Which persons a role may act on through a mutation:

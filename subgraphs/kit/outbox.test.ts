@@ -8,9 +8,9 @@ import { migrations } from '../registry/migrations';
 import { ADVISORY_LOCKS } from './advisoryLocks';
 import { openDatabase } from './database';
 import type { EventEnvelope } from './events';
-import { close, listen } from './http';
-import { loadOrCreateKeyPair } from './keys';
-import { createMetrics } from './metrics';
+import { close, listen } from '../../runtime/http';
+import { loadOrCreateKeyPair } from '../../runtime/keys';
+import { createMetrics } from '../../runtime/metrics';
 import { enqueue, OutboxRelay } from './outbox';
 
 /**

@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Authority } from './database';
-import { DEFAULT_PORTS } from './ports';
+import type { Authority } from '../../runtime/authority';
+import { DEFAULT_PORTS } from '../../runtime/ports';
 import { baseTemplate, emptyClusterImage, templateCacheDir } from './template';
 
 const AUTHORITIES = Object.keys(DEFAULT_PORTS) as Authority[];
@@ -24,7 +24,7 @@ async function prepareOne(authority: Authority): Promise<void> {
     // Loaded here, in the child only: the parent needs none of it.
     const { migrations } = require(`../${authority}/migrations`) as typeof import('../immigration/migrations');
     const { openSubgraphDatabase } = require('./main') as typeof import('./main');
-    const { createMetrics } = require('./metrics') as typeof import('./metrics');
+    const { createMetrics } = require('../../runtime/metrics') as typeof import('../../runtime/metrics');
     const env = { ...process.env, DATA_DIR: dataDir };
     const db = await openSubgraphDatabase(authority, migrations, env, createMetrics(authority).dbStatements);
     await db.destroy();

@@ -30,7 +30,7 @@ async function sql<T>(database: string, text: string): Promise<T[]> {
 const START = `
 const { openSubgraphDatabase } = require('./subgraphs/kit/main.ts');
 const { migrations } = require('./subgraphs/registry/migrations');
-const { createMetrics } = require('./subgraphs/kit/metrics');
+const { createMetrics } = require('./runtime/metrics');
 openSubgraphDatabase('registry', migrations, process.env, createMetrics('registry').dbStatements)
   .then((db) => db.destroy())
   .then(() => process.exit(0), (err) => { console.error(err); process.exit(1); });

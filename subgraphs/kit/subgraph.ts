@@ -10,7 +10,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { GraphQLSchema } from 'graphql';
 import type { CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
-import type { Authority } from './database';
+import type { Authority } from '../../runtime/authority';
 import { AuditTrail, auditPlugin } from './audit';
 import { LogSequencer, type SequencerOptions } from './accessLog/sequencer';
 import { WitnessClient, witnessRoute } from './accessLog/witness';
@@ -23,17 +23,17 @@ import { statisticsResponseCache, type StatisticsUse } from './statistics/respon
 import { auditVerifyRoute } from './auditVerify';
 import { maskError } from './errors';
 import { guardFields, type FieldPolicy } from './fieldPolicy';
-import { createHttpServer, HttpError, processLogger, type KeptResponse } from './http';
+import { createHttpServer, HttpError, processLogger, type KeptResponse } from '../../runtime/http';
 import type { Kickable } from './commands';
 import { EVENTS_PATH } from './events';
 import { inboxRoute, type EventHandler } from './inbox';
 import { InternalCallVerifier, type VerifyCaller } from './internalSignature';
-import type { VerifyingKey } from './keys';
-import type { EventMetrics, Metrics } from './metrics';
+import type { VerifyingKey } from '../../runtime/keys';
+import type { EventMetrics, Metrics } from '../../runtime/metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
-import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from './principal';
+import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from '../../runtime/principal';
 import { loadSubgraphSchema } from './subgraphSchema';
-import type { TransportOptions } from './transport';
+import type { TransportOptions } from '../../runtime/transport';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
 export interface SubgraphContext extends BaseContext {
@@ -52,7 +52,7 @@ export interface SubgraphContext extends BaseContext {
   statistics?: StatisticsCube;
   /** The statistics answers this request used (statistics/responseCache.ts). */
   statisticsUsed?: StatisticsUse[];
-  /** Lets a plugin keep the body sent, or send a kept one (kit/http.ts). */
+  /** Lets a plugin keep the body sent, or send a kept one (runtime/http.ts). */
   keptResponse?: KeptResponse;
 }
 

@@ -8,7 +8,7 @@ import { migrations as mynumberMigrations } from '../mynumber/migrations';
 import { migrations } from '../registry/migrations';
 import { openDatabase } from './database';
 import { embeddedTemplateSpec } from './main';
-import { createMetrics } from './metrics';
+import { createMetrics } from '../../runtime/metrics';
 import { openPGlite } from './pglite';
 import { baseTemplate, baseTemplateKey, emptyClusterImage, importClosure, prepareEmbeddedDatabase, seededTemplateKey, templateCacheDir, type SeededTemplateSpec } from './template';
 

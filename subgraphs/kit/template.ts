@@ -29,7 +29,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { DataSource } from 'typeorm';
-import type { Authority } from './database';
+import type { Authority } from '../../runtime/authority';
 
 /** The repository root (this file is subgraphs/kit/template.ts). */
 const ROOT = resolve(__dirname, '..', '..');

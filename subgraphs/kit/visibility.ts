@@ -1,5 +1,5 @@
 import type { AuditTrail } from './audit';
-import type { Principal, Role } from './principal';
+import type { Principal, Role } from '../../runtime/principal';
 
 /** How much of an authority's person data a role may read (issue "Who may see what" refines it per field). */
 export type PersonScope = 'all' | 'own-municipality' | 'self' | 'none';

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isValidLocalGovernmentCode, makeMyNumber, parseDate } from '../../schema/identifiers';
 import { writeAccessLog } from '../kit/audit';
-import { HttpError } from '../kit/http';
+import { HttpError } from '../../runtime/http';
 import { callerPrincipal } from '../kit/internalAccess';
 import type { VerifyCaller } from '../kit/internalSignature';
 

@@ -3,7 +3,7 @@ import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
 import { actOn } from '../kit/mutationPolicy';
-import type { Principal } from '../kit/principal';
+import type { Principal } from '../../runtime/principal';
 import { cardInForce, CARRIES_FUNCTION, endCard, issueCard, lockHolder, type CardRow, type HolderRow } from './cards';
 import { recordExpiry } from './expiry';
 import { statusOnDay } from './rules/myNumberCardExpiry';

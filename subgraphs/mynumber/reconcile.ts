@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { HttpError } from '../kit/http';
+import { HttpError } from '../../runtime/http';
 import { logInternalRead } from '../kit/internalAccess';
 import type { VerifyCaller } from '../kit/internalSignature';
 import type { JlisCardView } from '../../schema/internalPaths';

@@ -8,7 +8,7 @@ import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
 import { actOn, type ActTarget } from '../kit/mutationPolicy';
-import type { Principal } from '../kit/principal';
+import type { Principal } from '../../runtime/principal';
 
 export interface Registration {
   residenceCardNumber: string | null;

@@ -2,10 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { AUDIT_VERIFY_PATH } from '../../schema/internalPaths';
 import { auditAccessLogs, type LogAudit } from '../../subgraphs/kit/auditVerify';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
-import { keysDir } from '../../subgraphs/kit/keys';
+import { keysDir } from '../../runtime/keys';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 

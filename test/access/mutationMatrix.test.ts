@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Role } from '../../schema/access';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { startStack, TEST_TODAY, type Stack } from '../harness';
 
 /**

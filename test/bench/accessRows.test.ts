@@ -1,4 +1,4 @@
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { startStack, type Stack } from '../harness';
 import { cardCheckRow, unifiedReadRow } from './accessRows';
 import { OPERATIONS } from './operations';

@@ -5,7 +5,7 @@
  * one row in the ISA's. The honest floor and the access-log scenario write these same rows.
  */
 import type { AuditRow } from '../../subgraphs/kit/audit';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 
 /** The guarded items of the unified record's fetch from each authority (the plan of subgraphDirect.ts). */
 export const UNIFIED_ITEMS: Record<Authority, string[]> = {

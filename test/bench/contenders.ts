@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { freePort, ROOT, spawnTs, stopChild } from './stack';
 
 export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor', 'floorAudited'] as const;

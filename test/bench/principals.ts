@@ -1,14 +1,14 @@
 /**
  * Pre-signed, long-lived principals for the peers: the same claims our gateway signs per request
- * (subgraphs/kit/principal.ts), one token per subgraph because each subgraph checks the audience.
+ * (runtime/principal.ts), one token per subgraph because each subgraph checks the audience.
  * `signPrincipal` has a fixed 60-second lifetime, so the same token is built here with jose and a longer one.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { agencyOf, purposeFor } from '../../gateway/auth/agency';
-import type { Authority } from '../../subgraphs/kit/database';
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
-import { PRINCIPAL_HEADER, PRINCIPAL_ISSUER, type Principal } from '../../subgraphs/kit/principal';
+import type { Authority } from '../../runtime/authority';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
+import { PRINCIPAL_HEADER, PRINCIPAL_ISSUER, type Principal } from '../../runtime/principal';
 
 export { PRINCIPAL_HEADER };
 

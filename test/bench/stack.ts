@@ -8,8 +8,8 @@ import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, r
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Authority } from '../../subgraphs/kit/database';
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
+import type { Authority } from '../../runtime/authority';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
 import { throwawayDatabase } from '../throwawayDatabase';
 
 export const ROOT = join(__dirname, '..', '..');

@@ -8,7 +8,7 @@
  * default, where the databases live inside the subgraph processes and nothing else can read them.
  */
 import { Agent, request } from 'node:http';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { STATISTICS_FIELDS, VERIFY_FIELDS } from './operations';
 import { PRINCIPAL_HEADER, type BenchCaller, type PrincipalTokens } from './principals';
 

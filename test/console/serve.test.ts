@@ -6,8 +6,8 @@ import { gatewayOptionsFromEnv } from '../../gateway/config';
 import { consoleOptionsFromEnv } from '../../gateway/console/config';
 import { consoleRoutes, CONTENT_SECURITY_POLICY } from '../../gateway/console/serve';
 import { buildGateway } from '../../gateway/server';
-import { close, listen } from '../../subgraphs/kit/http';
-import { createMetrics } from '../../subgraphs/kit/metrics';
+import { close, listen } from '../../runtime/http';
+import { createMetrics } from '../../runtime/metrics';
 import { builtConsole } from './browser';
 
 /**

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
-import type { Authority } from '../../subgraphs/kit/database';
-import { DEFAULT_PORTS } from '../../subgraphs/kit/ports';
+import type { Authority } from '../../runtime/authority';
+import { DEFAULT_PORTS } from '../../runtime/ports';
 
 /**
  * The compose topology (docker/compose.yaml), without a Docker engine: every variable each process needs in a

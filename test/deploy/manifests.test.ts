@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { deploymentSecrets, type ManifestObject } from '../../deploy/makeSecrets';
-import { DEFAULT_PORTS } from '../../subgraphs/kit/ports';
-import type { Authority } from '../../subgraphs/kit/database';
+import { DEFAULT_PORTS } from '../../runtime/ports';
+import type { Authority } from '../../runtime/authority';
 import { canReach, isolated, selects, type LabelSelector, type NetworkPolicy, type PodLabels } from './networkPolicy';
 
 /**

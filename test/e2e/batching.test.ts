@@ -1,5 +1,5 @@
 import { startStack, type Stack } from '../harness';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 
 let stack: Stack;
 let myNumbers: string[];

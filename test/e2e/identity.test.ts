@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../gateway/config';
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
-import { PRINCIPAL_HEADER, signPrincipal, type Principal } from '../../subgraphs/kit/principal';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
+import { PRINCIPAL_HEADER, signPrincipal, type Principal } from '../../runtime/principal';
 import { startStack, type Stack } from '../harness';
 
 const personas: Array<{ myNumber: string | null }> = JSON.parse(

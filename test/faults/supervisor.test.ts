@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { issueDevToken } from '../../gateway/tokenCli';
-import { alive, runningSystem, runningSystemFile } from '../../subgraphs/kit/runningSystem';
+import { alive, runningSystem, runningSystemFile } from '../../runtime/runningSystem';
 import { eventually, persona } from '../personas';
 import { startSystem, type StartedSystem } from '../system';
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LOG_FLUSH_MS } from '../../subgraphs/kit/http';
+import { LOG_FLUSH_MS } from '../../runtime/http';
 import { persona } from '../personas';
 import { freePorts, ROOT, startSystem, type StartedSystem } from '../system';
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type Server } from 'node:http';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { close, listen } from '../../subgraphs/kit/http';
+import { close, listen } from '../../runtime/http';
 import { freePort } from './redisServer';
 
 const ROOT = join(__dirname, '..', '..');

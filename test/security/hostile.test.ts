@@ -3,7 +3,7 @@ import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER } from '../../gateway/config';
 import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
 import { loadManifest } from '../../gateway/persisted/safelist';
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
 import { jsonHeaders, leaks, send, subgraphCalls, type Answer } from './requests';

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
 import { RECONCILE_CARDS_PATH, type IsaCardView, type JlisCardView } from '../../schema/internalPaths';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { EVENTS_PATH } from '../../subgraphs/kit/events';
 import { callInternal } from '../../subgraphs/kit/internalCall';
 import { INTERNAL_SIGNATURE_HEADER } from '../../subgraphs/kit/internalSignature';
-import { keysDir } from '../../subgraphs/kit/keys';
+import { keysDir } from '../../runtime/keys';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 import { send, type Answer } from './requests';

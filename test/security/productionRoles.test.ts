@@ -1,7 +1,7 @@
 import { ApiKeyStore, apiKeysFile } from '../../gateway/auth/apiKeys';
 import { loadManifest, type PersistedOperation } from '../../gateway/persisted/safelist';
 import { DISCLOSURE_THRESHOLD, type StatisticsDimension } from '../../schema/statistics';
-import type { Role } from '../../subgraphs/kit/principal';
+import type { Role } from '../../runtime/principal';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
 import { jsonHeaders, leaks, send, subgraphCalls, type Answer } from './requests';

@@ -1,6 +1,6 @@
 import { decodeJwt, SignJWT } from 'jose';
 import { DEFAULT_AUDIENCE, DEFAULT_ISSUER, staffTokenConfig } from '../../gateway/config';
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
 

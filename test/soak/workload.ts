@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { loadManifest, type PersistedOperation } from '../../gateway/persisted/safelist';
 import { addDays } from '../../schema/dates';
-import type { Authority } from '../../subgraphs/kit/database';
+import type { Authority } from '../../runtime/authority';
 import { TEST_TODAY, type Stack } from '../harness';
 
 /** The authorities the soak can stop: the unified record has an entry point without them. */

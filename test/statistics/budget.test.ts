@@ -1,5 +1,5 @@
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
-import { signPrincipal } from '../../subgraphs/kit/principal';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
+import { signPrincipal } from '../../runtime/principal';
 import { startStack, type Stack } from '../harness';
 
 /**

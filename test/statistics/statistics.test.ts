@@ -6,8 +6,8 @@ import { DISCLOSURE_THRESHOLD, type StatisticsDimension } from '../../schema/sta
 import { auditAccessLogs } from '../../subgraphs/kit/auditVerify';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
-import { keysDir, loadOrCreateKeyPair } from '../../subgraphs/kit/keys';
-import { signPrincipal } from '../../subgraphs/kit/principal';
+import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
+import { signPrincipal } from '../../runtime/principal';
 import type { StatisticsReport } from '../../subgraphs/kit/statistics/verify';
 import { YearEndSnapshots } from '../../subgraphs/kit/statistics/trend';
 import { IMMIGRATION_FACTS } from '../../subgraphs/immigration/statistics';

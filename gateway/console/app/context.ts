@@ -1,4 +1,4 @@
-import type { Authority } from '../../../subgraphs/kit/database';
+import type { Authority } from '../../../runtime/authority';
 import type { CodeType, Language } from '../../../schema/codes';
 import { label } from '../../../schema/i18n';
 import type { CodeOf } from '../../../schema/i18n';

@@ -1,4 +1,4 @@
-import type { Authority } from '../../../subgraphs/kit/database';
+import type { Authority } from '../../../runtime/authority';
 import { authorityName, codeLabel, facts, part, type Ctx } from './context';
 import { h } from './dom';
 import { format } from './strings';

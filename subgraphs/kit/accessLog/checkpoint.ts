@@ -1,6 +1,6 @@
 import type { CryptoKey } from 'jose';
-import { PublicKeyFile, type VerifyingKey } from '../keys';
-import type { Authority } from '../database';
+import { PublicKeyFile, type VerifyingKey } from '../../../runtime/keys';
+import type { Authority } from '../../../runtime/authority';
 
 /**
  * Signed checkpoints of an authority's access log, in the text form of the C2SP tlog-checkpoint note: the log's

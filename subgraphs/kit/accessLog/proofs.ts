@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { DataSource } from 'typeorm';
-import type { Authority } from '../database';
+import type { Authority } from '../../../runtime/authority';
 import { inclusionProof } from '../merkle';
 import { nodeReader } from './sequencer';
 

@@ -1,5 +1,5 @@
-import type { Authority } from '../database';
-import type { VerifyingKey } from '../keys';
+import type { Authority } from '../../../runtime/authority';
+import type { VerifyingKey } from '../../../runtime/keys';
 import { leafHash, verifyInclusion } from '../merkle';
 import { authorityOf, cosignedText, parseCheckpoint, verifyText } from './checkpoint';
 import { leafData } from './leaf';

@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import { loadManifest } from '../../../gateway/persisted/safelist';
 import { issueDevToken } from '../../../gateway/tokenCli';
 import { parseMyNumber } from '../../../schema/identifiers';
-import type { Authority } from '../database';
-import { keysDir, publicKeyFile, type VerifyingKey } from '../keys';
-import { gatewayUrl, reachable, unreachable } from '../runningSystem';
+import type { Authority } from '../../../runtime/authority';
+import { keysDir, publicKeyFile, type VerifyingKey } from '../../../runtime/keys';
+import { gatewayUrl, reachable, unreachable } from '../../../runtime/runningSystem';
 import { verifyEntry, type ProvidedEntry } from './prove';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];

@@ -1,7 +1,8 @@
 import DataLoader from 'dataloader';
 import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
-import { statementSource, type Authority } from '../database';
+import type { Authority } from '../../../runtime/authority';
+import { statementSource } from '../database';
 import { leafHash, newNodes, rootAt, type Hash, type NodeReader } from '../merkle';
 import { checkpointNote, originOf, signText } from './checkpoint';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
-import type { Authority } from '../database';
-import type { VerifyingKey } from '../keys';
+import type { Authority } from '../../../runtime/authority';
+import type { VerifyingKey } from '../../../runtime/keys';
 import { leafHash, nodeHash, rootAt, type NodeReader } from '../merkle';
 import { cosignedText, originOf, parseCheckpoint, verifyText } from './checkpoint';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import type { Authority } from '../database';
-import { HttpError } from '../http';
+import type { Authority } from '../../../runtime/authority';
+import { HttpError } from '../../../runtime/http';
 import type { VerifyCaller } from '../internalSignature';
 import { authorityOf } from './checkpoint';
 

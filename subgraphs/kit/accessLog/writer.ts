@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { writeAccessLogRows, type AuditRow } from '../audit';
-import type { Authority } from '../database';
-import type { Principal } from '../principal';
+import type { Authority } from '../../../runtime/authority';
+import type { Principal } from '../../../runtime/principal';
 
 interface Pending {
   principal: Principal;

@@ -8,9 +8,9 @@
  * day in Japan; the budget renews at midnight JST.
  */
 import type { DataSource } from 'typeorm';
-import type { Env } from '../env';
+import type { Env } from '../../../runtime/env';
 import { userError } from '../errors';
-import type { Principal } from '../principal';
+import type { Principal } from '../../../runtime/principal';
 
 /** Table fields one analyst may ask of one authority per day, unless STATISTICS_DAILY_QUERIES says otherwise. */
 export const DEFAULT_STATISTICS_DAILY_QUERIES = 10_000;

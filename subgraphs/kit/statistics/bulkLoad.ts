@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { Authority } from '../database';
+import type { Authority } from '../../../runtime/authority';
 
 /**
  * Row triggers paused while an authority's tables are bulk loaded, and the statement that recounts what they

@@ -15,8 +15,8 @@ import { getArgumentValues } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { AuditRow } from '../audit';
 import type { AccessLogWriter } from '../accessLog/writer';
-import type { Principal } from '../principal';
-import { rootFieldNodes } from '../rootFields';
+import type { Principal } from '../../../runtime/principal';
+import { rootFieldNodes } from '../../../runtime/rootFields';
 import { spendStatisticsBudget, type StatisticsBudgetOptions } from './budget';
 
 /** The fields that answer statistics tables. */

@@ -7,7 +7,7 @@ import { migrations as immigrationMigrations } from '../../immigration/migration
 import { migrations as registryMigrations } from '../../registry/migrations';
 import { CellKeys1764288000007 } from '../../registry/migrations/0007-cell-keys';
 import { openDatabase } from '../database';
-import { createMetrics } from '../metrics';
+import { createMetrics } from '../../../runtime/metrics';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
 import { installRecordKeySecret, statisticsKeyFor } from './recordKey';
 

@@ -14,11 +14,12 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { statementSource, type Authority } from '../database';
+import type { Authority } from '../../../runtime/authority';
+import { statementSource } from '../database';
 
 const BLOCK = 64;
 
-/** The secret's file under a keys directory (kit/keys.ts keysDir). */
+/** The secret's file under a keys directory (runtime/keys.ts keysDir). */
 export function recordKeyFile(keysDirectory: string): string {
   return join(keysDirectory, 'statistics-record.key');
 }

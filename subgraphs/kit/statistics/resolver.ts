@@ -5,7 +5,7 @@
 import { LANGUAGES, type Language } from '../../../schema/codes';
 import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '../../../schema/statistics';
 import { userError } from '../errors';
-import type { Principal } from '../principal';
+import type { Principal } from '../../../runtime/principal';
 import type { StatisticsCube } from './cube';
 import { CELL_KEY_COLUMNS, MAX_PERTURBATION, PERTURBATION_TABLE } from './perturbation';
 import type { StatisticsUse } from './responseCache';

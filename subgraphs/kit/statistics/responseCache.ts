@@ -10,12 +10,12 @@
  * without the executor when the operation is simple enough (writeAnswer.ts), else executed as usual.
  *
  * Only for analysts (anyone else is refused by the resolver, every time), only results without errors, and only
- * when the HTTP layer keeps and sends bodies (`keptResponse`, kit/http.ts).
+ * when the HTTP layer keeps and sends bodies (`keptResponse`, runtime/http.ts).
  */
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type GraphQLResponse } from '@apollo/server';
 import { Kind } from 'graphql';
-import type { KeptResponse } from '../http';
-import type { Principal } from '../principal';
+import type { KeptResponse } from '../../../runtime/http';
+import type { Principal } from '../../../runtime/principal';
 import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
 import { requireAnalyst } from './resolver';
 import { writeAnswer } from './writeAnswer';
@@ -35,7 +35,7 @@ export interface StatisticsContext {
   statistics?: StatisticsCube;
   /** Filled by the statistics resolvers during execution. */
   statisticsUsed?: StatisticsUse[];
-  /** Present when the HTTP layer sends a kept body itself (kit/http.ts). */
+  /** Present when the HTTP layer sends a kept body itself (runtime/http.ts). */
   keptResponse?: KeptResponse;
 }
 
@@ -163,7 +163,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           const entry = entryOf(rc.contextValue, used);
           if (!entry) return;
           const key = keyOf(rc);
-          // Kept once the HTTP layer has sent it as a plain success (kit/http.ts).
+          // Kept once the HTTP layer has sent it as a plain success (runtime/http.ts).
           kept.keep = (text) => remember(key, entry(text));
         },
       };

@@ -1,6 +1,6 @@
 import { parse, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { AuditTrail } from '../audit';
-import type { Authority } from '../database';
+import type { Authority } from '../../../runtime/authority';
 import { systemDay, type SubgraphDeps } from '../subgraph';
 import { resumeBulkLoadTriggers } from './bulkLoad';
 import { StatisticsCube, type FactSource } from './cube';

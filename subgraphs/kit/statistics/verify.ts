@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
-import type { Authority } from '../database';
-import { HttpError } from '../http';
+import type { Authority } from '../../../runtime/authority';
+import { HttpError } from '../../../runtime/http';
 import type { VerifyCaller } from '../internalSignature';
 import type { StatisticsCube } from './cube';
 

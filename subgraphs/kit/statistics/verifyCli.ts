@@ -1,8 +1,8 @@
 import { STATS_VERIFY_PATH } from '../../../schema/internalPaths';
 import { eventsOptionsFor } from '../eventRoutes';
 import { callInternal } from '../internalCall';
-import { keysDir } from '../keys';
-import { internalUrl, unreachable } from '../runningSystem';
+import { keysDir } from '../../../runtime/keys';
+import { internalUrl, unreachable } from '../../../runtime/runningSystem';
 import { STATISTICS_AUTHORITIES } from './recordKey';
 import type { StatisticsReport } from './verify';
 

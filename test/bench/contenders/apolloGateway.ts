@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import type { Authority } from '../../../subgraphs/kit/database';
+import type { Authority } from '../../../runtime/authority';
 import { BENCH_CALLER_HEADER, callerOf, PRINCIPAL_HEADER, readPrincipals, type BenchCaller } from '../principals';
 
 interface Context {

@@ -9,8 +9,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import { decodeJwt } from 'jose';
-import type { Authority } from '../../../subgraphs/kit/database';
-import type { Principal } from '../../../subgraphs/kit/principal';
+import type { Authority } from '../../../runtime/authority';
+import type { Principal } from '../../../runtime/principal';
 import { BENCH_CALLER_HEADER, readPrincipals, type PrincipalTokens } from '../principals';
 import { OPERATIONS } from '../operations';
 import { SubgraphDirect } from '../subgraphDirect';

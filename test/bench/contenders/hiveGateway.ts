@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import type { Authority } from '../../../subgraphs/kit/database';
+import type { Authority } from '../../../runtime/authority';
 import { BENCH_CALLER_HEADER, callerOf, PRINCIPAL_HEADER, readPrincipals } from '../principals';
 
 const peers = createRequire(join(__dirname, '..', 'peers', 'package.json'));

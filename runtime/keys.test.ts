@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type CryptoKey, type JWK } from 'jose';
-import { signText, verifyText } from './accessLog/checkpoint';
-import { listKeys, retireKey, rotateKey } from './keyRotation';
+import { signText, verifyText } from '../subgraphs/kit/accessLog/checkpoint';
+import { listKeys, retireKey, rotateKey } from '../subgraphs/kit/keyRotation';
 import { jwtKey, loadOrCreateKeyPair, privateKeyPath, publicKeyFile, publicKeyPath, SIGNER_CHECK_MS } from './keys';
 
 let dir: string;

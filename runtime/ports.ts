@@ -1,4 +1,4 @@
-import type { Authority } from './database';
+import type { Authority } from './authority';
 
 /** Where each subgraph listens unless `<AUTHORITY>_PORT` says otherwise. */
 export const DEFAULT_PORTS: Record<Authority, number> = { mynumber: 4001, registry: 4002, immigration: 4003 };

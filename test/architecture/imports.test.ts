@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
+ * Which top-level folder may import which (README, "Rules of the house").
+ *
  * Production start never loads the demo data generator: no module the gateway or a subgraph runs (everything under
- * gateway/ and subgraphs/ but the tests) imports seeds/. The one exception is named here: the subgraph start
+ * gateway/, runtime/ and subgraphs/ but the tests) imports seeds/. The one exception is named here: the subgraph start
  * requires seeds/load lazily, and only when a demo population is asked for (SEED_PERSONS, or the embedded
  * default of `npm start`).
  */
@@ -28,12 +30,21 @@ function productionSources(dir: string): string[] {
   });
 }
 
-/** `file`'s imports that land in seeds/, as `specifier` (and whether it is loaded lazily). */
-function seedsImports(file: string, source: string): Array<{ specifier: string; lazy: boolean }> {
+/** `file`'s imports that land in the folder `into`, as `specifier` (and whether it is loaded lazily). */
+function importsInto(into: string, file: string, source: string): Array<{ specifier: string; lazy: boolean }> {
   return specifiers(source).filter(({ specifier }) => {
     if (!specifier.startsWith('.')) return false;
     const target = resolve(dirname(file), specifier);
-    return target === SEEDS || target.startsWith(SEEDS + sep);
+    return target === into || target.startsWith(into + sep);
+  });
+}
+const seedsImports = (file: string, source: string) => importsInto(SEEDS, file, source);
+
+/** Every import from the production sources under `from` into the folder `into`, by file (relative to the root). */
+function crossings(from: string, into: string): Array<{ file: string; specifier: string; lazy: boolean }> {
+  return productionSources(join(ROOT, from)).flatMap((path) => {
+    const file = relative(ROOT, path).split(sep).join('/');
+    return importsInto(join(ROOT, into), path, readFileSync(path, 'utf8')).map((i) => ({ file, ...i }));
   });
 }
 
@@ -59,8 +70,8 @@ describe('production modules and seeds/', () => {
     ]);
   });
 
-  it('no module under gateway/ or subgraphs/ (tests aside) imports seeds/, but the lazy demo seeding at start', () => {
-    const files = [...productionSources(join(ROOT, 'gateway')), ...productionSources(join(ROOT, 'subgraphs'))];
+  it('no module under gateway/, runtime/ or subgraphs/ (tests aside) imports seeds/, but the lazy demo seeding at start', () => {
+    const files = [...productionSources(join(ROOT, 'gateway')), ...productionSources(join(ROOT, 'runtime')), ...productionSources(join(ROOT, 'subgraphs'))];
     expect(files.length).toBeGreaterThan(100);
     const found = files.flatMap((path) => {
       const file = relative(ROOT, path).split(sep).join('/');
@@ -71,5 +82,25 @@ describe('production modules and seeds/', () => {
     expect(found.filter((i) => !allowed(i))).toEqual([]);
     // The exception is still there (require and its type): when it goes, so does its entry in ALLOWED_LAZY.
     expect(found.filter(allowed).map((i) => i.file)).toEqual(['subgraphs/kit/main.ts', 'subgraphs/kit/main.ts']);
+  });
+});
+
+describe('the gateway, the subgraphs and what they share', () => {
+  it('runtime/ (what the gateway and the subgraphs both run) imports neither of them, nor seeds/', () => {
+    expect(productionSources(join(ROOT, 'runtime')).length).toBeGreaterThan(5);
+    expect([...crossings('runtime', 'gateway'), ...crossings('runtime', 'subgraphs'), ...crossings('runtime', 'seeds')]).toEqual([]);
+  });
+
+  it("the gateway imports from subgraphs/ only where it starts them (npm start's database templates)", () => {
+    expect(crossings('gateway', 'subgraphs').map(({ file, specifier }) => `${file} -> ${specifier}`)).toEqual([
+      'gateway/startAll.ts -> ../subgraphs/kit/template',
+    ]);
+  });
+
+  it('the subgraphs import nothing from the gateway, but the command that checks a history through it as a client', () => {
+    expect(crossings('subgraphs', 'gateway').map(({ file, specifier }) => `${file} -> ${specifier}`)).toEqual([
+      'subgraphs/kit/accessLog/proveCli.ts -> ../../../gateway/persisted/safelist',
+      'subgraphs/kit/accessLog/proveCli.ts -> ../../../gateway/tokenCli',
+    ]);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, LOG_FLUSH_MS } from './http';
 
-const ROOT = join(__dirname, '..', '..');
+const ROOT = join(__dirname, '..');
 
 describe('createLogger', () => {
   let dir: string;
@@ -53,7 +53,7 @@ describe('createLogger', () => {
   it('writes what is still waiting when the process exits', () => {
     const file = join(dir, 'exit.log');
     // As in production, the destination is a descriptor open from the start (stdout there).
-    const script = `const { openSync } = require('node:fs'); const { createLogger } = require('./subgraphs/kit/http'); createLogger('test', { level: 'info', dest: openSync(${JSON.stringify(file)}, 'a') }).info({ last: true }, 'stopping'); process.exit(0);`;
+    const script = `const { openSync } = require('node:fs'); const { createLogger } = require('./runtime/http'); createLogger('test', { level: 'info', dest: openSync(${JSON.stringify(file)}, 'a') }).info({ last: true }, 'stopping'); process.exit(0);`;
     execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production' } });
     expect(linesOf(file)).toEqual([expect.objectContaining({ last: true, msg: 'stopping' })]);
   });

@@ -2,10 +2,10 @@ import { KeyObject, sign, type webcrypto } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { jwtVerify, type CryptoKey } from 'jose';
 import { jwtKey, type VerifyingKey } from './keys';
-import type { Authority } from './database';
+import type { Authority } from './authority';
 import { TtlCache } from './ttlCache';
 
-import { ROLES, type Role } from '../../schema/access';
+import { ROLES, type Role } from '../schema/access';
 
 export { ROLES, type Role };
 

@@ -1,6 +1,6 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Authority } from './database';
+import type { Authority } from './authority';
 import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from './ports';
 
 /** What `npm start` records in DATA_DIR/ports.json while it runs, so the CLIs find the system it started. */
