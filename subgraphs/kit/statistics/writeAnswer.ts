@@ -122,9 +122,8 @@ function selectionOf(type: GraphQLObjectType, set: SelectionSetNode): PlannedFie
 
 /**
  * Memory an answer is written into, kept from one answer to the next: fresh memory costs a page fault per 4 KB the
- * first time it is touched (about 4 ms a megabyte on this kind of machine), so a large answer is written into
- * memory already in use and copied once into a buffer of its exact size. The writing itself is synchronous, so
- * two answers never share it.
+ * first time it is touched, so a large answer is written into memory already in use and copied once into a buffer
+ * of its exact size. The writing itself is synchronous, so two answers never share it.
  */
 let scratch = Buffer.allocUnsafeSlow(256 * 1024);
 
