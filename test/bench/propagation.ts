@@ -1,5 +1,13 @@
+/**
+ * The lifecycle propagation: how long a change takes from the mutation's response through this gateway to the
+ * other authority applying it (outbox -> relay -> inbox), at rest and under read load, on an in-process stack.
+ */
 import { addDays } from '../../schema/dates';
-import type { Stack } from '../harness';
+import { startStack, type Stack } from '../harness';
+import type { Options } from './options';
+import { EMPTY, round, type ScenarioResult } from './results';
+import { SCENARIO_TITLES } from './scenarios';
+import { databaseKind } from './stack';
 
 export interface PropagationResult {
   changes: number;
@@ -87,5 +95,51 @@ export async function measurePropagation(stack: Stack, options: { changes: numbe
     maxMs: lags.at(-1)!,
     readsDuringRun: reads,
     readErrors,
+  };
+}
+
+/**
+ * The in-process stack the lifecycle propagation is measured on (started at the beginning of the run), its
+ * loggers quiet: LOG_LEVEL is set only while it starts, as the contenders started later inherit the environment.
+ */
+export async function startPropagationStack(opts: Options): Promise<Stack> {
+  const level = process.env.LOG_LEVEL;
+  process.env.LOG_LEVEL ??= 'warn';
+  try {
+    return await startStack({ persons: opts.quick ? 300 : 2000 });
+  } finally {
+    if (level === undefined) delete process.env.LOG_LEVEL;
+    else process.env.LOG_LEVEL = level;
+  }
+}
+
+/** The propagation scenario's figures, through this gateway alone, on the in-process stack. */
+export async function propagationScenario(opts: Options, stack: Stack): Promise<ScenarioResult> {
+  console.log(`Lifecycle propagation: ${opts.changes} renewals through this gateway, at rest and under read load (in-process stack, ${databaseKind})...`);
+  const na = 'not applicable: propagation is between the authorities (outbox -> relay -> inbox); the routing tier only carries the mutation, so it is measured through this gateway alone';
+  const atRest: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 0, offset: 0 });
+  const underLoad: PropagationResult = await measurePropagation(stack, { changes: opts.changes, readers: 8, offset: 100 });
+  return {
+    title: SCENARIO_TITLES.propagation,
+    note: 'time from the mutation response to J-LIS applying the effect; "under load" has 8 readers of the unified record running meanwhile',
+    this: {
+      rps: null,
+      p50Ms: round(atRest.p50Ms, 1),
+      p99Ms: round(atRest.p99Ms, 1),
+      errors: 0,
+      incorrect: 0,
+      gatewayCpuMsPerRequest: null,
+      changes: atRest.changes,
+      maxMs: round(atRest.maxMs, 1),
+      underReadLoad: {
+        p50Ms: round(underLoad.p50Ms, 1),
+        p99Ms: round(underLoad.p99Ms, 1),
+        maxMs: round(underLoad.maxMs, 1),
+        changes: underLoad.changes,
+        readsDuringRun: underLoad.readsDuringRun,
+        readErrors: underLoad.readErrors,
+      },
+    },
+    ...Object.fromEntries(opts.contenders.filter((c) => c !== 'this').map((c) => [c, { ...EMPTY, note: na }])),
   };
 }

@@ -1,7 +1,8 @@
 /** The benchmark's tables: printed to the terminal and written as latest.md beside latest.json. */
 import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CONTENDERS, type ContenderName } from './contenders';
-import type { BenchResults, Figures, ScenarioResult } from './run';
+import { RESULTS_DIR, type BenchResults, type Figures, type ScenarioResult } from './results';
 import type { AccessLogConditions } from './accessLog';
 import { describeSettings, type DurabilitySettings } from './postgres';
 import type { ProfileSummary } from './profile';
@@ -292,4 +293,16 @@ export function writeMarkdown(file: string, results: BenchResults): void {
     out.push('');
   }
   writeFileSync(file, `${out.join('\n')}\n`);
+}
+
+/** Writes latest.json and latest.md, and a copy of each named for the run, then prints the tables. */
+export function writeReport(results: BenchResults, quick: boolean): void {
+  // latest.* is what tools read; a copy per run keeps a full run from being overwritten by the next quick one.
+  const stamp = `${(results.meta.startedAt as string).replace(/[:.]/g, '-')}-${quick ? 'quick' : 'full'}`;
+  for (const name of ['latest', stamp]) {
+    writeFileSync(join(RESULTS_DIR, `${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+    writeMarkdown(join(RESULTS_DIR, `${name}.md`), results);
+  }
+  printTables(results);
+  console.log(`\nWrote test/bench/results/latest.json and latest.md (and ${stamp}.*) in ${results.meta.elapsedSec} s.`);
 }

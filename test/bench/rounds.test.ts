@@ -1,6 +1,6 @@
 import { combineRounds } from './rounds';
 import { fixedRateTable } from './report';
-import type { BenchResults, Figures } from './run';
+import type { BenchResults, Figures } from './results';
 
 const figures = (requests: number, seconds: number, cpuMs: number, extra: Partial<Figures> = {}): Figures => ({
   rps: requests / seconds,

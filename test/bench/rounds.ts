@@ -1,7 +1,6 @@
-import type { Figures } from './run';
+/** A cell measured in several rounds, combined into the one set of figures the report shows. */
+import { round, type Figures } from './results';
 import { addWaitEvents, type WaitEventCounts } from './waitEvents';
-
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** A cell's rounds as one: rates over the summed requests, time and CPU; latency over all rounds' requests (load.ts series). */
 export function combineRounds(rounds: readonly Figures[]): Figures {
