@@ -50,7 +50,7 @@ const LAYERS: Array<[string, (f: CallFrame) => boolean]> = [
   ['embedded database (PGlite WASM and its file I/O)', (f) => /@electric-sql\/pglite|typeorm-pglite|^wasm:\/\//.test(f.url)],
   ['database client and ORM (pg, typeorm)', (f) => /\/typeorm\/|\/pg\/|\/pg-protocol\/|\/pg-pool\//.test(f.url)],
   ['subgraph resolvers and loaders (subgraphs/<authority>/, dataloader)', (f) => /\/work\/[^/]+\/subgraphs\/(immigration|registry|mynumber)\//.test(f.url) || /\/dataloader\//.test(f.url)],
-  ['gateway code (gateway/, subgraphs/kit/)', (f) => /\/work\/[^/]+\/(gateway|subgraphs\/kit|schema)\//.test(f.url) && !f.url.includes('node_modules')],
+  ['gateway code (gateway/, runtime/)', (f) => /\/work\/[^/]+\/(gateway|runtime|subgraphs\/kit|schema)\//.test(f.url) && !f.url.includes('node_modules')],
   ['HTTP layer (node:http, net, streams)', (f) => /node:(_http|http|net|stream|events|buffer|internal\/(http|streams|stream_base|net|timers|js_stream|url))|_http_|internal\/streams|internal\/url|node:internal\/deps\/undici/.test(f.url)],
   ['module loading (tsx, startup)', (f) => /\/tsx\/|internal\/modules/.test(f.url)],
   // Node's own internals not named above (events, async hooks, AbortController, fs, ...) count for their caller.

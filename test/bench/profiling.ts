@@ -36,7 +36,7 @@ export function summarizeSubgraphProfiles(pids: SubgraphStack['pids']): BenchRes
   return mainThreadProfiles('subgraphs').map((f) => {
     const pid = Number(f.split('.').at(-4));
     const authority = AUTHORITIES.find((a) => pids[a] === pid) ?? `pid ${pid}`;
-    const summary = summarizeProfile(f, { top: 15, from: /subgraphs\/kit\/http\.ts/ });
+    const summary = summarizeProfile(f, { top: 15, from: /runtime\/http\.ts/ });
     return { ...summary, authority, layers: summary.layers.slice(0, 10) };
   });
 }
