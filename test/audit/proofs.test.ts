@@ -4,7 +4,8 @@ import { promisify } from 'node:util';
 import { loadManifest } from '../../gateway/persisted/safelist';
 import type { Authority } from '../../runtime/authority';
 import { keysDir, publicKeyFile, type VerifyingKey } from '../../runtime/keys';
-import { verifyEntry, type ProvidedEntry } from '../../subgraphs/kit/accessLog/prove';
+import type { ProvidedEntry } from '../../schema/accessProof';
+import { verifyEntry } from '../../subgraphs/kit/accessLog/prove';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 

@@ -4,30 +4,7 @@
  * shown and their own My Number, its RFC 9162 inclusion proof is checked against the checkpoint's root, the
  * checkpoint's signature against the entry's authority's key, and the cosignatures against the other two.
  */
-
-export interface ProvidedEntry {
-  at: string;
-  authority: string;
-  role: string;
-  agency: string;
-  purpose: string;
-  items: string[];
-  action: string;
-  outcome: string;
-  proof: {
-    leafIndex: string;
-    at: string;
-    ref: string;
-    inclusion: string[];
-    checkpoint: { note: string; signature: string; cosignatures: Array<{ witness: string; signature: string }> };
-  } | null;
-}
-
-export type Verdict =
-  | { verdict: 'proven'; cosignedBy: string[] }
-  | { verdict: 'not-yet-covered' }
-  | { verdict: 'awaiting-cosignature'; cosignedBy: string[] }
-  | { verdict: 'invalid'; reason: string };
+import type { EntryVerdict, ProvidedEntry } from '../../../schema/accessProof';
 
 /** Must equal subgraphs/kit/accessLog/leaf.ts (test/console/residentAnalyst.test.ts proves real entries with it). */
 const LEAF_VERSION = 'residence-card/access-log-leaf/v1';
@@ -86,7 +63,7 @@ async function verifySignature(text: string, signature: string, jwks: JsonWebKey
 const EXACT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
 /** Checks one entry of the person `subject`'s history with the authorities' public keys. */
-export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Record<string, JsonWebKey[]>): Promise<Verdict> {
+export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Record<string, JsonWebKey[]>): Promise<EntryVerdict> {
   const { proof } = entry;
   if (!proof) return { verdict: 'not-yet-covered' };
   const match = CHECKPOINT.exec(proof.checkpoint.note);

@@ -3,31 +3,7 @@ import type { VerifyingKey } from '../../../runtime/keys';
 import { leafHash, verifyInclusion } from '../merkle';
 import { authorityOf, cosignedText, parseCheckpoint, verifyText } from './checkpoint';
 import { leafData } from './leaf';
-
-/** A history entry as the gateway gives it to the person (AccessHistoryEntry with its proof). */
-export interface ProvidedEntry {
-  at: string;
-  authority: string;
-  role: string;
-  agency: string;
-  purpose: string;
-  items: string[];
-  action: string;
-  outcome: string;
-  proof: {
-    leafIndex: string;
-    at: string;
-    ref: string;
-    inclusion: string[];
-    checkpoint: { note: string; signature: string; cosignatures: Array<{ witness: string; signature: string }> };
-  } | null;
-}
-
-export type EntryVerdict =
-  | { verdict: 'proven'; cosignedBy: Authority[] }
-  | { verdict: 'not-yet-covered' }
-  | { verdict: 'awaiting-cosignature'; cosignedBy: Authority[] }
-  | { verdict: 'invalid'; reason: string };
+import type { EntryVerdict, ProvidedEntry } from '../../../schema/accessProof';
 
 /** An access time as the API writes it: to the millisecond, in UTC. */
 const EXACT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -39,7 +15,7 @@ const EXACT_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
  * both cosignatures to count as proven (a single authority's own signature proves nothing against its own
  * administrator); with fewer it is awaiting them (a witness was down), not disproven.
  */
-export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Partial<Record<Authority, VerifyingKey>>): Promise<EntryVerdict> {
+export async function verifyEntry(entry: ProvidedEntry, subject: string, keys: Partial<Record<Authority, VerifyingKey>>): Promise<EntryVerdict<Authority>> {
   const { proof } = entry;
   if (!proof) return { verdict: 'not-yet-covered' };
   let checkpoint;

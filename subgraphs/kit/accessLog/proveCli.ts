@@ -5,7 +5,8 @@ import { parseMyNumber } from '../../../schema/identifiers';
 import type { Authority } from '../../../runtime/authority';
 import { keysDir, publicKeyFile, type VerifyingKey } from '../../../runtime/keys';
 import { gatewayUrl, reachable, unreachable } from '../../../runtime/runningSystem';
-import { verifyEntry, type ProvidedEntry } from './prove';
+import type { ProvidedEntry } from '../../../schema/accessProof';
+import { verifyEntry } from './prove';
 
 const AUTHORITIES: Authority[] = ['immigration', 'registry', 'mynumber'];
 const FIELD: Record<Authority, string> = { immigration: 'immigrationAccessHistory', registry: 'registryAccessHistory', mynumber: 'jlisAccessHistory' };

@@ -1,7 +1,8 @@
 import { run } from '../api';
 import { authorityName, errorBanners, type Ctx } from '../context';
 import { fill, h } from '../dom';
-import { verifyEntry, type ProvidedEntry, type Verdict } from '../proof';
+import type { EntryVerdict, ProvidedEntry } from '../../../../schema/accessProof';
+import { verifyEntry } from '../proof';
 import { renderRecord, type PersonRecord } from '../record';
 
 type Page = { entries: ProvidedEntry[]; endCursor: string | null; hasNextPage: boolean };
@@ -70,7 +71,7 @@ export function residentView(root: HTMLElement, ctx: Ctx): void {
     more.hidden = !LOGS.some((log) => cursors[log.field]);
   }
 
-  function show(cell: HTMLElement, verdict: Verdict): void {
+  function show(cell: HTMLElement, verdict: EntryVerdict): void {
     const text = { proven: t.proven, invalid: t.invalid, 'awaiting-cosignature': t.awaiting, 'not-yet-covered': t.notCovered }[verdict.verdict];
     if (verdict.verdict === 'proven') counts.proven++;
     else if (verdict.verdict === 'invalid') counts.invalid++;
