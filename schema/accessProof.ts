@@ -3,7 +3,8 @@
  * it concludes. One shape for the two checkers: `npm run audit:prove` (subgraphs/kit/accessLog/prove.ts) and the
  * console's resident view in the browser (gateway/console/app/proof.ts).
  */
-export interface ProvidedEntry {
+/** One access to a person's data, as shown to the person (and to auditors). */
+export interface AccessRecord {
   at: string;
   authority: string;
   role: string;
@@ -12,6 +13,9 @@ export interface ProvidedEntry {
   items: string[];
   action: string;
   outcome: string;
+}
+
+export interface ProvidedEntry extends AccessRecord {
   proof: {
     leafIndex: string;
     at: string;

@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { parseDate } from '../../schema/identifiers';
 import { leafRef } from './accessLog/leaf';
 import type { ProvableEntry } from './accessLog/proofs';
-import type { AccessRecord } from './audit';
+import type { AccessRecord } from '../../schema/accessProof';
 import { userError } from './errors';
 
 /** At most this many entries in one page of a person's access history. */

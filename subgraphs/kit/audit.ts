@@ -3,6 +3,7 @@ import DataLoader from 'dataloader';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Authority } from '../../runtime/authority';
+import type { AccessRecord } from '../../schema/accessProof';
 import { statementSource } from './database';
 import type { AccessLogWriter } from './accessLog/writer';
 import type { Principal } from '../../runtime/principal';
@@ -141,18 +142,6 @@ export function auditPlugin<TContext extends { audit: AuditTrail; principal: Pri
       };
     },
   };
-}
-
-/** One access to a person's data, as shown to the person (and to auditors). */
-export interface AccessRecord {
-  at: string;
-  authority: string;
-  role: string;
-  agency: string;
-  purpose: string;
-  items: string[];
-  action: string;
-  outcome: string;
 }
 
 /** Per-request loader of each person's latest accesses in this authority's log, one statement per batch. */

@@ -13,7 +13,7 @@ import type {
 } from '../../../schema/codes';
 import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
 import { runCommand } from '../../kit/commands';
-import type { AccessRecord } from '../../kit/audit';
+import type { AccessRecord } from '../../../schema/accessProof';
 import type { PendingChange } from '../../kit/outbox';
 import * as commands from '../commands';
 import { userError } from '../../kit/errors';
