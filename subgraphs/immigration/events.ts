@@ -1,11 +1,6 @@
-import type { EntityManager } from 'typeorm';
-import type { EventPayloads } from '../../schema/events';
-import type { EventEnvelope } from '../kit/events';
-import { RejectedEvent, type EventHandler } from '../kit/inbox';
+import { eventHandlers, RejectedEvent, type PayloadHandler } from '../kit/inbox';
 
-type Handler<T extends keyof EventPayloads> = (m: EntityManager, payload: EventPayloads[T]) => Promise<void>;
-
-const functionEnded: Handler<'MyNumberFunctionEnded'> = async (m, p) => {
+const functionEnded: PayloadHandler<'MyNumberFunctionEnded'> = async (m, p) => {
   if (!p.carrierCardNumber) {
     // A standalone My Number card: nothing on the residence card changes; the ISA no longer counts it as held.
     await m.query(`UPDATE foreign_resident SET my_number_card_held = false WHERE my_number = $1`, [p.myNumber]);
@@ -18,12 +13,12 @@ const functionEnded: Handler<'MyNumberFunctionEnded'> = async (m, p) => {
   if (affected === 0) throw new RejectedEvent('UNKNOWN_CARD', `No card ${p.carrierCardNumber}`);
 };
 
-const cardIssued: Handler<'MyNumberCardIssued'> = async (m, p) => {
+const cardIssued: PayloadHandler<'MyNumberCardIssued'> = async (m, p) => {
   // Residents the ISA keeps no record of (e.g. after birth, no card yet) have nothing to count.
   await m.query(`UPDATE foreign_resident SET my_number_card_held = true WHERE my_number = $1`, [p.myNumber]);
 };
 
-const registered: Handler<'ResidentRegistered'> = async (m, p) => {
+const registered: PayloadHandler<'ResidentRegistered'> = async (m, p) => {
   // ISA keeps records for card holders only; a registration without a card (e.g. after birth) has nothing to follow.
   if (!p.residenceCardNumber) return;
   // A holder keeps the My Number first linked to them: a registration naming their card again is refused (parked for
@@ -40,23 +35,19 @@ const registered: Handler<'ResidentRegistered'> = async (m, p) => {
   }
 };
 
-const moved: Handler<'ResidentMoved'> = async (m, p) => {
+const moved: PayloadHandler<'ResidentMoved'> = async (m, p) => {
   await m.query(`UPDATE foreign_resident SET municipality_code = $2 WHERE my_number = $1`, [p.myNumber, p.municipalityCode]);
 };
 
-const removed: Handler<'ResidentRemoved'> = async (m, p) => {
+const removed: PayloadHandler<'ResidentRemoved'> = async (m, p) => {
   await m.query(`UPDATE foreign_resident SET resident_registered = false WHERE my_number = $1`, [p.myNumber]);
 };
 
-function handle<T extends keyof EventPayloads>(handler: Handler<T>): EventHandler {
-  return (m, event: EventEnvelope) => handler(m, event.payload as unknown as EventPayloads[T]);
-}
-
 /** What the ISA does with the events it consumes (DESIGN.md §3 flows). */
-export const EVENT_HANDLERS: Record<string, EventHandler> = {
-  MyNumberFunctionEnded: handle(functionEnded),
-  MyNumberCardIssued: handle(cardIssued),
-  ResidentRegistered: handle(registered),
-  ResidentMoved: handle(moved),
-  ResidentRemoved: handle(removed),
-};
+export const EVENT_HANDLERS = eventHandlers({
+  MyNumberFunctionEnded: functionEnded,
+  MyNumberCardIssued: cardIssued,
+  ResidentRegistered: registered,
+  ResidentMoved: moved,
+  ResidentRemoved: removed,
+});

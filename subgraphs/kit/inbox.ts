@@ -1,12 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { statementSource } from './database';
+import type { EventPayloads, EventType } from '../../schema/events';
 import type { EventEnvelope } from './events';
 import { HttpError } from '../../runtime/http';
 import type { VerifyCaller } from './internalSignature';
 
 /** Applies one event's effect inside the inbox transaction; throw `RejectedEvent` for an event that can never apply. */
 export type EventHandler = (manager: EntityManager, event: EventEnvelope) => Promise<void>;
+
+/** What an authority does with one type of event, given its payload. */
+export type PayloadHandler<T extends EventType> = (manager: EntityManager, payload: EventPayloads[T]) => Promise<void>;
+
+/** An authority's handlers by event type, each given the payload of its own type. */
+export function eventHandlers(handlers: { [T in EventType]?: PayloadHandler<T> }): Record<string, EventHandler> {
+  return Object.fromEntries(
+    Object.entries(handlers).map(([type, handler]) => [type, (manager: EntityManager, event: EventEnvelope) => (handler as PayloadHandler<EventType>)(manager, event.payload as unknown as EventPayloads[EventType])]),
+  );
+}
 
 /** An event that is well-formed but cannot apply here (e.g. about a card this authority never saw): parked by the producer. */
 export class RejectedEvent extends Error {

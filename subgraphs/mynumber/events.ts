@@ -1,13 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { addDays, compareDates } from '../../schema/dates';
 import type { MyNumberCardKind } from '../../schema/codes';
-import type { EventPayloads } from '../../schema/events';
-import type { EventEnvelope } from '../kit/events';
-import { RejectedEvent, type EventHandler } from '../kit/inbox';
+import { eventHandlers, RejectedEvent, type PayloadHandler } from '../kit/inbox';
 import { cardInForce, CARRIES_FUNCTION, endCard, issueCard, lockHolder, type HolderRow } from './cards';
 import { myNumberFunctionFollowsStay } from './rules/myNumberCardValidity';
-
-type Handler<T extends keyof EventPayloads> = (m: EntityManager, payload: EventPayloads[T]) => Promise<void>;
 
 async function holder(m: EntityManager, myNumber: string): Promise<HolderRow> {
   const row = await lockHolder(m, myNumber);
@@ -25,7 +21,7 @@ async function carriedBy(m: EntityManager, cardNumber: string): Promise<{ id: nu
 }
 
 /** Conversion or new issuance: a standalone card ends, the function moves to the specific card. */
-const specificCardIssued: Handler<'SpecificCardIssued'> = async (m, p) => {
+const specificCardIssued: PayloadHandler<'SpecificCardIssued'> = async (m, p) => {
   const h = await holder(m, p.myNumber);
   const current = await cardInForce(m, p.myNumber);
   if (current && (CARRIES_FUNCTION as readonly string[]).includes(current.status)) {
@@ -40,7 +36,7 @@ const specificCardIssued: Handler<'SpecificCardIssued'> = async (m, p) => {
 };
 
 /** Partial invalidation: the My Number function of a lost specific card is revoked at once. */
-const cardReportedLost: Handler<'CardReportedLost'> = async (m, p) => {
+const cardReportedLost: PayloadHandler<'CardReportedLost'> = async (m, p) => {
   await holder(m, p.myNumber);
   const card = await carriedBy(m, p.cardNumber);
   if (card) await endCard(m, card.id, 'REVOKED', 'CARD_REPORTED_LOST');
@@ -60,7 +56,7 @@ async function lastEndReason(m: EntityManager, cardNumber: string): Promise<stri
  * moves to it if the old card carried it, and comes back on it after a loss (partial invalidation ends at reissue).
  * A function the holder returned or J-LIS revoked stays ended: the new card carries none until one is applied for.
  */
-const cardReissued: Handler<'CardReissued'> = async (m, p) => {
+const cardReissued: PayloadHandler<'CardReissued'> = async (m, p) => {
   const h = await holder(m, p.myNumber);
   const old = await carriedBy(m, p.oldCardNumber);
   if (old) await endCard(m, old.id, 'REVOKED', 'CARD_REISSUED');
@@ -74,7 +70,7 @@ const cardReissued: Handler<'CardReissued'> = async (m, p) => {
 };
 
 /** One renewal: the card and its My Number function are valid until the new end. */
-const periodOfStayRenewed: Handler<'PeriodOfStayRenewed'> = async (m, p) => {
+const periodOfStayRenewed: PayloadHandler<'PeriodOfStayRenewed'> = async (m, p) => {
   await holder(m, p.myNumber);
   const follows = myNumberFunctionFollowsStay(p.residentClass, p.statusOfResidence);
   await m.query(`UPDATE my_number SET stay_expires_on = $2 WHERE my_number = $1`, [p.myNumber, follows ? p.stayExpiresOn : null]);
@@ -93,13 +89,13 @@ const periodOfStayRenewed: Handler<'PeriodOfStayRenewed'> = async (m, p) => {
  * period's last day (live cards only; an ended function stays ended). The printed validity is not changed in law;
  * the record keeps the day the function is usable through, which the expiry sweep then honours.
  */
-const stayApplicationFiled: Handler<'StayApplicationFiled'> = async (m, p) => {
+const stayApplicationFiled: PayloadHandler<'StayApplicationFiled'> = async (m, p) => {
   await holder(m, p.myNumber);
   await moveLastDay(m, p.myNumber, p.oldStayExpiresOn, p.specialPeriodLastDay);
 };
 
 /** A refusal ends the special period that day: the function is usable through the day before, never short of the old end. */
-const stayApplicationRefused: Handler<'StayApplicationRefused'> = async (m, p) => {
+const stayApplicationRefused: PayloadHandler<'StayApplicationRefused'> = async (m, p) => {
   await holder(m, p.myNumber);
   const dayBefore = addDays(p.refusedOn, -1);
   await moveLastDay(m, p.myNumber, p.specialPeriodLastDay, compareDates(dayBefore, p.oldStayExpiresOn) > 0 ? dayBefore : p.oldStayExpiresOn);
@@ -118,21 +114,17 @@ async function moveLastDay(m: EntityManager, myNumber: string, from: string, to:
 }
 
 /** Where a resident lives decides which municipality's clerks may act for them. */
-const residentMoved: Handler<'ResidentMoved'> = async (m, p) => {
+const residentMoved: PayloadHandler<'ResidentMoved'> = async (m, p) => {
   await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [p.myNumber, p.municipalityCode]);
 };
 
-function handle<T extends keyof EventPayloads>(handler: Handler<T>): EventHandler {
-  return (m, event: EventEnvelope) => handler(m, event.payload as unknown as EventPayloads[T]);
-}
-
 /** What J-LIS does with the events it consumes (DESIGN.md §3 flows). */
-export const EVENT_HANDLERS: Record<string, EventHandler> = {
-  SpecificCardIssued: handle(specificCardIssued),
-  CardReportedLost: handle(cardReportedLost),
-  CardReissued: handle(cardReissued),
-  PeriodOfStayRenewed: handle(periodOfStayRenewed),
-  StayApplicationFiled: handle(stayApplicationFiled),
-  StayApplicationRefused: handle(stayApplicationRefused),
-  ResidentMoved: handle(residentMoved),
-};
+export const EVENT_HANDLERS = eventHandlers({
+  SpecificCardIssued: specificCardIssued,
+  CardReportedLost: cardReportedLost,
+  CardReissued: cardReissued,
+  PeriodOfStayRenewed: periodOfStayRenewed,
+  StayApplicationFiled: stayApplicationFiled,
+  StayApplicationRefused: stayApplicationRefused,
+  ResidentMoved: residentMoved,
+});
