@@ -6,9 +6,10 @@ import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Authority } from '../../runtime/authority';
+import { spawnGrafbase, writeGrafbaseConfig } from './contenders/grafbase';
 import { freePort, ROOT, spawnTs, stopChild } from './stack';
 
-export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'floor', 'floorAudited'] as const;
+export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'grafbaseRust', 'floor', 'floorAudited'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_TITLES: Record<ContenderName, string> = {
@@ -16,6 +17,7 @@ export const CONTENDER_TITLES: Record<ContenderName, string> = {
   apolloGateway: '@apollo/gateway + @apollo/server startStandaloneServer, defaults',
   hiveGateway: 'Hive Gateway, default (JavaScript) query planner',
   hiveGatewayRust: 'Hive Gateway with @graphql-hive/router-runtime (Rust query planner)',
+  grafbaseRust: 'Grafbase Gateway (Rust), `grafbase dev` composing the subgraph SDL files, benchmark-only',
   floor: 'floor: plain node:http, no GraphQL of its own',
   floorAudited: 'honest floor: the floor, writing the access-log rows the subgraphs write (one per person read per authority)',
 };
@@ -54,8 +56,10 @@ export async function startContender(
     BENCH_PRINCIPALS: setup.principalsFile,
     BENCH_SUBGRAPH_URLS: JSON.stringify(setup.subgraphUrls),
   };
-  let script: string;
-  let env: Record<string, string>;
+  let script = '';
+  let env: Record<string, string> = {};
+  // A Rust binary, started directly (not through Node) so that its pid is the gateway's (contenders/grafbase.ts).
+  let child: ChildProcess | undefined;
   switch (name) {
     case 'this':
       // The production entry point, configured as an operator would: DATA_DIR holds the keys and API keys.
@@ -78,6 +82,9 @@ export async function startContender(
       script = join(__dirname, 'contenders', 'hiveGateway.ts');
       env = { ...common, BENCH_HIVE_ROUTER_RUNTIME: name === 'hiveGatewayRust' ? '1' : '0' };
       break;
+    case 'grafbaseRust':
+      child = spawnGrafbase(writeGrafbaseConfig(join(setup.logDir, name), setup.subgraphUrls, setup.principalsFile), port, logFile);
+      break;
     case 'floor':
     case 'floorAudited':
       // On the embedded default the floor's calls go through the subgraphs, whose access log already records them.
@@ -91,11 +98,11 @@ export async function startContender(
       };
       break;
   }
-  const child = spawnTs(script, env, logFile, options.nodeArgs);
+  const proc = child ?? spawnTs(script, env, logFile, options.nodeArgs);
   const url = `http://127.0.0.1:${port}/graphql`;
-  const running: RunningContender = { name, url, pid: child.pid!, child, logFile, stop: () => stopChild(child) };
+  const running: RunningContender = { name, url, pid: proc.pid!, child: proc, logFile, stop: () => stopChild(proc) };
   try {
-    await waitForHttp(url, child, logFile);
+    await waitForHttp(url, proc, logFile);
   } catch (err) {
     await running.stop();
     throw err;

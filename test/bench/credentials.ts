@@ -11,6 +11,8 @@ export interface Credentials {
   staffToken: string;
   analystToken: string;
   apiKey: string;
+  /** The pre-signed principals, for a peer to which the client sends them itself (grafbaseRust). */
+  principals: PrincipalTokens;
 }
 
 /** Creates the callers' credentials in the subgraphs' data directory; the principals go to `principalsFile`. */
@@ -30,6 +32,7 @@ export async function benchCredentials(dataDir: string): Promise<{ credentials: 
     staffToken: await issueDevToken({ role: 'isa-officer', dataDir }),
     analystToken: await issueDevToken({ role: 'analyst', dataDir }),
     apiKey,
+    principals: tokens,
   };
   return { credentials, tokens, principalsFile };
 }

@@ -27,7 +27,7 @@ export function readOptions() {
   });
   if (values.help) {
     console.log(`Usage: npm run bench [-- --quick] [--persons N] [--duration S] [--warmup S] [--connections C]
-       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,floor,floorAudited]
+       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,grafbaseRust,floor,floorAudited]
        [--scenarios unified,batch,statistics,verify,propagation,access-log] [--access-log-duration S]
        [--changes N] [--rounds R] [--fixed-rate | --no-fixed-rate] [--profile | --no-profile] [--profile-subgraphs]
        [--postgres]   (a throwaway PostgreSQL cluster with fsync on, when no *_DATABASE_URL is set)`);

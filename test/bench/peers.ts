@@ -42,6 +42,8 @@ export function peerVersions(): Record<string, string> {
     '@graphql-hive/gateway-runtime': version(PEERS, '@graphql-hive/gateway-runtime'),
     '@graphql-hive/router-runtime': version(PEERS, '@graphql-hive/router-runtime'),
     '@graphql-hive/router-query-planner': version(PEERS, '@graphql-hive/router-query-planner'),
+    // The Grafbase CLI (`grafbase dev`, the grafbaseRust peer): one binary per platform, this one for Linux on x86-64.
+    '@grafbase/cli-x86_64-unknown-linux-musl': version(PEERS, '@grafbase/cli-x86_64-unknown-linux-musl'),
     autocannon: version(PEERS, 'autocannon'),
   };
 }

@@ -17,6 +17,12 @@ export const BENCH_CALLER_HEADER = 'x-bench-caller';
 export type BenchCaller = 'officer' | 'partner' | 'analyst';
 export type PrincipalTokens = Record<BenchCaller, Record<Authority, string>>;
 
+/**
+ * For a peer whose header rules cannot pick a token by the caller (grafbaseRust, contenders/grafbase.ts): the
+ * client sends the caller's pre-signed principal for each subgraph in this header, which the peer renames.
+ */
+export const forwardedPrincipalHeader = (authority: Authority) => `x-principal-${authority}`;
+
 const AUTHORITIES: Authority[] = ['mynumber', 'registry', 'immigration'];
 
 /** Signs the officer's and the partner's principal for each subgraph with the gateway key under `dataDir`. */

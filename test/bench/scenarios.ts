@@ -3,9 +3,10 @@
  * generator reproduces in memory from the same seed), and the expected answer of each request, computed once
  * before any load by asking the authorities directly (subgraphDirect.ts).
  */
+import type { Authority } from '../../runtime/authority';
 import { addDays } from '../../schema/dates';
 import { generatePopulation, type SyntheticPerson } from '../../seeds/generate';
-import { BENCH_CALLER_HEADER, type BenchCaller } from './principals';
+import { BENCH_CALLER_HEADER, forwardedPrincipalHeader, type BenchCaller, type PrincipalTokens } from './principals';
 import { OPERATIONS } from './operations';
 import type { SubgraphDirect } from './subgraphDirect';
 
@@ -132,11 +133,18 @@ export function statisticsQueries(): Array<{ groupBy: string[]; filter: Record<s
 export function headersFor(
   contender: string,
   caller: BenchCaller,
-  credentials: { staffToken: string; analystToken: string; apiKey: string },
+  credentials: { staffToken: string; analystToken: string; apiKey: string; principals?: PrincipalTokens },
 ): Record<string, string> {
   if (contender === 'this') {
     if (caller === 'partner') return { 'x-api-key': credentials.apiKey };
     return { authorization: `Bearer ${caller === 'analyst' ? credentials.analystToken : credentials.staffToken}` };
+  }
+  // Grafbase's header rules are static: it sends the officer's principals unless the client sends others, one
+  // header per subgraph (contenders/grafbase.ts).
+  if (contender === 'grafbaseRust' && caller !== 'officer') {
+    const tokens = credentials.principals?.[caller];
+    if (!tokens) throw new Error(`grafbaseRust needs the ${caller}'s pre-signed principals`);
+    return { [BENCH_CALLER_HEADER]: caller, ...Object.fromEntries(Object.entries(tokens).map(([a, t]) => [forwardedPrincipalHeader(a as Authority), t])) };
   }
   return { [BENCH_CALLER_HEADER]: caller };
 }
