@@ -50,7 +50,7 @@ const LAYERS: Array<[string, (f: CallFrame) => boolean]> = [
   ['embedded database (PGlite WASM and its file I/O)', (f) => /@electric-sql\/pglite|typeorm-pglite|^wasm:\/\//.test(f.url)],
   ['database client and ORM (pg, typeorm)', (f) => /\/typeorm\/|\/pg\/|\/pg-protocol\/|\/pg-pool\//.test(f.url)],
   ['subgraph resolvers and loaders (subgraphs/<authority>/, dataloader)', (f) => /\/work\/[^/]+\/subgraphs\/(immigration|registry|mynumber)\//.test(f.url) || /\/dataloader\//.test(f.url)],
-  ['gateway code (gateway/, runtime/)', (f) => /\/work\/[^/]+\/(gateway|runtime|subgraphs\/kit|schema)\//.test(f.url) && !f.url.includes('node_modules')],
+  ['project code (gateway/, runtime/, subgraphs/kit/, schema/)', (f) => /\/work\/[^/]+\/(gateway|runtime|subgraphs\/kit|schema)\//.test(f.url) && !f.url.includes('node_modules')],
   ['HTTP layer (node:http, net, streams)', (f) => /node:(_http|http|net|stream|events|buffer|internal\/(http|streams|stream_base|net|timers|js_stream|url))|_http_|internal\/streams|internal\/url|node:internal\/deps\/undici/.test(f.url)],
   ['module loading (tsx, startup)', (f) => /\/tsx\/|internal\/modules/.test(f.url)],
   // Node's own internals not named above (events, async hooks, AbortController, fs, ...) count for their caller.
@@ -77,6 +77,8 @@ export function summarizeProfile(
     top?: number;
     /** Leave out what comes before the first sample with a frame whose URL matches (start-up, module loading). */
     from?: RegExp;
+    /** Leave out the samples under a frame whose URL matches (the profiler's own stop and write). */
+    exclude?: RegExp;
     /** Only the samples of the last `seconds` before `skipEndSeconds` from the profile's end (the measured run, when the process stops right after it). */
     window?: { seconds: number; skipEndSeconds?: number };
   } = {},
@@ -104,9 +106,14 @@ export function summarizeProfile(
     first = Math.max(first, times.findIndex((x) => x >= start));
     while (last > first && times[last]! > end) last--;
   }
+  const excluded = (id: number): boolean => {
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) if (options.exclude!.test(byId.get(at)!.callFrame.url)) return true;
+    return false;
+  };
   const selfById = new Map<number, number>();
   for (let i = first; i <= last; i++) {
     const id = profile.samples[i]!;
+    if (options.exclude && excluded(id)) continue;
     selfById.set(id, (selfById.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   }
 

@@ -2,14 +2,15 @@
  * Runs under V8's sampling profiler (profile.ts reads what it writes): the Node flags, the files they produce,
  * the subgraphs' profiles summarized, and the separate profiled run of this gateway.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { startContender, tail, type ContenderSetup } from './contenders';
+import { startContender, tail, type ContenderSetup, type RunningContender } from './contenders';
 import { measure, type MeasureContext } from './measure';
+import { cpuMs } from './proc';
 import { summarizeProfile } from './profile';
 import { RESULTS_DIR, type BenchResults, type Figures } from './results';
-import type { LoadScenario } from './scenarios';
-import { AUTHORITIES, ROOT, type SubgraphStack } from './stack';
+import { headersFor, type LoadScenario } from './scenarios';
+import { AUTHORITIES, ROOT } from './stack';
 
 /**
  * Node flags for V8's sampling profiler, writing under results/profile/<name>/ at exit. Node names each file
@@ -31,13 +32,56 @@ function mainThreadProfiles(name: string): string[] {
     .map((f) => join(dir, f));
 }
 
-/** The subgraphs' profiles (from their first request on, every contender's load): where the shared subgraph time goes. */
-export function summarizeSubgraphProfiles(pids: SubgraphStack['pids']): BenchResults['subgraphProfiles'] {
-  return mainThreadProfiles('subgraphs').map((f) => {
-    const pid = Number(f.split('.').at(-4));
-    const authority = AUTHORITIES.find((a) => pids[a] === pid) ?? `pid ${pid}`;
-    const summary = summarizeProfile(f, { top: 15, from: /runtime\/http\.ts/ });
-    return { ...summary, authority, layers: summary.layers.slice(0, 10) };
+/** Node flags for the subgraph processes: the profiler is started and stopped by signal (profileWindow.cjs). */
+export function subgraphProfileArgs(): string[] {
+  rmSync(join(RESULTS_DIR, 'profile', 'subgraphs'), { recursive: true, force: true });
+  return ['--require', join(__dirname, 'profileWindow.cjs')];
+}
+
+/**
+ * One more unified-record load through this gateway with the three subgraphs under V8's sampling profiler for
+ * the measured seconds only (start-up, seeding and warm-up left out): where the subgraphs' time per request goes.
+ */
+export async function profileSubgraphs(
+  scenario: LoadScenario,
+  ctx: MeasureContext,
+  contender: RunningContender,
+): Promise<NonNullable<BenchResults['subgraphProfiles']>> {
+  const signal = () => AUTHORITIES.forEach((a) => process.kill(ctx.stack.pids[a], 'SIGUSR2'));
+  const cpuNow = () => AUTHORITIES.map((a) => cpuMs(ctx.stack.pids[a]));
+  let cpuBefore: number[] = [];
+  const { result } = await ctx.load.run(
+    {
+      url: contender.url,
+      connections: ctx.opts.connections,
+      durationSec: Math.max(ctx.opts.durationSec, 6),
+      warmupSec: Math.min(ctx.opts.warmupSec, 3),
+      headers: headersFor(contender.name, scenario.caller, ctx.credentials),
+      bodies: scenario.bodies,
+      expected: scenario.expected,
+    },
+    async () => {
+      signal();
+      cpuBefore = cpuNow();
+    },
+  );
+  const cpuAfter = cpuNow();
+  signal();
+  const dir = join(RESULTS_DIR, 'profile', 'subgraphs');
+  const files = AUTHORITIES.map((a) => join(dir, `${ctx.stack.pids[a]}.cpuprofile`));
+  const deadline = Date.now() + 30_000;
+  while (!files.every((f) => existsSync(f))) {
+    if (Date.now() > deadline) throw new Error(`the subgraphs wrote no profile under ${dir}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  // Written at once by writeFileSync, but give the last one a moment to be complete on disk.
+  await new Promise((r) => setTimeout(r, 500));
+  return AUTHORITIES.map((authority, i) => {
+    const summary = summarizeProfile(files[i]!, { top: 15, requests: result.requests, exclude: /profileWindow\.cjs/ });
+    // The profiler samples the thread's wall time while busy, so a thread waiting for a core inside a system call
+    // (a socket write that woke a database backend) counts there too: /proc says what it spent.
+    const cpuMsPerRequest = Math.round((1000 * (cpuAfter[i]! - cpuBefore[i]!)) / Math.max(1, result.requests)) / 1000;
+    return { ...summary, authority, cpuMsPerRequest, layers: summary.layers.slice(0, 12) };
   });
 }
 

@@ -5,7 +5,6 @@ import { CONTENDERS, type ContenderName } from './contenders';
 import { RESULTS_DIR, type BenchResults, type Figures, type ScenarioResult } from './results';
 import type { AccessLogConditions } from './accessLog';
 import { describeSettings, type DurabilitySettings } from './postgres';
-import type { ProfileSummary } from './profile';
 import type { ScenarioName } from './scenarios';
 import { formatWaitEvents, type WaitEventCounts } from './waitEvents';
 
@@ -284,10 +283,10 @@ export function writeMarkdown(file: string, results: BenchResults): void {
     for (const t of p.topSelf) out.push(`| ${t.function.replace(/\|/g, '\\|')} | ${t.where} | ${t.selfMs} | ${t.percentOfBusy} |`);
     out.push('');
   }
-  for (const sp of (results.subgraphProfiles ?? []) as Array<ProfileSummary & { authority: string }>) {
-    out.push(`## Subgraph profile: ${sp.authority}`, '', `\`${sp.file.split('/').slice(-3).join('/')}\`, from the first request on (every contender's load, under the profiler). Busy ${sp.busyMs} ms of ${sp.totalMs} ms sampled.`, '');
-    out.push('| layer | ms | % of busy |', '|---|---:|---:|');
-    for (const l of sp.layers) out.push(`| ${l.layer} | ${l.ms} | ${l.percentOfBusy} |`);
+  for (const sp of results.subgraphProfiles ?? []) {
+    out.push(`## Subgraph profile: ${sp.authority}`, '', `\`${sp.file.split('/').slice(-3).join('/')}\`, the measured seconds of one more unified-record load through this gateway (${sp.requests} requests, under the profiler). Busy ${sp.busyMs} ms of ${sp.totalMs} ms sampled; by /proc the process spent ${sp.cpuMsPerRequest} ms of CPU per request.`, '');
+    out.push('| layer | ms | % of busy | ms per request |', '|---|---:|---:|---:|');
+    for (const l of sp.layers) out.push(`| ${l.layer} | ${l.ms} | ${l.percentOfBusy} | ${l.msPerRequest ?? '–'} |`);
     out.push('', '| function | where | self ms | % of busy |', '|---|---|---:|---:|');
     for (const t of sp.topSelf.slice(0, 10)) out.push(`| ${t.function.replace(/\|/g, '\\|')} | ${t.where} | ${t.selfMs} | ${t.percentOfBusy} |`);
     out.push('');

@@ -15,7 +15,7 @@ import { LoadGenerator } from './loadGenerator';
 import { readOptions, subgraphWarmupSec } from './options';
 import { ensurePeers, peerVersions } from './peers';
 import { memoryMb } from './proc';
-import { profileArgs, profileThis, summarizeSubgraphProfiles } from './profiling';
+import { profileSubgraphs, profileThis, subgraphProfileArgs } from './profiling';
 import { propagationScenario, startPropagationStack } from './propagation';
 import { configuredServers, startPostgres } from './postgres';
 import { writeReport } from './report';
@@ -89,7 +89,7 @@ async function main(): Promise<void> {
       asOf: opts.asOf,
       logDir,
       cacheDir: join(RESULTS_DIR, '.cache'),
-      nodeArgs: opts.profileSubgraphs ? profileArgs('subgraphs') : undefined,
+      nodeArgs: opts.profileSubgraphs ? subgraphProfileArgs() : undefined,
     }).catch(async (err: unknown) => {
       await propagationStack?.then((inProcess) => inProcess.stop()).catch(() => undefined);
       throw err;
@@ -144,9 +144,14 @@ async function main(): Promise<void> {
       }
       for (const a of AUTHORITIES) results.processes[`subgraph:${a}`] = { peakRssMb: round(memoryMb(stack.pids[a], 'VmHWM'), 1) };
 
+      const unified = scenarios.find((s) => s.name === 'unified');
+      const thisGateway = running.find((c) => c.name === 'this');
+      if (opts.profileSubgraphs && unified && thisGateway) {
+        console.log('Profiling the subgraphs under the unified-record load through this gateway...');
+        results.subgraphProfiles = await profileSubgraphs(unified, ctx, thisGateway);
+      }
       for (const c of running.splice(0)) await c.stop();
 
-      const unified = scenarios.find((s) => s.name === 'unified');
       if (opts.profile && unified && opts.contenders.includes('this')) {
         console.log('Profiling this gateway (--cpu-prof) under the unified-record load...');
         results.profile = await profileThis(unified, { ...ctx, setup });
@@ -156,7 +161,6 @@ async function main(): Promise<void> {
       for (const c of running) await c.stop();
       await stack.stop();
     }
-    if (opts.profileSubgraphs) results.subgraphProfiles = summarizeSubgraphProfiles(stack.pids);
   } else {
     await measurePropagationNow();
   }
