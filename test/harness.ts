@@ -10,7 +10,7 @@ import { preparedOperationsFromEnv, staffTokenConfig } from '../gateway/config';
 import { issueDevToken } from '../gateway/tokenCli';
 import { seedIfEmpty } from '../seeds/load';
 import type { Authority } from '../runtime/authority';
-import { openDatabase, statementSource } from '../subgraphs/kit/database';
+import { duringStartup, openDatabase } from '../subgraphs/kit/database';
 import { close, listen } from '../runtime/http';
 import { keysDir, loadOrCreateKeyPair } from '../runtime/keys';
 import { eventsOptionsFor } from '../subgraphs/kit/eventRoutes';
@@ -118,7 +118,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
     urls[authority] = url;
     const db = await openDatabase({ authority, url, migrations, statements: metrics[authority].dbStatements });
     started.push(() => db.destroy());
-    await statementSource.run('seed', () => seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY }));
+    await duringStartup(db, 'seed', () => seedIfEmpty(authority, db, { seed: 7, persons: options.persons ?? 200, asOf: TEST_TODAY }));
     dbs[authority] = db;
     eventOptions[authority] = {
       ...(await eventsOptionsFor(authority, keysDir(dataDir), internalUrls, {})),

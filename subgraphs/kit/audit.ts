@@ -1,10 +1,10 @@
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import DataLoader from 'dataloader';
 import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql';
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { Authority } from '../../runtime/authority';
 import type { AccessRecord } from '../../schema/accessProof';
-import { statementSource } from './database';
+import { sourced } from './database';
 import type { AccessLogWriter } from './accessLog/writer';
 import type { Principal } from '../../runtime/principal';
 
@@ -45,7 +45,8 @@ export async function writeAccessLog(
 
 /**
  * Appends rows of any principals in one statement. Rows get no position here and take no lock: the sequencer
- * (accessLog/sequencer.ts) makes them leaves of the authority's Merkle tree log.
+ * (accessLog/sequencer.ts) makes them leaves of the authority's Merkle tree log. On the data source the statement
+ * counts as the log's (`source="audit"`); inside a change's transaction, as the change's.
  */
 export async function writeAccessLogRows(
   db: DataSource | EntityManager,
@@ -54,25 +55,24 @@ export async function writeAccessLogRows(
 ): Promise<void> {
   if (entries.length === 0) return;
   const column = (f: (e: { principal: Principal; row: AuditRow }) => string | null) => entries.map(f);
-  await statementSource.run('audit', () =>
-    db.query(
-      `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
-       SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, string_to_array(r.items, ','), r.purpose, r.action, r.outcome
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-         AS r(request_id, principal, role, agency, subject, items, purpose, action, outcome)`,
-      [
-        provider,
-        column((e) => e.principal.requestId || 'none'),
-        column((e) => e.principal.sub),
-        column((e) => e.principal.role),
-        column((e) => e.principal.agency),
-        column((e) => e.row.subject),
-        column((e) => e.row.items.join(',')),
-        column((e) => e.principal.purpose),
-        column((e) => e.row.action),
-        column((e) => e.row.outcome),
-      ],
-    ),
+  const on = db instanceof DataSource ? sourced(db, 'audit') : db;
+  await on.query(
+    `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
+     SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, string_to_array(r.items, ','), r.purpose, r.action, r.outcome
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
+       AS r(request_id, principal, role, agency, subject, items, purpose, action, outcome)`,
+    [
+      provider,
+      column((e) => e.principal.requestId || 'none'),
+      column((e) => e.principal.sub),
+      column((e) => e.principal.role),
+      column((e) => e.principal.agency),
+      column((e) => e.row.subject),
+      column((e) => e.row.items.join(',')),
+      column((e) => e.principal.purpose),
+      column((e) => e.row.action),
+      column((e) => e.row.outcome),
+    ],
   );
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
-import { statementSource } from './database';
+import { sourced } from './database';
 import type { EventPayloads, EventType } from '../../schema/events';
 import type { EventEnvelope } from './events';
 import { HttpError } from '../../runtime/http';
@@ -58,7 +58,7 @@ export function inboxRoute(options: InboxOptions) {
 
     let outcome: 'applied' | 'duplicate';
     try {
-      outcome = await statementSource.run('event', () => options.db.transaction(async (manager) => {
+      outcome = await sourced(options.db, 'event').transaction(async (manager) => {
         const inserted: unknown[] = await manager.query(
           `INSERT INTO inbox (event_id, source, type, aggregate_key) VALUES ($1, $2, $3, $4)
            ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
@@ -67,7 +67,7 @@ export function inboxRoute(options: InboxOptions) {
         if (inserted.length === 0) return 'duplicate';
         await handler(manager, event);
         return 'applied' as const;
-      }));
+      });
     } catch (err) {
       if (err instanceof RejectedEvent) throw new HttpError(422, err.code, err.message);
       throw err;

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../../runtime/authority';
-import { openDatabase, statementSource, underStartupLock, type DatabaseOptions } from './database';
+import { duringStartup, openDatabase, underStartupLock, type DatabaseOptions } from './database';
 import { databaseUrlFromEnv } from '../../runtime/env';
 import { close, listen, processLogger } from '../../runtime/http';
 import { keysDir, loadOrCreateKeyPair, publicKeyFile } from '../../runtime/keys';
@@ -61,9 +61,9 @@ export async function openSubgraphDatabase(
     // default): a production start never loads seeds/ (test/architecture/seedsImports.test.ts).
     const { seedIfEmpty } = require('../../seeds/load') as typeof import('../../seeds/load');
     // Under the startup lock: of replicas starting together on an empty database, one seeds, the others find it done.
-    await statementSource.run('seed', () => underStartupLock(db, () => seedIfEmpty(authority, db, seed)));
+    await duringStartup(db, 'seed', () => underStartupLock(db, () => seedIfEmpty(authority, db, seed)));
   }
-  await statementSource.run('seed', () => prepared?.saveTemplate(db));
+  await duringStartup(db, 'seed', async () => prepared?.saveTemplate(db));
   return db;
 }
 

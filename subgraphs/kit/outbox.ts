@@ -5,7 +5,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { EventPayloads, EventType } from '../../schema/events';
 import type { PoolClient } from 'pg';
 import type { Authority } from '../../runtime/authority';
-import { embeddedDatabase, statementSource } from './database';
+import { embeddedDatabase, sourced, type SourcedDatabase } from './database';
 import { ADVISORY_LOCKS } from './advisoryLocks';
 import { EVENTS_PATH, type EventEnvelope } from './events';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from './internalSignature';
@@ -90,12 +90,17 @@ export class OutboxRelay {
   private session: RelaySession | null = null;
   private reported = false;
 
-  constructor(private readonly options: RelayOptions) {}
+  /** The relay's own statements (`source="relay"`). */
+  private readonly relayed: SourcedDatabase;
+
+  constructor(private readonly options: RelayOptions) {
+    this.relayed = sourced(options.db, 'relay');
+  }
 
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.loop = statementSource.run('relay', () => this.run());
+    this.loop = this.run();
   }
 
   /**
@@ -214,7 +219,7 @@ export class OutboxRelay {
 
   /** Delivers the oldest owed event of each person that is due; true when any was delivered. */
   private async deliverReady(): Promise<boolean> {
-    const heads: PendingRow[] = await this.options.db.query(
+    const heads: PendingRow[] = await this.relayed.query(
       `SELECT id, event_id AS "eventId", type, aggregate_key AS key, destination, payload,
               to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt", attempts
        FROM (SELECT DISTINCT ON (destination, aggregate_key) *
@@ -230,7 +235,8 @@ export class OutboxRelay {
   }
 
   private async deliver(row: PendingRow): Promise<boolean> {
-    const { db, source, destinations, signingKey } = this.options;
+    const { source, destinations, signingKey } = this.options;
+    const db = this.relayed;
     const envelope: EventEnvelope = {
       eventId: row.eventId,
       type: row.type,

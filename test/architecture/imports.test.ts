@@ -104,3 +104,26 @@ describe('the gateway, the subgraphs and what they share', () => {
     ]);
   });
 });
+
+/**
+ * No AsyncLocalStorage (nor any other async hook) where requests are served: on Node 20 one in use adds a hook to
+ * every promise the process makes, which every request pays for. What a request carries travels in its context
+ * (gateway/logging.ts); a background task's statements are counted on its own query runner (subgraphs/kit/database.ts).
+ */
+describe('no async hooks on the request path', () => {
+  const hooked = (source: string) =>
+    specifiers(source).some(({ specifier }) => specifier === 'node:async_hooks' || specifier === 'async_hooks') || /\bAsyncLocalStorage\b(?!\s*[:,)])/.test(source.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''));
+
+  it('recognises an import of async_hooks or a use of AsyncLocalStorage (so the check below can fail)', () => {
+    expect(hooked("import { AsyncLocalStorage } from 'node:async_hooks';")).toBe(true);
+    expect(hooked("const { createHook } = require('async_hooks');")).toBe(true);
+    expect(hooked('const store = new AsyncLocalStorage();')).toBe(true);
+    expect(hooked('// not an AsyncLocalStorage: kept by request\nconst scopes = new WeakMap();')).toBe(false);
+  });
+
+  it('the gateway, the runtime and the subgraphs use none', () => {
+    const files = ['gateway', 'runtime', 'subgraphs', 'schema'].flatMap((dir) => productionSources(join(ROOT, dir)));
+    expect(files.length).toBeGreaterThan(100);
+    expect(files.filter((f) => hooked(readFileSync(f, 'utf8'))).map((f) => relative(ROOT, f))).toEqual([]);
+  });
+});

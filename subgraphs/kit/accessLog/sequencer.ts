@@ -2,7 +2,7 @@ import DataLoader from 'dataloader';
 import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Authority } from '../../../runtime/authority';
-import { statementSource } from '../database';
+import { sourced } from '../database';
 import { leafHash, newNodes, rootAt, type Hash, type NodeReader } from '../merkle';
 import { checkpointNote, originOf, signText } from './checkpoint';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';
@@ -36,7 +36,7 @@ export interface SequencerOptions {
  * statement (a proof or a root asks for all its nodes at once), and each node is read once per reader: create one
  * per task, as nodes below a tree's size never change.
  */
-export function nodeReader(db: DataSource | EntityManager): NodeReader {
+export function nodeReader(db: Pick<EntityManager, 'query'>): NodeReader {
   // One statement at a time: inside a transaction every statement goes to the same connection.
   let previous: Promise<unknown> = Promise.resolve();
   const readBatch = async (keys: ReadonlyArray<readonly [number, number]>): Promise<Array<Hash | Error>> => {
@@ -124,11 +124,11 @@ export class LogSequencer {
 
   /** Gives the oldest waiting rows their leaf positions; returns how many it placed. */
   async sequence(): Promise<number> {
-    return statementSource.run('audit', () => this.placeLeaves());
+    return this.placeLeaves();
   }
 
   private placeLeaves(): Promise<number> {
-    return this.options.db.transaction(async (m) => {
+    return sourced(this.options.db, 'audit').transaction(async (m) => {
       const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
       if (!locked) return 0;
       const rows = (await m.query(`SELECT id, ${LEAF_SELECT} FROM access_log WHERE leaf_index IS NULL ORDER BY id LIMIT ${BATCH}`)) as Array<
@@ -155,13 +155,13 @@ export class LogSequencer {
   /** Signs a checkpoint of the current tree when it grew since the last one (or `force`: also when it did not). */
   async checkpoint(force: boolean): Promise<StoredCheckpoint | null> {
     this.lastCheckpointAt = Date.now();
-    const stored = await statementSource.run('audit', () => this.sign(force));
+    const stored = await this.sign(force);
     if (stored) this.options.onCheckpoint?.(stored);
     return stored;
   }
 
   private sign(force: boolean): Promise<StoredCheckpoint | null> {
-    return this.options.db.transaction(async (m) => {
+    return sourced(this.options.db, 'audit').transaction(async (m) => {
       const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
       if (!locked) return null;
       const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];

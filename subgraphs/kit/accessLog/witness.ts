@@ -3,7 +3,7 @@ import type { CryptoKey } from 'jose';
 import type { Counter } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../../../runtime/authority';
-import { embeddedDatabase, statementSource } from '../database';
+import { embeddedDatabase, sourced, type SourcedDatabase } from '../database';
 import { ADVISORY_LOCKS } from '../advisoryLocks';
 import { HttpError, processLogger } from '../../../runtime/http';
 import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, type VerifyCaller } from '../internalSignature';
@@ -38,7 +38,8 @@ export function witnessRoute(options: {
   verify: VerifyCaller;
   refusals?: Counter<'origin'>;
 }) {
-  const { db } = options;
+  // The log's statements, not a client request's (subgraph_db_statements_total{source="audit"}).
+  const db = sourced(options.db, 'audit');
   async function refuse(origin: string, reason: string, note: string): Promise<never> {
     await db.query(`INSERT INTO access_log_refused (origin, reason, note) VALUES ($1, $2, $3)`, [origin, reason, note]);
     options.refusals?.inc({ origin });
@@ -46,8 +47,7 @@ export function witnessRoute(options: {
     throw new HttpError(409, 'CHECKPOINT_INCONSISTENT', `Refused: ${reason}`);
   }
   return {
-    // The log's statements, not a client request's (subgraph_db_statements_total{source="audit"}).
-    [WITNESS_PATH]: (req: IncomingMessage, body: string, res: ServerResponse) => statementSource.run('audit', () => cosign(req, body, res)),
+    [WITNESS_PATH]: cosign,
   };
 
   async function cosign(req: IncomingMessage, body: string, res: ServerResponse): Promise<void> {
@@ -116,12 +116,17 @@ export class WitnessClient {
       witnesses: Partial<Record<Authority, string>>;
       timeoutMs?: number;
     },
-  ) {}
+  ) {
+    this.logged = sourced(options.db, 'audit');
+  }
+
+  /** The log's statements, not a client request's (subgraph_db_statements_total{source="audit"}). */
+  private readonly logged: SourcedDatabase;
 
   /** Asks every witness that has not cosigned the latest checkpoint yet. */
   send(): Promise<void> {
     if (this.stopped) return Promise.resolve();
-    return statementSource.run('audit', () => this.sendLatest());
+    return this.sendLatest();
   }
 
   /** Sends nothing more (the server is closing, its database about to go). */
@@ -139,6 +144,7 @@ export class WitnessClient {
     // wait for it); another replica sending now sends the latest itself, or the next checkpoint does. An embedded
     // database has one process and one connection: `sending` is enough there.
     const sender = embeddedDatabase(this.options.db) ? null : this.options.db.createQueryRunner();
+    if (sender) sender.data = { source: 'audit' };
     let locked = false;
     try {
       if (sender) {
@@ -146,7 +152,7 @@ export class WitnessClient {
         [{ locked }] = (await sender.query(`SELECT pg_try_advisory_lock($1) AS locked`, [ADVISORY_LOCKS.witnessSend])) as [{ locked: boolean }];
         if (!locked) return;
       }
-      const [latest] = (await this.options.db.query(
+      const [latest] = (await this.logged.query(
         `SELECT size::int AS size, note, signature, cosignatures FROM access_log_checkpoint ORDER BY size DESC LIMIT 1`,
       )) as Array<StoredCheckpoint & { cosignatures: Record<string, string> }>;
       if (!latest) return;
@@ -158,7 +164,7 @@ export class WitnessClient {
       // The cosignatures stored in one statement: two witnesses answering at once never wait on each other's row lock.
       const cosignatures = Object.fromEntries(answers.filter(([, cosignature]) => cosignature !== null));
       if (Object.keys(cosignatures).length > 0) {
-        await this.options.db.query(`UPDATE access_log_checkpoint SET cosignatures = cosignatures || $2::jsonb WHERE size = $1`, [
+        await this.logged.query(`UPDATE access_log_checkpoint SET cosignatures = cosignatures || $2::jsonb WHERE size = $1`, [
           latest.size,
           JSON.stringify(cosignatures),
         ]);
@@ -176,13 +182,13 @@ export class WitnessClient {
 
   /** The witness's cosignature of the checkpoint, or null when it does not give one. */
   private async ask(witness: Authority, baseUrl: string, checkpoint: StoredCheckpoint): Promise<string | null> {
-    const [last] = (await this.options.db.query(
+    const [last] = (await this.logged.query(
       `SELECT size::int AS size FROM access_log_checkpoint WHERE cosignatures ? $1 ORDER BY size DESC LIMIT 1`,
       [witness],
     )) as Array<{ size: number }>;
     let oldSize = last?.size ?? 0;
     for (let attempt = 0; attempt < 2; attempt++) {
-      const proof = oldSize > 0 && oldSize < checkpoint.size ? await consistencyProof(oldSize, checkpoint.size, nodeReader(this.options.db)) : [];
+      const proof = oldSize > 0 && oldSize < checkpoint.size ? await consistencyProof(oldSize, checkpoint.size, nodeReader(this.logged)) : [];
       const body = JSON.stringify({ note: checkpoint.note, signature: checkpoint.signature, oldSize, proof: proof.map((p) => p.toString('base64')) });
       const res = await fetch(baseUrl + WITNESS_PATH, {
         method: 'POST',

@@ -5,7 +5,7 @@
  * harmless.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { statementSource } from '../database';
+import { sourced } from '../database';
 import type { CountStore } from './countStore';
 import type { FactSource } from './source';
 
@@ -40,7 +40,7 @@ export class CountFollower {
    */
   refresh(): Promise<number> {
     if (!this.reading) {
-      this.reading = statementSource.run('stats', () => this.read()).finally(() => {
+      this.reading = this.read(sourced(this.db, 'stats')).finally(() => {
         this.reading = null;
       });
       return this.reading;

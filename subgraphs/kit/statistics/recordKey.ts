@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../../../runtime/authority';
-import { statementSource } from '../database';
+import { sourced } from '../database';
 
 const BLOCK = 64;
 
@@ -76,22 +76,21 @@ export function fingerprintOf(secret: Buffer): string {
  */
 export async function installRecordKeySecret(db: DataSource, secret: Buffer, keyColumns: readonly string[]): Promise<boolean> {
   const fingerprint = fingerprintOf(secret);
-  return statementSource.run('stats', async () => {
-    const [current]: Array<{ fingerprint: string }> = await db.query(`SELECT fingerprint FROM stats_secret`);
-    if (current?.fingerprint === fingerprint) return false;
-    const key = Buffer.alloc(BLOCK);
-    secret.copy(key);
-    const pad = (byte: number) => Buffer.from(key.map((b) => b ^ byte));
-    await db.transaction(async (m) => {
-      await m.query(`DELETE FROM stats_secret`);
-      await m.query(`INSERT INTO stats_secret (fingerprint, inner_pad, outer_pad) VALUES ($1, $2, $3)`, [fingerprint, pad(0x36), pad(0x5c)]);
-      await m.query(`SELECT stats_rebuild()`);
-      // Year ends taken before record keys existed: a keyed draw per cell, so their perturbation is not known.
-      await m.query(
-        `UPDATE stats_snapshot t SET key_sum = stats_record_key('year-end:' || t.year || ':' || concat_ws('/', ${keyColumns.map((c) => `t.${c}`).join(', ')}), s.inner_pad, s.outer_pad)
-         FROM stats_secret s WHERE t.key_sum IS NULL`,
-      );
-    });
-    return true;
+  const stats = sourced(db, 'stats');
+  const [current]: Array<{ fingerprint: string }> = await stats.query(`SELECT fingerprint FROM stats_secret`);
+  if (current?.fingerprint === fingerprint) return false;
+  const key = Buffer.alloc(BLOCK);
+  secret.copy(key);
+  const pad = (byte: number) => Buffer.from(key.map((b) => b ^ byte));
+  await stats.transaction(async (m) => {
+    await m.query(`DELETE FROM stats_secret`);
+    await m.query(`INSERT INTO stats_secret (fingerprint, inner_pad, outer_pad) VALUES ($1, $2, $3)`, [fingerprint, pad(0x36), pad(0x5c)]);
+    await m.query(`SELECT stats_rebuild()`);
+    // Year ends taken before record keys existed: a keyed draw per cell, so their perturbation is not known.
+    await m.query(
+      `UPDATE stats_snapshot t SET key_sum = stats_record_key('year-end:' || t.year || ':' || concat_ws('/', ${keyColumns.map((c) => `t.${c}`).join(', ')}), s.inner_pad, s.outer_pad)
+       FROM stats_secret s WHERE t.key_sum IS NULL`,
+    );
   });
+  return true;
 }

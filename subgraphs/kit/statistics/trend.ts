@@ -6,7 +6,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { StatisticsDimension } from '../../../schema/statistics';
-import { statementSource } from '../database';
+import { sourced } from '../database';
 import { StatisticsCube, type FactSource } from './cube';
 
 /** Days into the new year during which the closed year's snapshot may still be taken. */
@@ -53,17 +53,13 @@ export class YearEndSnapshots {
 
   /** Takes the snapshot of `year` now (once: a year already taken stays as it was). */
   async take(year: number, takenOn: string): Promise<boolean> {
-    const [row]: Array<{ taken: boolean }> = await statementSource.run('stats', () =>
-      this.db.query(`SELECT stats_take_snapshot($1::int, $2::date) AS taken`, [year, takenOn]),
-    );
+    const [row]: Array<{ taken: boolean }> = await sourced(this.db, 'stats').query(`SELECT stats_take_snapshot($1::int, $2::date) AS taken`, [year, takenOn]);
     return row?.taken === true;
   }
 
   /** Reads the snapshots not yet in memory. */
   async load(): Promise<void> {
-    const taken: Array<{ year: number; taken_on: string }> = await statementSource.run('stats', () =>
-      this.db.query(`SELECT year, taken_on::text FROM stats_snapshot_taken ORDER BY year`),
-    );
+    const taken: Array<{ year: number; taken_on: string }> = await sourced(this.db, 'stats').query(`SELECT year, taken_on::text FROM stats_snapshot_taken ORDER BY year`);
     for (const { year, taken_on } of taken) {
       if (this.years.has(year)) continue;
       const cube = new StatisticsCube(

@@ -1,0 +1,70 @@
+import type { DataSource } from 'typeorm';
+import { createMetrics } from '../../runtime/metrics';
+import { duringStartup, openDatabase, sourced } from './database';
+
+/**
+ * `subgraph_db_statements_total{source}` tells a client request's statements from the background tasks' (the
+ * benchmark's "SQL per request" and "+ audit" read it), without an AsyncLocalStorage: each background statement
+ * runs on a query runner that carries its source. Concurrent requests and tasks must not take each other's label.
+ */
+let db: DataSource;
+const metrics = createMetrics('database-test');
+
+async function counts(): Promise<Record<string, number>> {
+  const { values } = await metrics.dbStatements.get();
+  return Object.fromEntries(values.map((v) => [v.labels.source as string, v.value]));
+}
+
+/** What the statements run by `work` added to each source's count. */
+async function added(work: () => Promise<unknown>): Promise<Record<string, number>> {
+  const before = await counts();
+  await work();
+  const after = await counts();
+  return Object.fromEntries(Object.entries(after).filter(([k, v]) => v !== (before[k] ?? 0)).map(([k, v]) => [k, v - (before[k] ?? 0)]));
+}
+
+beforeAll(async () => {
+  db = await openDatabase({ authority: 'registry', migrations: [], statements: metrics.dbStatements });
+});
+
+afterAll(async () => {
+  await db.destroy();
+});
+
+it('counts a plain statement as a request, a sourced one under its source', async () => {
+  expect(await added(() => db.query('SELECT 1'))).toEqual({ request: 1 });
+  expect(await added(() => sourced(db, 'audit').query('SELECT 1'))).toEqual({ audit: 1 });
+});
+
+it("counts a sourced transaction's BEGIN, statements and COMMIT under its source", async () => {
+  expect(
+    await added(() =>
+      sourced(db, 'event').transaction(async (m) => {
+        await m.query('SELECT 1');
+        await m.query('SELECT 2');
+      }),
+    ),
+  ).toEqual({ event: 4 });
+});
+
+it('keeps the labels apart when requests and background statements interleave', async () => {
+  const work = () =>
+    Promise.all([
+      ...Array.from({ length: 10 }, () => db.query('SELECT pg_sleep(0.001)')),
+      ...Array.from({ length: 7 }, () => sourced(db, 'stats').query('SELECT pg_sleep(0.001)')),
+      sourced(db, 'relay').transaction(async (m) => {
+        await m.query('SELECT 1');
+        await new Promise((r) => setTimeout(r, 5));
+        await m.query('SELECT 2');
+      }),
+    ]);
+  expect(await added(work)).toEqual({ request: 10, stats: 7, relay: 4 });
+});
+
+it('counts every statement under the startup source while a first start seeds, and as requests after', async () => {
+  expect(await added(() => duringStartup(db, 'seed', async () => {
+    await db.query('SELECT 1');
+    await db.transaction(async (m) => m.query('SELECT 1'));
+  }))).toEqual({ seed: 4 });
+  expect(await added(() => db.query('SELECT 1'))).toEqual({ request: 1 });
+});
