@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { createMetrics } from '../../runtime/metrics';
 import { duringStartup, openDatabase, sourced } from './database';
 
@@ -24,7 +24,8 @@ async function added(work: () => Promise<unknown>): Promise<Record<string, numbe
 }
 
 beforeAll(async () => {
-  db = await openDatabase({ authority: 'registry', migrations: [], statements: metrics.dbStatements });
+  // On PostgreSQL when the suite runs there (REGISTRY_DATABASE_URL), else embedded.
+  db = await openDatabase({ authority: 'registry', url: process.env.REGISTRY_DATABASE_URL, migrations: [], statements: metrics.dbStatements });
 });
 
 afterAll(async () => {
@@ -67,4 +68,24 @@ it('counts every statement under the startup source while a first start seeds, a
     await db.transaction(async (m) => m.query('SELECT 1'));
   }))).toEqual({ seed: 4 });
   expect(await added(() => db.query('SELECT 1'))).toEqual({ request: 1 });
+});
+
+it("gives a plain statement TypeORM's results and errors: rows, [rows, affected] for UPDATE and DELETE", async () => {
+  const table = `plain_test_${process.pid}`;
+  await db.query(`DROP TABLE IF EXISTS ${table}`);
+  await db.query(`CREATE TABLE ${table} (id int PRIMARY KEY, name text)`);
+  expect(await db.query(`INSERT INTO ${table} VALUES ($1, $2), ($3, $4) RETURNING id`, [1, 'a', 2, 'b'])).toEqual([{ id: 1 }, { id: 2 }]);
+  expect(await db.query(`SELECT name FROM ${table} ORDER BY id`)).toEqual([{ name: 'a' }, { name: 'b' }]);
+  expect(await db.query(`UPDATE ${table} SET name = $1 WHERE id = $2`, ['c', 1])).toEqual([[], 1]);
+  expect(await db.query(`DELETE FROM ${table} WHERE id > $1 RETURNING id`, [0])).toEqual([[{ id: 1 }, { id: 2 }], 2]);
+  // The same shapes through TypeORM's own query runner, inside a transaction.
+  const inTransaction = await db.transaction(async (m) => [
+    await m.query(`INSERT INTO ${table} VALUES ($1, $2) RETURNING id`, [3, 'd']),
+    await m.query(`UPDATE ${table} SET name = $1 WHERE id = $2`, ['e', 3]),
+  ]);
+  expect(inTransaction).toEqual([[{ id: 3 }], [[], 1]]);
+  const failed = await db.query(`INSERT INTO ${table} VALUES ($1, $2)`, [3, 'again']).catch((err: unknown) => err);
+  expect(failed).toBeInstanceOf(QueryFailedError);
+  expect((failed as { code?: string }).code).toBe('23505');
+  await db.query(`DROP TABLE ${table}`);
 });
