@@ -80,6 +80,7 @@ export async function measure(
   const auditPerRequest = probe ? ((await auditNow()) - auditBefore) / probe : null;
   let cpuBefore = { userMs: 0, sysMs: 0, totalMs: 0 };
   let subgraphCpuBefore = 0;
+  let subgraphSysBefore = 0;
   let stopSampling: (() => Record<string, number>) | undefined;
   // On PostgreSQL, under the unified-record load at full rate: what the authorities' sessions wait on.
   const databases = scenario.name === 'unified' && !turn.rate && ctx.stack.databaseUrls ? Object.values(ctx.stack.databaseUrls) : [];
@@ -88,10 +89,12 @@ export async function measure(
     if (databases.length > 0) stopWaits = await sampleWaitEvents(databases[0]!, databases.map((u) => new URL(u).pathname.slice(1)));
     cpuBefore = cpuTimes(contender.pid);
     subgraphCpuBefore = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0);
+    subgraphSysBefore = AUTHORITIES.reduce((sum, a) => sum + cpuTimes(ctx.stack.pids[a]).sysMs, 0);
     stopSampling = sampleRss({ gateway: contender.pid, ...ctx.stack.pids });
   });
   const cpuAfter = cpuTimes(contender.pid);
   const subgraphCpu = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0) - subgraphCpuBefore;
+  const subgraphSys = AUTHORITIES.reduce((sum, a) => sum + cpuTimes(ctx.stack.pids[a]).sysMs, 0) - subgraphSysBefore;
   const peak = stopSampling!();
   const waitEvents = await stopWaits?.();
   const n = Math.max(1, result.requests);
@@ -109,6 +112,8 @@ export async function measure(
     gatewayUserMsPerRequest: round((cpuAfter.userMs - cpuBefore.userMs) / n, 3),
     gatewaySysMsPerRequest: round((cpuAfter.sysMs - cpuBefore.sysMs) / n, 3),
     subgraphsCpuMsPerRequest: round(subgraphCpu / n, 3),
+    // Of it, in the kernel: socket reads and writes to the gateway and to the database, mostly.
+    subgraphsSysMsPerRequest: round(subgraphSys / n, 3),
     sqlStatementsPerRequest: sqlPerRequest === null ? null : round(sqlPerRequest, 2),
     // The access-log writes the subgraphs make for the same requests (`source="audit"`), counted apart.
     auditStatementsPerRequest: auditPerRequest === null ? null : round(auditPerRequest, 2),
@@ -123,6 +128,7 @@ export async function measure(
       userMs: cpuAfter.userMs - cpuBefore.userMs,
       sysMs: cpuAfter.sysMs - cpuBefore.sysMs,
       subgraphCpuMs: subgraphCpu,
+      subgraphSysMs: subgraphSys,
     },
     series: result.series,
   };

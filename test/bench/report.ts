@@ -30,7 +30,7 @@ function contendersIn(results: BenchResults): ContenderName[] {
 /** The main table: one row per scenario and contender. */
 export function comparisonTable(results: BenchResults): string[] {
   const lines = [
-    '| scenario | contender | rps | p50 ms | p99 ms | errors | incorrect | SQL/req (+ audit) | gateway CPU ms/req | (user / sys) | subgraphs CPU ms/req | gateway peak RSS MiB |',
+    '| scenario | contender | rps | p50 ms | p99 ms | errors | incorrect | SQL/req (+ audit) | gateway CPU ms/req | (user / sys) | subgraphs CPU ms/req (sys) | gateway peak RSS MiB |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const s of LOAD_SCENARIOS) {
@@ -44,7 +44,7 @@ export function comparisonTable(results: BenchResults): string[] {
         continue;
       }
       lines.push(
-        `| ${s} | ${c} | ${fmt(f.rps, 0)} | ${fmt(f.p50Ms, 0)} | ${fmt(f.p99Ms, 0)} | ${f.errors} | ${f.incorrect} | ${fmt(f.sqlStatementsPerRequest, 1)} (+${fmt(f.auditStatementsPerRequest as number, 1)}) | ${fmt(f.gatewayCpuMsPerRequest, 2)} | ${fmt(f.gatewayUserMsPerRequest as number, 2)} / ${fmt(f.gatewaySysMsPerRequest as number, 2)} | ${fmt(f.subgraphsCpuMsPerRequest as number, 1)} | ${fmt(f.peakRssMb?.gateway, 0)} |`,
+        `| ${s} | ${c} | ${fmt(f.rps, 0)} | ${fmt(f.p50Ms, 0)} | ${fmt(f.p99Ms, 0)} | ${f.errors} | ${f.incorrect} | ${fmt(f.sqlStatementsPerRequest, 1)} (+${fmt(f.auditStatementsPerRequest as number, 1)}) | ${fmt(f.gatewayCpuMsPerRequest, 2)} | ${fmt(f.gatewayUserMsPerRequest as number, 2)} / ${fmt(f.gatewaySysMsPerRequest as number, 2)} | ${fmt(f.subgraphsCpuMsPerRequest as number, 1)} (${fmt(f.subgraphsSysMsPerRequest as number, 1)}) | ${fmt(f.peakRssMb?.gateway, 0)} |`,
       );
     }
   }

@@ -26,6 +26,7 @@ export function combineRounds(rounds: readonly Figures[]): Figures {
     gatewayUserMsPerRequest: round(sum((t) => t.userMs) / n, 3),
     gatewaySysMsPerRequest: round(sum((t) => t.sysMs) / n, 3),
     subgraphsCpuMsPerRequest: round(sum((t) => t.subgraphCpuMs) / n, 3),
+    subgraphsSysMsPerRequest: round(sum((t) => t.subgraphSysMs ?? 0) / n, 3),
     peakRssMb,
     sampleIncorrect: rounds.find((f) => f.sampleIncorrect)?.sampleIncorrect,
     waitEvents: addWaitEvents(rounds.map((f) => f.waitEvents as WaitEventCounts | undefined)),
@@ -34,4 +35,4 @@ export function combineRounds(rounds: readonly Figures[]): Figures {
     series: undefined,
   };
 }
-type RoundTotals = { requests: number; seconds: number; cpuMs: number; userMs: number; sysMs: number; subgraphCpuMs: number };
+type RoundTotals = { requests: number; seconds: number; cpuMs: number; userMs: number; sysMs: number; subgraphCpuMs: number; subgraphSysMs?: number };
