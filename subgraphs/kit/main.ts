@@ -58,7 +58,7 @@ export async function openSubgraphDatabase(
   const db = await openDatabase({ authority, url, dataDir, migrations, statements });
   if (seed.persons > 0) {
     // The demo data generator is loaded only when a demo population is asked for (SEED_PERSONS, or the embedded
-    // default): a production start never loads seeds/ (test/architecture/seedsImports.test.ts).
+    // default): a production start never loads seeds/ (test/architecture/imports.test.ts).
     const { seedIfEmpty } = require('../../seeds/load') as typeof import('../../seeds/load');
     // Under the startup lock: of replicas starting together on an empty database, one seeds, the others find it done.
     await duringStartup(db, 'seed', () => underStartupLock(db, () => seedIfEmpty(authority, db, seed)));
