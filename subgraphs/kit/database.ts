@@ -34,7 +34,6 @@ export type StatementSource = 'relay' | 'event' | 'seed' | 'audit' | 'stats';
  * gateway keeps the same rule, gateway/logging.ts).
  */
 export interface SourcedDatabase {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   query(sql: string, params?: unknown[]): Promise<any>;
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T>;
 }
