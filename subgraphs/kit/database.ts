@@ -39,28 +39,18 @@ export interface SourcedDatabase {
 }
 
 export function sourced(db: DataSource, source: StatementSource): SourcedDatabase {
-  const runner = () => {
+  const onRunner = async <T>(work: (r: QueryRunner) => Promise<T>): Promise<T> => {
     const r = db.createQueryRunner();
     r.data = { source };
-    return r;
+    try {
+      return await work(r);
+    } finally {
+      await r.release();
+    }
   };
   return {
-    async query(sql, params) {
-      const r = runner();
-      try {
-        return await db.query(sql, params, r);
-      } finally {
-        await r.release();
-      }
-    },
-    async transaction(work) {
-      const r = runner();
-      try {
-        return await r.manager.transaction(work);
-      } finally {
-        await r.release();
-      }
-    },
+    query: (sql, params) => onRunner((r) => db.query(sql, params, r)),
+    transaction: (work) => onRunner((r) => r.manager.transaction(work)),
   };
 }
 

@@ -6,7 +6,7 @@ import type { Credentials } from './credentials';
 import type { LoadConfig } from './load';
 import type { LoadGenerator } from './loadGenerator';
 import type { Options } from './options';
-import { cpuMs, cpuTimes, sampleRss } from './proc';
+import { cpuTimes, sampleRss } from './proc';
 import { round, type Figures } from './results';
 import { headersFor, type LoadScenario } from './scenarios';
 import type { RunningContender } from './contenders';
@@ -79,8 +79,7 @@ export async function measure(
   const sqlPerRequest = probe ? ((await statementsNow()) - probeBefore) / probe : null;
   const auditPerRequest = probe ? ((await auditNow()) - auditBefore) / probe : null;
   let cpuBefore = { userMs: 0, sysMs: 0, totalMs: 0 };
-  let subgraphCpuBefore = 0;
-  let subgraphSysBefore = 0;
+  let subgraphBefore = { totalMs: 0, sysMs: 0 };
   let stopSampling: (() => Record<string, number>) | undefined;
   // On PostgreSQL, under the unified-record load at full rate: what the authorities' sessions wait on.
   const databases = scenario.name === 'unified' && !turn.rate && ctx.stack.databaseUrls ? Object.values(ctx.stack.databaseUrls) : [];
@@ -88,13 +87,13 @@ export async function measure(
   const { warm, result } = await ctx.load.run(config, async () => {
     if (databases.length > 0) stopWaits = await sampleWaitEvents(databases[0]!, databases.map((u) => new URL(u).pathname.slice(1)));
     cpuBefore = cpuTimes(contender.pid);
-    subgraphCpuBefore = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0);
-    subgraphSysBefore = AUTHORITIES.reduce((sum, a) => sum + cpuTimes(ctx.stack.pids[a]).sysMs, 0);
+    subgraphBefore = subgraphTimes(ctx.stack);
     stopSampling = sampleRss({ gateway: contender.pid, ...ctx.stack.pids });
   });
   const cpuAfter = cpuTimes(contender.pid);
-  const subgraphCpu = AUTHORITIES.reduce((sum, a) => sum + cpuMs(ctx.stack.pids[a]), 0) - subgraphCpuBefore;
-  const subgraphSys = AUTHORITIES.reduce((sum, a) => sum + cpuTimes(ctx.stack.pids[a]).sysMs, 0) - subgraphSysBefore;
+  const subgraphAfter = subgraphTimes(ctx.stack);
+  const subgraphCpu = subgraphAfter.totalMs - subgraphBefore.totalMs;
+  const subgraphSys = subgraphAfter.sysMs - subgraphBefore.sysMs;
   const peak = stopSampling!();
   const waitEvents = await stopWaits?.();
   const n = Math.max(1, result.requests);
@@ -132,6 +131,12 @@ export async function measure(
     },
     series: result.series,
   };
+}
+
+/** The three subgraphs' CPU so far, in all and in the kernel: one read of each process's /proc/<pid>/stat. */
+function subgraphTimes(stack: SubgraphStack): { totalMs: number; sysMs: number } {
+  const times = AUTHORITIES.map((a) => cpuTimes(stack.pids[a]));
+  return { totalMs: times.reduce((sum, t) => sum + t.totalMs, 0), sysMs: times.reduce((sum, t) => sum + t.sysMs, 0) };
 }
 
 /** The scenario's load through one contender, figures discarded: it warms the subgraphs for everyone. */
