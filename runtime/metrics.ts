@@ -10,6 +10,8 @@ export interface Metrics {
   httpDuration: Histogram<'route'>;
   /** Statistics operations answered, by whether a kept result was sent (statistics/responseCache.ts). */
   statisticsResponses: Counter<'served'>;
+  /** Operations executed, by how (kit/compiledExecution.ts). */
+  executions: Counter<'how'>;
   /** Checkpoints of another authority's access log this authority refused to cosign (accessLog/witness.ts). */
   witnessRefusals: Counter<'origin'>;
 }
@@ -94,6 +96,12 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
         'Statistics operations answered: served="kept" sent a kept result still current, served="written" wrote the answer without ' +
         'the executor (kit/statistics/writeAnswer.ts), served="executed" ran graphql-js',
       labelNames: ['served'],
+      registers: [registry],
+    }),
+    executions: new Counter({
+      name: 'subgraph_operations_executed_total',
+      help: 'Operations executed under SUBGRAPH_EXECUTION=compiled: how="compiled" by the function graphql-jit made of a text seen before, how="interpreted" by graphql-js (a first sighting)',
+      labelNames: ['how'],
       registers: [registry],
     }),
     witnessRefusals: new Counter({

@@ -21,6 +21,7 @@ import { buildImmigrationServer, migrations as immigrationMigrations } from '../
 import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
 import { buildRegistryServer, migrations as registryMigrations } from '../subgraphs/registry/server';
 import type { StatisticsBudgetOptions } from '../subgraphs/kit/statistics/budget';
+import type { SubgraphExecution } from '../subgraphs/kit/compiledExecution';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 import { throwawayDatabase } from './throwawayDatabase';
 
@@ -92,6 +93,8 @@ export interface StackOptions {
   gateway?: GatewayHardening;
   /** The subgraphs' statistics budget (default: the subgraphs' own). */
   statisticsBudget?: StatisticsBudgetOptions;
+  /** How the subgraphs execute operations (default: SUBGRAPH_EXECUTION, else compiled). */
+  execution?: SubgraphExecution;
 }
 
 async function start(options: StackOptions, started: Array<() => Promise<unknown>>): Promise<Stack> {
@@ -137,6 +140,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       events: eventOptions[authority],
       statisticsKey: loadOrCreateRecordKeySecret(process.env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
       statisticsBudget: options.statisticsBudget,
+      execution: options.execution,
     });
   }
 

@@ -33,6 +33,7 @@ import type { EventMetrics, Metrics } from '../../runtime/metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
 import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from '../../runtime/principal';
 import { loadSubgraphSchema } from './subgraphSchema';
+import { compiledExecution, subgraphExecutionFrom, type SubgraphExecution } from './compiledExecution';
 import type { TransportOptions } from '../../runtime/transport';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
@@ -88,6 +89,8 @@ export interface SubgraphDeps {
   statisticsKey?: Buffer;
   /** Statistics tables per analyst per day (default: DEFAULT_STATISTICS_DAILY_QUERIES; statistics/budget.ts). */
   statisticsBudget?: StatisticsBudgetOptions;
+  /** How operations are executed (default: SUBGRAPH_EXECUTION, else compiled; compiledExecution.ts). */
+  execution?: SubgraphExecution;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -113,6 +116,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
   /** Statistics tables per analyst per day (default: DEFAULT_STATISTICS_DAILY_QUERIES; statistics/budget.ts). */
   statisticsBudget?: StatisticsBudgetOptions;
+  /** How operations are executed (default: SUBGRAPH_EXECUTION, else compiled; compiledExecution.ts). */
+  execution?: SubgraphExecution;
 }
 
 /** What internal endpoints get: caller verification, the relay to wake, and the clock. */
@@ -133,8 +138,9 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
     typeDefs,
     resolvers: guardFields(options.resolvers as Record<string, Record<string, unknown>>, typeDefs, options.fieldPolicy) as GraphQLResolverMap<unknown>,
   });
+  const execution = options.execution ?? subgraphExecutionFrom(process.env);
   const apollo = new ApolloServer<TContext>({
-    schema,
+    ...(execution === 'compiled' ? { gateway: compiledExecution(schema, (how) => options.metrics.executions.inc({ how })) } : { schema }),
     // No inline traces: they would send resolver timings to whoever holds a principal, and cost time. No cache
     // hints either: nothing reads them, and their plugin wraps every field resolver (a large statistics table
     // resolves tens of thousands of fields).
