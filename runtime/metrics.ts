@@ -100,7 +100,7 @@ export function createMetrics(service: string, options: { defaultMetrics?: boole
     }),
     executions: new Counter({
       name: 'subgraph_operations_executed_total',
-      help: 'Operations executed under SUBGRAPH_EXECUTION=compiled: how="compiled" by the function graphql-jit made of a text seen before, how="interpreted" by graphql-js (a first sighting)',
+      help: 'Operations executed under SUBGRAPH_EXECUTION=compiled: how="compiled" by the function graphql-jit made of it, how="interpreted" by graphql-js (its first runs, or too large to compile)',
       labelNames: ['how'],
       registers: [registry],
     }),

@@ -21,7 +21,7 @@ import { buildImmigrationServer, migrations as immigrationMigrations } from '../
 import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
 import { buildRegistryServer, migrations as registryMigrations } from '../subgraphs/registry/server';
 import type { StatisticsBudgetOptions } from '../subgraphs/kit/statistics/budget';
-import type { SubgraphExecution } from '../subgraphs/kit/compiledExecution';
+import type { CompileRules, SubgraphExecution } from '../subgraphs/kit/compiledExecution';
 import { loadOrCreateRecordKeySecret, recordKeyFile } from '../subgraphs/kit/statistics/recordKey';
 import { throwawayDatabase } from './throwawayDatabase';
 
@@ -95,6 +95,8 @@ export interface StackOptions {
   statisticsBudget?: StatisticsBudgetOptions;
   /** How the subgraphs execute operations (default: SUBGRAPH_EXECUTION, else compiled). */
   execution?: SubgraphExecution;
+  /** When compiled execution compiles (default: the subgraphs' own). */
+  compileRules?: CompileRules;
 }
 
 async function start(options: StackOptions, started: Array<() => Promise<unknown>>): Promise<Stack> {
@@ -141,6 +143,7 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       statisticsKey: loadOrCreateRecordKeySecret(process.env.STATISTICS_RECORD_KEY_FILE ?? recordKeyFile(keysDir(dataDir))),
       statisticsBudget: options.statisticsBudget,
       execution: options.execution,
+      compileRules: options.compileRules,
     });
   }
 

@@ -1,6 +1,6 @@
 import type { GatewayExecutor, GatewayGraphQLRequestContext } from '@apollo/server-gateway-interface';
 import { buildSchema, parse, type DocumentNode, type GraphQLObjectType } from 'graphql';
-import { compiledExecution, subgraphExecutionFrom, type SubgraphExecution } from './compiledExecution';
+import { COMPILE_RULES, compiledExecution, subgraphExecutionFrom, type CompileRules, type SubgraphExecution } from './compiledExecution';
 
 /**
  * When an operation is compiled, and what runs otherwise. The answers themselves are compared with graphql-js over
@@ -20,9 +20,12 @@ fields('Person').secret!.resolve = (_person, _args, ctx: { role: string }) => {
   return 'S';
 };
 
-async function start(): Promise<{ run: GatewayExecutor; ran: SubgraphExecution[] }> {
+/** Compiling from a text's second run (the production rules wait longer; tested below). */
+const SOON: CompileRules = { after: 1, maxFields: 100 };
+
+async function start(rules: CompileRules = SOON): Promise<{ run: GatewayExecutor; ran: SubgraphExecution[] }> {
   const ran: SubgraphExecution[] = [];
-  const gateway = compiledExecution(schema, (how) => ran.push(how));
+  const gateway = compiledExecution(schema, (how) => ran.push(how), rules);
   let loaded = false;
   gateway.onSchemaLoadOrUpdate(({ apiSchema }) => (loaded = apiSchema === schema));
   expect(loaded).toBe(true);
@@ -71,6 +74,41 @@ test('what graphql-jit declines to compile is interpreted, every time', async ()
   for (let i = 0; i < 3; i++) answers.push(await run(request(document, {}, { role: 'officer' }, 'Missing')));
   expect(ran).toEqual(['interpreted', 'interpreted', 'interpreted']);
   for (const answer of answers) expect(answer.errors?.[0]?.message).toMatch(/Unknown operation named "Missing"/);
+});
+
+test('the production rules: a text is compiled only after it has run ten times', async () => {
+  expect(COMPILE_RULES).toEqual({ after: 10, maxFields: 100 });
+  const { run, ran } = await start(COMPILE_RULES);
+  const document = parse(`query { person(id: "1") { name } }`);
+  for (let i = 0; i < 12; i++) await run(request(document, {}, { role: 'officer' }));
+  expect(ran).toEqual([...Array(10).fill('interpreted'), 'compiled', 'compiled']);
+});
+
+test('a flood of distinct texts, each sent a few times, makes nothing compile', async () => {
+  const { run, ran } = await start(COMPILE_RULES);
+  for (let text = 0; text < 200; text++) {
+    // One document per text, as Apollo Server keeps it: the runs of a text add up.
+    const document = parse(`query Q${text} { person(id: "${text}") { id name } }`);
+    for (let i = 0; i < 3; i++) await run(request(document, {}, { role: 'officer' }));
+  }
+  expect(ran.filter((how) => how === 'compiled')).toEqual([]);
+  // The same flood under rules that compile from a text's second run compiles every text.
+  const eager = await start(SOON);
+  for (let text = 0; text < 200; text++) {
+    const document = parse(`query Q${text} { person(id: "${text}") { id name } }`);
+    for (let i = 0; i < 3; i++) await eager.run(request(document, {}, { role: 'officer' }));
+  }
+  expect(eager.ran.filter((how) => how === 'compiled')).toHaveLength(400);
+});
+
+test('an operation with more fields than the limit is interpreted however often it runs', async () => {
+  const { run, ran } = await start({ after: 1, maxFields: 20 });
+  const aliases = (n: number) => Array.from({ length: n }, (_, i) => `a${i}: person(id: "1") { id name }`).join(' ');
+  const large = parse(`query { ${aliases(7)} }`); // 21 fields
+  const small = parse(`query { ${aliases(6)} }`); // 18 fields
+  for (let i = 0; i < 5; i++) await run(request(large, {}, { role: 'officer' }));
+  for (let i = 0; i < 2; i++) await run(request(small, {}, { role: 'officer' }));
+  expect(ran).toEqual([...Array(5).fill('interpreted'), 'interpreted', 'compiled']);
 });
 
 test('SUBGRAPH_EXECUTION is compiled by default, interpreted on request, and anything else is refused', () => {

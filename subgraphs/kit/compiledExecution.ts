@@ -1,11 +1,11 @@
 import type { GatewayExecutor, GatewayInterface } from '@apollo/server-gateway-interface';
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, visit, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /**
  * How a subgraph executes an operation once Apollo Server has parsed, validated and resolved it:
- * - `compiled` (the default): graphql-jit turns an operation seen before into a JavaScript function, once, and runs
- *   that; an operation's first sighting is interpreted, so one-off texts cost no compilation.
+ * - `compiled` (the default): graphql-jit turns an operation run often enough into a JavaScript function, once, and
+ *   runs that (COMPILE_RULES below); until then, and for large operations, graphql-js interprets it.
  * - `interpreted`: graphql-js's `execute` every time.
  *
  * Both run the same resolvers with the same context, so the field policy (guardFields wraps every guarded field's
@@ -30,27 +30,57 @@ export function subgraphExecutionFrom(env: NodeJS.ProcessEnv): SubgraphExecution
 }
 
 /**
+ * When an operation is worth compiling. Compiling costs far more than one interpreted run (a few milliseconds for
+ * the operations the gateway sends, tens to hundreds for the largest text the gateway's limits let through), so a
+ * caller who sends distinct texts (a flood of them, from one valid account) must not make a subgraph compile each:
+ * - `after`: an operation is interpreted this many times before it is compiled, so compiling costs a flood of
+ *   distinct texts at most one compile per `after` requests, while the texts of the gateway's plans, which repeat
+ *   with every request, are compiled within their first seconds;
+ * - `maxFields`: an operation with more field selections than this (fragments included) is always interpreted,
+ *   which bounds the cost of one compile.
+ */
+export interface CompileRules {
+  after: number;
+  maxFields: number;
+}
+
+export const COMPILE_RULES: CompileRules = { after: 10, maxFields: 100 };
+
+/** Field selections in a document, fragments included (each counted where it is written). */
+function fieldCount(document: DocumentNode): number {
+  let fields = 0;
+  visit(document, { Field: () => void fields++ });
+  return fields;
+}
+
+/**
  * Apollo Server's hook for executing with something other than graphql-js, its gateway interface: it still
  * parses, validates and runs every plugin, then hands the resolved operation to `executor`.
  */
-export function compiledExecution(schema: GraphQLSchema, executed: (how: SubgraphExecution) => void = () => undefined): GatewayInterface {
+export function compiledExecution(
+  schema: GraphQLSchema,
+  executed: (how: SubgraphExecution) => void = () => undefined,
+  rules: CompileRules = COMPILE_RULES,
+): GatewayInterface {
   // Per parsed document (Apollo Server keeps one per query text, so a repeated text is the same object) and
-  // operation name: 'seen' after the first run, then the compiled query, or 'interpret' where graphql-jit declined;
-  // forgotten with the document.
-  const plans = new WeakMap<DocumentNode, Map<string | null, 'seen' | 'interpret' | CompiledQuery>>();
+  // operation name: the runs so far, then the compiled query, or 'interpret' for good (too large, or declined by
+  // graphql-jit); forgotten with the document.
+  const plans = new WeakMap<DocumentNode, Map<string | null, number | 'interpret' | CompiledQuery>>();
 
   const executor: GatewayExecutor = async (rc) => {
     const { document, operationName, context } = rc;
     const variables = rc.request.variables;
     let byName = plans.get(document);
     if (!byName) plans.set(document, (byName = new Map()));
-    let plan = byName.get(operationName);
-    if (plan === undefined) {
-      byName.set(operationName, 'seen');
+    let plan = byName.get(operationName) ?? (fieldCount(document) > rules.maxFields ? 'interpret' : 0);
+    if (typeof plan === 'number' && plan < rules.after) {
+      byName.set(operationName, plan + 1);
       plan = 'interpret';
-    } else if (plan === 'seen') {
+    } else if (typeof plan === 'number') {
       const made = compileQuery(schema, document, operationName ?? undefined, { disablingCapturingStackErrors: true });
       byName.set(operationName, (plan = isCompiledQuery(made) ? made : 'interpret'));
+    } else if (!byName.has(operationName)) {
+      byName.set(operationName, plan);
     }
     if (plan === 'interpret') {
       executed('interpreted');

@@ -33,7 +33,7 @@ import type { EventMetrics, Metrics } from '../../runtime/metrics';
 import { OutboxRelay, type RelayOptions } from './outbox';
 import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from '../../runtime/principal';
 import { loadSubgraphSchema } from './subgraphSchema';
-import { compiledExecution, subgraphExecutionFrom, type SubgraphExecution } from './compiledExecution';
+import { compiledExecution, subgraphExecutionFrom, type CompileRules, type SubgraphExecution } from './compiledExecution';
 import type { TransportOptions } from '../../runtime/transport';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
@@ -91,6 +91,8 @@ export interface SubgraphDeps {
   statisticsBudget?: StatisticsBudgetOptions;
   /** How operations are executed (default: SUBGRAPH_EXECUTION, else compiled; compiledExecution.ts). */
   execution?: SubgraphExecution;
+  /** When compiled execution compiles (default: COMPILE_RULES; tests compile sooner). */
+  compileRules?: CompileRules;
 }
 
 export interface SubgraphOptions<TContext extends SubgraphContext> {
@@ -118,6 +120,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   statisticsBudget?: StatisticsBudgetOptions;
   /** How operations are executed (default: SUBGRAPH_EXECUTION, else compiled; compiledExecution.ts). */
   execution?: SubgraphExecution;
+  /** When compiled execution compiles (default: COMPILE_RULES; tests compile sooner). */
+  compileRules?: CompileRules;
 }
 
 /** What internal endpoints get: caller verification, the relay to wake, and the clock. */
@@ -140,7 +144,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
   });
   const execution = options.execution ?? subgraphExecutionFrom(process.env);
   const apollo = new ApolloServer<TContext>({
-    ...(execution === 'compiled' ? { gateway: compiledExecution(schema, (how) => options.metrics.executions.inc({ how })) } : { schema }),
+    ...(execution === 'compiled' ? { gateway: compiledExecution(schema, (how) => options.metrics.executions.inc({ how }), options.compileRules) } : { schema }),
     // No inline traces: they would send resolver timings to whoever holds a principal, and cost time. No cache
     // hints either: nothing reads them, and their plugin wraps every field resolver (a large statistics table
     // resolves tens of thousands of fields).
