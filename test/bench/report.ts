@@ -230,7 +230,7 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   }
   const rounds = roundsTable(results);
   if (rounds.length) out.push('Each round, in the order run (the contenders took turns, in reverse order every other round):', '', ...rounds, '');
-  out.push('SQL/req: statements the three subgraphs sent for one client request (`subgraph_db_statements_total{source="request"}`), counted on a few requests sent one at a time; `+ audit`: the access-log statements they wrote for it (`source="audit"`). The SQL floor counts its own statements (it writes no access log).', '');
+  out.push('SQL/req: statements the three subgraphs sent for one client request (`subgraph_db_statements_total{source="request"}`), counted on a few requests sent one at a time; `+ audit`: the statements of the access log (`source="audit"`: its rows, shared by concurrent requests, and the timed work of its sequencer, checkpoints and witnesses) over the measured load, per request. The SQL floor counts its own statements (it writes no access log).', '');
   out.push('## Contenders', '');
   for (const [name, c] of Object.entries(results.contenders)) {
     const extra = name === 'hiveGatewayRust' && 'rustPlannerLoaded' in c ? ` Rust planner addon mapped into the process: ${c.rustPlannerLoaded ? 'yes' : 'NO'}.` : '';
