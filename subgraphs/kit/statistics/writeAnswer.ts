@@ -10,12 +10,17 @@
  * turning a few megabytes of text with Japanese labels into UTF-8 takes tens of milliseconds), giving the body
  * Apollo Server would send. Whenever this walk meets anything it does not do the way the executor does (an
  * error, a null where the schema forbids one, a promise below the root), it gives up and the executor answers
- * instead, errors and all.
+ * instead, errors and all. Each field's writer is made once per operation (writerOf): what its type decides is
+ * decided then, so writing thousands of cells does only what each value needs.
  *
  * The caller may name types whose fields answer the same for the same object (a table's coordinates: the same
  * code has the same label in every cell): their bytes are written once per object and selection, and copied after.
  */
 import {
+  GraphQLBoolean,
+  GraphQLFloat,
+  GraphQLInt,
+  GraphQLString,
   getArgumentValues,
   getNamedType,
   getNullableType,
@@ -159,16 +164,11 @@ class Bytes {
     this.length += this.buffer.write(text, this.length, 'utf8');
   }
 
-  bytes(bytes: Buffer): void {
+  bytes(bytes: Uint8Array): void {
     this.room(bytes.length);
-    if (bytes.length > 64) {
-      this.length += bytes.copy(this.buffer, this.length);
-      return;
-    }
-    const buffer = this.buffer;
-    let at = this.length;
-    for (let i = 0; i < bytes.length; i++) buffer[at++] = bytes[i] as number;
-    this.length = at;
+    // TypedArray.prototype.set: a builtin copy, with no call into C++ (Buffer.copy makes one).
+    this.buffer.set(bytes, this.length);
+    this.length += bytes.length;
   }
 
   /** A copy of what was written from `start` on. */
@@ -181,6 +181,8 @@ class Bytes {
     return Buffer.from(this.buffer.subarray(0, this.length));
   }
 }
+
+const NO_PURE_TYPES: ReadonlySet<string> = new Set();
 
 /** How one answer is written: the context and arguments of its fields, and the bytes of pure objects written so far. */
 interface Walk {
@@ -201,7 +203,7 @@ export async function writeAnswer(
   operation: OperationDefinitionNode,
   rawVariables: Record<string, unknown> | undefined,
   context: unknown,
-  pureTypes: ReadonlySet<string> = new Set(),
+  pureTypes: ReadonlySet<string> = NO_PURE_TYPES,
 ): Promise<Buffer | undefined> {
   const plan = planOf(schema, operation);
   if (!plan) return undefined;
@@ -241,73 +243,117 @@ export async function writeAnswer(
 }
 
 const COMMA = 0x2c;
+const GIVE_UP = new GiveUp();
 
-/** Writes a field's value as JSON.stringify would write the executor's result. */
+/** Writes one field's value as JSON.stringify would write the executor's result. */
+type Writer = (value: unknown, walk: Walk) => void;
+
+/** Writers by field, made once per field and set of pure types (a plan is cached per parsed operation). */
+const writers = new WeakMap<PlannedField, WeakMap<ReadonlySet<string>, Writer>>();
+
 function complete(field: PlannedField, shape: Shape, value: unknown, walk: Walk): void {
-  const out = walk.out;
-  if (value instanceof Promise) throw new GiveUp();
-  if (value === null || value === undefined) {
-    if (shape.nonNull) throw new GiveUp(); // the executor reports it and nulls the parent
-    out.ascii('null');
-    return;
-  }
-  if (shape.kind === 'list') {
-    if (!Array.isArray(value)) throw new GiveUp();
+  let byPure = writers.get(field);
+  if (!byPure) writers.set(field, (byPure = new WeakMap()));
+  let write = byPure.get(walk.pureTypes);
+  if (!write) byPure.set(walk.pureTypes, (write = writerOf(field, shape, walk.pureTypes)));
+  write(value, walk);
+}
+
+/**
+ * The writer of a field of this shape. What is the same for every value (nullability, list or leaf, the scalar,
+ * the sub-fields and how each is read) is decided here, once, so writing a value of thousands of cells does only
+ * what depends on the value.
+ */
+function writerOf(field: PlannedField, shape: Shape, pureTypes: ReadonlySet<string>): Writer {
+  const inner = shape.kind === 'list' ? listWriter(field, shape, pureTypes) : shape.kind === 'leaf' ? leafWriter(shape.type) : objectWriter(field, shape.name, pureTypes);
+  const nonNull = shape.nonNull;
+  return (value, walk) => {
+    if (value === null || value === undefined) {
+      if (nonNull) throw GIVE_UP; // the executor reports it and nulls the parent
+      walk.out.bytes(NULL);
+      return;
+    }
+    if (value instanceof Promise) throw GIVE_UP;
+    inner(value, walk);
+  };
+}
+
+function listWriter(field: PlannedField, shape: Shape & { kind: 'list' }, pureTypes: ReadonlySet<string>): Writer {
+  const item = writerOf(field, shape.of, pureTypes);
+  return (value, walk) => {
+    if (!Array.isArray(value)) throw GIVE_UP;
+    const out = walk.out;
     out.byte(0x5b);
     for (let i = 0; i < value.length; i++) {
       if (i > 0) out.byte(COMMA);
-      complete(field, shape.of, value[i], walk);
+      item(value[i], walk);
     }
     out.byte(0x5d);
-    return;
-  }
-  if (shape.kind === 'leaf') {
-    const serialized: unknown = shape.type.serialize(value);
-    if (serialized === undefined) throw new GiveUp();
-    writeLeaf(serialized, out);
-    return;
-  }
-  const selection = field.selection;
-  if (!selection) throw new GiveUp();
-  let written: Map<unknown, Buffer> | undefined;
-  if (walk.pureTypes.has(shape.name) && typeof value === 'object') {
-    written = walk.written.get(field);
-    if (!written) walk.written.set(field, (written = new Map()));
-    const bytes = written.get(value);
-    if (bytes) {
-      out.bytes(bytes);
-      return;
-    }
-  }
-  const start = out.length;
-  out.byte(0x7b);
-  for (let i = 0; i < selection.length; i++) {
-    const sub = selection[i] as PlannedField;
-    out.bytes(i === 0 ? sub.keyBytes : sub.nextKeyBytes);
-    const def = sub.def;
-    if (!def) {
-      out.text(JSON.stringify(shape.name));
-      continue;
-    }
-    const resolve = def.resolve;
-    let child: unknown;
-    if (resolve) child = resolve(value, walk.argsOf(sub), walk.context, undefined as never);
-    else {
-      // graphql-js's default resolver: the property, called when it is a function.
-      const property = (value as Record<string, unknown>)[def.name];
-      child = typeof property === 'function' ? property.call(value, walk.argsOf(sub), walk.context, undefined) : property;
-    }
-    complete(sub, sub.shape as Shape, child, walk);
-  }
-  out.byte(0x7d);
-  written?.set(value, out.since(start));
+  };
 }
+
+/** graphql-js's own scalars, written without their serialize() where the value is already what it returns. */
+function leafWriter(type: GraphQLLeafType): Writer {
+  const serialized: Writer = (value, walk) => {
+    const result: unknown = type.serialize(value);
+    if (result === undefined) throw GIVE_UP;
+    writeLeaf(result, walk.out);
+  };
+  if (type === GraphQLInt) return (value, walk) => (typeof value === 'number' && (value | 0) === value ? walk.out.ascii(String(value)) : serialized(value, walk));
+  if (type === GraphQLFloat) return (value, walk) => (typeof value === 'number' && Number.isFinite(value) ? walk.out.ascii(String(value)) : serialized(value, walk));
+  if (type === GraphQLBoolean) return (value, walk) => (typeof value === 'boolean' ? walk.out.bytes(value ? TRUE : FALSE) : serialized(value, walk));
+  if (type === GraphQLString) return (value, walk) => (typeof value === 'string' ? walk.out.text(JSON.stringify(value)) : serialized(value, walk));
+  return serialized;
+}
+
+/**
+ * An object's writer, made with `new Function` so that reading each sub-field is a property access of its own
+ * (one object shape at each, where one shared access would see every field of every type). Only names from the
+ * schema go into the code, and only as JSON string literals.
+ */
+function objectWriter(field: PlannedField, typeName: string, pureTypes: ReadonlySet<string>): Writer {
+  const selection = field.selection;
+  if (!selection) return () => {
+    throw GIVE_UP;
+  };
+  const subs = selection.map((sub, i) => ({
+    key: i === 0 ? sub.keyBytes : sub.nextKeyBytes,
+    sub,
+    resolve: sub.def?.resolve,
+    write: sub.def ? writerOf(sub, sub.shape as Shape, pureTypes) : undefined,
+  }));
+  const lines = subs.map(({ sub, resolve }, i) => {
+    const name = JSON.stringify(sub.def?.name ?? '');
+    const child = !sub.def
+      ? null
+      : resolve
+        ? `s[${i}].resolve(value, walk.argsOf(s[${i}].sub), walk.context, undefined)`
+        : `typeof value[${name}] === 'function' ? value[${name}](walk.argsOf(s[${i}].sub), walk.context, undefined) : value[${name}]`;
+    return `out.bytes(s[${i}].key); ${child === null ? 'out.bytes(typename);' : `s[${i}].write(${child}, walk);`}`;
+  });
+  const pure = pureTypes.has(typeName);
+  const body = `return function writeObject(value, walk) {
+    const out = walk.out;
+    ${pure ? `let written; if (typeof value === 'object') { written = walk.written.get(field); if (!written) walk.written.set(field, (written = new Map()));
+      const bytes = written.get(value); if (bytes) { out.bytes(bytes); return; } }` : ''}
+    const start = out.length;
+    out.byte(0x7b);
+    ${lines.join('\n    ')}
+    out.byte(0x7d);
+    ${pure ? 'if (written) written.set(value, out.since(start));' : ''}
+  };`;
+  return new Function('s', 'field', 'typename', body)(subs, field, Buffer.from(JSON.stringify(typeName))) as Writer;
+}
+
+const TRUE = Buffer.from('true');
+const NULL = Buffer.from('null');
+const FALSE = Buffer.from('false');
 
 /** A serialised leaf as JSON.stringify writes it (numbers and booleans without the call). */
 function writeLeaf(value: unknown, out: Bytes): void {
   switch (typeof value) {
     case 'boolean':
-      out.ascii(value ? 'true' : 'false');
+      out.bytes(value ? TRUE : FALSE);
       return;
     case 'number':
       out.ascii(Number.isFinite(value) ? String(value) : 'null');
