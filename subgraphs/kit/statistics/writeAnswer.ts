@@ -323,17 +323,17 @@ function objectWriter(field: PlannedField, typeName: string, pureTypes: Readonly
     write: sub.def ? writerOf(sub, sub.shape as Shape, pureTypes) : undefined,
   }));
   const lines = subs.map(({ sub, resolve }, i) => {
-    const name = JSON.stringify(sub.def?.name ?? '');
-    const child = !sub.def
-      ? null
-      : resolve
-        ? `s[${i}].resolve(value, walk.argsOf(s[${i}].sub), walk.context, undefined)`
-        : `typeof value[${name}] === 'function' ? value[${name}](walk.argsOf(s[${i}].sub), walk.context, undefined) : value[${name}]`;
-    return `out.bytes(s[${i}].key); ${child === null ? 'out.bytes(typename);' : `s[${i}].write(${child}, walk);`}`;
+    if (!sub.def) return `out.bytes(s[${i}].key); out.bytes(typename);`;
+    // graphql-js's default resolver: the property, read once, called when it is a function.
+    const child = resolve
+      ? `s[${i}].resolve(value, walk.argsOf(s[${i}].sub), walk.context, undefined)`
+      : `(p = value[${JSON.stringify(sub.def.name)}], typeof p === 'function' ? p.call(value, walk.argsOf(s[${i}].sub), walk.context, undefined) : p)`;
+    return `out.bytes(s[${i}].key); s[${i}].write(${child}, walk);`;
   });
   const pure = pureTypes.has(typeName);
   const body = `return function writeObject(value, walk) {
     const out = walk.out;
+    let p;
     ${pure ? `let written; if (typeof value === 'object') { written = walk.written.get(field); if (!written) walk.written.set(field, (written = new Map()));
       const bytes = written.get(value); if (bytes) { out.bytes(bytes); return; } }` : ''}
     const start = out.length;
