@@ -51,6 +51,8 @@ export interface SubgraphContext extends BaseContext {
   accessLog: AccessLogWriter;
   /** The authority's statistics, where it keeps them. */
   statistics?: StatisticsCube;
+  /** The request's one read of the counts (statistics/cube.ts, readForRequest). */
+  statisticsRead?: Promise<void>;
   /** The statistics answers this request used (statistics/responseCache.ts). */
   statisticsUsed?: StatisticsUse[];
   /** Lets a plugin keep the body sent, or send a kept one (runtime/http.ts). */

@@ -143,3 +143,30 @@ test('the budget renews at midnight in Japan', async () => {
     { day: '2026-11-29', used: BUDGET },
   ]);
 });
+
+test('a read of the counts that fails costs that answer, never the authority, whether the budget lets it through or not', async () => {
+  // The request's read of the counts runs beside the budget: make it fail (the year ends on record cannot be read).
+  const analyst = await stack.token('analyst', { sub: 'analyst-broken-read' });
+  expect(outcomes([await ask(analyst, ISA_TABLE, ['SEX', 'AGE_BAND'])])).toEqual(['ok']);
+  await stack.dbs.immigration.query(`ALTER TABLE stats_snapshot_taken RENAME TO stats_snapshot_taken_away`);
+  let broken: Array<{ status: number; body: Body }>;
+  try {
+    // Kept, new, and (once the budget is spent) refused: none answered from counts that were not read.
+    broken = [];
+    // (Groupings no other test asks, so that only the first is kept.)
+    const fresh = [['NATIONALITY', 'AGE_BAND'], ['PREFECTURE', 'AGE_BAND'], ['RESIDENT_CLASS', 'AGE_BAND']];
+    for (const groupBy of [['SEX', 'AGE_BAND'], ...fresh, ...fresh]) broken.push(await ask(analyst, ISA_TABLE, groupBy));
+  } finally {
+    await stack.dbs.immigration.query(`ALTER TABLE stats_snapshot_taken_away RENAME TO stats_snapshot_taken`);
+  }
+  // The kept answer's check and the resolver both wait for the read: the first is a failed call to the ISA, the
+  // others a failed field; past the budget, the refusal.
+  expect(broken.map(({ body }) => [body.data ?? null, body.errors?.map((e) => e.extensions?.code)])).toEqual([
+    [null, ['AUTHORITY_UNAVAILABLE']],
+    ...Array(3).fill([null, ['INTERNAL_SERVER_ERROR']]),
+    ...Array(3).fill([null, ['STATISTICS_BUDGET_SPENT']]),
+  ]);
+  // Repaired, the authority answers again (another analyst: this one's budget is spent).
+  const other = await stack.token('analyst', { sub: 'analyst-after-repair' });
+  expect(outcomes([await ask(other, ISA_TABLE, ['PREFECTURE', 'AGE_BAND'])])).toEqual(['ok']);
+});

@@ -220,7 +220,7 @@ export const resolvers = {
       _: unknown,
       args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
       ctx: ImmigrationContext,
-    ) => statisticsTable(ctx.statistics, ctx.principal, args, { authority: 'immigration', population: IMMIGRATION_POPULATION, today: ctx.today }, ctx.statisticsUsed),
+    ) => statisticsTable(ctx, args, { authority: 'immigration', population: IMMIGRATION_POPULATION }),
     verifyResidenceCard: async (_: unknown, args: { number: string; expiresOn: string }, ctx: ImmigrationContext) => {
       const { principal } = ctx;
       const partner = principal.role === 'partner' && (principal.scopes ?? []).includes('card:verify');

@@ -140,12 +140,6 @@ export class StatisticsCube {
     this.answers.clear();
   }
 
-  /** Reads what changed, then answers: a change committed before the query is in the answer. */
-  async fresh(query: StatisticsQuery): Promise<StatisticsAnswer> {
-    await this.refresh();
-    return this.answer(query);
-  }
-
   /** Validates a query and answers it from the counts read so far. */
   answer(query: StatisticsQuery): StatisticsAnswer {
     this.tables.settle();
@@ -167,4 +161,29 @@ export class StatisticsCube {
   cuboid(dimensions: readonly StatisticsDimension[], allowStale = false): Cuboid & { suppressed: Uint8Array } {
     return this.tables.cuboid(dimensions, allowStale);
   }
+}
+
+/** A request as statistics see it: the authority's cube, and the read of the database made for the request. */
+export interface StatisticsRequest {
+  statistics?: StatisticsCube;
+  /** Set by readForRequest. */
+  statisticsRead?: Promise<void>;
+}
+
+/**
+ * Reads what changed in the counts, and the year-end snapshots on record, once per request. Every statistics
+ * answer of the request, and the check of a kept one, waits for this one read. It starts after the request
+ * arrived, so every change committed before the request is in its answers. The read runs while the budget is
+ * spent (queryLog.ts), so the request waits for the slower of the two, not for both in turn.
+ */
+export function readForRequest(request: StatisticsRequest): Promise<void> {
+  const cube = request.statistics;
+  if (!cube) return Promise.resolve();
+  if (!request.statisticsRead) {
+    request.statisticsRead = Promise.all([cube.refresh(), cube.yearEnds?.load()]).then(() => undefined);
+    // A read nobody waits for (the budget refused the request) must not be an unhandled rejection; those who
+    // wait still get its error.
+    request.statisticsRead.catch(() => undefined);
+  }
+  return request.statisticsRead;
 }

@@ -8,7 +8,8 @@
  *
  * The same plugin spends the caller's daily statistics budget (budget.ts), one per table field asked, once the
  * operation is known and before anything answers it (the response cache's `responseForOperation` and the executor
- * both come later in Apollo Server's request pipeline), so a refusal is logged like any other outcome.
+ * both come later in Apollo Server's request pipeline), so a refusal is logged like any other outcome. The
+ * request's read of the counts (cube.ts, readForRequest) starts here too, beside the budget.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getArgumentValues } from 'graphql';
@@ -18,6 +19,8 @@ import type { AccessLogWriter } from '../accessLog/writer';
 import type { Principal } from '../../../runtime/principal';
 import { rootFieldNodes } from '../../../runtime/rootFields';
 import { spendStatisticsBudget, type StatisticsBudgetOptions } from './budget';
+import { readForRequest, type StatisticsRequest } from './cube';
+import { isAnalyst } from './resolver';
 
 /** The fields that answer statistics tables. */
 const TABLE_FIELDS: ReadonlySet<string> = new Set(['foreignResidentStatistics', 'residentRegistryStatistics']);
@@ -35,7 +38,7 @@ export function queryItems(field: string, args: { groupBy?: unknown; filter?: un
   return [field, `groupBy:${groupBy.join('+')}`, ...filter];
 }
 
-export function statisticsQueryLog<TContext extends { principal: Principal; accessLog: AccessLogWriter; db: DataSource }>(
+export function statisticsQueryLog<TContext extends StatisticsRequest & { principal: Principal; accessLog: AccessLogWriter; db: DataSource }>(
   budget: StatisticsBudgetOptions,
 ): ApolloServerPlugin<TContext> {
   return {
@@ -55,8 +58,12 @@ export function statisticsQueryLog<TContext extends { principal: Principal; acce
               asked.push([selection.name.value, 'arguments:invalid']); // refused by the executor: logged as asked
             }
           }
+          if (asked.length === 0) return;
+          // The counts are read while the budget is spent (analysts only: anyone else is refused unread). Both are
+          // done before anything answers: the resolver and the response cache wait for the read.
+          if (isAnalyst(rc.contextValue.principal)) void readForRequest(rc.contextValue);
           // Thrown here, the refusal is the response, and willSendResponse logs it with its code.
-          if (asked.length > 0) await spendStatisticsBudget(rc.contextValue.db, rc.contextValue.principal, asked.length, budget);
+          await spendStatisticsBudget(rc.contextValue.db, rc.contextValue.principal, asked.length, budget);
         },
         async willSendResponse(rc) {
           if (asked.length === 0) return;

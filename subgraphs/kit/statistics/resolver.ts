@@ -6,7 +6,7 @@ import { LANGUAGES, type Language } from '../../../schema/codes';
 import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '../../../schema/statistics';
 import { userError } from '../errors';
 import type { Principal } from '../../../runtime/principal';
-import type { StatisticsCube } from './cube';
+import { readForRequest, type StatisticsCube, type StatisticsRequest } from './cube';
 import { CELL_KEY_COLUMNS, MAX_PERTURBATION, PERTURBATION_TABLE } from './perturbation';
 import type { StatisticsUse } from './responseCache';
 import type { YearEnd } from './trend';
@@ -63,21 +63,30 @@ export interface StatisticsTableView {
 }
 
 /** Only analysts, and only for statistics, read counts; nobody reads them with a person's purpose. */
+export function isAnalyst(principal: Principal): boolean {
+  return principal.role === 'analyst' && principal.purpose === 'statistics';
+}
+
+/** Refuses anyone but an analyst asking for statistics (FORBIDDEN). */
 export function requireAnalyst(principal: Principal): void {
-  if (principal.role !== 'analyst' || principal.purpose !== 'statistics') {
+  if (!isAnalyst(principal)) {
     throw userError('FORBIDDEN', 'Statistics are for analysts, for the purpose of statistics');
   }
 }
 
 /** Answers `foreignResidentStatistics(groupBy, filter)` from the authority's cube. */
 export async function statisticsTable(
-  cube: StatisticsCube,
-  principal: Principal,
+  request: StatisticsRequest & {
+    statistics: StatisticsCube;
+    principal: Principal;
+    today: string;
+    /** Where the answer used is recorded, for the response cache (responseCache.ts). */
+    statisticsUsed?: StatisticsUse[];
+  },
   args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
-  meta: { authority: string; population: string; today: string },
-  /** Where the answer used is recorded, for the response cache (responseCache.ts). */
-  used?: StatisticsUse[],
+  meta: { authority: string; population: string },
 ): Promise<StatisticsTableView> {
+  const { statistics: cube, principal, statisticsUsed: used } = request;
   requireAnalyst(principal);
   const filter: Partial<Record<StatisticsDimension, string>> = {};
   for (const [field, code] of Object.entries(args.filter ?? {})) {
@@ -85,7 +94,9 @@ export async function statisticsTable(
     filter[FILTER_FIELDS[field] as StatisticsDimension] = code;
   }
   const query = { groupBy: args.groupBy, filter };
-  const answer = await cube.fresh(query);
+  // Every change committed before the request is in the answer.
+  await readForRequest(request);
+  const answer = cube.answer(query);
   used?.push({ query, answer });
   if (answer.total === null) {
     throw userError('STATISTICS_TOTAL_SUPPRESSED', 'The filter selects too few persons to publish anything about them', {
@@ -93,14 +104,13 @@ export async function statisticsTable(
     });
   }
   const total = answer.total;
-  await cube.yearEnds?.load();
   return {
     total,
     dimensions: args.groupBy,
     authority: meta.authority,
     population: meta.population,
     referenceYear: answer.referenceYear,
-    asOf: meta.today,
+    asOf: request.today,
     disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD, ...PERTURBATION },
     trend: cube.yearEnds?.trend(filter) ?? [],
     cells: answer.cells.map((cell) => ({

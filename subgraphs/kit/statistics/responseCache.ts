@@ -16,7 +16,7 @@ import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext, type Gr
 import { Kind } from 'graphql';
 import type { KeptResponse } from '../../../runtime/http';
 import type { Principal } from '../../../runtime/principal';
-import type { StatisticsAnswer, StatisticsCube, StatisticsQuery } from './cube';
+import { readForRequest, type StatisticsAnswer, type StatisticsCube, type StatisticsQuery, type StatisticsRequest } from './cube';
 import { requireAnalyst } from './resolver';
 import { writeAnswer } from './writeAnswer';
 
@@ -29,10 +29,9 @@ export interface StatisticsUse {
   answer: StatisticsAnswer;
 }
 
-export interface StatisticsContext {
+export interface StatisticsContext extends StatisticsRequest {
   principal: Principal;
   today: string;
-  statistics?: StatisticsCube;
   /** Filled by the statistics resolvers during execution. */
   statisticsUsed?: StatisticsUse[];
   /** Present when the HTTP layer sends a kept body itself (runtime/http.ts). */
@@ -136,9 +135,8 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           const entry = entries.get(key);
           if (!entry) return write(rc);
           const cube = rc.contextValue.statistics as StatisticsCube;
-          // What the resolver would read first: every count committed before this request, the year ends.
-          await cube.refresh();
-          await cube.yearEnds?.load();
+          // The read the resolver waits for: every count committed before this request, the year ends.
+          await readForRequest(rc.contextValue);
           const current =
             entry.today === rc.contextValue.today &&
             entry.yearEnds === (cube.yearEnds?.size ?? 0) &&

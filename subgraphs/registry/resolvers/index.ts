@@ -69,7 +69,7 @@ export const resolvers = {
       _: unknown,
       args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
       ctx: RegistryContext,
-    ) => statisticsTable(ctx.statistics, ctx.principal, args, { authority: 'registry', population: REGISTRY_POPULATION, today: ctx.today }, ctx.statisticsUsed),
+    ) => statisticsTable(ctx, args, { authority: 'registry', population: REGISTRY_POPULATION }),
   },
   StatisticsCoordinate: coordinateResolvers,
   Mutation: {
