@@ -75,6 +75,7 @@ export class LogSequencer {
   private readonly checkpointEveryMs: number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  private looking: Promise<void> | null = null;
   private again = false;
   private stopped = false;
   private lastCheckpointAt = 0;
@@ -85,21 +86,26 @@ export class LogSequencer {
   }
 
   start(): void {
-    this.timer ??= setInterval(() => void this.poll(), this.pollMs);
+    this.timer ??= setInterval(() => {
+      // One look at a time: a look held up by a stalled or locked database holds one connection, not one per tick.
+      this.looking ??= this.poll().finally(() => {
+        this.looking = null;
+      });
+    }, this.pollMs);
     this.timer.unref();
   }
 
   /**
-   * The timer's look for work: rows without a position, or leaves no checkpoint covers yet once one is due. One
-   * small read, and a run (a locking transaction) only when there is work, so an idle log costs the database and
-   * the process next to nothing. Rows appended by any replica are found this way.
+   * The timer's look for work: rows without a position, or leaves no checkpoint covers yet (on a new log, not even
+   * the empty tree) once one is due. One small read, and a run (a locking transaction) only when there is work, so
+   * an idle log costs the database and the process next to nothing. Rows appended by any replica are found this way.
    */
   private async poll(): Promise<void> {
     if (this.stopped || this.running) return;
     try {
       const [work] = (await sourced(this.options.db, 'audit').query(
         `SELECT EXISTS (SELECT 1 FROM access_log WHERE leaf_index IS NULL) AS waiting,
-                coalesce((SELECT size FROM access_log_tree WHERE id = 1), 0) > coalesce((SELECT max(size) FROM access_log_checkpoint), 0) AS unsigned`,
+                coalesce((SELECT size FROM access_log_tree WHERE id = 1), 0) > coalesce((SELECT max(size) FROM access_log_checkpoint), -1) AS unsigned`,
       )) as [{ waiting: boolean; unsigned: boolean }];
       if (work.waiting || (work.unsigned && Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs)) this.kick();
     } catch (err) {
@@ -111,6 +117,7 @@ export class LogSequencer {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    await this.looking;
     await this.running;
   }
 
