@@ -122,9 +122,12 @@ describe('the access log', () => {
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const statements = (await audit()) - before;
-    // One read per 200 ms poll, and one more for a poll under way at either end; a sequencing run is four or five.
+    const polls = Math.ceil((performance.now() - started) / 200);
+    // A look is one read per 200 ms poll, where a sequencing run on every poll was four or five statements. The
+    // margin (two per poll) is for statements of the same source that are not the sequencer's: another authority's
+    // checkpoint cosigned by this one, a poll under way at either end.
     expect(statements).toBeGreaterThan(0);
-    expect(statements).toBeLessThanOrEqual(Math.ceil((performance.now() - started) / 200) + 1);
+    expect(statements).toBeLessThanOrEqual(2 * polls);
     // A new row is still found by the next poll: it gets its leaf, and a checkpoint covers it.
     const officer = await stack.token('isa-officer');
     const { body } = await stack.query<Body>(officer, RECORD, { n: persona('permanent_resident').myNumber });
