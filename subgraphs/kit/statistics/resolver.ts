@@ -6,9 +6,9 @@ import { LANGUAGES, type Language } from '../../../schema/codes';
 import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '../../../schema/statistics';
 import { userError } from '../errors';
 import type { Principal } from '../../../runtime/principal';
-import { readForRequest, type StatisticsCube, type StatisticsRequest } from './cube';
+import { readForRequest, type StatisticsCube } from './cube';
 import { CELL_KEY_COLUMNS, MAX_PERTURBATION, PERTURBATION_TABLE } from './perturbation';
-import type { StatisticsUse } from './responseCache';
+import type { StatisticsContext } from './responseCache';
 import type { YearEnd } from './trend';
 
 /** The filter's fields (camelCase of the dimension names), one code each. */
@@ -76,13 +76,8 @@ export function requireAnalyst(principal: Principal): void {
 
 /** Answers `foreignResidentStatistics(groupBy, filter)` from the authority's cube. */
 export async function statisticsTable(
-  request: StatisticsRequest & {
-    statistics: StatisticsCube;
-    principal: Principal;
-    today: string;
-    /** Where the answer used is recorded, for the response cache (responseCache.ts). */
-    statisticsUsed?: StatisticsUse[];
-  },
+  /** The request's context; `statisticsUsed` records the answer for the response cache. */
+  request: StatisticsContext & { statistics: StatisticsCube },
   args: { groupBy: StatisticsDimension[]; filter?: StatisticsFilterInput | null },
   meta: { authority: string; population: string },
 ): Promise<StatisticsTableView> {
