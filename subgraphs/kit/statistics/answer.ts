@@ -15,14 +15,34 @@ export interface StatisticsQuery {
   filter: Readonly<Partial<Record<StatisticsDimension, string>>>;
 }
 
+/**
+ * An answer, held compactly: a kept answer lives as long as its tables, and an object per cell would be copied by
+ * every garbage collection until then. Cell k's code on asked dimension g is `codes[g][codeOf[g][k]]`.
+ */
 export interface StatisticsAnswer {
   /** The persons the filter selects, as published (perturbed); null when that figure itself is suppressed. */
   total: number | null;
-  /** Each cell's published (perturbed) count, null when suppressed. */
-  cells: Array<{ coords: string[]; count: number | null; suppressed: boolean }>;
+  /** How many cells (empty cells are omitted). */
+  size: number;
+  /** Per asked dimension, the codes its cells' numbers refer to. */
+  codes: ReadonlyArray<readonly string[]>;
+  /** Per asked dimension, each cell's code number in `codes`. */
+  codeOf: readonly Int32Array[];
+  /** Each cell's published (perturbed) count; 0 where suppressed. */
+  counts: Int32Array;
+  /** 1 where the cell is suppressed. */
+  suppressed: Uint8Array;
   suppressedCells: number;
   /** The year ages are counted at (31 December). */
   referenceYear: number;
+}
+
+/** An answer's cells as objects: codes in the order asked, the published count (null when suppressed). */
+export function cellsOf(answer: StatisticsAnswer): Array<{ coords: string[]; count: number | null; suppressed: boolean }> {
+  return Array.from({ length: answer.size }, (_, k) => {
+    const hidden = answer.suppressed[k] === 1;
+    return { coords: answer.codes.map((codes, g) => codes[(answer.codeOf[g] as Int32Array)[k] as number] as string), count: hidden ? null : (answer.counts[k] as number), suppressed: hidden };
+  });
 }
 
 /**
@@ -122,17 +142,18 @@ export function answerFrom(
   // Usually already in order (the dimensions asked in contract order); otherwise sorted by rank.
   const sequence = inOrder ? null : Array.from({ length: kept }, (_, k) => k).sort((x, y) => (order[x] as number) - (order[y] as number));
   let suppressedCells = 0;
-  const cells: StatisticsAnswer['cells'] = new Array(kept);
+  const codeOf = reads.map(() => new Int32Array(kept));
+  const published = new Int32Array(kept);
+  const hiddenAt = new Uint8Array(kept);
   for (let k = 0; k < kept; k++) {
     const position = picked[sequence ? (sequence[k] as number) : k] as number;
-    const hidden = suppressed[position] === 1;
-    if (hidden) suppressedCells++;
-    const coords = new Array<string>(reads.length);
-    for (let g = 0; g < reads.length; g++) {
-      const read = reads[g] as (typeof reads)[number];
-      coords[g] = read.codes[codeAt(position, read.at)] as string;
+    for (let g = 0; g < reads.length; g++) (codeOf[g] as Int32Array)[k] = codeAt(position, (reads[g] as (typeof reads)[number]).at);
+    if (suppressed[position] === 1) {
+      suppressedCells++;
+      hiddenAt[k] = 1;
+    } else {
+      published[k] = publishedCount(counts[position] as number, keys[position] as number);
     }
-    cells[k] = { coords, count: hidden ? null : publishedCount(counts[position] as number, keys[position] as number), suppressed: hidden };
   }
 
   // The total: the filter's own cell of its own table (the grand total without a filter); absent, nobody.
@@ -149,7 +170,7 @@ export function answerFrom(
       : (totals.suppressed as Uint8Array)[at]
         ? null
         : publishedCount(totals.counts[at] as number, totals.keys[at] as number);
-  return { total, cells, suppressedCells, referenceYear };
+  return { total, size: kept, codes: reads.map((read) => read.codes), codeOf, counts: published, suppressed: hiddenAt, suppressedCells, referenceYear };
 }
 
 /** A parent's code in a filter that holds its child instead (`dims`: the filter's canonical dimensions). */

@@ -6,7 +6,7 @@ import { LANGUAGES, type Language } from '../../../schema/codes';
 import { DISCLOSURE_THRESHOLD, dimensionLabel, type StatisticsDimension } from '../../../schema/statistics';
 import { userError } from '../errors';
 import type { Principal } from '../../../runtime/principal';
-import { readForRequest, type StatisticsCube } from './cube';
+import { readForRequest, type StatisticsAnswer, type StatisticsCube } from './cube';
 import { CELL_KEY_COLUMNS, MAX_PERTURBATION, PERTURBATION_TABLE } from './perturbation';
 import type { StatisticsContext } from './responseCache';
 import type { YearEnd } from './trend';
@@ -108,13 +108,21 @@ export async function statisticsTable(
     asOf: request.today,
     disclosureControl: { threshold: cube.threshold, suppressedCells: answer.suppressedCells, method: DISCLOSURE_METHOD, ...PERTURBATION },
     trend: cube.yearEnds?.trend(filter) ?? [],
-    cells: answer.cells.map((cell) => ({
-      key: cell.coords.map((code, i) => coordinate(args.groupBy[i] as StatisticsDimension, code)),
-      count: cell.count,
-      share: cell.count === null || total === 0 ? null : cell.count / total,
-      suppressed: cell.suppressed,
-    })),
+    cells: viewCells(answer, args.groupBy, total),
   };
+}
+
+/** The answer's cells as the contract returns them, each key a list of shared coordinate objects. */
+function viewCells(answer: StatisticsAnswer, groupBy: readonly StatisticsDimension[], total: number): StatisticsTableView['cells'] {
+  const coordinates = answer.codes.map((codes, g) => codes.map((code) => coordinate(groupBy[g] as StatisticsDimension, code)));
+  const cells: StatisticsTableView['cells'] = new Array(answer.size);
+  for (let k = 0; k < answer.size; k++) {
+    const key = new Array<Coordinate>(coordinates.length);
+    for (let g = 0; g < coordinates.length; g++) key[g] = (coordinates[g] as Coordinate[])[(answer.codeOf[g] as Int32Array)[k] as number] as Coordinate;
+    const count = answer.suppressed[k] === 1 ? null : (answer.counts[k] as number);
+    cells[k] = { key, count, share: count === null || total === 0 ? null : count / total, suppressed: count === null };
+  }
+  return cells;
 }
 
 type Coordinate = Readonly<{ dimension: StatisticsDimension; code: string }>;
