@@ -1,5 +1,6 @@
 import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
 import { signPrincipal } from '../../runtime/principal';
+import { spendStatisticsBudget } from '../../subgraphs/kit/statistics/budget';
 import { startStack, type Stack } from '../harness';
 
 /**
@@ -142,6 +143,26 @@ test('the budget renews at midnight in Japan', async () => {
     { day: '2026-11-28', used: BUDGET },
     { day: '2026-11-29', used: BUDGET },
   ]);
+});
+
+test('a spend turns off the wait for its flush in its own transaction only, and counts exactly', async () => {
+  // The spend turns synchronous_commit off for its own transaction. Set for the session instead, every later
+  // commit on that connection (the access log's rows among them) would stop waiting for the disk too.
+  const runner = stack.dbs.immigration.createQueryRunner();
+  try {
+    const oneConnection = { query: (sql: string, params?: unknown[]) => runner.query(sql, params) } as unknown as Parameters<typeof spendStatisticsBudget>[0];
+    const principal = { sub: 'analyst-one-connection', role: 'analyst' as const, agency: 'ISA', purpose: 'statistics', requestId: 'r' };
+    expect(await runner.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+    await spendStatisticsBudget(oneConnection, principal, 2, { daily: 3, now: () => now });
+    expect(await runner.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+    // A refused spend (2 + 2 > 3) changes nothing either, and the count stays exact.
+    await expect(spendStatisticsBudget(oneConnection, principal, 2, { daily: 3, now: () => now })).rejects.toMatchObject({ extensions: { code: 'STATISTICS_BUDGET_SPENT' } });
+    expect(await runner.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+    await spendStatisticsBudget(oneConnection, principal, 1, { daily: 3, now: () => now });
+    expect(await runner.query(`SELECT used FROM statistics_budget WHERE principal = 'analyst-one-connection'`)).toEqual([{ used: 3 }]);
+  } finally {
+    await runner.release();
+  }
 });
 
 test('a read of the counts that fails costs that answer, never the authority, whether the budget lets it through or not', async () => {

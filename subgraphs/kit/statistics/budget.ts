@@ -44,6 +44,13 @@ export function japanDay(ms: number): { day: string; renewsAt: string } {
 /**
  * Spends `tables` of the principal's budget for today, or refuses with STATISTICS_BUDGET_SPENT (nothing spent) when
  * that would go over it. One statement: the row is created or raised only while the sum stays within the budget.
+ *
+ * The statement commits without waiting for its write-ahead log to reach the disk (`synchronous_commit` off for
+ * its own transaction only), so a statistics request does not wait for a flush here as well as for its query-log
+ * row. The spend is visible to every replica the moment it commits, so the count stays exact. Only a crash of the
+ * database can lose it, and only until the next commit that does wait: the request's query-log row is written
+ * after it and waits for its own flush, which carries the spend with it (the log is written in order). A request
+ * whose row was not written was not answered.
  */
 export async function spendStatisticsBudget(db: DataSource, principal: Principal, tables: number, options: StatisticsBudgetOptions): Promise<void> {
   if (options.daily === 0 || tables === 0) return;
@@ -57,7 +64,8 @@ export async function spendStatisticsBudget(db: DataSource, principal: Principal
     });
   if (tables > options.daily) throw spent();
   const rows: unknown[] = await db.query(
-    `INSERT INTO statistics_budget AS b (principal, day, used) VALUES ($1, $2, $3)
+    `INSERT INTO statistics_budget AS b (principal, day, used)
+     SELECT $1, $2, $3 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS this_transaction_only
      ON CONFLICT (principal, day) DO UPDATE SET used = b.used + excluded.used WHERE b.used + excluded.used <= $4
      RETURNING used`,
     [principal.sub, day, tables, options.daily],
