@@ -160,6 +160,14 @@ test('a spend turns off the wait for its flush in its own transaction only, and 
     expect(await runner.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
     await spendStatisticsBudget(oneConnection, principal, 1, { daily: 3, now: () => now });
     expect(await runner.query(`SELECT used FROM statistics_budget WHERE principal = 'analyst-one-connection'`)).toEqual([{ used: 3 }]);
+    // Inside an open transaction, the spend's setting can be seen before the commit: the statement did turn the
+    // wait off (this is also why it must never run inside a caller's transaction). Rolled back, nothing stays.
+    await runner.startTransaction();
+    await spendStatisticsBudget(oneConnection, { ...principal, sub: 'analyst-in-transaction' }, 1, { daily: 3, now: () => now });
+    expect(await runner.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'off' }]);
+    await runner.rollbackTransaction();
+    expect(await runner.query('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }]);
+    expect(await runner.query(`SELECT used FROM statistics_budget WHERE principal = 'analyst-in-transaction'`)).toEqual([]);
   } finally {
     await runner.release();
   }

@@ -48,9 +48,10 @@ export function japanDay(ms: number): { day: string; renewsAt: string } {
  * The statement commits without waiting for its write-ahead log to reach the disk (`synchronous_commit` off for
  * its own transaction only), so a statistics request does not wait for a flush here as well as for its query-log
  * row. The spend is visible to every replica the moment it commits, so the count stays exact. Only a crash of the
- * database can lose it, and only until the next commit that does wait: the request's query-log row is written
- * after it and waits for its own flush, which carries the spend with it (the log is written in order). A request
- * whose row was not written was not answered.
+ * database can lose it, and only until the next flush (the WAL writer's, or a commit that waits): the request's
+ * query-log row is written after it and waits for its own flush, which carries the spend with it (the log is
+ * written in order). A request whose row was not written was not answered. The setting holds for the transaction
+ * the statement runs in, so it runs alone, never inside a caller's transaction.
  */
 export async function spendStatisticsBudget(db: DataSource, principal: Principal, tables: number, options: StatisticsBudgetOptions): Promise<void> {
   if (options.daily === 0 || tables === 0) return;

@@ -114,11 +114,12 @@ export async function statisticsTable(
 
 /** The answer's cells as the contract returns them, each key a list of shared coordinate objects. */
 function viewCells(answer: StatisticsAnswer, groupBy: readonly StatisticsDimension[], total: number): StatisticsTableView['cells'] {
-  const coordinates = answer.codes.map((codes, g) => codes.map((code) => coordinate(groupBy[g] as StatisticsDimension, code)));
+  // Per asked dimension, the coordinate of each code number the answer's cells refer to.
+  const byNumber = answer.codes.map((codes, g) => codes.map((code) => coordinate(groupBy[g] as StatisticsDimension, code)));
   const cells: StatisticsTableView['cells'] = new Array(answer.size);
   for (let k = 0; k < answer.size; k++) {
-    const key = new Array<Coordinate>(coordinates.length);
-    for (let g = 0; g < coordinates.length; g++) key[g] = (coordinates[g] as Coordinate[])[(answer.codeOf[g] as Int32Array)[k] as number] as Coordinate;
+    const key = new Array<Coordinate>(byNumber.length);
+    for (let g = 0; g < byNumber.length; g++) key[g] = (byNumber[g] as Coordinate[])[(answer.codeOf[g] as Int32Array)[k] as number] as Coordinate;
     const count = answer.suppressed[k] === 1 ? null : (answer.counts[k] as number);
     cells[k] = { key, count, share: count === null || total === 0 ? null : count / total, suppressed: count === null };
   }
