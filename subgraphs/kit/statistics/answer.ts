@@ -22,27 +22,17 @@ export interface StatisticsQuery {
 export interface StatisticsAnswer {
   /** The persons the filter selects, as published (perturbed); null when that figure itself is suppressed. */
   total: number | null;
-  /** How many cells (empty cells are omitted). */
-  size: number;
   /** Per asked dimension, the codes its cells' numbers refer to. */
   codes: ReadonlyArray<readonly string[]>;
   /** Per asked dimension, each cell's code number in `codes`. */
   codeOf: readonly Int32Array[];
-  /** Each cell's published (perturbed) count; 0 where suppressed. */
+  /** Each cell's published (perturbed) count, one per cell (empty cells are omitted); 0 where suppressed. */
   counts: Int32Array;
   /** 1 where the cell is suppressed. */
   suppressed: Uint8Array;
   suppressedCells: number;
   /** The year ages are counted at (31 December). */
   referenceYear: number;
-}
-
-/** An answer's cells as objects: codes in the order asked, the published count (null when suppressed). */
-export function cellsOf(answer: StatisticsAnswer): Array<{ coords: string[]; count: number | null; suppressed: boolean }> {
-  return Array.from({ length: answer.size }, (_, k) => {
-    const hidden = answer.suppressed[k] === 1;
-    return { coords: answer.codes.map((codes, g) => codes[(answer.codeOf[g] as Int32Array)[k] as number] as string), count: hidden ? null : (answer.counts[k] as number), suppressed: hidden };
-  });
 }
 
 /**
@@ -170,7 +160,7 @@ export function answerFrom(
       : (totals.suppressed as Uint8Array)[at]
         ? null
         : publishedCount(totals.counts[at] as number, totals.keys[at] as number);
-  return { total, size: kept, codes: reads.map((read) => read.codes), codeOf, counts: published, suppressed: hiddenAt, suppressedCells, referenceYear };
+  return { total, codes: reads.map((read) => read.codes), codeOf, counts: published, suppressed: hiddenAt, suppressedCells, referenceYear };
 }
 
 /** A parent's code in a filter that holds its child instead (`dims`: the filter's canonical dimensions). */

@@ -1,7 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { IMMIGRATION_FACTS } from '../../immigration/statistics';
 import { DIMENSION_CODES, type StatisticsDimension } from '../../../schema/statistics';
-import { canonical, cellsOf, MAX_TABLE_CELLS, StatisticsCube, type DimensionSource } from './cube';
+import { canonical, MAX_TABLE_CELLS, StatisticsCube, type DimensionSource, type StatisticsAnswer } from './cube';
+
+/** An answer's cells as objects: codes in the order asked, the published count (null when suppressed). */
+function cellsOf(answer: StatisticsAnswer): Array<{ coords: string[]; count: number | null; suppressed: boolean }> {
+  return Array.from({ length: answer.counts.length }, (_, k) => {
+    const hidden = answer.suppressed[k] === 1;
+    return { coords: answer.codes.map((codes, g) => codes[(answer.codeOf[g] as Int32Array)[k] as number] as string), count: hidden ? null : (answer.counts[k] as number), suppressed: hidden };
+  });
+}
 
 /** Detailed counts with equal cells, so suppression has ties to break. */
 function rows(): Array<[string[], number]> {

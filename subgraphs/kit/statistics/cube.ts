@@ -16,7 +16,7 @@ import { TableCache } from './tableCache';
 import { canonical, type Cuboid } from './tables';
 import type { YearEndSnapshots } from './trend';
 
-export { MAX_TABLE_CELLS, cellsOf, type StatisticsAnswer, type StatisticsQuery } from './answer';
+export { MAX_TABLE_CELLS, type StatisticsAnswer, type StatisticsQuery } from './answer';
 export type { DimensionSource, FactSource } from './source';
 export { canonical } from './tables';
 

@@ -116,8 +116,8 @@ export async function statisticsTable(
 function viewCells(answer: StatisticsAnswer, groupBy: readonly StatisticsDimension[], total: number): StatisticsTableView['cells'] {
   // Per asked dimension, the coordinate of each code number the answer's cells refer to.
   const byNumber = answer.codes.map((codes, g) => codes.map((code) => coordinate(groupBy[g] as StatisticsDimension, code)));
-  const cells: StatisticsTableView['cells'] = new Array(answer.size);
-  for (let k = 0; k < answer.size; k++) {
+  const cells: StatisticsTableView['cells'] = new Array(answer.counts.length);
+  for (let k = 0; k < cells.length; k++) {
     const key = new Array<Coordinate>(byNumber.length);
     for (let g = 0; g < byNumber.length; g++) key[g] = (byNumber[g] as Coordinate[])[(answer.codeOf[g] as Int32Array)[k] as number] as Coordinate;
     const count = answer.suppressed[k] === 1 ? null : (answer.counts[k] as number);

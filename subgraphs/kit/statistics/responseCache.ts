@@ -91,7 +91,7 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
 
   /** What keeping an answer made from `used` would store, given its body; undefined when it is too large to keep. */
   const entryOf = (ctx: TContext, used: StatisticsUse[]): ((text: string | Buffer) => Entry) | undefined => {
-    const size = used.reduce((n, use) => n + use.answer.size, 0) + 1;
+    const size = used.reduce((n, use) => n + use.answer.counts.length, 0) + 1;
     if (used.length === 0 || size > maxCells) return undefined;
     const { today } = ctx;
     const yearEnds = ctx.statistics?.yearEnds?.size ?? 0;
