@@ -21,7 +21,7 @@ import { requireAnalyst } from './resolver';
 import { writeAnswer } from './writeAnswer';
 
 /** A coordinate's fields (code, label) depend on the coordinate alone, and the resolver gives one object per code. */
-const PURE_TYPES: ReadonlySet<string> = new Set(['StatisticsCoordinate']);
+export const PURE_TYPES: ReadonlySet<string> = new Set(['StatisticsCoordinate']);
 
 /** What a statistics resolver used, recorded on the request's context. */
 export interface StatisticsUse {
