@@ -43,6 +43,16 @@ async function logged(authority: 'immigration' | 'registry', principal: string):
   return Object.fromEntries(rows.map((r) => [r.outcome, r.n]));
 }
 
+test("the start's warm-up, which writes answers as an analyst would, leaves nothing logged and spends no budget", async () => {
+  for (const authority of ['immigration', 'registry'] as const) {
+    const statisticsRows = (await stack.dbs[authority].query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'statistics'`)) as Array<{ n: number }>;
+    expect(statisticsRows[0]!.n).toBe(0);
+    const anyRow = (await stack.dbs[authority].query(`SELECT count(*)::int AS n FROM access_log WHERE principal = 'statistics-warm-up'`)) as Array<{ n: number }>;
+    expect(anyRow[0]!.n).toBe(0);
+    expect(await stack.dbs[authority].query(`SELECT * FROM statistics_budget`)).toEqual([]);
+  }
+});
+
 test('a flood from one analyst gets exactly the budget answered; the rest are refused, logged, and no one else is', async () => {
   const flooder = await stack.token('analyst', { sub: 'analyst-flood' });
   const flood = await Promise.all(Array.from({ length: 20 }, (_, i) => ask(flooder, ISA_TABLE, GROUPINGS[i % GROUPINGS.length])));
