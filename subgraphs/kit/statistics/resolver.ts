@@ -129,6 +129,12 @@ function viewCells(answer: StatisticsAnswer, groupBy: readonly StatisticsDimensi
 type Coordinate = Readonly<{ dimension: StatisticsDimension; code: string }>;
 const coordinates = new Map<StatisticsDimension, Map<string, Coordinate>>();
 
+/**
+ * The types an answer's writer may write once per object (writeAnswer.ts): a coordinate's fields (code, label)
+ * depend on the coordinate alone, and coordinate() gives one object per code.
+ */
+export const PURE_TYPES: ReadonlySet<string> = new Set(['StatisticsCoordinate']);
+
 /** One object per dimension and code, shared by every cell (so an answer's writer can write each once). */
 function coordinate(dimension: StatisticsDimension, code: string): Coordinate {
   let byCode = coordinates.get(dimension);

@@ -17,11 +17,8 @@ import { Kind } from 'graphql';
 import type { KeptResponse } from '../../../runtime/http';
 import type { Principal } from '../../../runtime/principal';
 import { readForRequest, type StatisticsAnswer, type StatisticsCube, type StatisticsQuery, type StatisticsRequest } from './cube';
-import { requireAnalyst } from './resolver';
+import { PURE_TYPES, requireAnalyst } from './resolver';
 import { writeAnswer } from './writeAnswer';
-
-/** A coordinate's fields (code, label) depend on the coordinate alone, and the resolver gives one object per code. */
-export const PURE_TYPES: ReadonlySet<string> = new Set(['StatisticsCoordinate']);
 
 /** What a statistics resolver used, recorded on the request's context. */
 export interface StatisticsUse {

@@ -5,7 +5,7 @@ import { systemDay, type SubgraphDeps } from '../subgraph';
 import { resumeBulkLoadTriggers } from './bulkLoad';
 import { StatisticsCube, type FactSource } from './cube';
 import { installRecordKeySecret } from './recordKey';
-import { PURE_TYPES } from './responseCache';
+import { PURE_TYPES } from './resolver';
 import { writeAnswer } from './writeAnswer';
 import { YearEndSnapshots } from './trend';
 
