@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Authority } from '../runtime/authority';
 import { DEFAULT_GATEWAY_METRICS_PORT, DEFAULT_PORTS } from '../runtime/ports';
 import { keysDir, loadOrCreateKeyPair } from '../runtime/keys';
+import { nodeFlagsOf } from '../runtime/nodeFlags';
 import { removeRunningSystem, writeRunningSystem, type RunningSystem } from '../runtime/runningSystem';
 import { prepareBaseTemplate, templateCacheDir } from '../subgraphs/kit/template';
 import { Supervisor, waitForHealth } from './supervisor';
@@ -40,7 +41,7 @@ async function main(): Promise<void> {
     },
     pids: {},
   };
-  const supervisor = new Supervisor((script) => ['--import', 'tsx', join(root, script)], {
+  const supervisor = new Supervisor((script) => [...nodeFlagsOf(script), '--import', 'tsx', join(root, script)], {
     onStartFailure: () => stopAll(1),
     onLaunch: (name, pid) => {
       system.pids[name as Authority | 'gateway'] = pid;

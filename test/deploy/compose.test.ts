@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import type { Authority } from '../../runtime/authority';
+import { nodeFlagsOf } from '../../runtime/nodeFlags';
 import { DEFAULT_PORTS } from '../../runtime/ports';
 
 /**
@@ -219,6 +220,19 @@ describe('compose topology (docker/compose.yaml)', () => {
     for (const name of [...Object.keys(NODE_PORTS), 'valkey']) expect([name, services[name]!.read_only, services[name]!.cap_drop]).toEqual([name, true, ['ALL']]);
     for (const a of AUTHORITIES) expect(services[a]!.depends_on).toEqual({ [`${a}-db`]: { condition: 'service_healthy' } });
     expect(Object.keys(services.gateway!.depends_on!).sort()).toEqual(['gateway-db', 'valkey', ...AUTHORITIES].sort());
+  });
+
+  it('starts each node process with the flags runtime/nodeFlags.ts gives its script, as deploy/base does', () => {
+    for (const name of Object.keys(NODE_PORTS)) {
+      const script = name === 'gateway' ? 'gateway/index.ts' : `subgraphs/${name}/index.ts`;
+      const expected = ['node', ...nodeFlagsOf(script), '--import', 'tsx', script];
+      expect([name, services[name]!.command]).toEqual([name, expected]);
+      const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'base', `${name}.yaml`), 'utf8')).map((d) => d.toJSON() as { kind: string; spec?: { template?: { spec: { containers: Array<{ command?: string[] }> } } } });
+      const k8s = docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec.containers[0]!.command;
+      expect([name, 'deploy/base', k8s]).toEqual([name, 'deploy/base', expected]);
+    }
+    // The statistics writers are the ones with flags of their own; the others run with Node's defaults.
+    expect(['immigration', 'registry', 'mynumber', 'gateway'].map((name) => services[name]!.command!.length)).toEqual([6, 6, 4, 4]);
   });
 
   it('gives each process what deploy/base gives it (a Kubernetes secret variable as the same name or its _FILE)', () => {

@@ -1,0 +1,24 @@
+/**
+ * Node's own flags for each process, by the script it runs. They go on the command line (`npm start`'s
+ * supervisor, docker/compose.yaml, deploy/base), not in NODE_OPTIONS, which refuses `--min-semi-space-size`;
+ * test/deploy checks that every place that starts a process gives it these.
+ *
+ * The two authorities that answer statistics (the ISA and the resident registry) write a table of up to some
+ * 13,000 cells, about 3 MB of JSON, in one go, and the cell objects and numbers they make for it live until it is
+ * written. V8's young generation starts at 1 MB and grows only as a process keeps allocating, so after a start
+ * one large answer was collected several times while being written: its live cells copied, then promoted, and the
+ * old generation marked and compacted for them (pauses of 8-30 ms in the middle of an answer). With semi-spaces of
+ * 64 MB from the start, the garbage of dozens of large answers dies young between two collections. The cost is up
+ * to 128 MB more resident memory per process, within the limits deploy/base sets (768 MiB).
+ */
+const STATISTICS_WRITER: readonly string[] = ['--min-semi-space-size=64', '--max-semi-space-size=64'];
+
+const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  'subgraphs/immigration/index.ts': STATISTICS_WRITER,
+  'subgraphs/registry/index.ts': STATISTICS_WRITER,
+};
+
+/** The flags `node` is given before running `script` (a path from the repository root). */
+export function nodeFlagsOf(script: string): readonly string[] {
+  return NODE_FLAGS[script] ?? [];
+}
