@@ -7,9 +7,10 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Authority } from '../../runtime/authority';
 import { keysDir, loadOrCreateKeyPair } from '../../runtime/keys';
+import { nodeFlagsOf } from '../../runtime/nodeFlags';
 import { throwawayDatabase } from '../throwawayDatabase';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -60,10 +61,13 @@ export async function waitForHealth(base: string, child?: ChildProcess, timeoutM
   }
 }
 
-/** Runs a TypeScript entry point as its own Node process (through tsx, as `npm start` does), logs to a file. */
+/**
+ * Runs a TypeScript entry point as its own Node process (through tsx, with the flags `npm start` gives it:
+ * runtime/nodeFlags.ts), logs to a file.
+ */
 export function spawnTs(script: string, env: Record<string, string>, logFile: string, nodeArgs: string[] = []): ChildProcess {
   const log = openSync(logFile, 'a');
-  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  return spawn(process.execPath, [...nodeFlagsOf(relative(ROOT, script)), ...nodeArgs, '--import', 'tsx', script], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', log, log],
