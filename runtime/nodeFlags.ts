@@ -7,7 +7,7 @@
  * 13,000 cells, about 3 MB of JSON, in one go, and the cell objects and numbers they make for it live until it is
  * written. V8's young generation starts at 1 MB and grows only as a process keeps allocating, so after a start
  * one large answer was collected several times while being written: its live cells copied, then promoted, and the
- * old generation marked and compacted for them (pauses of 8-30 ms in the middle of an answer). With semi-spaces of
+ * old generation marked and compacted for them (pauses of 8-14 ms in the middle of an answer). With semi-spaces of
  * 64 MB from the start, the garbage of dozens of large answers dies young between two collections. The cost is up
  * to 128 MB more resident memory per process, within the limits deploy/base sets (768 MiB).
  */

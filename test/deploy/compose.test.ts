@@ -104,6 +104,14 @@ const SERVERS: Array<{ server: string; client: string; network: string; password
   { server: 'valkey', client: 'gateway', network: 'limits', password: 'valkey_password' },
 ];
 
+/** The container of a process's Deployment in deploy/base. */
+function baseContainer(name: string): { command?: string[]; env?: Array<{ name: string }> } {
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'base', `${name}.yaml`), 'utf8')).map(
+    (d) => d.toJSON() as { kind: string; spec?: { template?: { spec: { containers: Array<{ command?: string[]; env?: Array<{ name: string }> }> } } } },
+  );
+  return docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec.containers[0]!;
+}
+
 describe('compose topology (docker/compose.yaml)', () => {
   it('runs the three authorities with their databases, the gateway with its database and Valkey', () => {
     expect(Object.keys(services).sort()).toEqual(
@@ -227,8 +235,7 @@ describe('compose topology (docker/compose.yaml)', () => {
       const script = name === 'gateway' ? 'gateway/index.ts' : `subgraphs/${name}/index.ts`;
       const expected = ['node', ...nodeFlagsOf(script), '--import', 'tsx', script];
       expect([name, services[name]!.command]).toEqual([name, expected]);
-      const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'base', `${name}.yaml`), 'utf8')).map((d) => d.toJSON() as { kind: string; spec?: { template?: { spec: { containers: Array<{ command?: string[] }> } } } });
-      const k8s = docs.find((d) => d.kind === 'Deployment')!.spec!.template!.spec.containers[0]!.command;
+      const k8s = baseContainer(name).command;
       expect([name, 'deploy/base', k8s]).toEqual([name, 'deploy/base', expected]);
     }
     // The statistics writers are the ones with flags of their own; the others run with Node's defaults.
@@ -237,9 +244,7 @@ describe('compose topology (docker/compose.yaml)', () => {
 
   it('gives each process what deploy/base gives it (a Kubernetes secret variable as the same name or its _FILE)', () => {
     for (const name of Object.keys(NODE_PORTS)) {
-      const docs = parseAllDocuments(readFileSync(join(ROOT, 'deploy', 'base', `${name}.yaml`), 'utf8')).map((d) => d.toJSON() as { kind: string; spec?: { template?: { spec: { containers: Array<{ env?: Array<{ name: string }> }> } } } });
-      const deployment = docs.find((d) => d.kind === 'Deployment')!;
-      const k8s = deployment.spec!.template!.spec.containers[0]!.env!.map((e) => e.name);
+      const k8s = baseContainer(name).env!.map((e) => e.name);
       const vars = env(name);
       // HOST is the image's (docker/Dockerfile); the other way round, compose may add the password files.
       expect([name, k8s.filter((v) => v !== 'HOST' && vars[v] === undefined && vars[`${v}_FILE`] === undefined)]).toEqual([name, []]);
