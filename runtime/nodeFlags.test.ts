@@ -20,6 +20,13 @@ describe('node flags (runtime/nodeFlags.ts)', () => {
     expect(nodeFlagsOf('gateway/index.ts')).toEqual([]);
   });
 
+  it('turn the memory reducer off for the statistics writers, a flag this Node knows', () => {
+    for (const script of ['subgraphs/immigration/index.ts', 'subgraphs/registry/index.ts']) expect(nodeFlagsOf(script)).toContain('--no-memory-reducer');
+    const run = spawnSync(process.execPath, ['--no-memory-reducer', '--memory-reducer-typo', '-e', '0'], { encoding: 'utf8' });
+    expect(run.stderr).toContain('--memory-reducer-typo');
+    expect(spawnSync(process.execPath, ['--no-memory-reducer', '-e', '0'], { encoding: 'utf8' }).stderr).toBe('');
+  });
+
   it('cannot be given in NODE_OPTIONS, which is why they go on the command line', () => {
     const run = spawnSync(process.execPath, ['-e', '0'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '--min-semi-space-size=64' } });
     expect(run.status).not.toBe(0);

@@ -239,7 +239,7 @@ describe('compose topology (docker/compose.yaml)', () => {
       expect([name, 'deploy/base', k8s]).toEqual([name, 'deploy/base', expected]);
     }
     // The statistics writers are the ones with flags of their own; the others run with Node's defaults.
-    expect(['immigration', 'registry', 'mynumber', 'gateway'].map((name) => services[name]!.command!.length)).toEqual([6, 6, 4, 4]);
+    expect(['immigration', 'registry', 'mynumber', 'gateway'].map((name) => services[name]!.command!.length)).toEqual([7, 7, 4, 4]);
   });
 
   it('gives each process what deploy/base gives it (a Kubernetes secret variable as the same name or its _FILE)', () => {

@@ -5,9 +5,14 @@
  * harmless.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { sourced } from '../database';
+import { sourced, type SourcedDatabase } from '../database';
 import type { CountStore } from './countStore';
 import type { FactSource } from './source';
+
+/** Rows per fetch when every count is read (at start): a few MB of row objects, collected young. */
+const FIRST_READ_BATCH = 50_000;
+
+type CountRow = Record<string, unknown>;
 
 export class CountFollower {
   /** The snapshot taken before the last read: transactions not finished then are read again. */
@@ -20,6 +25,7 @@ export class CountFollower {
     private readonly db: DataSource,
     private readonly source: FactSource,
     private readonly store: CountStore,
+    private readonly firstReadBatch = FIRST_READ_BATCH,
   ) {}
 
   /** Reads every count, then keeps reading what changed every `pollMs`. */
@@ -80,19 +86,40 @@ export class CountFollower {
    * finished: those running then (its xip list) and those started after (>= its xmax). Everything older was
    * already visible to the previous read. A long transaction elsewhere in the cluster costs nothing here.
    */
-  private async read(on: Pick<EntityManager, 'query'> = this.db): Promise<number> {
+  private async read(on: SourcedDatabase | EntityManager): Promise<number> {
     const [snapshot]: Array<{ xmax: string; xip: string[] }> = await on.query(
       `SELECT pg_snapshot_xmax(s)::text AS xmax, array(SELECT x::text FROM pg_snapshot_xip(s) AS x) AS xip FROM pg_current_snapshot() AS s`,
     );
     const { table, columns, countColumn, keyColumn } = this.source;
+    const select = `SELECT ${columns.join(', ')}, ${countColumn} AS n, ${keyColumn} AS k FROM ${table}`;
     const since = this.seen;
-    const rows: Array<Record<string, unknown>> = await on.query(
-      `SELECT ${columns.join(', ')}, ${countColumn} AS n, ${keyColumn} AS k FROM ${table}${since ? ' WHERE txid >= $1 OR txid = ANY($2::bigint[])' : ''}`,
-      since ? [since.xmax, since.xip] : [],
-    );
-    this.store.reserve(rows.length);
-    for (const row of rows) this.store.set(columns.map((c) => String(row[c])), Number(row.n), Number(row.k) | 0);
+    let read = 0;
+    if (since) {
+      const rows: CountRow[] = await on.query(`${select} WHERE txid >= $1 OR txid = ANY($2::bigint[])`, [since.xmax, since.xip]);
+      this.store.reserve(rows.length);
+      read = this.apply(rows);
+    } else {
+      // Every count, a batch at a time: read as one result, a national table's 1.6 million rows were
+      // some 600 MB of row objects, alive together, so the engine raised its heap limit for them and kept them
+      // as garbage long after the start (and a container's memory limit would have had to hold them).
+      await on.transaction(async (m) => {
+        await m.query(`DECLARE every_count NO SCROLL CURSOR FOR ${select}`);
+        for (;;) {
+          const rows: CountRow[] = await m.query(`FETCH ${this.firstReadBatch} FROM every_count`);
+          read += this.apply(rows);
+          if (rows.length < this.firstReadBatch) break;
+        }
+        await m.query('CLOSE every_count');
+      });
+    }
     this.seen = { xmax: (snapshot as { xmax: string }).xmax, xip: (snapshot as { xip: string[] }).xip };
+    return read;
+  }
+
+  /** Sets each row's count in the store; returns how many rows there were. */
+  private apply(rows: CountRow[]): number {
+    const { columns } = this.source;
+    for (const row of rows) this.store.set(columns.map((c) => String(row[c])), Number(row.n), Number(row.k) | 0);
     return rows.length;
   }
 }
