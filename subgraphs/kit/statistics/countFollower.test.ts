@@ -68,3 +68,14 @@ test.each([1, 2, 3, 7, 50])('read in batches of %i rows, every count arrives onc
   expect(store.keySum(['131024', 'MALE'])).toBe(5);
   expect(store.total()).toBe(TOTAL + 1);
 });
+
+test("a first read inside stats:verify's snapshot reads every count", async () => {
+  const source = await countTable();
+  const store = new CountStore(source);
+  const follower = new CountFollower(db, source, store, 2);
+
+  const seen = await follower.atSnapshot(async (m) => (await m.query(`SELECT sum(persons)::int AS n FROM ${source.table}`)) as Array<{ n: number }>);
+  expect(seen[0]!.n).toBe(TOTAL);
+  expect(store.total()).toBe(TOTAL);
+  expect(store.detail.size).toBe(ROWS.length);
+});
