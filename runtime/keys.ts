@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey, type JWSHeaderParameters } from 'jose';
+import { todayInJapan } from './japanDay';
 
 /**
  * Signing keys kept as JWK files: `<name>.private.jwk` holds the one key that signs now, `<name>.public.jwk` a JWKS
@@ -223,7 +224,7 @@ export function readKeys(path: string): PublishedKey[] {
 /** A new key pair named `<name>-<day>-<random>`, as JWKs. */
 export async function newKey(name: string): Promise<{ priv: JWK; pub: PublishedKey }> {
   const pair = await generateKeyPair(KEY_ALGORITHM, { crv: 'Ed25519', extractable: true });
-  const kid = `${name}-${new Date().toISOString().slice(0, 10)}-${Math.random().toString(36).slice(2, 8)}`;
+  const kid = `${name}-${todayInJapan()}-${Math.random().toString(36).slice(2, 8)}`;
   return {
     priv: { ...(await exportJWK(pair.privateKey)), kid, alg: KEY_ALGORITHM },
     pub: { ...(await exportJWK(pair.publicKey)), kid, alg: KEY_ALGORITHM },

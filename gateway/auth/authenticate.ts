@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../../runtime/http';
+import { todayInJapan } from '../../runtime/japanDay';
 import type { Principal, PrincipalSigner } from '../../runtime/principal';
 import type { GatewayContext } from '../server';
 import { agencyOf, purposeFor } from './agency';
@@ -81,7 +82,7 @@ async function partnerContext(
 /** A presented key's verdict; a store that cannot answer makes it 503 (retry shortly), never a pass. */
 async function verifyKey(store: PartnerKeyStore, presented: string): Promise<KeyVerdict> {
   try {
-    return await store.verify(presented, new Date().toISOString().slice(0, 10));
+    return await store.verify(presented, todayInJapan());
   } catch (err) {
     if (err instanceof KeyStoreUnavailable) throw new HttpError(503, 'INTERNAL_SERVER_ERROR', err.message, { 'retry-after': '1' });
     throw err;

@@ -35,6 +35,7 @@ import { PRINCIPAL_HEADER, PrincipalVerifier, type Principal } from '../../runti
 import { loadSubgraphSchema } from './subgraphSchema';
 import { compiledExecution, subgraphExecutionFrom, type CompileRules, type SubgraphExecution } from './compiledExecution';
 import type { TransportOptions } from '../../runtime/transport';
+import { todayInJapan } from '../../runtime/japanDay';
 
 /** What every subgraph's resolvers receive: the verified caller and the authority's own database. */
 export interface SubgraphContext extends BaseContext {
@@ -73,8 +74,8 @@ export interface EventsOptions {
   relay?: Partial<Pick<RelayOptions, 'maxAttempts' | 'maxBackoffMs' | 'pollMs'>>;
 }
 
-/** The day by the machine's clock (UTC), when a subgraph is not given a clock. */
-export const systemDay = (): string => new Date().toISOString().slice(0, 10);
+/** The day in Japan by the machine's clock, when a subgraph is not given a clock. */
+export const systemDay = todayInJapan;
 
 /** What a subgraph is built from (its `server.ts` adds schema, resolvers, loaders and event handlers). */
 export interface SubgraphDeps {

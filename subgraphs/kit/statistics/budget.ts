@@ -9,6 +9,7 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Env } from '../../../runtime/env';
+import { japanDay } from '../../../runtime/japanDay';
 import { userError } from '../errors';
 import type { Principal } from '../../../runtime/principal';
 
@@ -29,16 +30,6 @@ export function statisticsBudgetFromEnv(env: Env): StatisticsBudgetOptions {
   const daily = Number(raw);
   if (!Number.isSafeInteger(daily) || daily < 0) throw new Error(`STATISTICS_DAILY_QUERIES must be a whole number (0: no budget), not "${raw}"`);
   return { daily };
-}
-
-/** Japan Standard Time is UTC+9 all year (no daylight saving). */
-const JST_OFFSET_MS = 9 * 3600 * 1000;
-
-/** The calendar day in Japan at `ms`, and when it ends (the next midnight JST, as an ISO time with its offset). */
-export function japanDay(ms: number): { day: string; renewsAt: string } {
-  const day = new Date(ms + JST_OFFSET_MS).toISOString().slice(0, 10);
-  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 24 * 3600 * 1000).toISOString().slice(0, 10);
-  return { day, renewsAt: `${next}T00:00:00+09:00` };
 }
 
 /**
