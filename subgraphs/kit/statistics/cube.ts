@@ -6,6 +6,7 @@
  * tables.ts adds them up, tableCache.ts keeps the tables, answer.ts reads an answer from them.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { todayInJapan } from '../../../runtime/japanDay';
 import { DIMENSION_CODES, DISCLOSURE_THRESHOLD, STATISTICS_DIMENSIONS, type StatisticsDimension } from '../../../schema/statistics';
 import { answerFrom, tableOf, type StatisticsAnswer, type StatisticsQuery } from './answer';
 import { CodeSpaces } from './codeSpaces';
@@ -53,7 +54,7 @@ export class StatisticsCube {
   }
 
   referenceYear(): number {
-    return this.options.referenceYear?.() ?? new Date().getUTCFullYear();
+    return this.options.referenceYear?.() ?? Number(todayInJapan().slice(0, 4));
   }
 
   /** Bumped whenever a count changes; cached tables older than it are recomputed, unless they are found unchanged. */
