@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { systemDay } from '../subgraphs/kit/subgraph';
 import { japanDay, todayInJapan } from './japanDay';
 
 /** Written by hand: midnight JST is 15:00 UTC the day before; no daylight saving; a leap day. */
@@ -14,17 +13,6 @@ test.each([
   expect(japanDay(Date.parse(at))).toEqual({ day, renewsAt });
 });
 
-test("a subgraph's day without a clock is the day in Japan, not UTC's", () => {
-  // 00:30 on 6 December in Japan, still 5 December in UTC: a card valid until the 5th has expired.
-  jest.useFakeTimers({ now: Date.parse('2026-12-05T15:30:00Z') });
-  try {
-    expect(todayInJapan()).toBe('2026-12-06');
-    expect(systemDay()).toBe('2026-12-06');
-  } finally {
-    jest.useRealTimers();
-  }
-});
-
 /** Production source files (not tests) under the folders that run. */
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -35,12 +23,33 @@ function sources(dir: string): string[] {
   });
 }
 
-test("no production code takes today's date from UTC", () => {
+test("today in Japan by the machine's clock", () => {
+  // 00:30 on 6 December in Japan, still 5 December in UTC.
+  jest.useFakeTimers({ now: Date.parse('2026-12-05T15:30:00Z') });
+  try {
+    expect(todayInJapan()).toBe('2026-12-06');
+  } finally {
+    jest.useRealTimers();
+  }
+});
+
+/** Ways of taking today's date or year from the clock in UTC (JavaScript's or the database's). */
+const UTC_TODAY = [
+  /new Date\(\)\.(toISOString|toJSON)\(\)\.(slice|substring|substr)\(0, ?(10|4)\)/,
+  /new Date\((Date\.now\(\))?\)\.getUTC(FullYear|Month|Date)\(\)/,
+  /\.(toISOString|toJSON)\(\)\.split\('T'\)/,
+  /\bCURRENT_DATE\b|\bnow\(\)::date\b/i,
+];
+
+test("no production code takes today's date or year from UTC", () => {
   const root = join(__dirname, '..');
-  const utcToday = /new Date\(\)\.toISOString\(\)\.slice\(0, 10\)/;
   const offenders = ['gateway', 'subgraphs', 'runtime']
     .flatMap((dir) => sources(join(root, dir)))
-    .filter((path) => utcToday.test(readFileSync(path, 'utf8')))
+    .filter((path) => UTC_TODAY.some((pattern) => pattern.test(readFileSync(path, 'utf8'))))
     .map((path) => relative(root, path));
   expect(offenders).toEqual([]);
+  // The patterns find what they are for.
+  expect(UTC_TODAY.some((p) => p.test('const day = new Date().toJSON().slice(0, 10);'))).toBe(true);
+  expect(UTC_TODAY.some((p) => p.test('return new Date().getUTCFullYear();'))).toBe(true);
+  expect(UTC_TODAY.some((p) => p.test("WHERE valid_until < CURRENT_DATE"))).toBe(true);
 });

@@ -1,6 +1,7 @@
 /**
  * The calendar day in Japan. The law counts days there: a card valid until D is valid through D in Japan, and a
- * key or budget of a day ends at midnight JST. The machine's clock is UTC, whose day starts nine hours later.
+ * key or budget of a day ends at midnight JST. A date taken from toISOString() is UTC's, whose day starts nine hours
+ * later.
  */
 
 /** Japan Standard Time is UTC+9 all year (no daylight saving). */

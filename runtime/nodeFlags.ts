@@ -11,9 +11,9 @@
  * 64 MB from the start, the garbage of dozens of large answers dies young between two collections. The cost is up
  * to 128 MB more resident memory per process, within the limits deploy/base sets (768 MiB).
  *
- * Without the memory reducer: V8 starts it when a process seems idle, and it ends in a compacting collection (15
- * and 24 ms in the registry during one statistics benchmark). A writer asked little (the registry, while the ISA's
- * tables are asked) seemed idle, so those pauses landed in its next answers.
+ * Without the memory reducer: V8 starts it when a process seems idle, and it ends in a compacting collection. A
+ * writer asked little (the registry, while the ISA's tables are asked) seemed idle, so those pauses landed in its
+ * next answers (docs/disclosure-control.md).
  */
 const STATISTICS_WRITER: readonly string[] = ['--min-semi-space-size=64', '--max-semi-space-size=64', '--no-memory-reducer'];
 

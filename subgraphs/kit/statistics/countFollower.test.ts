@@ -78,4 +78,10 @@ test("a first read inside stats:verify's snapshot reads every count", async () =
   expect(seen[0]!.n).toBe(TOTAL);
   expect(store.total()).toBe(TOTAL);
   expect(store.detail.size).toBe(ROWS.length);
+  // A read that opened a second connection would wait for this transaction's forever on the embedded database.
+}, 20_000);
+
+test('a batch is a whole number of rows', () => {
+  const source = { table: 't', columns: ['a'], countColumn: 'n', keyColumn: 'k', dimensions: {}, elsewhere: '' };
+  for (const bad of [0, -1, 2.5]) expect(() => new CountFollower(db, source, new CountStore(source), bad)).toThrow(`A batch is a whole number of rows, not ${bad}`);
 });

@@ -9,7 +9,7 @@ import { sourced, type SourcedDatabase } from '../database';
 import type { CountStore } from './countStore';
 import type { FactSource } from './source';
 
-/** Rows per fetch when every count is read (at start): a few MB of row objects, collected young. */
+/** Rows per fetch when every count is read (at start, and for each year-end snapshot): some 20 MB of row objects. */
 const FIRST_READ_BATCH = 50_000;
 
 type CountRow = Record<string, unknown>;
@@ -26,7 +26,9 @@ export class CountFollower {
     private readonly source: FactSource,
     private readonly store: CountStore,
     private readonly firstReadBatch = FIRST_READ_BATCH,
-  ) {}
+  ) {
+    if (!Number.isSafeInteger(firstReadBatch) || firstReadBatch < 1) throw new Error(`A batch is a whole number of rows, not ${firstReadBatch}`);
+  }
 
   /** Reads every count, then keeps reading what changed every `pollMs`. */
   async start(pollMs: number): Promise<void> {

@@ -6,7 +6,6 @@
  * tables.ts adds them up, tableCache.ts keeps the tables, answer.ts reads an answer from them.
  */
 import type { DataSource, EntityManager } from 'typeorm';
-import { todayInJapan } from '../../../runtime/japanDay';
 import { DIMENSION_CODES, DISCLOSURE_THRESHOLD, STATISTICS_DIMENSIONS, type StatisticsDimension } from '../../../schema/statistics';
 import { answerFrom, tableOf, type StatisticsAnswer, type StatisticsQuery } from './answer';
 import { CodeSpaces } from './codeSpaces';
@@ -36,8 +35,11 @@ export class StatisticsCube {
   constructor(
     db: DataSource,
     readonly source: FactSource,
-    /** `staleMs`: how long an expensive table may answer after a change (STALE_MS, tableCache.ts). */
-    private readonly options: { referenceYear?: () => number; threshold?: number; staleMs?: number } = {},
+    /**
+     * `referenceYear`: the year ages are counted at (31 December), from the subgraph's clock; `staleMs`: how long an
+     * expensive table may answer after a change (STALE_MS, tableCache.ts).
+     */
+    private readonly options: { referenceYear: () => number; threshold?: number; staleMs?: number },
   ) {
     this.store = new CountStore(source);
     this.follower = new CountFollower(db, source, this.store);
@@ -54,7 +56,7 @@ export class StatisticsCube {
   }
 
   referenceYear(): number {
-    return this.options.referenceYear?.() ?? Number(todayInJapan().slice(0, 4));
+    return this.options.referenceYear();
   }
 
   /** Bumped whenever a count changes; cached tables older than it are recomputed, unless they are found unchanged. */
