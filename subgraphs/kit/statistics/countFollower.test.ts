@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { createMetrics } from '../../../runtime/metrics';
 import { openDatabase } from '../database';
+import { inBatches } from './batches';
 import { CountFollower } from './countFollower';
 import { CountStore } from './countStore';
 import type { FactSource } from './source';
@@ -81,7 +82,6 @@ test("a first read inside stats:verify's snapshot reads every count", async () =
   // A read that opened a second connection would wait for this transaction's forever on the embedded database.
 }, 20_000);
 
-test('a batch is a whole number of rows', () => {
-  const source = { table: 't', columns: ['a'], countColumn: 'n', keyColumn: 'k', dimensions: {}, elsewhere: '' };
-  for (const bad of [0, -1, 2.5]) expect(() => new CountFollower(db, source, new CountStore(source), bad)).toThrow(`A batch is a whole number of rows, not ${bad}`);
+test('a batch is a whole number of rows', async () => {
+  for (const bad of [0, -1, 2.5]) await expect(inBatches(db, 'SELECT 1', () => undefined, bad)).rejects.toThrow(`A batch is a whole number of rows, not ${bad}`);
 });

@@ -6,11 +6,9 @@
  */
 import type { DataSource, EntityManager } from 'typeorm';
 import { sourced, type SourcedDatabase } from '../database';
+import { BATCH_ROWS, inBatches } from './batches';
 import type { CountStore } from './countStore';
 import type { FactSource } from './source';
-
-/** Rows per fetch when every count is read (at start, and for each year-end snapshot): some 20 MB of row objects. */
-const FIRST_READ_BATCH = 50_000;
 
 type CountRow = Record<string, unknown>;
 
@@ -25,10 +23,9 @@ export class CountFollower {
     private readonly db: DataSource,
     private readonly source: FactSource,
     private readonly store: CountStore,
-    private readonly firstReadBatch = FIRST_READ_BATCH,
-  ) {
-    if (!Number.isSafeInteger(firstReadBatch) || firstReadBatch < 1) throw new Error(`A batch is a whole number of rows, not ${firstReadBatch}`);
-  }
+    /** Rows per fetch of the first read (batches.ts). */
+    private readonly firstReadBatch = BATCH_ROWS,
+  ) {}
 
   /** Reads every count, then keeps reading what changed every `pollMs`. */
   async start(pollMs: number): Promise<void> {
@@ -101,18 +98,8 @@ export class CountFollower {
       this.store.reserve(rows.length);
       read = this.apply(rows);
     } else {
-      // Every count, a batch at a time: read as one result, a national table's 1.6 million rows were
-      // some 600 MB of row objects, alive together, so the engine raised its heap limit for them and kept them
-      // as garbage long after the start (and a container's memory limit would have had to hold them).
-      await on.transaction(async (m) => {
-        await m.query(`DECLARE every_count NO SCROLL CURSOR FOR ${select}`);
-        for (;;) {
-          const rows: CountRow[] = await m.query(`FETCH ${this.firstReadBatch} FROM every_count`);
-          read += this.apply(rows);
-          if (rows.length < this.firstReadBatch) break;
-        }
-        await m.query('CLOSE every_count');
-      });
+      // Every count, a batch at a time (a savepoint when `on` is already in stats:verify's transaction).
+      await on.transaction((m) => inBatches<CountRow>(m, select, (rows) => (read += this.apply(rows)), this.firstReadBatch));
     }
     this.seen = { xmax: (snapshot as { xmax: string }).xmax, xip: (snapshot as { xip: string[] }).xip };
     return read;
