@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +100,50 @@ test('rotate writes the new private key only into a file of its own: planted fil
   for (const file of planted) expect(readFileSync(file, 'utf8')).toBe('');
   expect(statSync(privateKeyPath(dir, 'immigration')).mode & 0o777).toBe(0o600);
   expect(readdirSync(dir).filter((f) => f.endsWith('.next')).length).toBe(planted.length);
+});
+
+describe('createFile: processes that start together', () => {
+  /** Six processes create `file` with their own content at the same instant, then each reads it back. */
+  async function race(file: string): Promise<string[]> {
+    const dir = mkdtempSync(join(tmpdir(), 'create-file-race-'));
+    const child = join(dir, 'child.ts');
+    writeFileSync(
+      child,
+      `import { readFileSync } from 'node:fs';
+       import { createFile } from ${JSON.stringify(join(__dirname, 'keys'))};
+       const [file, at] = process.argv.slice(2);
+       while (Date.now() < Number(at));
+       createFile(file!, String(process.pid).padEnd(64, 'x'), 0o600);
+       process.stdout.write(readFileSync(file!, 'utf8'));`,
+    );
+    const at = Date.now() + 2000;
+    const reads = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        new Promise<string>((resolve, reject) => {
+          let out = '';
+          const p = spawn(process.execPath, ['--import', 'tsx', child, file, String(at)], { cwd: join(__dirname, '..') });
+          p.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          p.on('error', reject);
+          p.on('close', () => resolve(out));
+        }),
+      ),
+    );
+    rmSync(dir, { recursive: true, force: true });
+    return reads;
+  }
+
+  // Written with the exclusive flag and then filled (as the statistics secret was), the file was read half written
+  // by some of them in 10 rounds of 10.
+  it('agree on one file, and none reads it half written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'create-file-'));
+    for (let round = 0; round < 3; round++) {
+      const reads = await race(join(dir, `secret-${round}`));
+      expect(reads).toHaveLength(6);
+      expect(new Set(reads).size).toBe(1);
+      expect(reads[0]).toMatch(/^\d+x+$/);
+      expect(reads[0]).toHaveLength(64);
+      // Nothing left beside it.
+      expect(readdirSync(dir).filter((name) => name.startsWith(`secret-${round}`))).toEqual([`secret-${round}`]);
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JWK, type CryptoKey, type JWSHeaderParameters } from 'jose';
 import { todayInJapan } from './japanDay';
@@ -46,13 +46,8 @@ export async function loadOrCreateKeyPair(dir: string, name: string): Promise<Ke
   if (!existsSync(privatePath)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const { priv, pub } = await newKey(name);
-    // Written with the exclusive flag so two processes starting together cannot both create a key.
-    try {
-      writeFileSync(privatePath, JSON.stringify(priv), { mode: 0o600, flag: 'wx' });
-      writeFileSync(publicPath, JSON.stringify({ keys: [pub] }), { mode: 0o644 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+    // Two processes starting together cannot both create a key, nor read one half written.
+    if (createFile(privatePath, JSON.stringify(priv), 0o600)) createFile(publicPath, JSON.stringify({ keys: [pub] }), 0o644);
   }
   return signingKeyFile(privatePath, existsSync(publicPath) ? publicPath : undefined);
 }
@@ -240,6 +235,25 @@ export function replaceFile(path: string, content: string, mode: number): void {
   const next = `${path}.${randomBytes(8).toString('hex')}.next`;
   writeFileSync(next, content, { mode, flag: 'wx' });
   renameSync(next, path);
+}
+
+/**
+ * Creates a file in one step, unless it exists: written beside (as replaceFile), then linked into place, which fails
+ * when another process got there first. So processes starting together agree on one file, and none reads it half
+ * written. Returns whether this call created it.
+ */
+export function createFile(path: string, content: string, mode: number): boolean {
+  const next = `${path}.${randomBytes(8).toString('hex')}.next`;
+  writeFileSync(next, content, { mode, flag: 'wx' });
+  try {
+    linkSync(next, path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    unlinkSync(next);
+  }
 }
 
 // A changed file is a new inode (replaceFile), or the same one rewritten (size, time). `unreadable`: the stamp to

@@ -11,10 +11,11 @@
  * is given the same secret by file (`STATISTICS_RECORD_KEY_FILE`) from the agencies' secret store.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../../../runtime/authority';
+import { createFile } from '../../../runtime/keys';
 import { sourced } from '../database';
 
 const BLOCK = 64;
@@ -41,12 +42,8 @@ export function statisticsKeyFor(authority: Authority, env: NodeJS.ProcessEnv, k
 export function loadOrCreateRecordKeySecret(file: string): Buffer {
   if (!existsSync(file)) {
     mkdirSync(join(file, '..'), { recursive: true, mode: 0o700 });
-    try {
-      // Exclusive: two authorities starting together cannot write two different secrets.
-      writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600, flag: 'wx' });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
+    // Two authorities starting together agree on one secret, and neither reads it half written.
+    createFile(file, randomBytes(32).toString('hex'), 0o600);
   }
   const secret = Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
   if (secret.length < 16 || secret.length > BLOCK) throw new Error(`${file}: a statistics record key is 16 to 64 bytes, in hex`);
