@@ -21,6 +21,21 @@ test('rows are found again by their codes through growth and rehashing, and matc
   expect(table.get([41, 0, 0, 0])).toBe(0);
 });
 
+test('reserving a little more than a full table doubles it once, not a copy per reservation', () => {
+  const table = new CountTable([0]);
+  for (let i = 0; i < 1024; i++) table.set([i], 1);
+  const full = table.counts;
+  expect(full.length).toBe(1024);
+  table.reserve(1025);
+  const grown = table.counts;
+  expect(grown.length).toBe(2048);
+  for (let k = 2; k < 100; k++) table.reserve(1024 + k);
+  expect(table.counts).toBe(grown);
+  table.reserve(5000);
+  expect(table.counts.length).toBe(5000);
+  expect(table.get([1023])).toBe(1);
+});
+
 test('set returns the change, and a zero for an absent row adds no row', () => {
   const table = new CountTable([0, 1]);
   expect(table.set([1, 2], 0)).toBe(0);

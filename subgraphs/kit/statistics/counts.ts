@@ -78,9 +78,13 @@ export class CountTable {
     this.slots = slots;
   }
 
-  /** Makes room for `rows` rows, so a bulk load does not grow and rehash step by step. */
+  /**
+   * Makes room for `rows` rows, so a bulk load does not grow and rehash step by step. At least doubling: every read
+   * of changes reserves for all its rows, most of them rows already held, and an exact size would copy the whole
+   * table again at each read once it is full.
+   */
   reserve(rows: number): void {
-    if (rows > this.counts.length) this.resize(rows);
+    if (rows > this.counts.length) this.resize(Math.max(rows, this.counts.length * 2));
     let capacity = this.slots.length;
     while (rows * 2 > capacity) capacity *= 2;
     if (capacity > this.slots.length) this.rehash(capacity);
