@@ -8,7 +8,7 @@ import type { Authority } from '../../runtime/authority';
 import { embeddedDatabase, sourced, type SourcedDatabase } from './database';
 import { ADVISORY_LOCKS } from './advisoryLocks';
 import { EVENTS_PATH, type EventEnvelope } from './events';
-import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from './internalSignature';
+import { postInternal } from './internalCall';
 
 /** An event to record in the same transaction as the state change it reports. */
 export interface OutgoingEvent<T extends EventType> {
@@ -252,23 +252,14 @@ export class OutboxRelay {
       const base = destinations[row.destination];
       if (!base) throw new Error(`No address for ${row.destination}`);
       const body = JSON.stringify(envelope);
-      const res = await fetch(base + EVENTS_PATH, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          // Signed for this attempt alone: a retry is a new request with a signature of its own.
-          [INTERNAL_SIGNATURE_HEADER]: await signInternalRequest({ method: 'POST', path: EVENTS_PATH, body }, source, row.destination, signingKey),
-        },
-        body,
-        signal: AbortSignal.timeout(10_000),
-      });
-      if (res.ok) {
-        await res.arrayBuffer();
+      // Signed for this attempt alone: a retry is a new request with a signature of its own.
+      const res = await postInternal({ from: source, to: row.destination, baseUrl: base, path: EVENTS_PATH, body, signingKey, timeoutMs: 10_000 });
+      if (res.status >= 200 && res.status <= 299) {
         await db.query(`UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [row.id]);
         this.options.onDelivered?.(envelope, Date.now() - started);
         return true;
       }
-      error = `HTTP ${res.status}: ${(await res.text()).slice(0, 500)}`;
+      error = `HTTP ${res.status}: ${(res.body === undefined ? res.text : JSON.stringify(res.body)).slice(0, 500)}`;
       permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
     } catch (err) {
       error = (err as Error).message;

@@ -16,6 +16,7 @@ import { PRINCIPAL_HEADER, signPrincipal } from '../../runtime/principal';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 import { send } from '../security/requests';
+import { watchAnswers } from '../internalTraffic';
 
 /**
  * Key rotation with an overlap (docs/operations.md, "Key rotation"): each kind of key (the development issuer's,
@@ -42,18 +43,16 @@ const base = (authority: Authority) => stack.subgraphUrls[authority].replace('/g
 
 /** Internal calls (event deliveries, witnesses, audits) this process made that a callee refused. */
 const refusedInternal: string[] = [];
-const realFetch = globalThis.fetch;
+let internalCalls = 0;
+let stopWatching: () => void;
 beforeAll(() => {
-  globalThis.fetch = async (input, init) => {
-    const res = await realFetch(input, init);
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    if (url.pathname.startsWith('/internal/') && (res.status === 401 || res.status === 403)) refusedInternal.push(`${res.status} ${url.pathname}`);
-    return res;
-  };
+  stopWatching = watchAnswers(({ path, status }) => {
+    if (!path.startsWith('/internal/')) return;
+    internalCalls++;
+    if (status === 401 || status === 403) refusedInternal.push(`${status} ${path}`);
+  });
 });
-afterAll(() => {
-  globalThis.fetch = realFetch;
-});
+afterAll(() => stopWatching());
 
 /** A steady stream of unified-record reads and period-of-stay renewals (each sends an event to J-LIS). */
 function load(tokens: () => string[]) {
@@ -191,6 +190,7 @@ test('every kind of key rotates under load without a failed request; retired key
       return (body.data as { person: { pendingChanges: unknown[] } }).person.pendingChanges.length === 0;
     }, 30_000);
   }
+  expect(internalCalls).toBeGreaterThan(0);
   expect(refusedInternal).toEqual([]);
 
   // Retiring the key in use is refused: rotate first.
@@ -230,6 +230,8 @@ test('every kind of key rotates under load without a failed request; retired key
     // Signed with the current key, the same delivery gets past the signature to the event's type.
     expect(outcome(await eventAnswer(a, { kid: newKid[a], privateKey: await importPrivate(privateJwk(a)) }))).toEqual({ status: 422, code: 'UNKNOWN_EVENT_TYPE' });
   }
+  // The refusals just provoked were seen: the watch above is not blind to them.
+  expect(refusedInternal.length).toBeGreaterThanOrEqual(2 * AUTHORITIES.length);
   refusedInternal.length = 0;
 
   // A checkpoint signed before the rotation: not by the new key, yet verified by the authority's published keys.

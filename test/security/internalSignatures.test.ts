@@ -10,6 +10,7 @@ import { keysDir } from '../../runtime/keys';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 import { send, type Answer } from './requests';
+import { watchOutgoing, type Captured } from '../internalTraffic';
 
 /**
  * Requests one authority signs for another's internal endpoints (`/internal/...`), captured on their way out of
@@ -28,33 +29,26 @@ afterAll(() => stack?.stop());
 
 const base = (authority: Authority) => stack.subgraphUrls[authority].replace('/graphql', '');
 
-/** One request as it left this process: where to, and the exact headers and body. */
-interface Captured {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
-const realFetch = globalThis.fetch;
+let stopWatching: (() => void) | undefined;
 
 /**
  * Captures the next request this process sends to `path` on `authority` (a relay's delivery, an internal call).
- * `hold`: it never reaches the callee (the sender gets a 503), so its signature is still unused.
+ * `hold`: it never reaches the callee (the sender cannot connect), so its signature is still unused.
  */
 function captureNext(authority: Authority, path: string, hold: boolean): Promise<Captured> {
   return new Promise((resolve) => {
-    globalThis.fetch = async (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (url.origin !== base(authority) || url.pathname !== path) return realFetch(input, init);
-      globalThis.fetch = realFetch;
-      resolve({ method: init?.method ?? 'GET', path: url.pathname + url.search, headers: Object.fromEntries(new Headers(init?.headers)), body: String(init?.body) });
-      return hold ? new Response('{}', { status: 503 }) : realFetch(input, init);
-    };
+    let done = false;
+    stopWatching = watchOutgoing((request) => {
+      if (done || request.origin !== base(authority) || request.path !== path) return 'send';
+      done = true;
+      resolve(request);
+      return hold ? 'hold' : 'send';
+    });
   });
 }
 afterEach(() => {
-  globalThis.fetch = realFetch;
+  stopWatching?.();
+  stopWatching = undefined;
 });
 
 /** Sends a captured request to `authority` again, with any part changed. */

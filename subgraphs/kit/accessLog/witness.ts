@@ -6,7 +6,8 @@ import type { Authority } from '../../../runtime/authority';
 import { embeddedDatabase, sourced, type SourcedDatabase } from '../database';
 import { ADVISORY_LOCKS } from '../advisoryLocks';
 import { HttpError, processLogger } from '../../../runtime/http';
-import { INTERNAL_SIGNATURE_HEADER, signInternalRequest, type VerifyCaller } from '../internalSignature';
+import type { VerifyCaller } from '../internalSignature';
+import { postInternal } from '../internalCall';
 import type { VerifyingKey } from '../../../runtime/keys';
 import { consistencyProof, verifyConsistency } from '../merkle';
 import { authorityOf, cosignedText, parseCheckpoint, signText, verifyText } from './checkpoint';
@@ -180,30 +181,44 @@ export class WitnessClient {
     }
   }
 
+  /**
+   * The size each witness last cosigned, as this process saw it: the size its consistency proof starts from. Read
+   * from the log's table the first time; a witness that holds another size (another replica sent it a checkpoint
+   * since) says so, and is asked again from there.
+   */
+  private readonly held = new Map<Authority, number>();
+
   /** The witness's cosignature of the checkpoint, or null when it does not give one. */
   private async ask(witness: Authority, baseUrl: string, checkpoint: StoredCheckpoint): Promise<string | null> {
+    let oldSize = this.held.get(witness) ?? (await this.lastCosigned(witness));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const proof = oldSize > 0 && oldSize < checkpoint.size ? await consistencyProof(oldSize, checkpoint.size, nodeReader(this.logged)) : [];
+      const body: string = JSON.stringify({ note: checkpoint.note, signature: checkpoint.signature, oldSize, proof: proof.map((p) => p.toString('base64')) });
+      const { status, body: answer } = await postInternal<{ cosignature?: string; size?: number; errors?: Array<{ extensions?: { code?: string } }> }>({
+        from: this.options.authority,
+        to: witness,
+        baseUrl,
+        path: WITNESS_PATH,
+        body,
+        signingKey: this.options.signingKey,
+        timeoutMs: this.options.timeoutMs ?? 5000,
+      });
+      if (status === 200 && answer?.cosignature) {
+        this.held.set(witness, checkpoint.size);
+        return answer.cosignature;
+      }
+      this.held.delete(witness);
+      if (status !== 409 || answer?.errors?.[0]?.extensions?.code !== 'WITNESS_SIZE' || typeof answer.size !== 'number') return null;
+      oldSize = answer.size;
+    }
+    return null;
+  }
+
+  private async lastCosigned(witness: Authority): Promise<number> {
     const [last] = (await this.logged.query(
       `SELECT size::int AS size FROM access_log_checkpoint WHERE cosignatures ? $1 ORDER BY size DESC LIMIT 1`,
       [witness],
     )) as Array<{ size: number }>;
-    let oldSize = last?.size ?? 0;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const proof = oldSize > 0 && oldSize < checkpoint.size ? await consistencyProof(oldSize, checkpoint.size, nodeReader(this.logged)) : [];
-      const body = JSON.stringify({ note: checkpoint.note, signature: checkpoint.signature, oldSize, proof: proof.map((p) => p.toString('base64')) });
-      const res = await fetch(baseUrl + WITNESS_PATH, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          [INTERNAL_SIGNATURE_HEADER]: await signInternalRequest({ method: 'POST', path: WITNESS_PATH, body }, this.options.authority, witness, this.options.signingKey),
-        },
-        body,
-        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
-      });
-      const answer = (await res.json()) as { cosignature?: string; size?: number; errors?: Array<{ extensions?: { code?: string } }> };
-      if (res.ok && answer.cosignature) return answer.cosignature;
-      if (res.status !== 409 || answer.errors?.[0]?.extensions?.code !== 'WITNESS_SIZE' || typeof answer.size !== 'number') return null;
-      oldSize = answer.size;
-    }
-    return null;
+    return last?.size ?? 0;
   }
 }
