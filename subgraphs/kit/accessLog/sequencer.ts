@@ -140,68 +140,67 @@ export class LogSequencer {
   private async run(): Promise<void> {
     try {
       while ((await this.sequence()) === BATCH);
-      if (Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs) await this.checkpoint(false);
     } catch (err) {
       // A run cut off by the database closing under it is not a failure of the log.
       if (!this.stopped) this.options.onError?.(err);
     }
   }
 
-  /** Gives the oldest waiting rows their leaf positions; returns how many it placed. */
+  /**
+   * Gives the oldest waiting rows their leaf positions and, when one is due, signs a checkpoint of the tree in
+   * the same transaction (one commit, one flush of the log, where a separate signing transaction took another).
+   * Returns how many rows it placed.
+   */
   async sequence(): Promise<number> {
-    return this.placeLeaves();
+    const due = Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs;
+    const { placed, checkpoint } = await this.advance(due);
+    if (checkpoint) this.options.onCheckpoint?.(checkpoint);
+    return placed;
   }
 
-  private placeLeaves(): Promise<number> {
+  private advance(sign: boolean): Promise<{ placed: number; checkpoint: StoredCheckpoint | null }> {
     return sourced(this.options.db, 'audit').transaction(async (m) => {
       const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
-      if (!locked) return 0;
-      const rows = (await m.query(`SELECT id, ${LEAF_SELECT} FROM access_log WHERE leaf_index IS NULL ORDER BY id LIMIT ${BATCH}`)) as Array<
-        LeafRow & { id: string }
-      >;
-      if (rows.length === 0) return 0;
-      const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
-      const hashes: Hash[] = rows.map((row) => leafHash(rowLeafData(row)));
-      await m.query(
-        `UPDATE access_log SET leaf_index = v.idx, leaf_hash = v.hash
-         FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS v(id, idx, hash) WHERE access_log.id = v.id`,
-        [rows.map((r) => r.id), rows.map((_, i) => size + i), hashes],
-      );
-      const nodes = await newNodes(size, hashes, nodeReader(m));
-      await m.query(
-        `INSERT INTO access_log_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
-        [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
-      );
-      await m.query(`UPDATE access_log_tree SET size = $1 WHERE id = 1`, [size + rows.length]);
-      return rows.length;
+      if (!locked) return { placed: 0, checkpoint: null };
+      const placed = await this.placeLeaves(m);
+      if (!sign) return { placed, checkpoint: null };
+      this.lastCheckpointAt = Date.now();
+      return { placed, checkpoint: await this.sign(m) };
     });
   }
 
-  /** Signs a checkpoint of the current tree when it grew since the last one (or `force`: also when it did not). */
-  async checkpoint(force: boolean): Promise<StoredCheckpoint | null> {
-    this.lastCheckpointAt = Date.now();
-    const stored = await this.sign(force);
-    if (stored) this.options.onCheckpoint?.(stored);
-    return stored;
+  private async placeLeaves(m: EntityManager): Promise<number> {
+    const rows = (await m.query(`SELECT id, ${LEAF_SELECT} FROM access_log WHERE leaf_index IS NULL ORDER BY id LIMIT ${BATCH}`)) as Array<
+      LeafRow & { id: string }
+    >;
+    if (rows.length === 0) return 0;
+    const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
+    const hashes: Hash[] = rows.map((row) => leafHash(rowLeafData(row)));
+    await m.query(
+      `UPDATE access_log SET leaf_index = v.idx, leaf_hash = v.hash
+       FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS v(id, idx, hash) WHERE access_log.id = v.id`,
+      [rows.map((r) => r.id), rows.map((_, i) => size + i), hashes],
+    );
+    const nodes = await newNodes(size, hashes, nodeReader(m));
+    await m.query(
+      `INSERT INTO access_log_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
+      [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
+    );
+    await m.query(`UPDATE access_log_tree SET size = $1 WHERE id = 1`, [size + rows.length]);
+    return rows.length;
   }
 
-  private sign(force: boolean): Promise<StoredCheckpoint | null> {
-    return sourced(this.options.db, 'audit').transaction(async (m) => {
-      const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
-      if (!locked) return null;
-      const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
-      const [last] = (await m.query(`SELECT size::int AS size FROM access_log_checkpoint ORDER BY size DESC LIMIT 1`)) as Array<{ size: number }>;
-      if (last && last.size === size && !force) return null;
-      if (last && last.size === size) {
-        const [same] = (await m.query(`SELECT size::int AS size, note, signature FROM access_log_checkpoint WHERE size = $1`, [size])) as StoredCheckpoint[];
-        return same!;
-      }
-      const root = await rootAt(size, nodeReader(m));
-      const time = new Date().toISOString();
-      const note = checkpointNote({ origin: originOf(this.options.authority), size, root, time });
-      const signature = await signText(note, this.options.signingKey.privateKey);
-      await m.query(`INSERT INTO access_log_checkpoint (size, root, at, note, signature) VALUES ($1, $2, $3, $4, $5)`, [size, root, time, note, signature]);
-      return { size, note, signature };
-    });
+  /** Signs a checkpoint of the current tree when it grew since the last one (a new log: the empty tree). */
+  private async sign(m: EntityManager): Promise<StoredCheckpoint | null> {
+    const [{ size, last }] = (await m.query(
+      `SELECT (SELECT size::int FROM access_log_tree WHERE id = 1) AS size, (SELECT max(size)::int FROM access_log_checkpoint) AS last`,
+    )) as [{ size: number; last: number | null }];
+    if (last === size) return null;
+    const root = await rootAt(size, nodeReader(m));
+    const time = new Date().toISOString();
+    const note = checkpointNote({ origin: originOf(this.options.authority), size, root, time });
+    const signature = await signText(note, this.options.signingKey.privateKey);
+    await m.query(`INSERT INTO access_log_checkpoint (size, root, at, note, signature) VALUES ($1, $2, $3, $4, $5)`, [size, root, time, note, signature]);
+    return { size, note, signature };
   }
 }
