@@ -22,7 +22,7 @@ export interface SequencerOptions {
   db: DataSource;
   authority: Authority;
   signingKey: { privateKey: CryptoKey };
-  /** How often rows waiting for a position are looked for, besides the writer's wake-ups. */
+  /** How often the sequencer looks whether a run is due. */
   pollMs?: number;
   /** The longest time between a row's append and a signed checkpoint that covers it (while rows are added). */
   checkpointEveryMs?: number;
@@ -67,8 +67,11 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 /**
  * Turns appended rows into leaves of the authority's Merkle tree log, and signs checkpoints of the tree. Runs in
  * every subgraph process; a transaction-level advisory lock lets one process at a time sequence, so several
- * replicas never give two rows the same position. Reads never wait for it: a row is durable when appended, and
- * takes its place in the tree within `pollMs`.
+ * replicas never give two rows the same position. Reads never wait for it: a row is durable when appended.
+ *
+ * Rows take their places and a checkpoint is signed together, once per `checkpointEveryMs` while rows are added
+ * (a row waits at most that and one `pollMs`). A place is of use only once a signed checkpoint covers it (a proof
+ * is always against a signed root), so placing rows more often would only add transactions to a busy database.
  */
 export class LogSequencer {
   private readonly pollMs: number;
@@ -96,18 +99,19 @@ export class LogSequencer {
   }
 
   /**
-   * The timer's look for work: rows without a position, or leaves no checkpoint covers yet (on a new log, not even
-   * the empty tree) once one is due. One small read, and a run (a locking transaction) only when there is work, so
-   * an idle log costs the database and the process next to nothing. Rows appended by any replica are found this way.
+   * The timer's look for work, once a run is due: rows without a position, or leaves no checkpoint covers yet (on a
+   * new log, not even the empty tree). One small read, and a run (a locking transaction) only when there is work,
+   * so an idle log costs the database and the process next to nothing. Rows appended by any replica are found this
+   * way.
    */
   private async poll(): Promise<void> {
-    if (this.stopped || this.running) return;
+    if (this.stopped || this.running || !this.due()) return;
     try {
       const [work] = (await sourced(this.options.db, 'audit').query(
         `SELECT EXISTS (SELECT 1 FROM access_log WHERE leaf_index IS NULL) AS waiting,
                 coalesce((SELECT size FROM access_log_tree WHERE id = 1), 0) > coalesce((SELECT max(size) FROM access_log_checkpoint), -1) AS unsigned`,
       )) as [{ waiting: boolean; unsigned: boolean }];
-      if (work.waiting || (work.unsigned && Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs)) this.kick();
+      if (work.waiting || work.unsigned) this.kick();
     } catch (err) {
       if (!this.stopped) this.options.onError?.(err);
     }
@@ -152,10 +156,14 @@ export class LogSequencer {
    * Returns how many rows it placed.
    */
   async sequence(): Promise<number> {
-    const due = Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs;
+    const due = this.due();
     const { placed, checkpoint } = await this.advance(due);
     if (checkpoint) this.options.onCheckpoint?.(checkpoint);
     return placed;
+  }
+
+  private due(): boolean {
+    return Date.now() - this.lastCheckpointAt >= this.checkpointEveryMs;
   }
 
   private advance(sign: boolean): Promise<{ placed: number; checkpoint: StoredCheckpoint | null }> {
