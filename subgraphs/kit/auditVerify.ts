@@ -18,14 +18,20 @@ export interface AuditVerifyRequest {
 }
 
 /** Internal endpoint for `npm run audit:verify`: the log's self-check (only the authority itself may ask). */
-export function auditVerifyRoute(db: DataSource, authority: Authority, verify: VerifyCaller, keys: Partial<Record<Authority, VerifyingKey>>) {
+export function auditVerifyRoute(
+  db: DataSource,
+  authority: Authority,
+  verify: VerifyCaller,
+  keys: Partial<Record<Authority, VerifyingKey>>,
+  checkpointEveryMs?: number,
+) {
   return {
     [AUDIT_VERIFY_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
       if ((await verify(req, body)).caller !== authority) throw new HttpError(403, 'FORBIDDEN', 'Only the authority itself verifies its log');
       const ask = JSON.parse(body || '{}') as AuditVerifyRequest;
       const retentionDays = ask.retentionDays ?? DEFAULT_RETENTION_DAYS;
       if (!Number.isSafeInteger(retentionDays) || retentionDays < 0) throw new HttpError(400, 'BAD_REQUEST', 'retentionDays must be a whole number of days');
-      const report = await verifyLog(db, authority, { keys, retentionDays, witnessed: Array.isArray(ask.witnessed) ? ask.witnessed : [] });
+      const report = await verifyLog(db, authority, { keys, retentionDays, checkpointEveryMs, witnessed: Array.isArray(ask.witnessed) ? ask.witnessed : [] });
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(report));
     },

@@ -44,7 +44,13 @@ export async function postInternal<T>(options: {
   });
   const text = await res.body.text();
   const contentType = String(res.headers['content-type'] ?? '');
-  if (contentType.startsWith('application/json')) return { status: res.statusCode, body: JSON.parse(text) as T, text: '' };
+  if (contentType.startsWith('application/json')) {
+    try {
+      return { status: res.statusCode, body: JSON.parse(text) as T, text: '' };
+    } catch {
+      // Cut off or empty: an answer all the same, not a failure to reach the callee.
+    }
+  }
   return { status: res.statusCode, body: undefined, text };
 }
 

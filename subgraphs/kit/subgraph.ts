@@ -227,7 +227,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
       });
     },
     routes: {
-      ...auditVerifyRoute(options.db, options.authority, verifyCaller, events.producerKeys),
+      ...auditVerifyRoute(options.db, options.authority, verifyCaller, events.producerKeys, options.accessLog?.checkpointEveryMs),
       ...witnessRoute({ db: options.db, authority: options.authority, signingKey: events.signingKey, logKeys: events.producerKeys, verify: verifyCaller, refusals: options.metrics.witnessRefusals }),
       ...witnessedRoute({ db: options.db, authority: options.authority, verify: verifyCaller }),
       ...options.internalRoutes?.({

@@ -36,6 +36,7 @@ let stopWatching: (() => void) | undefined;
  * `hold`: it never reaches the callee (the sender cannot connect), so its signature is still unused.
  */
 function captureNext(authority: Authority, path: string, hold: boolean): Promise<Captured> {
+  stopWatching?.();
   return new Promise((resolve) => {
     let done = false;
     stopWatching = watchOutgoing((request) => {

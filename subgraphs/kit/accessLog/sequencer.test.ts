@@ -44,7 +44,9 @@ test('a stalled database holds one look of the sequencer, however many ticks pas
  * root of the first `size` leaves, recomputed here from the stored leaf hashes (RFC 9162, written out below).
  * On PostgreSQL (MYNUMBER_DATABASE_URL) the replicas have pools of their own, as two processes would.
  */
-describe('two sequencers over one database', () => {
+const PRINCIPAL = { sub: 'clerk-1', role: 'MUNICIPAL_CLERK', agency: 'municipality', purpose: 'test', requestId: 'r' } as unknown as Principal;
+
+describe('sequencers over one database', () => {
   const drops: Array<() => Promise<void>> = [];
   const opened: DataSource[] = [];
   afterAll(async () => {
@@ -62,7 +64,7 @@ describe('two sequencers over one database', () => {
     return sha256(Buffer.from([1]), treeHash(leaves.slice(0, k)), treeHash(leaves.slice(k)));
   }
 
-  test('each row one position, no gap, and every checkpoint the root of its leaves', async () => {
+  test('two sequencers: each row one position, no gap, and every checkpoint the root of its leaves', async () => {
     const url = await throwawayDatabase('mynumber', drops, 'sequencers');
     const open = () => openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics(`sequencers-${opened.length}`).dbStatements });
     const first = await open();
@@ -76,16 +78,18 @@ describe('two sequencers over one database', () => {
     );
     sequencers.forEach((s) => s.start());
 
-    const principal = { sub: 'clerk-1', role: 'MUNICIPAL_CLERK', agency: 'municipality', purpose: 'test', requestId: 'r' } as unknown as Principal;
+    const principal = PRINCIPAL;
     const ROWS = 240;
     // Appends of 1 to 4 rows from both replicas, some while the other sequences by hand.
+    const byHand: Array<Promise<number>> = [];
     for (let i = 0; i < ROWS; ) {
       const n = Math.min(1 + (i % 4), ROWS - i);
       const rows = Array.from({ length: n }, (_, j) => ({ subject: `person-${i + j}`, items: ['name'], action: 'read', outcome: 'ok' }));
       await writeAccessLogRows(i % 2 ? first : second, 'mynumber', rows.map((row) => ({ principal, row })));
-      if (i % 7 === 0) void sequencers[i % 2]!.sequence();
+      if (i % 7 === 0) byHand.push(sequencers[i % 2]!.sequence());
       i += n;
     }
+    await Promise.all(byHand);
     await eventually(async () => {
       const [{ size }] = await first.query(`SELECT coalesce(max(size), -1)::int AS size FROM access_log_checkpoint`);
       return size === ROWS;
@@ -105,4 +109,24 @@ describe('two sequencers over one database', () => {
       expect(await verifyText(c.note, c.signature, publicKey)).toBe(true);
     }
   });
+
+  test('a backlog of several batches is placed in one run and signed once, with its last batch', async () => {
+    const url = await throwawayDatabase('mynumber', drops, 'backlog');
+    const db = await openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics('backlog').dbStatements });
+    opened.push(db);
+    const { privateKey } = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })) as { privateKey: CryptoKey };
+    const ROWS = 12_000; // two full batches of 5,000 and a part
+    const rows = Array.from({ length: ROWS }, (_, i) => ({ subject: `person-${i}`, items: ['name'], action: 'read', outcome: 'ok' }));
+    await writeAccessLogRows(db, 'mynumber', rows.map((row) => ({ principal: PRINCIPAL, row })));
+    // The next checkpoint would be a minute later: only the run's own signature can cover the backlog.
+    const sequencer = new LogSequencer({ db, authority: 'mynumber', signingKey: { privateKey }, pollMs: 5, checkpointEveryMs: 60_000 });
+    sequencer.start();
+    await eventually(async () => {
+      const [{ size }] = await db.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`);
+      return size === ROWS;
+    }, 60_000);
+    await sequencer.stop();
+    const checkpoints = (await db.query(`SELECT size::int AS size FROM access_log_checkpoint ORDER BY size`)) as Array<{ size: number }>;
+    expect(checkpoints.map((c) => c.size)).toEqual([ROWS]);
+  }, 90_000);
 });

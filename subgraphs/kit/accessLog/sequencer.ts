@@ -24,7 +24,10 @@ export interface SequencerOptions {
   signingKey: { privateKey: CryptoKey };
   /** How often the sequencer looks whether a run is due. */
   pollMs?: number;
-  /** The longest time between a row's append and a signed checkpoint that covers it (while rows are added). */
+  /**
+   * How often waiting rows are placed and a checkpoint signed, while rows are added: a row waits for a checkpoint
+   * that covers it about this long, plus at most one `pollMs`.
+   */
   checkpointEveryMs?: number;
   /** Told of every new signed checkpoint (the witnesses are asked to cosign it). */
   onCheckpoint?: (checkpoint: StoredCheckpoint) => void;
@@ -70,8 +73,9 @@ export function asBuffer(bytes: Uint8Array): Buffer {
  * replicas never give two rows the same position. Reads never wait for it: a row is durable when appended.
  *
  * Rows take their places and a checkpoint is signed together, once per `checkpointEveryMs` while rows are added
- * (a row waits at most that and one `pollMs`). A place is of use only once a signed checkpoint covers it (a proof
- * is always against a signed root), so placing rows more often would only add transactions to a busy database.
+ * (a row waits about that and one `pollMs`; longer while a backlog of over BATCH rows is placed). A place is of use
+ * only once a signed checkpoint covers it (a proof is always against a signed root), so placing rows more often
+ * would only add transactions to a busy database.
  */
 export class LogSequencer {
   private readonly pollMs: number;
@@ -151,13 +155,12 @@ export class LogSequencer {
   }
 
   /**
-   * Gives the oldest waiting rows their leaf positions and, when one is due, signs a checkpoint of the tree in
-   * the same transaction (one commit, one flush of the log, where a separate signing transaction took another).
+   * Gives the oldest waiting rows (at most BATCH) their leaf positions and, when a checkpoint is due and these were
+   * the last rows waiting, signs a checkpoint of the tree in the same transaction (one commit, one flush of the log).
    * Returns how many rows it placed.
    */
   async sequence(): Promise<number> {
-    const due = this.due();
-    const { placed, checkpoint } = await this.advance(due);
+    const { placed, checkpoint } = await this.advance(this.due());
     if (checkpoint) this.options.onCheckpoint?.(checkpoint);
     return placed;
   }
@@ -171,7 +174,8 @@ export class LogSequencer {
       const [{ locked }] = (await m.query(`SELECT pg_try_advisory_xact_lock($1) AS locked`, [SEQUENCER_LOCK])) as [{ locked: boolean }];
       if (!locked) return { placed: 0, checkpoint: null };
       const placed = await this.placeLeaves(m);
-      if (!sign) return { placed, checkpoint: null };
+      // A full batch leaves rows waiting: a backlog is signed once, with its last batch.
+      if (!sign || placed === BATCH) return { placed, checkpoint: null };
       this.lastCheckpointAt = Date.now();
       return { placed, checkpoint: await this.sign(m) };
     });

@@ -47,6 +47,8 @@ export interface VerifyOptions {
   retentionDays: number;
   /** The witnesses' copies to compare with the tree (gathered by `auditAccessLogs`). */
   witnessed?: WitnessClaim[];
+  /** How often the log places waiting rows (`ACCESS_LOG_CHECKPOINT_MS`): a row may wait twice that unplaced. */
+  checkpointEveryMs?: number;
 }
 
 /**
@@ -61,7 +63,8 @@ export async function verifyLog(db: DataSource, authority: Authority, options: V
   const problems = new Findings();
   const [{ size }] = (await db.query(`SELECT size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
   const read = nodeReader(db);
-  const leaves = await checkLeaves(db, size, problems);
+  const graceSeconds = Math.max(UNSEQUENCED_GRACE_SECONDS, Math.ceil((2 * (options.checkpointEveryMs ?? 0)) / 1000));
+  const leaves = await checkLeaves(db, size, graceSeconds, problems);
   await checkNodes(db, size, problems);
   const checkpoints = await checkCheckpoints(db, authority, size, read, options.keys, problems);
   await checkRetention(db, leaves.first, options, problems);
@@ -70,7 +73,7 @@ export async function verifyLog(db: DataSource, authority: Authority, options: V
 }
 
 /** Rows by leaf index below `size`: one contiguous run, each hashing to its level-0 node. */
-async function checkLeaves(db: DataSource, size: number, problems: Findings): Promise<{ first: number; count: number }> {
+async function checkLeaves(db: DataSource, size: number, graceSeconds: number, problems: Findings): Promise<{ first: number; count: number }> {
   let first: number | null = null;
   let next = 0;
   let count = 0;
@@ -102,9 +105,10 @@ async function checkLeaves(db: DataSource, size: number, problems: Findings): Pr
   if (beyond) problems.add('beyond', `leaf ${beyond.leafIndex} is beyond the tree size ${beyond.size}`, beyond.n);
   const [waiting] = (await db.query(
     `SELECT min(id) AS id, count(*)::bigint AS n FROM access_log
-     WHERE leaf_index IS NULL AND at < now() - make_interval(secs => ${UNSEQUENCED_GRACE_SECONDS}) HAVING count(*) > 0`,
+     WHERE leaf_index IS NULL AND at < now() - make_interval(secs => $1) HAVING count(*) > 0`,
+    [graceSeconds],
   )) as Array<{ id: number; n: number }>;
-  if (waiting) problems.add('unsequenced', `row ${waiting.id} has had no leaf for over ${UNSEQUENCED_GRACE_SECONDS} s`, waiting.n);
+  if (waiting) problems.add('unsequenced', `row ${waiting.id} has had no leaf for over ${graceSeconds} s`, waiting.n);
   return { first: first ?? size, count };
 }
 
