@@ -9,7 +9,7 @@ export interface InternalAnswer<T> {
   status: number;
   /** The body parsed, when it is JSON; else undefined. */
   body: T | undefined;
-  /** The body as text when it was not JSON (an error page, a proxy's answer), else ''. */
+  /** The body as it came. */
   text: string;
 }
 
@@ -46,7 +46,7 @@ export async function postInternal<T>(options: {
   const contentType = String(res.headers['content-type'] ?? '');
   if (contentType.startsWith('application/json')) {
     try {
-      return { status: res.statusCode, body: JSON.parse(text) as T, text: '' };
+      return { status: res.statusCode, body: JSON.parse(text) as T, text };
     } catch {
       // Cut off or empty: an answer all the same, not a failure to reach the callee.
     }

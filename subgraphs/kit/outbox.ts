@@ -259,7 +259,7 @@ export class OutboxRelay {
         this.options.onDelivered?.(envelope, Date.now() - started);
         return true;
       }
-      error = `HTTP ${res.status}: ${(res.body === undefined ? res.text : JSON.stringify(res.body)).slice(0, 500)}`;
+      error = `HTTP ${res.status}: ${res.text.slice(0, 500)}`;
       permanent = res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429;
     } catch (err) {
       error = (err as Error).message;
