@@ -132,8 +132,15 @@ export function statisticsResponseCache<TContext extends StatisticsContext>(
           const entry = entries.get(key);
           if (!entry) return write(rc);
           const cube = rc.contextValue.statistics as StatisticsCube;
-          // The read the resolver waits for: every count committed before this request, the year ends.
-          await readForRequest(rc.contextValue);
+          // The read the resolver waits for: every count committed before this request, the year ends. When it
+          // fails, nothing can show the kept answer current: the executor answers, and its resolver reports the
+          // read's error as any request's would (not a failed request, which the gateway takes for an outage).
+          try {
+            await readForRequest(rc.contextValue);
+          } catch {
+            cacheable = false;
+            return null;
+          }
           const current =
             entry.today === rc.contextValue.today &&
             entry.yearEnds === (cube.yearEnds?.size ?? 0) &&
