@@ -83,7 +83,6 @@ export class LogSequencer {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private looking: Promise<void> | null = null;
-  private again = false;
   private stopped = false;
   private lastCheckpointAt = 0;
 
@@ -129,19 +128,11 @@ export class LogSequencer {
     await this.running;
   }
 
-  /** Sequences soon (after the current run, if one is under way). */
-  kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+  /** Starts a run unless one is under way (rows added meanwhile are found by the next look). */
+  private kick(): void {
+    if (this.stopped || this.running) return;
     this.running = this.run().finally(() => {
       this.running = null;
-      if (this.again) {
-        this.again = false;
-        this.kick();
-      }
     });
   }
 
