@@ -93,7 +93,7 @@ async function cardInForce(m: EntityManager, residentId: number): Promise<Locked
 }
 
 /** The person's last application for an extension or a change of status (their record is locked by the caller). */
-async function lastApplication(m: EntityManager, residentId: number): Promise<(StayApplication & { id: number }) | null> {
+export async function lastApplication(m: Pick<EntityManager, 'query'>, residentId: number): Promise<(StayApplication & { id: number }) | null> {
   const [row] = (await m.query(
     `SELECT id, status, filed_on AS "filedOn", old_stay_expires_on AS "oldStayExpiresOn", decided_on AS "decidedOn"
      FROM stay_application WHERE resident_id = $1 ORDER BY id DESC LIMIT 1`,
@@ -167,7 +167,8 @@ export async function issueSpecificResidenceCard(m: EntityManager, run: CommandR
     throw userError('NOT_ELIGIBLE', 'This person may not hold a specific card', { eligibility, reason });
   }
   const old = await cardInForce(m, resident.id);
-  if (old && SPECIFIC_CARD_KINDS.includes(old.kind) && old.status === 'VALID') {
+  // Recorded VALID, or EXPIRED by the date alone (expiry.ts): the same card either way, as before the sweep ran.
+  if (old && SPECIFIC_CARD_KINDS.includes(old.kind) && (old.status === 'VALID' || old.status === 'EXPIRED')) {
     throw userError('ALREADY_HOLDS_SPECIFIC_CARD', 'This person already holds a specific card');
   }
   const kind = specificCardKindFor(resident.residentClass)!;
@@ -360,6 +361,13 @@ export async function applyForExtension(
     resident.id,
     args.kind,
     today,
+    resident.stayExpiresOn,
+  ]);
+  // The card that runs to the old end is kept by the special period. A sweep whose day had already turned (just past
+  // midnight, or on a replica whose clock runs ahead) may have recorded it EXPIRED before this application committed:
+  // it is recorded VALID again, as if the application had come first, so the statistics count it as the reads do.
+  await m.query(`UPDATE residence_card SET status = 'VALID' WHERE resident_id = $1 AND status = 'EXPIRED' AND valid_until = $2`, [
+    resident.id,
     resident.stayExpiresOn,
   ]);
   if (resident.myNumber) {

@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { buildSubgraphServer, type SubgraphDeps } from '../kit/subgraph';
+import { buildSubgraphServer, systemDay, type SubgraphDeps } from '../kit/subgraph';
+import { sweepWhileListening } from '../kit/sweep';
+import { expireCardsByDate } from './expiry';
 import { EVENT_HANDLERS } from './events';
 import { registrationCheckRoute } from './registrationCheck';
 import { FIELD_POLICY } from './policy';
@@ -12,7 +14,7 @@ import { statisticsVerifyRoute } from '../kit/statistics/verify';
 
 export { migrations } from './migrations';
 
-/** Builds the ISA subgraph over its own database; the caller decides where it listens. */
+/** Builds the ISA subgraph over its own database; the caller decides where it listens. Cards expire by date while it listens. */
 export async function buildImmigrationServer(deps: SubgraphDeps) {
   const statistics = await startStatistics('immigration', deps, IMMIGRATION_FACTS);
   const built = await buildSubgraphServer<ImmigrationContext>({
@@ -30,6 +32,9 @@ export async function buildImmigrationServer(deps: SubgraphDeps) {
     }),
   });
   built.server.on('close', () => statistics.stop());
+  // Cards expire by date while it listens (expiry.ts).
+  const today = deps.clock ?? systemDay;
+  sweepWhileListening(built.server, () => expireCardsByDate(deps.db, today()));
   await warmUpStatistics(built.schema, statistics, 'foreignResidentStatistics', deps);
   return { ...built, statistics };
 }

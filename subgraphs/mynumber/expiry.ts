@@ -4,7 +4,6 @@
  * statistics follow. Reads never wait for it (they apply rules/myNumberCardExpiry.ts); it runs when the subgraph
  * starts and then hourly, so a new day is recorded within the hour without anyone acting on the records.
  */
-import type { Server } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { addDays } from '../../schema/dates';
 import type { Kickable } from '../kit/commands';
@@ -12,8 +11,6 @@ import { enqueue } from '../kit/outbox';
 import { endCard, lockHolder } from './cards';
 import { expiryReason } from './rules/myNumberCardExpiry';
 
-/** How often a running subgraph looks for cards whose date has passed. */
-export const EXPIRY_SWEEP_EVERY_MS = 3600 * 1000;
 /** Cards ended per transaction (bounded work and locks per step). */
 const BATCH = 500;
 
@@ -75,19 +72,4 @@ export async function expireByDate(db: DataSource, today: string, relay: Kickabl
   // Certificates end on their own dates too (the 5th birthday after issue), with no event: the card stays in force.
   await db.query(`UPDATE card_function SET status = 'EXPIRED' WHERE status IN ('ACTIVE', 'SUSPENDED') AND valid_until < $1`, [today]);
   return ended;
-}
-
-/** Runs the sweep while the server listens: at once, then every EXPIRY_SWEEP_EVERY_MS. */
-export function sweepWhileListening(server: Server, db: DataSource, today: () => string, relay: Kickable): void {
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const sweep = () => {
-    running = running.then(() => expireByDate(db, today(), relay)).catch(() => undefined);
-  };
-  server.on('listening', () => {
-    sweep();
-    timer = setInterval(sweep, EXPIRY_SWEEP_EVERY_MS);
-    timer.unref();
-  });
-  server.on('close', () => clearInterval(timer));
 }

@@ -4,7 +4,8 @@ import { RECONCILE_CARDS_PATH } from '../../schema/internalPaths';
 import { ASSIGNMENT_PATH, assignmentRoute } from './assignment';
 import { reconcileCardsRoute } from './reconcile';
 import { EVENT_HANDLERS } from './events';
-import { sweepWhileListening } from './expiry';
+import { expireByDate } from './expiry';
+import { sweepWhileListening } from '../kit/sweep';
 import { FIELD_POLICY } from './policy';
 import { createLoaders } from './loaders';
 import { resolvers, type MyNumberContext } from './resolvers';
@@ -26,6 +27,7 @@ export async function buildMyNumberServer(deps: SubgraphDeps) {
       [RECONCILE_CARDS_PATH]: reconcileCardsRoute(deps.db, verify),
     }),
   });
-  sweepWhileListening(built.server, deps.db, deps.clock ?? systemDay, built.relay);
+  const today = deps.clock ?? systemDay;
+  sweepWhileListening(built.server, () => expireByDate(deps.db, today(), built.relay));
   return built;
 }

@@ -100,3 +100,100 @@ test('the My Number function of a specific card whose residence card expired exp
   // The function ended at the start of the first day it was no longer valid.
   expect(after.residenceCard).toMatchObject({ myNumberFunctionEndedOn: TEST_TODAY, myNumberFunctionEndReason: 'VALIDITY_ENDED' });
 });
+
+/** The ISA's statistics: persons counted per card arrangement. */
+async function byArrangement(): Promise<{ [arrangement: string]: number }> {
+  const rows: Array<{ arrangement: string; persons: string }> = await stack.dbs.immigration.query(
+    `SELECT arrangement, sum(persons)::text AS persons FROM stats_count GROUP BY 1`,
+  );
+  return Object.fromEntries(rows.map((r) => [r.arrangement, Number(r.persons)]));
+}
+
+/** The ISA's recorded status of a card. */
+async function storedStatus(cardNumber: string): Promise<string> {
+  const [card] = await stack.dbs.immigration.query(`SELECT status FROM residence_card WHERE number = $1`, [cardNumber]);
+  return (card as { status: string }).status;
+}
+
+/** The cards still recorded VALID past their date, by number. */
+async function validPastDate(): Promise<string[]> {
+  const rows: Array<{ number: string }> = await stack.dbs.immigration.query(
+    `SELECT number FROM residence_card WHERE status = 'VALID' AND valid_until < $1 ORDER BY number`,
+    [TEST_TODAY],
+  );
+  return rows.map((r) => r.number);
+}
+
+/** A new day finds the ISA running: restarted, it sweeps at once; waits until only `kept` are left VALID past their date. */
+async function sweepIsa(kept: string[]): Promise<void> {
+  await stack.stopSubgraph('immigration');
+  await stack.startSubgraph('immigration');
+  await eventually(async () => (JSON.stringify(await validPastDate()) === JSON.stringify([...kept].sort()) ? true : undefined));
+}
+
+// The special period's persona: stay and card to 2026-11-20, an application filed in time and pending on TEST_TODAY.
+const KEPT = persona('special_period');
+
+test('a residence card past its date is recorded EXPIRED by the ISA, reads do not change, and its statistics follow', async () => {
+  // Cards the tests before left past their date are recorded first, so that only this one moves below.
+  await sweepIsa([KEPT.residenceCardNumber!]);
+  const p = persona('residence_card_only');
+  const n = p.myNumber!;
+  await stack.dbs.immigration.query(`UPDATE residence_card SET valid_until = $2 WHERE number = $1`, [p.residenceCardNumber, YESTERDAY]);
+
+  // Read at once: the date decides. The statistics still count the card recorded VALID: (c).
+  const before = await record(n);
+  expect(before.residenceCard).toMatchObject({ status: 'EXPIRED', validUntil: YESTERDAY });
+  expect(before.cardArrangement).toBe('NONE');
+  expect(await storedStatus(p.residenceCardNumber!)).toBe('VALID');
+  const counted = await byArrangement();
+
+  // The ISA records the expiry by itself, and counts the person with no card in force.
+  await sweepIsa([KEPT.residenceCardNumber!]);
+  expect(await storedStatus(p.residenceCardNumber!)).toBe('EXPIRED');
+  expect(await record(n)).toEqual(before);
+  expect(await byArrangement()).toEqual({ ...counted, RESIDENCE_CARD_ONLY: counted.RESIDENCE_CARD_ONLY! - 1, NONE: (counted.NONE ?? 0) + 1 });
+});
+
+test('a card the special period keeps stays VALID in the record until the period ends; the next sweep records it EXPIRED', async () => {
+  const n = KEPT.myNumber!;
+  const kept = await record(n);
+  expect(kept.residenceCard).toMatchObject({ status: 'VALID', validUntil: '2026-11-20' });
+  // Another card past its date, after this one in the sweep's order: once it is recorded, this one was looked at.
+  const other = persona('technical_intern');
+  await stack.dbs.immigration.query(`UPDATE residence_card SET valid_until = $2 WHERE number = $1`, [other.residenceCardNumber, YESTERDAY]);
+  await sweepIsa([KEPT.residenceCardNumber!]);
+  expect(await storedStatus(other.residenceCardNumber!)).toBe('EXPIRED');
+  expect(await storedStatus(KEPT.residenceCardNumber!)).toBe('VALID');
+  expect(await record(n)).toEqual(kept);
+
+  // Refused today: the special period ends, the card reads EXPIRED at once and is recorded so by the next sweep.
+  const { body } = await stack.query(officer, `mutation ($n: ID!) { refuseExtension(myNumber: $n) { specialPeriodUntil } }`, { n });
+  expect(body).toEqual({ data: { refuseExtension: { specialPeriodUntil: null } } });
+  const ended = await record(n);
+  expect(ended.residenceCard.status).toBe('EXPIRED');
+  expect(await storedStatus(KEPT.residenceCardNumber!)).toBe('VALID');
+  await sweepIsa([]);
+  expect(await storedStatus(KEPT.residenceCardNumber!)).toBe('EXPIRED');
+  expect(await record(n)).toEqual(ended);
+});
+
+test('a card recorded EXPIRED by a sweep whose day had turned still reads by its date, and an application in time keeps it', async () => {
+  // The stay and the card end today; a sweep past midnight, or on a replica whose clock runs ahead, recorded the card
+  // EXPIRED before this request's application committed.
+  const p = persona('separate_cards');
+  const n = p.myNumber!;
+  await stack.dbs.immigration.query(`UPDATE foreign_resident SET stay_expires_on = $2 WHERE my_number = $1`, [n, TEST_TODAY]);
+  await stack.dbs.immigration.query(`UPDATE residence_card SET valid_until = $2, status = 'EXPIRED' WHERE number = $1`, [p.residenceCardNumber, TEST_TODAY]);
+  const today = await record(n);
+  expect(today.residenceCard).toMatchObject({ status: 'VALID', validUntil: TEST_TODAY });
+  const counted = await byArrangement();
+
+  const { body } = await stack.query(officer, `mutation ($n: ID!) { applyForExtension(myNumber: $n) { specialPeriodUntil } }`, { n });
+  expect(body.errors).toBeUndefined();
+  // Recorded VALID again, as if the application had come first: counted with its card again.
+  expect(await storedStatus(p.residenceCardNumber!)).toBe('VALID');
+  expect(await record(n)).toMatchObject({ residenceCard: { status: 'VALID' }, cardArrangement: today.cardArrangement });
+  const arrangement = today.cardArrangement;
+  expect(await byArrangement()).toEqual({ ...counted, NONE: counted.NONE! - 1, [arrangement]: counted[arrangement]! + 1 });
+});

@@ -156,12 +156,15 @@ export function residenceCardValidUntil(input: CardValidityInput): string | null
   return earliestDate(first, ...rest);
 }
 
-/** The card's status on `today`: a VALID card is EXPIRED the day after its validUntil; other statuses stand. */
+/**
+ * The card's status on `today`: a card recorded VALID or EXPIRED is EXPIRED the day after its validUntil and VALID up
+ * to it; other statuses stand. EXPIRED is recorded by the expiry sweep from the date alone (expiry.ts), so it is read
+ * by the date as VALID is: when the sweep ran never changes a read.
+ */
 export function residenceCardStatusOn(
   card: { status: ResidenceCardStatus; validUntil: string | null },
   today: string,
 ): ResidenceCardStatus {
-  return card.status === 'VALID' && card.validUntil !== null && compareDates(today, card.validUntil) > 0
-    ? 'EXPIRED'
-    : card.status;
+  if (card.status !== 'VALID' && card.status !== 'EXPIRED') return card.status;
+  return card.validUntil !== null && compareDates(today, card.validUntil) > 0 ? 'EXPIRED' : 'VALID';
 }

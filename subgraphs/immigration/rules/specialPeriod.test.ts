@@ -63,4 +63,12 @@ describe('whether the special period applies on a day', () => {
     expect(cardStatusWithApplication(card, null, '2027-01-15')).toBe('EXPIRED');
     expect(cardStatusWithApplication({ ...card, status: 'REVOKED' }, pending, '2027-01-15')).toBe('REVOKED');
   });
+
+  test('a card the expiry sweep recorded EXPIRED reads as one recorded VALID: by the date and the application', () => {
+    const recorded = { status: 'EXPIRED' as const, validUntil: '2026-12-10' };
+    expect(cardStatusWithApplication(recorded, pending, '2027-02-10')).toBe('VALID');
+    expect(cardStatusWithApplication(recorded, pending, '2027-02-11')).toBe('EXPIRED');
+    expect(cardStatusWithApplication(recorded, null, '2027-01-15')).toBe('EXPIRED');
+    expect(cardStatusWithApplication(recorded, null, '2026-12-10')).toBe('VALID');
+  });
 });

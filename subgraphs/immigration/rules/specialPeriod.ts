@@ -64,12 +64,13 @@ export function cardKeptBySpecialPeriod(card: { validUntil: string | null }, app
   return application !== null && card.validUntil === application.oldStayExpiresOn && specialPeriodUntil(application, today) !== null;
 }
 
-/** The card's status on `today` with the holder's last application: a card kept by the special period reads VALID. */
+/** The card's status on `today` with the holder's last application: a card kept by the special period reads VALID (recorded VALID, or EXPIRED by a sweep). */
 export function cardStatusWithApplication(
   card: { status: ResidenceCardStatus; validUntil: string | null },
   application: StayApplication | null,
   today: string,
 ): ResidenceCardStatus {
   const status = residenceCardStatusOn(card, today);
-  return status === 'EXPIRED' && card.status === 'VALID' && cardKeptBySpecialPeriod(card, application, today) ? 'VALID' : status;
+  const dated = card.status === 'VALID' || card.status === 'EXPIRED'; // read by the date (cardValidity.ts)
+  return status === 'EXPIRED' && dated && cardKeptBySpecialPeriod(card, application, today) ? 'VALID' : status;
 }
