@@ -8,6 +8,7 @@
  * (commands.ts, applyForExtension).
  */
 import type { DataSource } from 'typeorm';
+import { sourced, type SourcedDatabase } from '../kit/database';
 import { lastApplication } from './commands';
 import { cardStatusWithApplication } from './rules/specialPeriod';
 
@@ -24,7 +25,7 @@ interface Due {
  * as a command naming the card does, and waits for neither: a card or holder busy elsewhere is left to the next
  * sweep. One card per transaction, so the statistics' counts it moves are held as briefly as by any command.
  */
-async function expireCard(db: DataSource, number: string, today: string): Promise<boolean> {
+async function expireCard(db: SourcedDatabase, number: string, today: string): Promise<boolean> {
   return db.transaction(async (m) => {
     const [card] = (await m.query(
       `SELECT c.resident_id AS "residentId", c.valid_until AS "validUntil"
@@ -41,7 +42,9 @@ async function expireCard(db: DataSource, number: string, today: string): Promis
 }
 
 /** Records every residence card past its date by `today` as EXPIRED, unless the special period keeps it; how many. */
-export async function expireCardsByDate(db: DataSource, today: string): Promise<number> {
+export async function expireCardsByDate(database: DataSource, today: string): Promise<number> {
+  // Counted as the sweep's statements, not a client request's (subgraph_db_statements_total{source="sweep"}).
+  const db = sourced(database, 'sweep');
   let expired = 0;
   let from: Due = { validUntil: '0001-01-01', number: '' };
   for (;;) {

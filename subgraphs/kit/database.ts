@@ -25,7 +25,7 @@ export interface DatabaseOptions {
 }
 
 /** What is sending statements: a client request unless a background task says otherwise. */
-export type StatementSource = 'relay' | 'event' | 'seed' | 'audit' | 'stats';
+export type StatementSource = 'relay' | 'event' | 'seed' | 'audit' | 'stats' | 'sweep';
 
 /**
  * The statements of a background task, counted as its own: each call runs on a query runner that carries the

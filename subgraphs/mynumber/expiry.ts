@@ -5,6 +5,7 @@
  * starts and then hourly, so a new day is recorded within the hour without anyone acting on the records.
  */
 import type { DataSource, EntityManager } from 'typeorm';
+import { sourced, type SourcedDatabase } from '../kit/database';
 import { addDays } from '../../schema/dates';
 import type { Kickable } from '../kit/commands';
 import { enqueue } from '../kit/outbox';
@@ -24,7 +25,7 @@ export interface Due {
 }
 
 /** Expires one batch of cards past their date: how many it chose (none: nothing left) and how many it ended. */
-async function expireBatch(db: DataSource, today: string): Promise<{ chosen: number; ended: number }> {
+async function expireBatch(db: SourcedDatabase, today: string): Promise<{ chosen: number; ended: number }> {
   return db.transaction(async (m) => {
     // The holders' locks, taken first as every command and event handler takes them, order the expiry with what
     // else happens to the same person; a holder busy elsewhere is left to the next round. The statuses are
@@ -63,7 +64,9 @@ export async function recordExpiry(m: EntityManager, card: Due, stayExpiresOn: s
 }
 
 /** Records every card and function whose date has passed by `today` as EXPIRED, the cards' ends as events. */
-export async function expireByDate(db: DataSource, today: string, relay: Kickable): Promise<number> {
+export async function expireByDate(database: DataSource, today: string, relay: Kickable): Promise<number> {
+  // Counted as the sweep's statements, not a client request's (subgraph_db_statements_total{source="sweep"}).
+  const db = sourced(database, 'sweep');
   let ended = 0;
   for (let batch = await expireBatch(db, today); batch.chosen > 0; batch = await expireBatch(db, today)) {
     ended += batch.ended;
