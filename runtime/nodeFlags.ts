@@ -1,7 +1,14 @@
 /**
  * Node's own flags for each process, by the script it runs. They go on the command line (`npm start`'s
- * supervisor, docker/compose.yaml, deploy/base), not in NODE_OPTIONS, which refuses `--min-semi-space-size`;
- * test/deploy checks that every place that starts a process gives it these.
+ * supervisor, docker/compose.yaml, deploy/base), not in NODE_OPTIONS, which refuses `--min-semi-space-size` and
+ * `--single-threaded-gc`; test/deploy checks that every place that starts a process gives it these.
+ *
+ * Every process collects its garbage on its own thread (`--single-threaded-gc`). By default V8 hands parts of each
+ * collection to helper threads (marking while JavaScript runs, scavenging in parallel) and the main thread waits
+ * for them to finish. Where processes outnumber cores (the four processes and PostgreSQL on two cores, and one core
+ * per container in deploy/base), a helper often has no core when it is needed, and a request waits for a thread
+ * that is not running. A collection then takes the main thread longer on an idle machine, but never waits for
+ * another thread (docs/disclosure-control.md).
  *
  * The two authorities that answer statistics (the ISA and the resident registry) write a table of up to some
  * 13,000 cells, about 3 MB of JSON, in one go, and the cell objects and numbers they make for it live until it is
@@ -15,11 +22,15 @@
  * writer asked little (the registry, while the ISA's tables are asked) seemed idle, so those pauses landed in its
  * next answers (docs/disclosure-control.md).
  */
-const STATISTICS_WRITER: readonly string[] = ['--min-semi-space-size=64', '--max-semi-space-size=64', '--no-memory-reducer'];
+const EVERY_PROCESS: readonly string[] = ['--single-threaded-gc'];
+
+const STATISTICS_WRITER: readonly string[] = [...EVERY_PROCESS, '--min-semi-space-size=64', '--max-semi-space-size=64', '--no-memory-reducer'];
 
 const NODE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  'gateway/index.ts': EVERY_PROCESS,
   'subgraphs/immigration/index.ts': STATISTICS_WRITER,
   'subgraphs/registry/index.ts': STATISTICS_WRITER,
+  'subgraphs/mynumber/index.ts': EVERY_PROCESS,
 };
 
 /** The flags `node` is given before running `script` (a path from the repository root). */

@@ -238,8 +238,9 @@ describe('compose topology (docker/compose.yaml)', () => {
       const k8s = baseContainer(name).command;
       expect([name, 'deploy/base', k8s]).toEqual([name, 'deploy/base', expected]);
     }
-    // The statistics writers are the ones with flags of their own; the others run with Node's defaults.
-    expect(['immigration', 'registry', 'mynumber', 'gateway'].map((name) => services[name]!.command!.length)).toEqual([7, 7, 4, 4]);
+    // Every server collects garbage on its own thread; the statistics writers have three flags more.
+    expect(['immigration', 'registry', 'mynumber', 'gateway'].map((name) => services[name]!.command!.length)).toEqual([8, 8, 5, 5]);
+    for (const name of Object.keys(NODE_PORTS)) expect([name, services[name]!.command![1]]).toEqual([name, '--single-threaded-gc']);
   });
 
   it('gives each process what deploy/base gives it (a Kubernetes secret variable as the same name or its _FILE)', () => {
