@@ -5,10 +5,10 @@
  *
  * Every process collects its garbage on its own thread (`--single-threaded-gc`). By default V8 hands parts of each
  * collection to helper threads (marking while JavaScript runs, scavenging in parallel) and the main thread waits
- * for them to finish. Where processes outnumber cores (the four processes and PostgreSQL on two cores, and one core
- * per container in deploy/base), a helper often has no core when it is needed, and a request waits for a thread
- * that is not running. A collection then takes the main thread longer on an idle machine, but never waits for
- * another thread (docs/disclosure-control.md).
+ * for them to finish. Where processes share cores (the four processes and PostgreSQL on two cores, as measured;
+ * containers under a CPU quota share their host's), a helper often has no core when it is needed, and a request
+ * waits for a thread that is not running. A collection then takes the main thread longer on an idle machine, but
+ * never waits for another thread (docs/disclosure-control.md).
  *
  * The two authorities that answer statistics (the ISA and the resident registry) write a table of up to some
  * 13,000 cells, about 3 MB of JSON, in one go, and the cell objects and numbers they make for it live until it is

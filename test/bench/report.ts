@@ -7,6 +7,7 @@ import type { AccessLogConditions } from './accessLog';
 import { describeSettings, type DurabilitySettings } from './postgres';
 import type { ScenarioName } from './scenarios';
 import { formatWaitEvents, type WaitEventCounts } from './waitEvents';
+import { nodeFlagsOf } from '../../runtime/nodeFlags';
 
 /** How many answers were correct except for characters autocannon split between chunks, over the whole run. */
 function splitDecodedTotal(results: BenchResults): number {
@@ -211,6 +212,9 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   out.push('## Conditions', '');
   out.push(`- Machine: ${m.cpus}, ${m.memoryGb} GiB, Node ${m.node}. Load average at start ${(m.loadAverageAtStart as number[]).join(' ')}, at end ${(m.loadAverageAtEnd as number[]).join(' ')} (other work on the machine shares the cores).`);
   out.push(`- Subgraphs: three processes on ${m.database}, ${m.persons} generated persons (seed ${m.seed}) plus the personas; shared by every contender.`);
+  out.push(
+    `- Node flags: this gateway and the subgraphs run with those \`npm start\` gives them (runtime/nodeFlags.ts: ${['gateway/index.ts', 'subgraphs/immigration/index.ts'].map((s) => `${s} ${nodeFlagsOf(s).join(' ')}`).join('; ')}); the Node peers and the floor with Node's defaults.`,
+  );
   for (const l of postgresLines(results)) out.push(`- ${l} (checked at the start: the benchmark runs only on PostgreSQL whose commits wait for the disk).`);
   out.push(`- Load: autocannon in its own process, ${m.connections} connections, ${m.warmupSec} s warm-up then ${m.durationSec} s measured${m.quick ? '' : ' (the batch twice as long)'}, per scenario and contender${Number(m.rounds ?? 1) > 1 ? ` in ${m.rounds} rounds (the contenders take turns, in reverse order every other round, each round a ${m.rounds}th of the measured time after a 1 s warm-up, the full warm-up before the first; rates and CPU over all rounds, latency percentiles over all rounds' requests from autocannon's merged histograms), so that a slow spell of the shared machine falls on every contender` : ''}, after the previous run's requests have drained (${m.subgraphWarmupSec ? `before each scenario, its load runs for ${m.subgraphWarmupSec} s through the floor, figures discarded, so that the subgraphs all contenders share are warm before the first one is measured` : 'in --quick the subgraphs are not warmed first, so the first contender of each scenario pays for warming them'}); SQL per request counted exactly on a few requests sent one at a time (3; 1 for the batch); every 2xx body compared with the expected JSON (exactly, except that autocannon appends each TCP chunk to the body as a string, so a multi-byte character split between two chunks arrives as U+FFFD: a body that differs only there, character for character, is counted correct; ${splitDecodedTotal(results)} such bodies in this run).`);
   out.push('- Expected answers: computed once before any load by asking the three authorities directly with fixed operations (test/bench/subgraphDirect.ts), for persons drawn from the seeded population.');

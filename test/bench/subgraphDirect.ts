@@ -27,15 +27,7 @@ const IMMIGRATION_STATISTICS = `query ($groupBy: [StatisticsDimension!]!, $filte
 type Json = Record<string, unknown>;
 export type PersonAnswer = Json | null;
 
-export class SubgraphError extends Error {
-  constructor(
-    message: string,
-    /** The first error's code, when the subgraph answered with errors. */
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
+export class SubgraphError extends Error {}
 
 export class SubgraphDirect {
   private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -114,10 +106,7 @@ export class SubgraphDirect {
       req.end(body);
     });
     const parsed = JSON.parse(text) as { data?: Json; errors?: unknown[] };
-    if (parsed.errors?.length || !parsed.data) {
-      const code = (parsed.errors?.[0] as { extensions?: { code?: unknown } } | undefined)?.extensions?.code;
-      throw new SubgraphError(`${authority}: ${JSON.stringify(parsed.errors ?? parsed)}`, typeof code === 'string' ? code : undefined);
-    }
+    if (parsed.errors?.length || !parsed.data) throw new SubgraphError(`${authority}: ${JSON.stringify(parsed.errors ?? parsed)}`);
     return parsed.data;
   }
 }

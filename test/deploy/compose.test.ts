@@ -241,6 +241,9 @@ describe('compose topology (docker/compose.yaml)', () => {
     // Every server collects garbage on its own thread; the statistics writers have three flags more.
     expect(['immigration', 'registry', 'mynumber', 'gateway'].map((name) => services[name]!.command!.length)).toEqual([8, 8, 5, 5]);
     for (const name of Object.keys(NODE_PORTS)) expect([name, services[name]!.command![1]]).toEqual([name, '--single-threaded-gc']);
+    // The image's own command (docker run without one) starts the gateway the same way.
+    const cmd = /^CMD (.+)$/m.exec(readFileSync(join(ROOT, 'docker', 'Dockerfile'), 'utf8'))?.[1];
+    expect(JSON.parse(cmd ?? 'null')).toEqual(['node', ...nodeFlagsOf('gateway/index.ts'), '--import', 'tsx', 'gateway/index.ts']);
   });
 
   it('gives each process what deploy/base gives it (a Kubernetes secret variable as the same name or its _FILE)', () => {
