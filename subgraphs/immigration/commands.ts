@@ -171,6 +171,9 @@ export async function issueSpecificResidenceCard(m: EntityManager, run: CommandR
   if (old && SPECIFIC_CARD_KINDS.includes(old.kind) && (old.status === 'VALID' || old.status === 'EXPIRED')) {
     throw userError('ALREADY_HOLDS_SPECIFIC_CARD', 'This person already holds a specific card');
   }
+  // A conversion replaces the card in force: a card past its date (the stay ended with no application pending) is
+  // not converted, recorded EXPIRED or not yet; the holder's status comes first (an extension delivers a new card).
+  if (old) await requireInForce(m, old, today);
   const kind = specificCardKindFor(resident.residentClass)!;
   const validUntil = validityFor(resident, kind, today);
   const number = await replaceCard(m, resident, old, kind, today, validUntil);

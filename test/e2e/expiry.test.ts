@@ -197,3 +197,34 @@ test('a card recorded EXPIRED by a sweep whose day had turned still reads by its
   const arrangement = today.cardArrangement;
   expect(await byArrangement()).toEqual({ ...counted, NONE: counted.NONE! - 1, [arrangement]: counted[arrangement]! + 1 });
 });
+
+test('a card past its date is not converted to a specific card, whether recorded VALID or EXPIRED', async () => {
+  // A student whose stay (and card) ended yesterday with no application: arrangement (b) or (c) until then.
+  const p = persona('student_activity_outside_status');
+  const n = p.myNumber!;
+  await stack.dbs.immigration.query(`UPDATE foreign_resident SET stay_expires_on = $2 WHERE my_number = $1`, [n, YESTERDAY]);
+  await stack.dbs.immigration.query(`UPDATE residence_card SET valid_until = $2 WHERE number = $1`, [p.residenceCardNumber, YESTERDAY]);
+  const cards = () =>
+    stack.dbs.immigration.query(
+      `SELECT c.number, c.kind, c.status FROM residence_card c JOIN foreign_resident f ON f.id = c.resident_id WHERE f.my_number = $1 ORDER BY c.number`,
+      [n],
+    );
+  const issued = () => stack.dbs.immigration.query(`SELECT count(*)::int AS n FROM outbox WHERE type = 'SpecificCardIssued' AND aggregate_key = $1`, [n]);
+  const issue = async () => (await stack.query(officer, `mutation ($n: ID!) { issueSpecificResidenceCard(myNumber: $n) { number } }`, { n })).body;
+  const before = { cards: await cards(), issued: await issued() };
+  expect(before.issued).toEqual([{ n: 0 }]);
+
+  // Recorded VALID, past its date: the date decides.
+  expect(await storedStatus(p.residenceCardNumber!)).toBe('VALID');
+  const refused = await issue();
+  expect(refused.data).toBeNull();
+  expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CARD_NOT_IN_FORCE', cardStatus: 'EXPIRED' });
+  expect({ cards: await cards(), issued: await issued() }).toEqual(before);
+
+  // Recorded EXPIRED by the sweep: the same.
+  await sweepIsa([]);
+  expect(await storedStatus(p.residenceCardNumber!)).toBe('EXPIRED');
+  expect((await issue()).errors?.[0]?.extensions).toMatchObject({ code: 'CARD_NOT_IN_FORCE', cardStatus: 'EXPIRED' });
+  expect(await issued()).toEqual([{ n: 0 }]);
+  expect((await cards()).map((c: { status: string }) => c.status)).toEqual(before.cards.map((c: { status: string }) => (c.status === 'VALID' ? 'EXPIRED' : c.status)));
+});
