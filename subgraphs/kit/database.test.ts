@@ -89,3 +89,24 @@ it("gives a plain statement TypeORM's results and errors: rows, [rows, affected]
   expect((failed as { code?: string }).code).toBe('23505');
   await db.query(`DROP TABLE ${table}`);
 });
+
+/**
+ * node-postgres closes a connection idle for 10 s unless told to keep it; the next request after a quiet spell
+ * (an analyst reading a table, a clerk serving the next person) then waited for a new one. The pool keeps the
+ * connections it opened. On PostgreSQL only (an embedded database has no connections).
+ */
+const onPostgres = process.env.REGISTRY_DATABASE_URL ? it : it.skip;
+onPostgres(
+  'keeps its connections open through a quiet spell longer than the idle timeout',
+  async () => {
+    const backends = async () => {
+      const rows = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)')));
+      return new Set(rows.map((r: Array<{ pid: number }>) => r[0]?.pid));
+    };
+    const before = await backends();
+    expect(before.size).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect([...(await backends())].sort()).toEqual([...before].sort());
+  },
+  30_000,
+);

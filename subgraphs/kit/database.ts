@@ -105,7 +105,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   };
   let dataSource: DataSource;
   if (options.url) {
-    dataSource = new DataSource({ ...common, url: options.url, poolSize: options.poolSize ?? 10 });
+    const poolSize = options.poolSize ?? 10;
+    // A connection once opened stays open (`min`: the pool never shrinks below its size). node-postgres closes one
+    // idle for 10 s by default, so the first request after a quiet spell waited for a new connection: a process
+    // forked on the server, authentication, and a cold catalog cache for its first statements.
+    dataSource = new DataSource({ ...common, url: options.url, poolSize, extra: { min: poolSize } });
   } else {
     let dir: string | undefined;
     if (options.dataDir) {
