@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { QueryFailedError, type DataSource } from 'typeorm';
 import { createMetrics } from '../../runtime/metrics';
 import { duringStartup, openDatabase, sourced } from './database';
@@ -110,3 +111,21 @@ onPostgres(
   },
   30_000,
 );
+
+onPostgres('drops a kept connection whose server process ended, and answers the next statements on others', async () => {
+  const rows = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)')));
+  const pids = [...new Set(rows.map((r: Array<{ pid: number }>) => r[0]?.pid))];
+  expect(pids).toHaveLength(4);
+  // An operator (or idle_session_timeout, or a failover) ends every session the pool holds.
+  const admin = new Client({ connectionString: process.env.REGISTRY_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [pids]);
+  } finally {
+    await admin.end();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const after = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid')));
+  const fresh = after.map((r: Array<{ pid: number }>) => r[0]?.pid);
+  expect(fresh.filter((pid) => pids.includes(pid as number))).toEqual([]);
+});

@@ -108,8 +108,11 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     const poolSize = options.poolSize ?? 10;
     // A connection once opened stays open (`min`: the pool never shrinks below its size). node-postgres closes one
     // idle for 10 s by default, so the first request after a quiet spell waited for a new connection: a process
-    // forked on the server, authentication, and a cold catalog cache for its first statements.
-    dataSource = new DataSource({ ...common, url: options.url, poolSize, extra: { min: poolSize } });
+    // forked on the server, authentication, and a cold catalog cache for its first statements. An idle connection
+    // sends TCP keepalives after 30 s, so a firewall or NAT between the replica and its database does not forget it,
+    // and one whose server went away is found and dropped from the pool rather than handed to a request.
+    const extra = { min: poolSize, keepAlive: true, keepAliveInitialDelayMillis: 30_000 };
+    dataSource = new DataSource({ ...common, url: options.url, poolSize, extra });
   } else {
     let dir: string | undefined;
     if (options.dataDir) {
