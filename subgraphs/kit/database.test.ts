@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { QueryFailedError, type DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource, type MigrationInterface } from 'typeorm';
 import { createMetrics } from '../../runtime/metrics';
 import { duringStartup, openDatabase, sourced } from './database';
 
@@ -112,11 +112,20 @@ onPostgres(
   30_000,
 );
 
-onPostgres('drops a kept connection whose server process ended, and answers the next statements on others', async () => {
+onPostgres('drops a kept connection whose session the server ended, and runs the next statements on new ones', async () => {
+  // Idle connections send TCP keepalives (a firewall or NAT keeps them; a vanished server is noticed).
+  expect((db.driver as unknown as { master: { options: Record<string, unknown> } }).master.options).toMatchObject({
+    min: 10,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
+  });
   const rows = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)')));
   const pids = [...new Set(rows.map((r: Array<{ pid: number }>) => r[0]?.pid))];
   expect(pids).toHaveLength(4);
-  // An operator (or idle_session_timeout, or a failover) ends every session the pool holds.
+  const pool = (db.driver as unknown as { master: { on(event: 'remove', listener: () => void): void } }).master;
+  let removed = 0;
+  pool.on('remove', () => removed++);
+  // An operator, idle_session_timeout or a failover ends every session the pool holds.
   const admin = new Client({ connectionString: process.env.REGISTRY_DATABASE_URL });
   await admin.connect();
   try {
@@ -124,8 +133,36 @@ onPostgres('drops a kept connection whose server process ended, and answers the 
   } finally {
     await admin.end();
   }
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  for (const deadline = Date.now() + 5000; removed < 4 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(removed).toBe(4);
   const after = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid')));
   const fresh = after.map((r: Array<{ pid: number }>) => r[0]?.pid);
   expect(fresh.filter((pid) => pids.includes(pid as number))).toEqual([]);
 });
+
+/** A migration that fails: a start that connected, then could not bring the schema up to date. */
+class Failing1764288000099 implements MigrationInterface {
+  name = 'Failing1764288000099';
+  async up(): Promise<void> {
+    throw new Error('migration failed');
+  }
+  async down(): Promise<void> {}
+}
+
+onPostgres('closes its connections when a start fails after connecting', async () => {
+  const before = await backendCount();
+  await expect(
+    openDatabase({ authority: 'registry', url: process.env.REGISTRY_DATABASE_URL, migrations: [Failing1764288000099], statements: metrics.dbStatements }),
+  ).rejects.toThrow('migration failed');
+  // A backend leaves pg_stat_activity a moment after its client closes.
+  let after = await backendCount();
+  for (const deadline = Date.now() + 5000; after > before && Date.now() < deadline; after = await backendCount()) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(after).toBeLessThanOrEqual(before);
+});
+
+async function backendCount(): Promise<number> {
+  const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)) as [{ n: number }];
+  return n;
+}

@@ -1,4 +1,5 @@
 import type { Authority } from '../../runtime/authority';
+import { processLogger } from '../../runtime/http';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -109,10 +110,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     // A connection once opened stays open (`min`: the pool never shrinks below its size). node-postgres closes one
     // idle for 10 s by default, so the first request after a quiet spell waited for a new connection: a process
     // forked on the server, authentication, and a cold catalog cache for its first statements. An idle connection
-    // sends TCP keepalives after 30 s, so a firewall or NAT between the replica and its database does not forget it,
-    // and one whose server went away is found and dropped from the pool rather than handed to a request.
+    // sends TCP keepalives after 30 s, so a firewall or NAT between the replica and its database does not forget
+    // it, and one whose server went away is noticed while idle (within a minute) and dropped from the pool. A
+    // connection that breaks while a request uses it still fails that request. Every drop is logged.
     const extra = { min: poolSize, keepAlive: true, keepAliveInitialDelayMillis: 30_000 };
-    dataSource = new DataSource({ ...common, url: options.url, poolSize, extra });
+    const poolErrorHandler = (err: Error) => processLogger(options.authority).warn({ reason: err.message }, 'database connection dropped');
+    dataSource = new DataSource({ ...common, url: options.url, poolSize, extra, poolErrorHandler });
   } else {
     let dir: string | undefined;
     if (options.dataDir) {
@@ -125,8 +128,14 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     embedded.set(dataSource, db);
   }
   await dataSource.initialize();
-  plainStatementsOnThePool(dataSource, (source) => options.statements.inc({ subgraph: options.authority, source }));
-  if (options.url) await underStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+  try {
+    plainStatementsOnThePool(dataSource, (source) => options.statements.inc({ subgraph: options.authority, source }));
+    if (options.url) await underStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
+  } catch (error) {
+    // The pool never lets its connections go by itself: closed here, a failed start leaves nothing open.
+    await dataSource.destroy().catch(() => undefined);
+    throw error;
+  }
   return dataSource;
 }
 
