@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { QueryFailedError, type DataSource, type MigrationInterface } from 'typeorm';
 import { createMetrics } from '../../runtime/metrics';
+import { eventually } from '../../test/personas';
 import { duringStartup, openDatabase, sourced } from './database';
 
 /**
@@ -97,34 +98,42 @@ it("gives a plain statement TypeORM's results and errors: rows, [rows, affected]
  * connections it opened. On PostgreSQL only (an embedded database has no connections).
  */
 const onPostgres = process.env.REGISTRY_DATABASE_URL ? it : it.skip;
+
+/** The server processes behind four statements run at once (four connections of the pool, when it has them). */
+async function fourBackends(): Promise<number[]> {
+  const rows = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)')));
+  return [...new Set(rows.map((r: Array<{ pid: number }>) => r[0]?.pid as number))];
+}
+
+/** node-postgres's pool under the data source. */
+function poolOf(source: DataSource): { options: Record<string, unknown>; on(event: 'remove', listener: () => void): void } {
+  return (source.driver as unknown as { master: ReturnType<typeof poolOf> }).master;
+}
+
+/** Sessions on the test database other than the one asking. */
+async function backendCount(): Promise<number> {
+  const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)) as [{ n: number }];
+  return n;
+}
+
 onPostgres(
   'keeps its connections open through a quiet spell longer than the idle timeout',
   async () => {
-    const backends = async () => {
-      const rows = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)')));
-      return new Set(rows.map((r: Array<{ pid: number }>) => r[0]?.pid));
-    };
-    const before = await backends();
-    expect(before.size).toBe(4);
+    const before = await fourBackends();
+    expect(before.length).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 11_000));
-    expect([...(await backends())].sort()).toEqual([...before].sort());
+    expect((await fourBackends()).sort()).toEqual(before.sort());
   },
   30_000,
 );
 
 onPostgres('drops a kept connection whose session the server ended, and runs the next statements on new ones', async () => {
   // Idle connections send TCP keepalives (a firewall or NAT keeps them; a vanished server is noticed).
-  expect((db.driver as unknown as { master: { options: Record<string, unknown> } }).master.options).toMatchObject({
-    min: 10,
-    keepAlive: true,
-    keepAliveInitialDelayMillis: 30_000,
-  });
-  const rows = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid FROM pg_sleep(0.05)')));
-  const pids = [...new Set(rows.map((r: Array<{ pid: number }>) => r[0]?.pid))];
+  expect(poolOf(db).options).toMatchObject({ min: 10, keepAlive: true, keepAliveInitialDelayMillis: 30_000 });
+  const pids = await fourBackends();
   expect(pids).toHaveLength(4);
-  const pool = (db.driver as unknown as { master: { on(event: 'remove', listener: () => void): void } }).master;
   let removed = 0;
-  pool.on('remove', () => removed++);
+  poolOf(db).on('remove', () => removed++);
   // An operator, idle_session_timeout or a failover ends every session the pool holds.
   const admin = new Client({ connectionString: process.env.REGISTRY_DATABASE_URL });
   await admin.connect();
@@ -133,7 +142,7 @@ onPostgres('drops a kept connection whose session the server ended, and runs the
   } finally {
     await admin.end();
   }
-  for (const deadline = Date.now() + 5000; removed < 4 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 10));
+  await eventually(async () => removed >= 4, 5000).catch(() => undefined);
   expect(removed).toBe(4);
   const after = await Promise.all(Array.from({ length: 4 }, () => db.query('SELECT pg_backend_pid() AS pid')));
   const fresh = after.map((r: Array<{ pid: number }>) => r[0]?.pid);
@@ -155,14 +164,6 @@ onPostgres('closes its connections when a start fails after connecting', async (
     openDatabase({ authority: 'registry', url: process.env.REGISTRY_DATABASE_URL, migrations: [Failing1764288000099], statements: metrics.dbStatements }),
   ).rejects.toThrow('migration failed');
   // A backend leaves pg_stat_activity a moment after its client closes.
-  let after = await backendCount();
-  for (const deadline = Date.now() + 5000; after > before && Date.now() < deadline; after = await backendCount()) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  expect(after).toBeLessThanOrEqual(before);
+  await eventually(async () => (await backendCount()) <= before, 5000).catch(() => undefined);
+  expect(await backendCount()).toBeLessThanOrEqual(before);
 });
-
-async function backendCount(): Promise<number> {
-  const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`)) as [{ n: number }];
-  return n;
-}
