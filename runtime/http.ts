@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { pino, type Logger } from 'pino';
 import type { Metrics } from './metrics';
+import { acceptedRequestId } from './requestId';
 import { createLimitedServer, DEFAULT_TRANSPORT, writeHead, type TransportOptions } from './transport';
 
 export interface HttpOptions<TContext extends BaseContext> {
@@ -92,8 +93,6 @@ function defaultLevel(): string {
   return process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-
 /** An error that becomes an HTTP status and a GraphQL-shaped error body with a stable code. */
 export class HttpError extends Error {
   constructor(
@@ -135,8 +134,8 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
       entry.ms = Math.round(end() * 1000);
       entry.status = res.statusCode;
       metrics.httpRequests.inc({ route: routeLabel(route), status: String(res.statusCode) });
-      const id = req.headers['x-request-id'];
-      if (typeof id === 'string' && REQUEST_ID.test(id)) entry.requestId = id;
+      const id = acceptedRequestId(req.headers['x-request-id']);
+      if (id) entry.requestId = id;
       accessLog(req, entry);
     });
     void handle(req, res, url).catch((err: unknown) => {

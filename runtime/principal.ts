@@ -4,6 +4,7 @@ import { jwtVerify, type CryptoKey } from 'jose';
 import { jwtKey, type VerifyingKey } from './keys';
 import type { Authority } from './authority';
 import { TtlCache } from './ttlCache';
+import { acceptedRequestId } from './requestId';
 
 import { ROLES, type Role } from '../schema/access';
 
@@ -132,8 +133,6 @@ async function verifyToken(token: string, audience: Authority, key: VerifyingKey
   return { principal, expiresAt: payload.exp! * 1000 };
 }
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-
 /**
  * A subgraph's check of forwarded principals: signature, issuer, audience (this subgraph) and expiry by jose; the
  * result of a token already verified is reused until that token expires (bounded cache), so a caller's token
@@ -155,12 +154,11 @@ export class PrincipalVerifier {
       principal = result.principal;
       this.verified.set(token, principal, result.expiresAt);
     }
-    const id = req.headers[REQUEST_ID_HEADER];
     const started = Number(req.headers[REQUEST_STARTED_HEADER]);
     return {
       ...principal,
       // A token that names the request (older gateways, the benchmark's peers) says it with its signature.
-      requestId: principal.requestId || (typeof id === 'string' && REQUEST_ID.test(id) ? id : ''),
+      requestId: principal.requestId || (acceptedRequestId(req.headers[REQUEST_ID_HEADER]) ?? ''),
       requestStartedAt: principal.requestStartedAt ?? (Number.isSafeInteger(started) && started > 0 ? started : undefined),
     };
   }

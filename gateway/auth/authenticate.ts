@@ -3,21 +3,20 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../../runtime/http';
 import { todayInJapan } from '../../runtime/japanDay';
 import type { Principal, PrincipalSigner } from '../../runtime/principal';
+import { acceptedRequestId } from '../../runtime/requestId';
 import type { GatewayContext } from '../server';
 import { agencyOf, purposeFor } from './agency';
 import type { KeyVerdict, PartnerKeyStore } from './apiKeys';
 import { KeyStoreUnavailable } from './sharedApiKeys';
 import { verifyStaffToken, type StaffTokenConfig } from './staffTokens';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 const requestIds = new WeakMap<IncomingMessage, string>();
 
-/** The caller's request id when it is a sane token, else a fresh one; the same for the whole request. */
+/** The caller's request id when it is accepted (runtime/requestId.ts), else a fresh one; the same for the whole request. */
 export function requestId(req: IncomingMessage): string {
   let id = requestIds.get(req);
   if (!id) {
-    const given = req.headers['x-request-id'];
-    id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    id = acceptedRequestId(req.headers['x-request-id']) ?? randomUUID();
     requestIds.set(req, id);
   }
   return id;
