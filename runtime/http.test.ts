@@ -1,21 +1,23 @@
 import { request, type Server } from 'node:http';
 import type { ApolloServer } from '@apollo/server';
-import { close, createHttpServer, listen } from './http';
+import { close, createHttpServer, listen, type AccessLogEntry } from './http';
 import { createMetrics } from './metrics';
 
 /** The HTTP kit every process serves on: routes by path, request bodies read whole within their limit. */
 let server: Server;
 let port: number;
 const LIMIT = 100;
+const metrics = createMetrics('http-kit-test');
+const logged: AccessLogEntry[] = [];
 
 beforeAll(async () => {
   server = createHttpServer({
     // Only /graphql reaches Apollo Server; these tests use the kit's own routes.
     apollo: undefined as unknown as ApolloServer,
     context: async () => ({}),
-    metrics: createMetrics('http-kit-test'),
+    metrics,
     maxBodyBytes: LIMIT,
-    accessLog: () => undefined,
+    accessLog: (_req, entry) => void logged.push(entry),
     routes: {
       '/echo': async (req, body, res) => {
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-search': req.url ?? '' });
@@ -28,9 +30,9 @@ beforeAll(async () => {
 afterAll(() => close(server));
 
 /** Sends a body in the given chunks (chunked transfer unless `length` is declared). */
-function send(path: string, chunks: Buffer[], length?: number): Promise<{ status: number; text: string; search?: string }> {
+function send(path: string, chunks: Buffer[], length?: number, headers: Record<string, string> = {}): Promise<{ status: number; text: string; search?: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ port, path, method: 'POST', headers: length === undefined ? {} : { 'content-length': String(length) } }, (res) => {
+    const req = request({ port, path, method: 'POST', headers: { ...headers, ...(length === undefined ? {} : { 'content-length': String(length) }) } }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8'), search: res.headers['x-search'] as string | undefined }));
@@ -75,4 +77,21 @@ test('routes match the path alone; an unknown path is 404', async () => {
   const missing = await send('/echo/more', [Buffer.from('x')]);
   expect(missing.status).toBe(404);
   expect(JSON.parse(missing.text)).toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+});
+
+test('a path or request id holding a My Number never reaches the log line or a metrics label', async () => {
+  logged.length = 0;
+  await send('/internal/123456789018', [Buffer.from('x')], undefined, { 'x-request-id': 'counter-0042-renewal' });
+  await send('/internal/', [Buffer.from('x')]);
+  await send('/echo', [Buffer.from('x')], undefined, { 'x-request-id': 'mn-1234-5678-9018' });
+  // The line is written when the response has finished; the client may see the answer a moment before.
+  while (logged.length < 3) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(logged.map((e) => [e.route, e.status, e.requestId])).toEqual([
+    ['other', 404, 'counter-0042-renewal'],
+    ['other', 404, undefined],
+    ['/echo', 200, undefined],
+  ]);
+  const text = await metrics.registry.metrics();
+  expect(text).toContain('route="other"');
+  expect(text).not.toMatch(/1234|internal\//);
 });

@@ -127,13 +127,13 @@ export function createHttpServer<TContext extends BaseContext>(options: HttpOpti
 
   return createLimitedServer(options.transport ?? DEFAULT_TRANSPORT, (req, res) => {
     const url = target(req.url);
-    const route = url.pathname;
-    const end = metrics.httpDuration.startTimer({ route: routeLabel(route) });
-    const entry: AccessLogEntry = { method: req.method ?? '', route: routeLabel(route), status: 0, ms: 0 };
+    const route = routeLabel(url.pathname, options.routes);
+    const end = metrics.httpDuration.startTimer({ route });
+    const entry: AccessLogEntry = { method: req.method ?? '', route, status: 0, ms: 0 };
     res.on('finish', () => {
       entry.ms = Math.round(end() * 1000);
       entry.status = res.statusCode;
-      metrics.httpRequests.inc({ route: routeLabel(route), status: String(res.statusCode) });
+      metrics.httpRequests.inc({ route, status: String(res.statusCode) });
       const id = acceptedRequestId(req.headers['x-request-id']);
       if (id) entry.requestId = id;
       accessLog(req, entry);
@@ -239,8 +239,12 @@ function target(url = '/'): Target {
   return q < 0 ? { pathname: url, search: '' } : { pathname: url.slice(0, q), search: q === url.length - 1 ? '' : url.slice(q) };
 }
 
-function routeLabel(path: string): string {
-  return ['/graphql', '/', '/health', '/metrics'].includes(path) || path.startsWith('/internal/') ? path : 'other';
+/**
+ * A path as logs and metrics name it: one of the server's routes, else `other`. A path is the caller's choice
+ * (`/internal/<a My Number>`), so one that is not a route never reaches a log line or becomes a metrics label.
+ */
+function routeLabel(path: string, routes: HttpOptions<BaseContext>['routes']): string {
+  return ['/graphql', '/', '/health', '/metrics'].includes(path) || (routes !== undefined && Object.hasOwn(routes, path)) ? path : 'other';
 }
 
 function sendError(
