@@ -199,20 +199,22 @@ async function main(): Promise<void> {
   console.log('mixed load (ms):', report.mixedLoad);
 
   // Freshness: convert one resident from (b) to (a) through the gateway; time until the counts show it. The
-  // published counts are perturbed, so "shows it" is: any of the four cells the person left or joined is published
-  // anew, in the arrangement table or the card-kind table (a cell's value may come out the same as before, about one
-  // time in six; all four only rarely). The first answer in which one does not is timed, which can only overstate
-  // the delay.
+  // published counts are perturbed, so "shows it" is: any published cell of the watched tables differs from before
+  // (nothing else writes while this runs). A cell the person left or joined may come out the same as before, about
+  // one time in six; the same tables by nationality add four more such cells, so that a conversion the counts
+  // follow is seen. The first answer in which one differs is timed, which can only overstate the delay.
+  const WATCHED: StatisticsDimension[][] = [['CARD_ARRANGEMENT'], ['RESIDENCE_CARD_KIND'], ['NATIONALITY', 'CARD_ARRANGEMENT'], ['NATIONALITY', 'RESIDENCE_CARD_KIND']];
   const arrangement = async () => {
     const published: Record<string, number | null> = {};
-    for (const dimension of ['CARD_ARRANGEMENT', 'RESIDENCE_CARD_KIND']) {
-      const { body } = await ask(analyst, QUERY, { groupBy: [dimension] });
+    for (const groupBy of WATCHED) {
+      const { body } = await ask(analyst, QUERY, { groupBy });
       const t = body.data!.foreignResidentStatistics as { cells: Array<{ key: Array<{ code: string }>; count: number | null }> };
-      for (const c of t.cells) published[`${dimension}:${c.key[0]!.code}`] = c.count;
+      for (const c of t.cells) published[`${groupBy.join('x')}:${c.key.map((k) => k.code).join('/')}`] = c.count;
     }
     return published;
   };
-  const MOVED = ['CARD_ARRANGEMENT:SEPARATE_CARDS', 'CARD_ARRANGEMENT:SPECIFIC_CARD', 'RESIDENCE_CARD_KIND:RESIDENCE_CARD_NEW_FORMAT', 'RESIDENCE_CARD_KIND:SPECIFIC_RESIDENCE_CARD'];
+  const differs = (a: Record<string, number | null>, b: Record<string, number | null>) =>
+    Object.keys(a).length !== Object.keys(b).length || Object.entries(a).some(([cell, count]) => b[cell] !== count);
   const candidate = await findConvertible(ask, officer);
   if (candidate) {
     const before = await arrangement();
@@ -222,14 +224,25 @@ async function main(): Promise<void> {
     let seen = -1;
     for (let k = 0; k < 500; k++) {
       const now = await arrangement();
-      if (MOVED.some((cell) => now[cell] !== before[cell])) {
+      if (differs(now, before)) {
         seen = performance.now() - committed;
         break;
       }
     }
+    // When no cell moved: whether the person's own record shows the conversion, to tell a conversion that did not
+    // happen from counts that did not follow it.
+    const arrangementNow = async () =>
+      ((await ask(officer, `query ($n: ID!) { person(myNumber: $n) { cardArrangement } }`, { n: candidate })).body.data?.person as { cardArrangement?: string } | null)
+        ?.cardArrangement ?? null;
     report.freshness =
       seen < 0
-        ? { change: 'issueSpecificResidenceCard (b) -> (a)', msUntilVisible: null, note: 'no moved cell was published anew in 500 asks' }
+        ? {
+            change: 'issueSpecificResidenceCard (b) -> (a)',
+            msUntilVisible: null,
+            note: 'no watched cell was published anew in 500 rounds of asks',
+            personsArrangementAfter: await arrangementNow(),
+            publishedAnewAfterAnother2s: await new Promise((resolve) => setTimeout(resolve, 2000)).then(async () => differs(await arrangement(), before)),
+          }
         : { change: 'issueSpecificResidenceCard (b) -> (a)', msUntilVisible: round(seen) };
     console.log('freshness:', report.freshness);
   } else {
