@@ -229,18 +229,15 @@ async function main(): Promise<void> {
         break;
       }
     }
-    // When no cell moved: whether the person's own record shows the conversion, to tell a conversion that did not
-    // happen from counts that did not follow it.
-    const arrangementNow = async () =>
-      ((await ask(officer, `query ($n: ID!) { person(myNumber: $n) { cardArrangement } }`, { n: candidate })).body.data?.person as { cardArrangement?: string } | null)
-        ?.cardArrangement ?? null;
     report.freshness =
       seen < 0
         ? {
             change: 'issueSpecificResidenceCard (b) -> (a)',
             msUntilVisible: null,
             note: 'no watched cell was published anew in 500 rounds of asks',
-            personsArrangementAfter: await arrangementNow(),
+            // Whether the person's own record shows the conversion: a conversion that did not happen, or counts
+            // that did not follow it.
+            personsArrangementAfter: await cardArrangementOf(ask, officer, candidate),
             publishedAnewAfterAnother2s: await new Promise((resolve) => setTimeout(resolve, 2000)).then(async () => differs(await arrangement(), before)),
           }
         : { change: 'issueSpecificResidenceCard (b) -> (a)', msUntilVisible: round(seen) };
@@ -279,13 +276,22 @@ async function findConvertible(
        WHERE f.my_number_card_held AND c.kind = 'RESIDENCE_CARD_NEW_FORMAT' AND f.resident_class = 'MID_TO_LONG_TERM' LIMIT 200`,
     );
     for (const { my_number } of rows) {
-      const { body } = await ask(officer, `query ($n: ID!) { person(myNumber: $n) { cardArrangement } }`, { n: my_number });
-      if ((body.data?.person as { cardArrangement?: string } | null)?.cardArrangement === 'SEPARATE_CARDS') return my_number;
+      if ((await cardArrangementOf(ask, officer, my_number)) === 'SEPARATE_CARDS') return my_number;
     }
     return rows[0]?.my_number ?? null;
   } finally {
     await client.end();
   }
+}
+
+/** A person's card arrangement as an officer reads it through the gateway (null when not shown). */
+async function cardArrangementOf(
+  ask: (token: string, query: string, variables: Record<string, unknown>) => Promise<{ body: { data?: Record<string, unknown> } }>,
+  officer: string,
+  myNumber: string,
+): Promise<string | null> {
+  const { body } = await ask(officer, `query ($n: ID!) { person(myNumber: $n) { cardArrangement } }`, { n: myNumber });
+  return (body.data?.person as { cardArrangement?: string } | null)?.cardArrangement ?? null;
 }
 
 function markdown(r: Record<string, unknown>): string {
