@@ -149,6 +149,34 @@ onPostgres('drops a kept connection whose session the server ended, and runs the
   expect(fresh.filter((pid) => pids.includes(pid as number))).toEqual([]);
 });
 
+/**
+ * A statement the server refuses (a bad cast, a broken constraint, division by zero) leaves its session as it was:
+ * idle, in no transaction. node-postgres's `pool.query` dropped the connection anyway, so every such error cost a
+ * new server process (forked, authenticated, its catalog cache cold) and the next request waited for it; a caller
+ * able to provoke errors could churn the authority's connections as fast as it could send requests.
+ */
+onPostgres('keeps the connection after a statement the server refused, and drops one whose session ended', async () => {
+  const pids = await fourBackends();
+  let removed = 0;
+  poolOf(db).on('remove', () => removed++);
+  for (let i = 0; i < 20; i++) {
+    await expect(db.query('SELECT 1 / (0 * $1::int)', [i])).rejects.toBeInstanceOf(QueryFailedError);
+    await expect(db.query(`SELECT 'not a number'::int`)).rejects.toThrow('invalid input syntax');
+  }
+  expect(removed).toBe(0);
+  expect((await fourBackends()).sort()).toEqual(pids.sort());
+  // The refused statement's error is still TypeORM's, with the server's code.
+  const refused = await db.query('SELECT 1 / 0').catch((err: unknown) => err);
+  expect(refused).toBeInstanceOf(QueryFailedError);
+  expect((refused as QueryFailedError & { code?: string }).code).toBe('22012');
+  // A session the server ends under a statement is not given back: the statement fails, the pool drops it.
+  await expect(db.query('SELECT pg_terminate_backend(pg_backend_pid())')).rejects.toBeInstanceOf(QueryFailedError);
+  await eventually(async () => removed >= 1, 5000).catch(() => undefined);
+  expect(removed).toBe(1);
+  const after = await Promise.all(Array.from({ length: 10 }, () => db.query('SELECT 1 AS one')));
+  expect(after).toEqual(Array.from({ length: 10 }, () => [{ one: 1 }]));
+});
+
 /** A migration that fails: a start that connected, then could not bring the schema up to date. */
 class Failing1764288000099 implements MigrationInterface {
   name = 'Failing1764288000099';

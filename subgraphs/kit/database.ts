@@ -146,20 +146,55 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
  * affected] for UPDATE and DELETE), a QueryFailedError. Transactions and sourced statements keep TypeORM's path.
  */
 function plainStatementsOnThePool(dataSource: DataSource, count: (source: StatementSource | 'request') => void): void {
-  type Raw = { rows: unknown[]; rowCount: number | null; command?: string };
-  const pool = (dataSource.driver as unknown as { master: { query(sql: string, params?: unknown[]): Promise<Raw> } }).master;
+  const pool = (dataSource.driver as unknown as { master: Pool }).master;
+  const run = embeddedDatabase(dataSource) ? (sql: string, params?: unknown[]) => pool.query(sql, params) : keepingSessions(pool);
   const throughRunner = dataSource.query.bind(dataSource);
   dataSource.query = (async (sql: string, params?: unknown[], runner?: QueryRunner) => {
     if (runner) return throughRunner(sql, params, runner);
     count(startupSource.get(dataSource) ?? 'request');
     let raw: Raw;
     try {
-      raw = await pool.query(sql, params);
+      raw = await run(sql, params);
     } catch (err) {
       throw new QueryFailedError(sql, params, err as Error);
     }
     return raw.command === 'UPDATE' || raw.command === 'DELETE' ? [raw.rows, raw.rowCount] : raw.rows;
   }) as DataSource['query'];
+}
+
+type Raw = { rows: unknown[]; rowCount: number | null; command?: string };
+type Pool = {
+  query(sql: string, params?: unknown[]): Promise<Raw>;
+  connect(): Promise<pg.PoolClient>;
+};
+
+/**
+ * One statement on a pooled connection, given back afterwards unless its session is over. node-postgres's
+ * `pool.query` closes the connection after any error, but a statement the server refuses with an ERROR (a bad
+ * cast, a broken constraint) leaves its session idle and in no transaction, as good as before. Closing it cost
+ * a new server process, authenticated and with a cold catalog cache, for the next request; a caller who can
+ * provoke refusals could churn the authority's connections as fast as it sends requests. A FATAL or PANIC from
+ * the server, or an error of the connection itself, ends the session: that connection is dropped.
+ */
+function keepingSessions(pool: Pool): (sql: string, params?: unknown[]) => Promise<Raw> {
+  return async (sql, params) => {
+    const client = await pool.connect();
+    let ended: Error | undefined;
+    // An error of the socket while the statement runs is also emitted: without a listener it would be thrown.
+    const onError = (err: Error) => {
+      ended = err;
+    };
+    client.on('error', onError);
+    try {
+      return await client.query(sql, params);
+    } catch (err) {
+      if (!(err instanceof pg.DatabaseError && err.severity === 'ERROR')) ended ??= err as Error;
+      throw err;
+    } finally {
+      client.removeListener('error', onError);
+      client.release(ended);
+    }
+  };
 }
 
 /**
