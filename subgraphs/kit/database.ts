@@ -169,30 +169,47 @@ type Pool = {
 };
 
 /**
- * One statement on a pooled connection, given back afterwards unless its session is over. node-postgres's
- * `pool.query` closes the connection after any error, but a statement the server refuses with an ERROR (a bad
- * cast, a broken constraint) leaves its session idle and in no transaction, as good as before. Closing it cost
- * a new server process, authenticated and with a cold catalog cache, for the next request; a caller who can
- * provoke refusals could churn the authority's connections as fast as it sends requests. A FATAL or PANIC from
- * the server, or an error of the connection itself, ends the session: that connection is dropped.
+ * SQLSTATE classes of refusals that end a statement, never its session: cardinality (21), data (22), integrity
+ * (23), syntax or access (42), unsupported features (0A), PL/pgSQL's RAISE (P0). Any other class (a connection
+ * exception, an operator's intervention, a failed transaction, an internal error) may have ended or changed the
+ * session. Classes rather than the severity: the severity's text is in the server's language.
+ */
+const STATEMENT_REFUSALS: ReadonlySet<string> = new Set(['21', '22', '23', '42', '0A', 'P0']);
+
+/**
+ * One statement on a pooled connection, given back afterwards unless its session may no longer be as the next
+ * caller expects. node-postgres's `pool.query` closes the connection after any error, but a statement the server
+ * refuses leaves its session idle and in no transaction, as good as before. Closing it cost a new server process,
+ * authenticated and with a cold catalog cache, for the next request; a caller who can provoke refusals could churn
+ * the authority's connections as fast as it sends requests.
+ *
+ * Kept after an error: a refusal (STATEMENT_REFUSALS) of a statement sent with parameters (the extended protocol
+ * takes exactly one statement; without parameters the text may hold several, a BEGIN among them) on a session
+ * that was idle, so the server has rolled it back and is idle again. Dropped: any other error, and a statement
+ * that succeeded but left a transaction open.
  */
 function keepingSessions(pool: Pool): (sql: string, params?: unknown[]) => Promise<Raw> {
   return async (sql, params) => {
     const client = await pool.connect();
-    let ended: Error | undefined;
+    const wasIdle = client.getTransactionStatus() === 'I';
+    let drop: Error | true | undefined;
     // An error of the socket while the statement runs is also emitted: without a listener it would be thrown.
     const onError = (err: Error) => {
-      ended = err;
+      drop = err;
     };
     client.on('error', onError);
     try {
-      return await client.query(sql, params);
+      const raw = await client.query(sql, params);
+      if (client.getTransactionStatus() !== 'I') drop ??= true;
+      return raw;
     } catch (err) {
-      if (!(err instanceof pg.DatabaseError && err.severity === 'ERROR')) ended ??= err as Error;
+      const alone = params !== undefined && params.length > 0;
+      const refused = err instanceof pg.DatabaseError && STATEMENT_REFUSALS.has(String(err.code).slice(0, 2));
+      if (!(alone && refused && wasIdle)) drop ??= err as Error;
       throw err;
     } finally {
       client.removeListener('error', onError);
-      client.release(ended);
+      client.release(drop);
     }
   };
 }
