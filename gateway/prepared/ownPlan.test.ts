@@ -126,6 +126,9 @@ describe('what the runner leaves to executeQueryPlan', () => {
     ['a directive', 'query ($n: ID!, $f: Boolean!) { person(myNumber: $n) { myNumber resident @include(if: $f) { familyName } } }'],
     ['a field selected twice', 'query ($n: ID!) { person(myNumber: $n) { resident { familyName } resident { givenName } } }'],
     ['introspection', 'query { __schema { queryType { name } } }'],
+    // The runner builds plain objects, where this key would set the prototype and the field would vanish.
+    ['the alias __proto__', 'query ($n: ID!) { person(myNumber: $n) { __proto__: myNumber } }'],
+    ['the alias __proto__, deeper down', 'query ($n: ID!) { person(myNumber: $n) { myNumber resident { __proto__: familyName } } }'],
   ])('%s', (_name, query) => {
     const { operationContext, queryPlan } = prepare(query);
     expect(OwnPlan.compile(queryPlan, operationContext.operation.selectionSet, operationContext.fragments, schema, supergraphSchema)).toBeUndefined();

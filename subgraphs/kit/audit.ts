@@ -54,25 +54,26 @@ export async function writeAccessLogRows(
   entries: Array<{ principal: Principal; row: AuditRow }>,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const column = (f: (e: { principal: Principal; row: AuditRow }) => string | null) => entries.map(f);
   const on = db instanceof DataSource ? sourced(db, 'audit') : db;
+  // The rows go as one JSON parameter, which the server reads in C: as text arrays, every value of every row would
+  // be escaped one by one in JavaScript.
+  const rows = entries.map(({ principal, row }) => ({
+    request_id: principal.requestId || 'none',
+    principal: principal.sub,
+    role: principal.role,
+    agency: principal.agency,
+    subject: row.subject,
+    items: row.items,
+    purpose: principal.purpose,
+    action: row.action,
+    outcome: row.outcome,
+  }));
   await on.query(
     `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
-     SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, string_to_array(r.items, ','), r.purpose, r.action, r.outcome
-     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[])
-       AS r(request_id, principal, role, agency, subject, items, purpose, action, outcome)`,
-    [
-      provider,
-      column((e) => e.principal.requestId || 'none'),
-      column((e) => e.principal.sub),
-      column((e) => e.principal.role),
-      column((e) => e.principal.agency),
-      column((e) => e.row.subject),
-      column((e) => e.row.items.join(',')),
-      column((e) => e.principal.purpose),
-      column((e) => e.row.action),
-      column((e) => e.row.outcome),
-    ],
+     SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, r.items, r.purpose, r.action, r.outcome
+     FROM json_to_recordset($2::json)
+       AS r(request_id text, principal text, role text, agency text, subject text, items text[], purpose text, action text, outcome text)`,
+    [provider, JSON.stringify(rows)],
   );
 }
 

@@ -20,6 +20,7 @@ export function readOptions() {
       profile: { type: 'boolean' },
       'no-profile': { type: 'boolean', default: false },
       'profile-subgraphs': { type: 'boolean', default: false },
+      'profile-scenario': { type: 'string', default: 'unified' },
       'access-log-duration': { type: 'string' },
       postgres: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -30,10 +31,13 @@ export function readOptions() {
        [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,grafbaseRust,floor,floorAudited]
        [--scenarios unified,batch,statistics,verify,propagation,access-log] [--access-log-duration S]
        [--changes N] [--rounds R] [--fixed-rate | --no-fixed-rate] [--profile | --no-profile] [--profile-subgraphs]
+       [--profile-scenario unified|batch]
        [--postgres]   (a throwaway PostgreSQL cluster with fsync on, when no *_DATABASE_URL is set)`);
     process.exit(0);
   }
   const quick = values.quick!;
+  const profileScenario = values['profile-scenario']!;
+  if (profileScenario !== 'unified' && profileScenario !== 'batch') throw new Error(`--profile-scenario must be unified or batch, not ${JSON.stringify(profileScenario)}`);
   return {
     quick,
     // --quick must stay under two minutes, seeding its snapshot included (the first run, and after a change to
@@ -58,6 +62,8 @@ export function readOptions() {
     // The gateway profile is a separate run with its own warm-up: in the full run by default, in --quick on request.
     profile: values['no-profile'] ? false : (values.profile ?? !quick),
     profileSubgraphs: values['profile-subgraphs']!,
+    /** The load the profiles (this gateway's and the subgraphs') are taken under; it must be among --scenarios. */
+    profileScenario: profileScenario as 'unified' | 'batch',
     seed: 1,
     asOf: new Date().toISOString().slice(0, 10),
   };

@@ -39,7 +39,7 @@ export function subgraphProfileArgs(): string[] {
 }
 
 /**
- * One more unified-record load through this gateway with the three subgraphs under V8's sampling profiler for
+ * One more load of `scenario` through this gateway with the three subgraphs under V8's sampling profiler for
  * the measured seconds only (start-up, seeding and warm-up left out): where the subgraphs' time per request goes.
  */
 export async function profileSubgraphs(
@@ -81,7 +81,7 @@ export async function profileSubgraphs(
     // The profiler samples the thread's wall time while busy, so a thread waiting for a core inside a system call
     // (a socket write that woke a database backend) counts there too: /proc says what it spent.
     const cpuMsPerRequest = Math.round((1000 * (cpuAfter[i]! - cpuBefore[i]!)) / Math.max(1, result.requests)) / 1000;
-    return { ...summary, authority, cpuMsPerRequest, layers: summary.layers.slice(0, 12) };
+    return { ...summary, authority, scenario: scenario.name, cpuMsPerRequest, layers: summary.layers.slice(0, 12) };
   });
 }
 
@@ -90,7 +90,7 @@ export async function profileThis(
   scenario: LoadScenario,
   ctx: MeasureContext & { setup: ContenderSetup },
 ): Promise<NonNullable<BenchResults['profile']>> {
-  const nodeArgs = profileArgs('this-unified');
+  const nodeArgs = profileArgs(`this-${scenario.name}`);
   // Long enough to get past lazy module loading and JIT warm-up, and to collect a few thousand samples.
   ctx = { ...ctx, opts: { ...ctx.opts, rounds: 1, warmupSec: Math.max(ctx.opts.warmupSec, 3), durationSec: Math.max(ctx.opts.durationSec, 6) } };
   const c = await startContender('this', ctx.setup, { nodeArgs, logSuffix: '-profile' });
@@ -104,11 +104,11 @@ export async function profileThis(
   } finally {
     await c.stop();
   }
-  const [file] = mainThreadProfiles('this-unified');
+  const [file] = mainThreadProfiles(`this-${scenario.name}`);
   const requests = figures.requests ?? 0;
   if (!file) throw new Error(`no CPU profile was written: ${tail(c.logFile)}`);
   return {
-    scenario: 'unified',
+    scenario: scenario.name,
     command: `node ${nodeArgs.join(' ').replace(ROOT + '/', '')} --import tsx gateway/index.ts`,
     note: `the ${ctx.opts.durationSec} s measured after a ${ctx.opts.warmupSec} s warm-up (start-up and warm-up left out), ${requests} requests (${figures.rps} rps under the profiler, ${figures.gatewayCpuMsPerRequest} ms CPU per request by /proc)`,
     ...summarizeProfile(file, { requests, window: { seconds: ctx.opts.durationSec, skipEndSeconds: stoppedAfterMs / 1000 } }),

@@ -199,7 +199,7 @@ export function printTables(results: BenchResults): void {
     for (const l of accessLogTable(results)) console.log(l);
   }
   if (results.profile) {
-    console.log(`\nWhere this gateway's CPU goes (profile of the unified record, ${results.profile.busyMs} ms busy):`);
+    console.log(`\nWhere this gateway's CPU goes (profile of the ${results.profile.scenario} load, ${results.profile.busyMs} ms busy):`);
     for (const l of results.profile.layers.slice(0, 8)) console.log(`  ${l.percentOfBusy.toFixed(1).padStart(5)}%  ${l.layer}`);
   }
 }
@@ -280,7 +280,7 @@ export function writeMarkdown(file: string, results: BenchResults): void {
   const p = results.profile;
   if (p) {
     out.push("## Where this gateway's CPU goes", '');
-    out.push(`\`${p.command}\` under the unified-record load; ${p.note}. Busy ${p.busyMs} ms of ${p.totalMs} ms sampled.`, '');
+    out.push(`\`${p.command}\` under the ${p.scenario} load; ${p.note}. Busy ${p.busyMs} ms of ${p.totalMs} ms sampled.`, '');
     out.push('| layer | ms | % of busy | ms per request |', '|---|---:|---:|---:|');
     for (const l of p.layers) out.push(`| ${l.layer} | ${l.ms} | ${l.percentOfBusy} | ${l.msPerRequest ?? '–'} |`);
     out.push('', 'Top self time:', '', '| function | where | self ms | % of busy |', '|---|---|---:|---:|');
@@ -288,7 +288,7 @@ export function writeMarkdown(file: string, results: BenchResults): void {
     out.push('');
   }
   for (const sp of results.subgraphProfiles ?? []) {
-    out.push(`## Subgraph profile: ${sp.authority}`, '', `\`${sp.file.split('/').slice(-3).join('/')}\`, the measured seconds of one more unified-record load through this gateway (${sp.requests} requests, under the profiler). Busy ${sp.busyMs} ms of ${sp.totalMs} ms sampled; by /proc the process spent ${sp.cpuMsPerRequest} ms of CPU per request.`, '');
+    out.push(`## Subgraph profile: ${sp.authority}`, '', `\`${sp.file.split('/').slice(-3).join('/')}\`, the measured seconds of one more ${sp.scenario ?? 'unified'} load through this gateway (${sp.requests} requests, under the profiler). Busy ${sp.busyMs} ms of ${sp.totalMs} ms sampled; by /proc the process spent ${sp.cpuMsPerRequest} ms of CPU per request.`, '');
     out.push('| layer | ms | % of busy | ms per request |', '|---|---:|---:|---:|');
     for (const l of sp.layers) out.push(`| ${l.layer} | ${l.ms} | ${l.percentOfBusy} | ${l.msPerRequest ?? '–'} |`);
     out.push('', '| function | where | self ms | % of busy |', '|---|---|---:|---:|');

@@ -39,7 +39,7 @@ export interface BenchResults {
   contenders: Record<string, { title: string; available: boolean; reason?: string; peakRssMb?: number; [k: string]: unknown }>;
   processes: Record<string, { peakRssMb: number }>;
   profile?: ProfileSummary & { scenario: string; command: string; note?: string };
-  subgraphProfiles?: Array<ProfileSummary & { authority: string; cpuMsPerRequest?: number }>;
+  subgraphProfiles?: Array<ProfileSummary & { authority: string; scenario?: string; cpuMsPerRequest?: number }>;
   /** `accessLog.<store>.<writers>`: appends to one authority's log (accessLog.ts); its conditions in `meta.accessLog`. */
   accessLog?: AccessLogResults;
 }

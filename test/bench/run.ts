@@ -37,6 +37,12 @@ async function main(): Promise<void> {
   mkdirSync(logDir, { recursive: true });
 
   const floorKind = databaseKind === 'postgresql' ? 'sql' : 'subgraph-direct';
+  const loadScenarios = opts.scenarios.filter(
+    (s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify' || s === 'statistics',
+  );
+  // The peers' package holds the load generator (autocannon) too; installed before their versions are read.
+  if (loadScenarios.length > 0) ensurePeers();
+
   const results: BenchResults = {
     meta: {
       startedAt: new Date().toISOString(),
@@ -63,11 +69,6 @@ async function main(): Promise<void> {
     processes: {},
   };
 
-  const loadScenarios = opts.scenarios.filter(
-    (s): s is LoadScenario['name'] => s === 'unified' || s === 'batch' || s === 'verify' || s === 'statistics',
-  );
-  // The peers' package holds the load generator (autocannon) too.
-  if (loadScenarios.length > 0) ensurePeers();
   // The lifecycle propagation is measured first, on an in-process stack of its own that seeds while the subgraph
   // processes start (each takes seconds), and is stopped before any contender starts: while it is measured, the
   // only other processes are the idle subgraphs.
@@ -144,17 +145,19 @@ async function main(): Promise<void> {
       }
       for (const a of AUTHORITIES) results.processes[`subgraph:${a}`] = { peakRssMb: round(memoryMb(stack.pids[a], 'VmHWM'), 1) };
 
-      const unified = scenarios.find((s) => s.name === 'unified');
+      // The profiles are taken under one scenario's load (--profile-scenario), which must have been run.
+      const profiled = scenarios.find((s) => s.name === opts.profileScenario);
       const thisGateway = running.find((c) => c.name === 'this');
-      if (opts.profileSubgraphs && unified && thisGateway) {
-        console.log('Profiling the subgraphs under the unified-record load through this gateway...');
-        results.subgraphProfiles = await profileSubgraphs(unified, ctx, thisGateway);
+      if ((opts.profile || opts.profileSubgraphs) && !profiled) console.log(`No profile: the ${opts.profileScenario} scenario (--profile-scenario) was not run.`);
+      if (opts.profileSubgraphs && profiled && thisGateway) {
+        console.log(`Profiling the subgraphs under the ${profiled.name} load through this gateway...`);
+        results.subgraphProfiles = await profileSubgraphs(profiled, ctx, thisGateway);
       }
       for (const c of running.splice(0)) await c.stop();
 
-      if (opts.profile && unified && opts.contenders.includes('this')) {
-        console.log('Profiling this gateway (--cpu-prof) under the unified-record load...');
-        results.profile = await profileThis(unified, { ...ctx, setup });
+      if (opts.profile && profiled && opts.contenders.includes('this')) {
+        console.log(`Profiling this gateway (--cpu-prof) under the ${profiled.name} load...`);
+        results.profile = await profileThis(profiled, { ...ctx, setup });
       }
     } finally {
       load.close();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * What one access-log row commits to as a Merkle leaf: everything the person it concerns is shown about the access
@@ -30,12 +30,16 @@ export function leafData(f: LeafFields): string {
 
 /** The reference that stands for the request and the caller's identity in a leaf. */
 export function leafRef(requestId: string, principal: string): string {
-  return createHash('sha256').update(JSON.stringify([requestId, principal])).digest('hex');
+  return hash('sha256', JSON.stringify([requestId, principal]), 'hex');
 }
 
-/** The columns of `access_log` a leaf is built from, as `LeafFields` plus the request id and principal. */
+/**
+ * The columns of `access_log` a leaf is built from, as `LeafFields` plus the request id and principal. The items
+ * come as JSON, which the drivers parse natively, rather than as a text array, which they parse in JavaScript: the
+ * same strings, for a fraction of the work when thousands of rows are placed at once.
+ */
 export const LEAF_SELECT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, provider AS authority, subject,
-  role, agency, purpose, items, action, outcome, request_id AS "requestId", principal`;
+  role, agency, purpose, to_json(items) AS items, action, outcome, request_id AS "requestId", principal`;
 
 /** A row as LEAF_SELECT reads it. */
 export interface LeafRow extends Omit<LeafFields, 'ref'> {
