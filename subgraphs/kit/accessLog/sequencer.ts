@@ -3,9 +3,9 @@ import type { CryptoKey } from 'jose';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Authority } from '../../../runtime/authority';
 import { sourced } from '../database';
-import { leafHash, newNodes, rootAt, type Hash, type NodeReader } from '../merkle';
+import { newNodes, rootAt, type Hash, type NodeReader } from '../merkle';
 import { checkpointNote, originOf, signText } from './checkpoint';
-import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';
+import { LEAF_HASH_SQL } from './leaf';
 
 /** At most this many rows become leaves in one sequencing transaction. */
 const BATCH = 5000;
@@ -173,24 +173,29 @@ export class LogSequencer {
   }
 
   private async placeLeaves(m: EntityManager): Promise<number> {
-    const rows = (await m.query(`SELECT id, ${LEAF_SELECT} FROM access_log WHERE leaf_index IS NULL ORDER BY id LIMIT ${BATCH}`)) as Array<
-      LeafRow & { id: string }
-    >;
-    if (rows.length === 0) return 0;
     const [{ size }] = (await m.query(`SELECT size::int AS size FROM access_log_tree WHERE id = 1`)) as [{ size: number }];
-    const hashes: Hash[] = rows.map((row) => leafHash(rowLeafData(row)));
-    await m.query(
-      `UPDATE access_log SET leaf_index = v.idx, leaf_hash = v.hash
-       FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) AS v(id, idx, hash) WHERE access_log.id = v.id`,
-      [rows.map((r) => r.id), rows.map((_, i) => size + i), hashes],
-    );
+    // The oldest waiting rows take the next positions, their leaf hashes computed where they are stored.
+    const placed = (await m.query(
+      `WITH waiting AS (
+         SELECT id, $1::bigint + row_number() OVER (ORDER BY id) - 1 AS idx
+         FROM (SELECT id FROM access_log WHERE leaf_index IS NULL ORDER BY id LIMIT ${BATCH}) w
+       ), placed AS (
+         UPDATE access_log a SET leaf_index = waiting.idx, leaf_hash = ${LEAF_HASH_SQL}
+         FROM waiting WHERE a.id = waiting.id
+         RETURNING a.leaf_index, a.leaf_hash
+       )
+       SELECT leaf_hash AS hash FROM placed ORDER BY leaf_index`,
+      [size],
+    )) as Array<{ hash: Uint8Array }>;
+    if (placed.length === 0) return 0;
+    const hashes: Hash[] = placed.map((row) => asBuffer(row.hash));
     const nodes = await newNodes(size, hashes, nodeReader(m));
     await m.query(
       `INSERT INTO access_log_node (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])`,
       [nodes.map((n) => n.level), nodes.map((n) => n.index), nodes.map((n) => n.hash)],
     );
-    await m.query(`UPDATE access_log_tree SET size = $1 WHERE id = 1`, [size + rows.length]);
-    return rows.length;
+    await m.query(`UPDATE access_log_tree SET size = $1 WHERE id = 1`, [size + placed.length]);
+    return placed.length;
   }
 
   /** Signs a checkpoint of the current tree when it grew since the last one (a new log: the empty tree). */
