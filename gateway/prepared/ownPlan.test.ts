@@ -23,6 +23,9 @@ const UNIFIED = `query Unified($n: ID!) { person(myNumber: $n) { myNumber cardAr
   residenceCard { number kind status validUntil }
   myNumberCard { kind status validUntil } } }`;
 const BATCH = `query Batch($ns: [ID!]!) { persons(myNumbers: $ns) { myNumber resident { familyName } residenceCard { number } } }`;
+// Names a plain object has from its prototype, as aliases: the runner's answer objects must hold them as its own.
+const INHERITED = `query Inherited($n: ID!) { person(myNumber: $n) { constructor: myNumber toString: cardArrangement
+  hasOwnProperty: resident { valueOf: familyName toJSON: givenName } } }`;
 const SHAPES = `query Shapes($n: ID!) { who: person(myNumber: $n) { __typename kind: __typename ...Names ... on Person { card: residenceCard { number status } } } }
   fragment Names on Person { myNumber resident { family: familyName } }`;
 
@@ -97,6 +100,18 @@ const cases: Array<[string, string, Record<string, unknown>, Subgraphs, 'answere
   ['an unknown person (null, no further call)', UNIFIED, N, change('mynumber', () => ({ data: { person: null } })), 'answered'],
   ['a batch with unknown persons (nulls in the list)', BATCH, { ns: ['123456789018', '012345678901', '234567890123'] }, CLEAN, 'answered'],
   ['aliases, __typename, a named and an inline fragment', SHAPES, N, CLEAN, 'answered'],
+  [
+    'aliases named like what a plain object inherits',
+    INHERITED,
+    N,
+    {
+      // The subgraphs answer under the aliases the plan's fetches keep.
+      mynumber: (v) => ({ data: { person: { ...person(v.n as string), constructor: v.n } } }),
+      registry: (v) => entities(v, () => ({ __typename: 'Person', hasOwnProperty: { valueOf: 'F18', toJSON: 'G' } })),
+      immigration: (v) => entities(v, () => ({ __typename: 'Person', toString: 'SPECIFIC_CARD' })),
+    },
+    'answered',
+  ],
   ['fields a subgraph leaves out (null) and fields nobody asked for (dropped)', UNIFIED, N, change('immigration', (v) => entities(v, () => ({ ...immigration(), immigration: { nationality: { code: 'VNM', extra: 1 }, statusOfResidence: 'DIPLOMAT' } }))), 'answered'],
   ["a subgraph's error, with data", UNIFIED, N, change('registry', (v) => ({ ...entities(v, () => ({ resident: null })), errors: [{ message: 'refused', path: ['_entities', 0, 'resident'], extensions: { code: 'FORBIDDEN' } }] })), 'handed over'],
   ['a failed call', UNIFIED, N, change('immigration', () => new Error('connection reset')), 'handed over'],

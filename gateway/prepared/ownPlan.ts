@@ -210,7 +210,6 @@ export class OwnPlan {
     for (const selection of selections) {
       if (selection.kind === 'Field') {
         const name = selection.alias ?? selection.name;
-        if (name === PROTO) return null;
         if (!Object.hasOwn(object, name) || object[name] === undefined) return null;
         const value = object[name];
         const sub = selection.selections;
@@ -299,6 +298,7 @@ function runnable(node: Node): boolean {
     case 'Fetch':
       return (
         node.operationKind === 'query' &&
+        !node.requires?.some(namesProto) &&
         !node.hasDefers &&
         !node.inputRewrites?.length &&
         !node.outputRewrites?.length &&
@@ -307,6 +307,12 @@ function runnable(node: Node): boolean {
     default:
       return false;
   }
+}
+
+/** Whether a representation would need the key plain objects do not take (never in a federation key today). */
+function namesProto(selection: Required): boolean {
+  if (selection.kind === 'Field' && (selection.alias ?? selection.name) === PROTO) return true;
+  return selection.selections?.some(namesProto) ?? false;
 }
 
 /** The shapes of a selection set on an object type, or undefined when it has anything this runner leaves to Apollo. */

@@ -56,17 +56,19 @@ export async function writeAccessLogRows(
   if (entries.length === 0) return;
   const on = db instanceof DataSource ? sourced(db, 'audit') : db;
   // The rows go as one JSON parameter, which the server reads in C: as text arrays, every value of every row would
-  // be escaped one by one in JavaScript.
+  // be escaped one by one in JavaScript. JSON.stringify writes a lone surrogate (a token's claim can hold one) as an
+  // escape the server refuses, which would fail every request of the group commit: it is stored as U+FFFD, as the
+  // text of a UTF-8 parameter would be.
   const rows = entries.map(({ principal, row }) => ({
-    request_id: principal.requestId || 'none',
-    principal: principal.sub,
-    role: principal.role,
-    agency: principal.agency,
-    subject: row.subject,
-    items: row.items,
-    purpose: principal.purpose,
-    action: row.action,
-    outcome: row.outcome,
+    request_id: (principal.requestId || 'none').toWellFormed(),
+    principal: principal.sub.toWellFormed(),
+    role: principal.role.toWellFormed(),
+    agency: principal.agency.toWellFormed(),
+    subject: row.subject?.toWellFormed() ?? null,
+    items: row.items.map((item) => item.toWellFormed()),
+    purpose: principal.purpose.toWellFormed(),
+    action: row.action.toWellFormed(),
+    outcome: row.outcome.toWellFormed(),
   }));
   await on.query(
     `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)

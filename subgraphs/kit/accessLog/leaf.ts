@@ -34,9 +34,9 @@ export function leafRef(requestId: string, principal: string): string {
 }
 
 /**
- * The columns of `access_log` a leaf is built from, as `LeafFields` plus the request id and principal. The items
- * come as JSON, which the drivers parse natively, rather than as a text array, which they parse in JavaScript: the
- * same strings, for a fraction of the work when thousands of rows are placed at once.
+ * The columns of `access_log` a leaf is built from, as `LeafFields` plus the request id and principal
+ * (`npm run audit:verify` reads every row this way). The items come as JSON, which the drivers parse natively,
+ * rather than as a text array, which they parse in JavaScript: the same strings, for less work per row.
  */
 export const LEAF_SELECT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, provider AS authority, subject,
   role, agency, purpose, to_json(items) AS items, action, outcome, request_id AS "requestId", principal`;
@@ -52,16 +52,18 @@ const json = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
 
 /**
  * The leaf hash of the `access_log` row `a`, computed by the database: `leafHash(leafData(...))` of its fields,
- * written in SQL so that placing thousands of rows costs the sequencer no row to read and decode. It must give what
- * `rowLeafData` gives (leaf.test.ts holds the two together on hostile values); verification and the person's own
- * check rebuild leaves with `rowLeafData`, so a difference could not pass unseen.
+ * written in SQL so that placing thousands of rows costs the sequencer no row to read and decode. Everything else
+ * rebuilds leaves in JavaScript: `audit:verify` (rowLeafData), the proofs of a person's history (leafData) and the
+ * console in the person's browser. A difference would show there as a leaf that fails, not at placing time;
+ * leaf.test.ts holds the SQL to rowLeafData on hostile values. The NUL prefix is written as `decode`, which reads
+ * the same whatever `standard_conforming_strings` is.
  */
 export const LEAF_HASH_SQL = (() => {
   const at = `to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   const ref = `encode(sha256(convert_to('[' || ${json('a.request_id')} || ',' || ${json('a.principal')} || ']', 'UTF8')), 'hex')`;
   const fields = [`'${VERSION}'::text`, at, 'a.provider', 'a.subject', 'a.role', 'a.agency', 'a.purpose', 'a.items', 'a.action', 'a.outcome', ref];
   const data = `'[' || ${fields.map(json).join(` || ',' || `)} || ']'`;
-  return `sha256('\\x00'::bytea || convert_to(${data}, 'UTF8'))`;
+  return `sha256(decode('00', 'hex') || convert_to(${data}, 'UTF8'))`;
 })();
 
 /** The leaf data of a row read with LEAF_SELECT. */
