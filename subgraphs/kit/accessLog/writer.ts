@@ -16,7 +16,8 @@ const IN_FLIGHT = 4;
  * Appends access-log rows with group commit: the rows of every request that asks while appends are being written
  * go into the next one, a single INSERT in a transaction of its own, so concurrent requests share one commit (one
  * WAL flush) instead of queueing behind each other's. `append` resolves only once its rows are committed: nothing
- * is answered that is not logged, and when the append fails every request in it fails.
+ * is answered that is not logged. When the append fails every request in it fails, unless the server refused a
+ * value: then each request's rows are tried alone, and only the request whose rows cannot be stored fails.
  */
 export class AccessLogWriter {
   private queue: Pending[] = [];
@@ -41,12 +42,28 @@ export class AccessLogWriter {
       const batch = this.queue;
       this.queue = [];
       try {
-        await writeAccessLogRows(this.db, this.provider, batch.flatMap((p) => p.rows.map((row) => ({ principal: p.principal, row }))));
+        await this.write(batch);
         batch.forEach((p) => p.done());
       } catch (err) {
-        batch.forEach((p) => p.done(err));
+        if (batch.length < 2 || !refusedValues(err)) {
+          batch.forEach((p) => p.done(err));
+          continue;
+        }
+        // The server refused a value and wrote nothing: one request's rows (a claim PostgreSQL cannot store) must
+        // not fail the requests that happened to share its commit. Each is written on its own.
+        for (const p of batch) await this.write([p]).then(() => p.done(), (e: unknown) => p.done(e));
       }
     }
     this.writing--;
   }
+
+  private write(batch: Pending[]): Promise<void> {
+    return writeAccessLogRows(this.db, this.provider, batch.flatMap((p) => p.rows.map((row) => ({ principal: p.principal, row }))));
+  }
+}
+
+/** A refusal of the rows' values (SQLSTATE data or integrity class): the statement wrote nothing. */
+function refusedValues(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }

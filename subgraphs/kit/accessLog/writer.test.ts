@@ -1,0 +1,39 @@
+import type { DataSource } from 'typeorm';
+import { createMetrics } from '../../../runtime/metrics';
+import type { Principal } from '../../../runtime/principal';
+import { throwawayDatabase } from '../../../test/throwawayDatabase';
+import { migrations } from '../../mynumber/migrations';
+import { openDatabase } from '../database';
+import { AccessLogWriter } from './writer';
+
+/**
+ * Group commit puts the rows of concurrent requests into one INSERT. A request whose rows the server cannot store
+ * (a claim holding NUL, which PostgreSQL text cannot hold) must fail alone, not take the others of its group with
+ * it: a caller who could do that would make every read that shares its commits fail. On the embedded database,
+ * and on PostgreSQL when MYNUMBER_DATABASE_URL is set.
+ */
+const drops: Array<() => Promise<void>> = [];
+let db: DataSource;
+beforeAll(async () => {
+  const url = await throwawayDatabase('mynumber', drops, 'writer');
+  db = await openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics('writer').dbStatements });
+});
+afterAll(async () => {
+  await db?.destroy();
+  for (const drop of drops) await drop();
+});
+
+const principal = (sub: string) => ({ sub, role: 'MUNICIPAL_CLERK', agency: 'municipality:131016', purpose: 'IDENTITY_VERIFICATION', requestId: sub }) as unknown as Principal;
+const row = (subject: string) => ({ subject, items: ['Person.name'], action: 'READ', outcome: 'ALLOWED' });
+
+test('rows the server refuses fail their own request only, not the others of its commit', async () => {
+  const writer = new AccessLogWriter(db, 'mynumber');
+  // Four appends start at once (the writer's appends in flight); the next three wait, and go out together.
+  const first = ['a', 'b', 'c', 'd'].map((n) => writer.append(principal(`clerk-${n}`), [row(`person-${n}`)]));
+  const bad = writer.append(principal('clerk-\u0000'), [row('person-bad')]);
+  const after = ['e', 'f'].map((n) => writer.append(principal(`clerk-${n}`), [row(`person-${n}`)]));
+  const outcomes = await Promise.allSettled([...first, bad, ...after]);
+  expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+  const stored = (await db.query(`SELECT subject FROM access_log ORDER BY subject`)) as Array<{ subject: string }>;
+  expect(stored.map((r) => r.subject)).toEqual(['person-a', 'person-b', 'person-c', 'person-d', 'person-e', 'person-f']);
+});
