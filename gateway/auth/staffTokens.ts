@@ -85,6 +85,7 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
     }));
     // `iat` and `exp` are numbers here (required, and checked as such by jwtVerify); refused as INVALID_TOKEN.
     checkLifetime(payload.iat!, payload.exp!, config.maxLifetimeSeconds);
+    checkClaimText(payload);
   } catch (err) {
     const code = (err as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'TOKEN_EXPIRED' : 'INVALID_TOKEN';
     throw new HttpError(401, code, code === 'TOKEN_EXPIRED' ? 'The token has expired' : 'The token is not valid', {
@@ -109,6 +110,25 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
     purpose: typeof payload.purpose === 'string' ? payload.purpose : undefined,
   };
   return { identity, expiresAt: payload.exp! * 1000 };
+}
+
+/** Printable text of a sane length: no control characters (C0, DEL, C1). */
+const CLAIM_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
+/** A local government code (全国地方公共団体コード): five digits and a check digit. */
+const MUNICIPALITY_CODE = /^[0-9]{6}$/;
+
+/**
+ * Refuses a token whose claims could not be carried as they are: they travel in principals, log lines and the
+ * authorities' access logs, where a control character, a lone surrogate (which no database text can hold) or a
+ * municipality that is no code would be stored or fail as something else.
+ */
+function checkClaimText(payload: Record<string, unknown>): void {
+  const text = (value: unknown) => typeof value === 'string' && value.isWellFormed() && CLAIM_TEXT.test(value);
+  if (!text(payload.sub)) throw new Error('The subject is not printable text');
+  for (const name of ['purpose', 'my_number']) {
+    if (typeof payload[name] === 'string' && !text(payload[name])) throw new Error(`The ${name} claim is not printable text`);
+  }
+  if (typeof payload.municipality === 'string' && !MUNICIPALITY_CODE.test(payload.municipality)) throw new Error('The municipality claim is no code');
 }
 
 /**

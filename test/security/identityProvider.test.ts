@@ -87,6 +87,26 @@ test('refused: a key the provider does not publish, another issuer, another audi
   expect(await refusal(await token(k1, { role: 'partner' }))).toBe('403 UNKNOWN_ROLE');
 });
 
+test("refused: claims that could not be carried as they are, in a token the provider signed", async () => {
+  const k1 = await newKey('2026-12-k1');
+  provider.published = [k1];
+  const config = await configured();
+  const refusal = async (claims: Record<string, unknown>) =>
+    verifyStaffToken(await token(k1, { role: 'municipal-clerk', municipality: '131016', ...claims }), config).then(
+      () => 'accepted',
+      (err: { status?: number; code?: string }) => `${err.status} ${err.code}`,
+    );
+  for (const sub of ['clerk\u0000', 'clerk-\ud800', 'clerk\nforged log line', 'clerk\u0085', 'c'.repeat(257)]) {
+    expect([JSON.stringify(sub), await refusal({ sub })]).toEqual([JSON.stringify(sub), '401 INVALID_TOKEN']);
+  }
+  for (const municipality of ['13101', '1310167', '13101６', ' 131016', 'tokyo']) {
+    expect([municipality, await refusal({ municipality })]).toEqual([municipality, '401 INVALID_TOKEN']);
+  }
+  expect(await refusal({ purpose: 'resident-registration\r\nx' })).toBe('401 INVALID_TOKEN');
+  // Printable text in any script is taken.
+  expect(await refusal({ sub: '山田-clerk-0001 🇯🇵', purpose: '住民票の写しの交付' })).toBe('accepted');
+});
+
 test('key rotation with overlap: a key published after the first fetch is used within seconds, and unknown kids cannot flood the provider', async () => {
   const k1 = await newKey('2026-12-k1');
   const k2 = await newKey('2027-01-k2');
