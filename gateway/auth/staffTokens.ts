@@ -2,6 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type CryptoKey, type JWTVerifyGetKey } f
 import { HttpError } from '../../runtime/http';
 import { ROLES, type Role } from '../../runtime/principal';
 import { TtlCache } from '../../runtime/ttlCache';
+import { isValidLocalGovernmentCode } from '../../schema/identifiers';
 
 /** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
 export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
@@ -114,8 +115,6 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
 
 /** Printable text of a sane length: no control characters (C0, DEL, C1). */
 const CLAIM_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
-/** A local government code (全国地方公共団体コード): five digits and a check digit. */
-const MUNICIPALITY_CODE = /^[0-9]{6}$/;
 
 /**
  * Refuses a token whose claims could not be carried as they are: they travel in principals, log lines and the
@@ -128,7 +127,8 @@ function checkClaimText(payload: Record<string, unknown>): void {
   for (const name of ['purpose', 'my_number']) {
     if (typeof payload[name] === 'string' && !text(payload[name])) throw new Error(`The ${name} claim is not printable text`);
   }
-  if (typeof payload.municipality === 'string' && !MUNICIPALITY_CODE.test(payload.municipality)) throw new Error('The municipality claim is no code');
+  // A local government code (全国地方公共団体コード): five digits and their check digit.
+  if (typeof payload.municipality === 'string' && !isValidLocalGovernmentCode(payload.municipality)) throw new Error('The municipality claim is no code');
 }
 
 /**

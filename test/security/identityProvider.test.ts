@@ -99,7 +99,8 @@ test("refused: claims that could not be carried as they are, in a token the prov
   for (const sub of ['clerk\u0000', 'clerk-\ud800', 'clerk\nforged log line', 'clerk\u0085', 'c'.repeat(257)]) {
     expect([JSON.stringify(sub), await refusal({ sub })]).toEqual([JSON.stringify(sub), '401 INVALID_TOKEN']);
   }
-  for (const municipality of ['13101', '1310167', '13101６', ' 131016', 'tokyo']) {
+  // 131016 is Chiyoda's code: 131017 has the wrong check digit.
+  for (const municipality of ['13101', '1310167', '131017', '13101６', ' 131016', 'tokyo']) {
     expect([municipality, await refusal({ municipality })]).toEqual([municipality, '401 INVALID_TOKEN']);
   }
   expect(await refusal({ purpose: 'resident-registration\r\nx' })).toBe('401 INVALID_TOKEN');
