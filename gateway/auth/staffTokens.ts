@@ -2,7 +2,7 @@ import { createRemoteJWKSet, jwtVerify, type CryptoKey, type JWTVerifyGetKey } f
 import { HttpError } from '../../runtime/http';
 import { ROLES, type Role } from '../../runtime/principal';
 import { TtlCache } from '../../runtime/ttlCache';
-import { isValidLocalGovernmentCode } from '../../schema/identifiers';
+import { isValidLocalGovernmentCode, parseMyNumber } from '../../schema/identifiers';
 
 /** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
 export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
@@ -124,8 +124,11 @@ const CLAIM_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
 function checkClaimText(payload: Record<string, unknown>): void {
   const text = (value: unknown) => typeof value === 'string' && value.isWellFormed() && CLAIM_TEXT.test(value);
   if (!text(payload.sub)) throw new Error('The subject is not printable text');
-  for (const name of ['purpose', 'my_number']) {
-    if (typeof payload[name] === 'string' && !text(payload[name])) throw new Error(`The ${name} claim is not printable text`);
+  if (typeof payload.purpose === 'string' && !text(payload.purpose)) throw new Error('The purpose claim is not printable text');
+  // A My Number as records hold it: twelve ASCII digits, the last its check digit.
+  if (typeof payload.my_number === 'string') {
+    const parsed = parseMyNumber(payload.my_number);
+    if (!parsed.ok || parsed.value !== payload.my_number) throw new Error('The my_number claim is no My Number');
   }
   // A local government code (全国地方公共団体コード): five digits and their check digit.
   if (typeof payload.municipality === 'string' && !isValidLocalGovernmentCode(payload.municipality)) throw new Error('The municipality claim is no code');

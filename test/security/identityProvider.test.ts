@@ -104,6 +104,11 @@ test("refused: claims that could not be carried as they are, in a token the prov
     expect([municipality, await refusal({ municipality })]).toEqual([municipality, '401 INVALID_TOKEN']);
   }
   expect(await refusal({ purpose: 'resident-registration\r\nx' })).toBe('401 INVALID_TOKEN');
+  // 123456789018 is a My Number: the same with another check digit, separated or in full-width digits is not one.
+  for (const my_number of ['123456789017', '1234-5678-9018', '１２３４５６７８９０１８', '12345678901']) {
+    expect([my_number, await refusal({ role: 'resident', my_number })]).toEqual([my_number, '401 INVALID_TOKEN']);
+  }
+  expect(await refusal({ role: 'resident', my_number: '123456789018' })).toBe('accepted');
   // Printable text in any script is taken.
   expect(await refusal({ sub: '山田-clerk-0001 🇯🇵', purpose: '住民票の写しの交付' })).toBe('accepted');
 });
