@@ -3,6 +3,7 @@ import { HttpError } from '../../runtime/http';
 import { ROLES, type Role } from '../../runtime/principal';
 import { TtlCache } from '../../runtime/ttlCache';
 import { isValidLocalGovernmentCode, parseMyNumber } from '../../schema/identifiers';
+import { isStorableText } from '../limits/requestHygiene';
 
 /** Algorithms accepted on staff tokens; `none` and symmetric algorithms are never among them. */
 export const STAFF_TOKEN_ALGORITHMS = ['EdDSA', 'ES256', 'RS256'];
@@ -114,7 +115,7 @@ async function verifyStaffTokenOnce(token: string, config: StaffTokenConfig): Pr
 }
 
 /** Printable text of a sane length: no control characters (C0, DEL, C1). */
-const CLAIM_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
+const PRINTABLE = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
 /**
  * Refuses a token whose claims could not be carried as they are: they travel in principals, log lines and the
@@ -122,7 +123,7 @@ const CLAIM_TEXT = /^[^\u0000-\u001f\u007f-\u009f]{1,256}$/;
  * municipality that is no code would be stored or fail as something else.
  */
 function checkClaimText(payload: Record<string, unknown>): void {
-  const text = (value: unknown) => typeof value === 'string' && value.isWellFormed() && CLAIM_TEXT.test(value);
+  const text = (value: unknown) => typeof value === 'string' && isStorableText(value) && PRINTABLE.test(value);
   if (!text(payload.sub)) throw new Error('The subject is not printable text');
   if (typeof payload.purpose === 'string' && !text(payload.purpose)) throw new Error('The purpose claim is not printable text');
   // A My Number as records hold it: twelve ASCII digits, the last its check digit.

@@ -3,6 +3,11 @@ import { BREAK, visit, type DocumentNode } from 'graphql';
 /** A NUL character, or half of a UTF-16 surrogate pair: neither can be stored as text by any authority. */
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** True when every authority can store the text (no NUL, no unpaired surrogate). */
+export function isStorableText(text: string): boolean {
+  return !UNSTORABLE.test(text);
+}
+
 /** True when a JSON value holds a string (or key) that no authority could store; walked without recursion. */
 function hasUnstorableText(value: unknown): boolean {
   const pending: unknown[] = [value];

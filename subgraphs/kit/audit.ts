@@ -56,26 +56,27 @@ export async function writeAccessLogRows(
   if (entries.length === 0) return;
   const on = db instanceof DataSource ? sourced(db, 'audit') : db;
   // The rows go as one JSON parameter, which the server reads in C: as text arrays, every value of every row would
-  // be escaped one by one in JavaScript. JSON.stringify writes a lone surrogate (a token's claim can hold one) as an
-  // escape the server refuses, which would fail every request of the group commit: it is stored as U+FFFD, as the
-  // text of a UTF-8 parameter would be.
+  // be escaped one by one in JavaScript. JSON.stringify writes a lone surrogate as an escape the server refuses,
+  // which would fail every request of the group commit: it is stored as U+FFFD, as the text of a UTF-8 parameter
+  // would be.
   const rows = entries.map(({ principal, row }) => ({
-    request_id: (principal.requestId || 'none').toWellFormed(),
-    principal: principal.sub.toWellFormed(),
-    role: principal.role.toWellFormed(),
-    agency: principal.agency.toWellFormed(),
-    subject: row.subject?.toWellFormed() ?? null,
-    items: row.items.map((item) => item.toWellFormed()),
-    purpose: principal.purpose.toWellFormed(),
-    action: row.action.toWellFormed(),
-    outcome: row.outcome.toWellFormed(),
+    request_id: principal.requestId || 'none',
+    principal: principal.sub,
+    role: principal.role,
+    agency: principal.agency,
+    subject: row.subject,
+    items: row.items,
+    purpose: principal.purpose,
+    action: row.action,
+    outcome: row.outcome,
   }));
+  const text = JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value));
   await on.query(
     `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
      SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, r.items, r.purpose, r.action, r.outcome
      FROM json_to_recordset($2::json)
        AS r(request_id text, principal text, role text, agency text, subject text, items text[], purpose text, action text, outcome text)`,
-    [provider, JSON.stringify(rows)],
+    [provider, text],
   );
 }
 

@@ -33,12 +33,15 @@ export function leafRef(requestId: string, principal: string): string {
   return hash('sha256', JSON.stringify([requestId, principal]), 'hex');
 }
 
+/** A timestamp column as the leaf holds it: UTC, to the microsecond. */
+const utcMicros = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /**
  * The columns of `access_log` a leaf is built from, as `LeafFields` plus the request id and principal
  * (`npm run audit:verify` reads every row this way). The items come as JSON, which the drivers parse natively,
  * rather than as a text array, which they parse in JavaScript: the same strings, for less work per row.
  */
-export const LEAF_SELECT = `to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, provider AS authority, subject,
+export const LEAF_SELECT = `${utcMicros('at')} AS at, provider AS authority, subject,
   role, agency, purpose, to_json(items) AS items, action, outcome, request_id AS "requestId", principal`;
 
 /** A row as LEAF_SELECT reads it. */
@@ -59,9 +62,8 @@ const json = (column: string) => `coalesce(to_json(${column})::text, 'null')`;
  * the same whatever `standard_conforming_strings` is.
  */
 export const LEAF_HASH_SQL = (() => {
-  const at = `to_char(a.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
   const ref = `encode(sha256(convert_to('[' || ${json('a.request_id')} || ',' || ${json('a.principal')} || ']', 'UTF8')), 'hex')`;
-  const fields = [`'${VERSION}'::text`, at, 'a.provider', 'a.subject', 'a.role', 'a.agency', 'a.purpose', 'a.items', 'a.action', 'a.outcome', ref];
+  const fields = [`'${VERSION}'::text`, utcMicros('a.at'), 'a.provider', 'a.subject', 'a.role', 'a.agency', 'a.purpose', 'a.items', 'a.action', 'a.outcome', ref];
   const data = `'[' || ${fields.map(json).join(` || ',' || `)} || ']'`;
   return `sha256(decode('00', 'hex') || convert_to(${data}, 'UTF8'))`;
 })();
