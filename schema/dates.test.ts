@@ -26,7 +26,19 @@ describe('isIsoDate', () => {
     ['2024/01/01', false],
     ['2024-01-01T00:00:00Z', false],
     [' 2024-01-01', false],
+    ['2024-01-01\n', false],
     ['', false],
+    // Characters on either side of the digits, full-width digits, signs and other separators.
+    ['2024-01-0/', false],
+    ['2024-01-0:', false],
+    ['2024-0a-01', false],
+    ['+024-01-01', false],
+    ['\uff12\uff10\uff12\uff14-01-01', false],
+    ['2024_01_01', false],
+    ['2024-01/01', false],
+    ['2024/01-01', false],
+    ['0000-02-29', true],
+    ['9999-12-31', true],
   ])('%j → %s', (input, expected) => {
     expect(isIsoDate(input)).toBe(expected);
   });
@@ -88,8 +100,18 @@ describe('compareDates', () => {
     ['2024-01-02', '2024-01-01', 1],
     ['2024-01-01', '2024-01-01', 0],
     ['1999-12-31', '2000-01-01', -1],
+    ['0999-12-31', '1000-01-01', -1],
+    ['2024-02-29', '2024-03-01', -1],
   ] as const)('%s vs %s = %i', (a, b, expected) => {
     expect(compareDates(a, b)).toBe(expected);
+  });
+
+  test.each([
+    ['2023-02-29', '2024-01-01'],
+    ['2024-01-01', '2024-1-1'],
+    ['2024-01-01', '2024-01-01 '],
+  ])('refuses %j vs %j: not both real dates written as yyyy-mm-dd', (a, b) => {
+    expect(() => compareDates(a, b)).toThrow(RangeError);
   });
 });
 

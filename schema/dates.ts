@@ -9,8 +9,9 @@
  * (年齢計算ニ関スル法律 completes the year at the end of that same day).
  */
 
-const ISO_DATE = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/;
 const DAY_MS = 86_400_000;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+const HYPHEN = 0x2d;
 
 interface CalendarDate {
   year: number;
@@ -23,14 +24,30 @@ function isLeapYear(year: number): boolean {
 }
 
 function daysInMonth(year: number, month: number): number {
-  return month === 2 ? (isLeapYear(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return month === 2 ? (isLeapYear(year) ? 29 : 28) : DAYS_IN_MONTH[month - 1]!;
 }
 
+/** The number written by the ASCII digits from `start` to `end` of `text`, or -1 if any of them is not one. */
+function digits(text: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/**
+ * The year, month and day of a real calendar date written as yyyy-mm-dd, or null. Read character by character:
+ * the immigration rules compare a card's dates for every person of every answer.
+ */
 function split(date: string): CalendarDate | null {
-  const match = ISO_DATE.exec(date);
-  if (!match) return null;
-  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  if (typeof date !== 'string' || date.length !== 10 || date.charCodeAt(4) !== HYPHEN || date.charCodeAt(7) !== HYPHEN) return null;
+  const year = digits(date, 0, 4);
+  const month = digits(date, 5, 7);
+  const day = digits(date, 8, 10);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return { year, month, day };
 }
 
@@ -97,8 +114,10 @@ export function lastDayOfMonthsCountedFrom(start: string, months: number): strin
 
 /** -1, 0 or 1 as `a` is before, the same as, or after `b`. */
 export function compareDates(a: string, b: string): -1 | 0 | 1 {
-  const [x, y] = [format(parts(a)), format(parts(b))];
-  return x < y ? -1 : x > y ? 1 : 0;
+  // Two dates written as yyyy-mm-dd (each checked to be one) are in the order of their text.
+  parts(a);
+  parts(b);
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The earliest of the given dates. */

@@ -56,9 +56,7 @@ export async function writeAccessLogRows(
   if (entries.length === 0) return;
   const on = db instanceof DataSource ? sourced(db, 'audit') : db;
   // The rows go as one JSON parameter, which the server reads in C: as text arrays, every value of every row would
-  // be escaped one by one in JavaScript. JSON.stringify writes a lone surrogate as an escape the server refuses,
-  // which would fail every request of the group commit: it is stored as U+FFFD, as the text of a UTF-8 parameter
-  // would be.
+  // be escaped one by one in JavaScript.
   const rows = entries.map(({ principal, row }) => ({
     request_id: principal.requestId || 'none',
     principal: principal.sub,
@@ -70,7 +68,7 @@ export async function writeAccessLogRows(
     action: row.action,
     outcome: row.outcome,
   }));
-  const text = JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'string' ? value.toWellFormed() : value));
+  const text = wellFormedJson(rows);
   await on.query(
     `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
      SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, r.items, r.purpose, r.action, r.outcome
@@ -78,6 +76,17 @@ export async function writeAccessLogRows(
        AS r(request_id text, principal text, role text, agency text, subject text, items text[], purpose text, action text, outcome text)`,
     [provider, text],
   );
+}
+
+/**
+ * The JSON text of `value` with every lone surrogate stored as U+FFFD, as the text of a UTF-8 parameter would be.
+ * JSON.stringify writes a lone surrogate as a `\udxxx` escape, which the server refuses, and that would fail every
+ * request of the group commit. Only a text holding such an escape is written again with each string repaired: a
+ * replacer makes JSON.stringify call back for every key and value, a cost every row would otherwise pay.
+ */
+export function wellFormedJson(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes('\\ud') ? JSON.stringify(value, (_key, v: unknown) => (typeof v === 'string' ? v.toWellFormed() : v)) : text;
 }
 
 /** The guarded `Type.field` items an operation selects, found by walking it with the schema's type information. */

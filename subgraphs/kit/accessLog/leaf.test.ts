@@ -26,6 +26,8 @@ const HOSTILE = [
   '</script><script>',
   'a,b;c',
   '{"not":"json"}',
+  // Text that looks like a surrogate's escape once written as JSON: it must be kept as it is.
+  'escaped \\ud800 \\uDC00 \\\\ud83d',
   '',
 ];
 
