@@ -1,12 +1,10 @@
 import { createHash } from 'node:crypto';
 import { generateKeyPair, type CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
-import { createMetrics } from '../../../runtime/metrics';
 import type { Principal } from '../../../runtime/principal';
-import { throwawayDatabase } from '../../../test/throwawayDatabase';
+import { suiteDatabases } from '../../../test/suiteDatabases';
 import { migrations } from '../../mynumber/migrations';
 import { writeAccessLogRows } from '../audit';
-import { openDatabase } from '../database';
 import { leafHash } from '../merkle';
 import { LEAF_SELECT, rowLeafData, type LeafRow } from './leaf';
 import { LogSequencer } from './sequencer';
@@ -31,22 +29,14 @@ const HOSTILE = [
   '',
 ];
 
-const drops: Array<() => Promise<void>> = [];
-const opened: DataSource[] = [];
+const databases = suiteDatabases('mynumber', migrations);
 let privateKey: CryptoKey;
 beforeAll(async () => {
   ({ privateKey } = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })) as { privateKey: CryptoKey });
 });
-afterAll(async () => {
-  for (const db of opened) await db.destroy();
-  for (const drop of drops) await drop();
-});
 
 async function freshLog(name: string): Promise<DataSource> {
-  const url = await throwawayDatabase('mynumber', drops, name);
-  const db = await openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics(name).dbStatements });
-  opened.push(db);
-  return db;
+  return (await databases.fresh(name)).db;
 }
 
 const insert = (db: DataSource, row: { at: string; requestId: string; principal: string; subject: string | null; items: string[]; text: string }) =>

@@ -1,13 +1,11 @@
 import { createHash } from 'node:crypto';
 import { generateKeyPair, type CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
-import { createMetrics } from '../../../runtime/metrics';
 import type { Principal } from '../../../runtime/principal';
-import { throwawayDatabase } from '../../../test/throwawayDatabase';
+import { suiteDatabases } from '../../../test/suiteDatabases';
 import { eventually } from '../../../test/personas';
 import { migrations } from '../../mynumber/migrations';
 import { writeAccessLogRows } from '../audit';
-import { openDatabase } from '../database';
 import { verifyText } from './checkpoint';
 import { LogSequencer } from './sequencer';
 
@@ -47,12 +45,7 @@ test('a stalled database holds one look of the sequencer, however many ticks pas
 const PRINCIPAL = { sub: 'clerk-1', role: 'MUNICIPAL_CLERK', agency: 'municipality', purpose: 'test', requestId: 'r' } as unknown as Principal;
 
 describe('sequencers over one database', () => {
-  const drops: Array<() => Promise<void>> = [];
-  const opened: DataSource[] = [];
-  afterAll(async () => {
-    for (const db of opened) await db.destroy();
-    for (const drop of drops) await drop();
-  });
+  const databases = suiteDatabases('mynumber', migrations);
 
   const sha256 = (...parts: Buffer[]) => createHash('sha256').update(Buffer.concat(parts)).digest();
   /** RFC 9162 section 2.1.1: the hash of a list of leaf hashes. */
@@ -65,13 +58,9 @@ describe('sequencers over one database', () => {
   }
 
   test('two sequencers: each row one position, no gap, and every checkpoint the root of its leaves', async () => {
-    const url = await throwawayDatabase('mynumber', drops, 'sequencers');
-    const open = () => openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics(`sequencers-${opened.length}`).dbStatements });
-    const first = await open();
-    opened.push(first);
+    const { db: first, url } = await databases.fresh('sequencers');
     // Embedded, one process holds the database: the second replica shares it.
-    const second = url ? await open() : first;
-    if (url) opened.push(second);
+    const second = url ? await databases.again(url, 'sequencers-1') : first;
     const { privateKey, publicKey } = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })) as { privateKey: CryptoKey; publicKey: CryptoKey };
     const sequencers = [first, second].map(
       (db) => new LogSequencer({ db, authority: 'mynumber', signingKey: { privateKey }, pollMs: 3, checkpointEveryMs: 10 }),
@@ -111,9 +100,7 @@ describe('sequencers over one database', () => {
   });
 
   test('a backlog of several batches is placed in one run and signed once, with its last batch', async () => {
-    const url = await throwawayDatabase('mynumber', drops, 'backlog');
-    const db = await openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics('backlog').dbStatements });
-    opened.push(db);
+    const { db } = await databases.fresh('backlog');
     const { privateKey } = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })) as { privateKey: CryptoKey };
     const ROWS = 12_000; // two full batches of 5,000 and a part
     const rows = Array.from({ length: ROWS }, (_, i) => ({ subject: `person-${i}`, items: ['name'], action: 'read', outcome: 'ok' }));

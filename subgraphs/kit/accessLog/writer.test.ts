@@ -1,9 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { createMetrics } from '../../../runtime/metrics';
 import type { Principal } from '../../../runtime/principal';
-import { throwawayDatabase } from '../../../test/throwawayDatabase';
+import { suiteDatabases } from '../../../test/suiteDatabases';
 import { migrations } from '../../mynumber/migrations';
-import { openDatabase } from '../database';
 import { AccessLogWriter } from './writer';
 
 /**
@@ -12,15 +10,10 @@ import { AccessLogWriter } from './writer';
  * it: a caller who could do that would make every read that shares its commits fail. On the embedded database,
  * and on PostgreSQL when MYNUMBER_DATABASE_URL is set.
  */
-const drops: Array<() => Promise<void>> = [];
+const databases = suiteDatabases('mynumber', migrations);
 let db: DataSource;
 beforeAll(async () => {
-  const url = await throwawayDatabase('mynumber', drops, 'writer');
-  db = await openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics('writer').dbStatements });
-});
-afterAll(async () => {
-  await db?.destroy();
-  for (const drop of drops) await drop();
+  ({ db } = await databases.fresh('writer'));
 });
 
 const principal = (sub: string) => ({ sub, role: 'MUNICIPAL_CLERK', agency: 'municipality:131016', purpose: 'IDENTITY_VERIFICATION', requestId: sub }) as unknown as Principal;
