@@ -52,7 +52,9 @@ export async function runCommand<S extends string | null, T>(
     async transaction(work) {
       const result = await ctx.db.transaction(async (m) => {
         const done = await work(m);
-        await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: [], action, outcome: 'ok' }]);
+        // The row names the fields the operation asks for, as a read's row does: the change's answer may show the
+        // person's data, and it gets no read row of its own (audit.changed).
+        await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: ctx.audit.items, action, outcome: 'ok' }]);
         return done;
       });
       committed = true;

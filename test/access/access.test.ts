@@ -114,6 +114,45 @@ describe('the access log', () => {
     expect(rows).toEqual(guesses.map((subject) => ({ subject, outcome: 'not_found' })));
   });
 
+  test('a change names the fields its answer gave, as a read would: a mutation is no unlogged read', async () => {
+    const n = persona('student_activity_outside_status').myNumber!;
+    const officer = await stack.token('isa-officer');
+    // The ISA's own record and card come back in the mutation's answer, with the person's name from the registry.
+    const { body } = await stack.query<Body>(
+      officer,
+      `mutation ($n: ID!, $d: Date!) { renewPeriodOfStay(myNumber: $n, newExpiry: $d) { statusOfResidence stayExpiresOn residenceCard { number validUntil } person { resident { familyName } } } }`,
+      { n, d: '2031-03-31' },
+    );
+    expect(body.errors).toBeUndefined();
+    const rows: Array<{ action: string; items: string[]; outcome: string }> = await stack.dbs.immigration.query(
+      `SELECT action, items, outcome FROM access_log WHERE subject = $1 AND action = 'renewPeriodOfStay' ORDER BY id`,
+      [n],
+    );
+    // One row for the change, inside its transaction, naming the ISA's fields the answer held (sorted), with the
+    // person's My Number, which the gateway asks the ISA for to find the person in the registry.
+    expect(rows).toEqual([
+      {
+        action: 'renewPeriodOfStay',
+        items: [
+          'ImmigrationRecord.person',
+          'ImmigrationRecord.residenceCard',
+          'ImmigrationRecord.statusOfResidence',
+          'ImmigrationRecord.stayExpiresOn',
+          'Person.myNumber',
+          'ResidenceCard.number',
+          'ResidenceCard.validUntil',
+        ],
+        outcome: 'ok',
+      },
+    ]);
+    // The registry's part of the answer is that authority's read, logged there.
+    const read: Array<{ action: string; items: string[] }> = await stack.dbs.registry.query(
+      `SELECT action, items FROM access_log WHERE subject = $1 AND role = 'isa-officer' ORDER BY id DESC LIMIT 1`,
+      [n],
+    );
+    expect(read).toEqual([{ action: 'read', items: ['Person.resident', 'ResidentRecord.familyName'] }]);
+  });
+
   test('an idle log costs one small read per poll, and still finds new rows at once', async () => {
     await sequenced();
     await new Promise((resolve) => setTimeout(resolve, 500)); // the witnesses' cosigning of the last checkpoint

@@ -1,9 +1,7 @@
 import { generateKeyPair, type CryptoKey } from 'jose';
 import type { DataSource } from 'typeorm';
-import { createMetrics } from '../../../runtime/metrics';
-import { throwawayDatabase } from '../../../test/throwawayDatabase';
+import { suiteDatabases } from '../../../test/suiteDatabases';
 import { migrations } from '../../mynumber/migrations';
-import { openDatabase } from '../database';
 import { verifyLog } from './verify';
 
 /**
@@ -11,17 +9,12 @@ import { verifyLog } from './verify';
  * longer than the sequencer would make it wait: 10 s, or twice the log's checkpoint interval when that is longer.
  * A row waiting less is not a fault, whatever the interval.
  */
-const drops: Array<() => Promise<void>> = [];
+const databases = suiteDatabases('mynumber', migrations);
 let db: DataSource;
 let publicKey: CryptoKey;
 beforeAll(async () => {
   ({ publicKey } = (await generateKeyPair('EdDSA', { crv: 'Ed25519' })) as { publicKey: CryptoKey });
-  const url = await throwawayDatabase('mynumber', drops, 'verify');
-  db = await openDatabase({ authority: 'mynumber', url, migrations, statements: createMetrics('verify-test').dbStatements });
-});
-afterAll(async () => {
-  await db?.destroy();
-  for (const drop of drops) await drop();
+  ({ db } = await databases.fresh('verify'));
 });
 
 /** A row appended `secondsAgo` and never placed. */

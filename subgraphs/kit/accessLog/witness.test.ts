@@ -1,15 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { generateKeyPair, type CryptoKey } from 'jose';
-import type { DataSource } from 'typeorm';
-import { createMetrics } from '../../../runtime/metrics';
 import { HttpError } from '../../../runtime/http';
 import type { Principal } from '../../../runtime/principal';
-import { throwawayDatabase } from '../../../test/throwawayDatabase';
+import { suiteDatabases } from '../../../test/suiteDatabases';
 import { migrations as logMigrations } from '../../mynumber/migrations';
 import { migrations as witnessMigrations } from '../../registry/migrations';
 import { writeAccessLogRows } from '../audit';
-import { openDatabase } from '../database';
 import { LogSequencer } from './sequencer';
 import { WITNESS_PATH, WitnessClient, witnessRoute } from './witness';
 
@@ -22,33 +19,20 @@ import { WITNESS_PATH, WitnessClient, witnessRoute } from './witness';
 
 const PRINCIPAL = { sub: 'clerk-1', role: 'MUNICIPAL_CLERK', agency: 'municipality', purpose: 'test', requestId: 'r' } as unknown as Principal;
 
-const drops: Array<() => Promise<void>> = [];
-const opened: DataSource[] = [];
+const logs = suiteDatabases('mynumber', logMigrations);
+const witnesses = suiteDatabases('registry', witnessMigrations);
 let server: Server | undefined;
 afterAll(async () => {
   await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
-  for (const db of opened) await db.destroy();
-  for (const drop of drops) await drop();
 });
 
 const keyPair = async () => (await generateKeyPair('EdDSA', { crv: 'Ed25519' })) as { privateKey: CryptoKey; publicKey: CryptoKey };
 
 test('a replica whose remembered witness size is stale is told the size held, and its checkpoint is cosigned from there', async () => {
-  const logUrl = await throwawayDatabase('mynumber', drops, 'witnessed_log');
-  const openLog = (n: number) =>
-    openDatabase({ authority: 'mynumber', url: logUrl, migrations: logMigrations, statements: createMetrics(`witness-log-${n}`).dbStatements });
-  const first = await openLog(0);
-  opened.push(first);
+  const { db: first, url: logUrl } = await logs.fresh('witnessed_log');
   // On PostgreSQL the replicas have pools of their own, as two processes would; embedded, they share the one.
-  const second = logUrl ? await openLog(1) : first;
-  if (logUrl) opened.push(second);
-  const witnessDb = await openDatabase({
-    authority: 'registry',
-    url: await throwawayDatabase('registry', drops, 'witness'),
-    migrations: witnessMigrations,
-    statements: createMetrics('witness').dbStatements,
-  });
-  opened.push(witnessDb);
+  const second = logUrl ? await logs.again(logUrl, 'witnessed_log-1') : first;
+  const { db: witnessDb } = await witnesses.fresh('witness');
 
   const logKey = await keyPair();
   const witnessKey = await keyPair();
