@@ -58,7 +58,7 @@ async function lockResident(m: EntityManager, run: CommandRun, principal: Princi
   if ('myNumber' in ref) return lockResidentByMyNumber(m, run, principal, ref.myNumber);
   const { card, resident } = await lockCard(m, run, principal, ref.cardNumber);
   if (card.status === 'SUPERSEDED') {
-    throw userError('CARD_NOT_IN_FORCE', 'The card is superseded', { cardStatus: 'SUPERSEDED' });
+    throw userError('CARD_NOT_IN_FORCE', 'The card is superseded', { cardStatus: 'SUPERSEDED' }, ['ResidenceCard.status']);
   }
   return resident;
 }
@@ -107,7 +107,7 @@ async function requireInForce(m: EntityManager, card: LockedCard | null, today: 
   if (!card) throw userError('NO_CARD_IN_FORCE', 'This person holds no residence card');
   const status = cardStatusWithApplication({ status: card.status, validUntil: card.validUntil }, await lastApplication(m, card.residentId), today);
   if (status !== 'VALID') {
-    throw userError('CARD_NOT_IN_FORCE', `The card is ${status.toLowerCase()}`, { cardStatus: status });
+    throw userError('CARD_NOT_IN_FORCE', `The card is ${status.toLowerCase()}`, { cardStatus: status }, ['ResidenceCard.status']);
   }
   return card;
 }
@@ -164,7 +164,7 @@ export async function issueSpecificResidenceCard(m: EntityManager, run: CommandR
   // Eligible residents are in the resident registry, so they have a My Number (the table's CHECK says so too).
   const myNumber = resident.myNumber;
   if (eligibility !== 'ELIGIBLE' || myNumber === null) {
-    throw userError('NOT_ELIGIBLE', 'This person may not hold a specific card', { eligibility, reason });
+    throw userError('NOT_ELIGIBLE', 'This person may not hold a specific card', { eligibility, reason }, ['ImmigrationRecord.specificCardEligibility']);
   }
   const old = await cardInForce(m, resident.id);
   // Recorded VALID, or EXPIRED by the date alone (expiry.ts): the same card either way, as before the sweep ran.
@@ -353,9 +353,12 @@ export async function applyForExtension(
     throw userError('NO_PERIOD_OF_STAY', 'This person has no period of stay to extend');
   }
   if (!filedInTime(resident.stayExpiresOn, today)) {
-    throw userError('APPLICATION_AFTER_STAY_ENDED', 'The period of stay has ended: an application now gives no special period', {
-      stayExpiresOn: resident.stayExpiresOn,
-    });
+    throw userError(
+      'APPLICATION_AFTER_STAY_ENDED',
+      'The period of stay has ended: an application now gives no special period',
+      { stayExpiresOn: resident.stayExpiresOn },
+      ['ImmigrationRecord.stayExpiresOn'],
+    );
   }
   if ((await lastApplication(m, resident.id))?.status === 'PENDING') {
     throw userError('APPLICATION_ALREADY_PENDING', 'An application of this person is already pending');

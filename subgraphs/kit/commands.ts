@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import type { EntityManager } from 'typeorm';
-import { userError } from './errors';
+import { revealedItems, userError } from './errors';
 import { writeAccessLog } from './audit';
 import { NotFound, requireActor, type ActGrant, type MutationPolicy } from './mutationPolicy';
 import type { SubgraphContext } from './subgraph';
@@ -71,7 +71,7 @@ export async function runCommand<S extends string | null, T>(
   } catch (err) {
     if (committed) throw err;
     try {
-      await ctx.accessLog.append(ctx.principal, [{ subject: run.subject, items: [], action, outcome: outcomeOf(err) }]);
+      await ctx.accessLog.append(ctx.principal, [{ subject: run.subject, items: revealedItems(err), action, outcome: outcomeOf(err) }]);
     } catch {
       throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
     }

@@ -153,6 +153,27 @@ describe('the access log', () => {
     expect(read).toEqual([{ action: 'read', items: ['Person.resident', 'ResidentRecord.familyName'] }]);
   });
 
+  test("a refusal that shows the person's data names it in its row: the eligibility a refused issue gives away", async () => {
+    const n = persona('temporary_refuge').myNumber!;
+    const officer = await stack.token('isa-officer');
+    const { body } = await stack.query<Body>(officer, `mutation ($n: ID!) { issueSpecificResidenceCard(myNumber: $n) { number } }`, { n });
+    // The refusal carries the person's eligibility and its reason, as the field specificCardEligibility would.
+    expect(body.errors?.map((e) => e.extensions)).toEqual([expect.objectContaining({ code: 'NOT_ELIGIBLE', eligibility: 'NOT_ELIGIBLE', reason: 'TEMPORARY_REFUGE_PERMIT' })]);
+    const rows: Array<{ items: string[]; outcome: string }> = await stack.dbs.immigration.query(
+      `SELECT items, outcome FROM access_log WHERE subject = $1 AND action = 'issueSpecificResidenceCard' ORDER BY id`,
+      [n],
+    );
+    expect(rows).toEqual([{ items: ['ImmigrationRecord.specificCardEligibility'], outcome: 'rejected:NOT_ELIGIBLE' }]);
+    // A refusal that shows nothing of the person names nothing: the caller's role may not issue cards.
+    const clerk = await stack.token('municipal-clerk', { municipality: '131041' });
+    await stack.query<Body>(clerk, `mutation ($n: ID!) { issueSpecificResidenceCard(myNumber: $n) { number } }`, { n });
+    const refused: Array<{ items: string[]; outcome: string }> = await stack.dbs.immigration.query(
+      `SELECT items, outcome FROM access_log WHERE subject = $1 AND action = 'issueSpecificResidenceCard' AND role = 'municipal-clerk' ORDER BY id`,
+      [n],
+    );
+    expect(refused).toEqual([{ items: [], outcome: 'refused' }]);
+  });
+
   test('an idle log costs one small read per poll, and still finds new rows at once', async () => {
     await sequenced();
     await new Promise((resolve) => setTimeout(resolve, 500)); // the witnesses' cosigning of the last checkpoint
