@@ -50,6 +50,15 @@ test("registering someone else's card is refused like an unknown card, and chang
   expect(taken.body.errors?.map((e) => e.extensions?.code)).toEqual(['RESIDENCE_CARD_MISMATCH']);
   expect(taken).toEqual(unknown);
   expect(await counts()).toEqual(before);
+  // Each attempt is logged against the card it named, so the holder's history shows the try on their card.
+  const rows: Array<{ subject: string; outcome: string }> = await stack.dbs.registry.query(
+    `SELECT subject, outcome FROM access_log WHERE action = 'registerResident' AND subject = ANY($1) ORDER BY id`,
+    [[`card:${victim.residenceCardNumber}`, 'card:ZZ00000000ZZ']],
+  );
+  expect(rows).toEqual([
+    { subject: `card:${victim.residenceCardNumber}`, outcome: 'rejected:RESIDENCE_CARD_MISMATCH' },
+    { subject: 'card:ZZ00000000ZZ', outcome: 'rejected:RESIDENCE_CARD_MISMATCH' },
+  ]);
 });
 
 test('a card whose holder has no record yet registers only with matching birth date and sex', async () => {

@@ -80,6 +80,8 @@ export const resolvers = {
           const parsed = parseResidenceCardNumber(input.residenceCardNumber);
           if (!parsed.ok) throw userError(parsed.code, 'A residence card number is two letters, eight digits and two letters');
           residenceCardNumber = parsed.value;
+          // Until J-LIS assigns a My Number, the card names the person: a refused check is logged against it.
+          run.subject = `card:${residenceCardNumber}`;
         }
         const registration: Registration = {
           ...input,
