@@ -44,4 +44,6 @@ export interface RegistrationCardCheck {
   birthDate: string;
   sex: string;
   category: string;
+  /** The clerk's request, so that the ISA's row of the check and the registry's row of the registration share its id. */
+  requestId?: string;
 }

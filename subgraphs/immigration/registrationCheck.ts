@@ -10,6 +10,17 @@ import type { ResidenceCardStatus } from '../../schema/codes';
 /** The resident class a registry category belongs to (住民基本台帳法 30条の45: the card-holding categories). */
 const CLASS_OF_CATEGORY: Record<string, string> = { MID_TO_LONG_TERM: 'MID_TO_LONG_TERM', SPECIAL_PERMANENT: 'SPECIAL_PERMANENT' };
 
+/** What the check compares (sorted): the card's status and validity, and the holder's class, birth date, sex, My Number and registration. */
+const CHECKED_ITEMS = [
+  'ImmigrationRecord.birthDate',
+  'ImmigrationRecord.residentClass',
+  'ImmigrationRecord.sex',
+  'Person.myNumber',
+  'ResidenceCard.number',
+  'ResidenceCard.status',
+  'ResidenceCard.validUntil',
+];
+
 /**
  * The ISA's answer to the registry before a card-holding resident is recorded: yes only for a card in force whose
  * holder has no My Number yet and matches the birth date, sex and category given. Every other case (no such card,
@@ -29,9 +40,6 @@ export function registrationCheckRoute(db: DataSource, clock: () => string, veri
          FROM residence_card c JOIN foreign_resident r ON r.id = c.resident_id WHERE c.number = $1`,
         [String(ask.residenceCardNumber)],
       )) as Array<{ status: ResidenceCardStatus; validUntil: string | null; myNumber: string | null; registered: boolean; birthDate: string; sex: string; residentClass: string }>;
-      await logInternalRead(db, 'immigration', call, 'resident-registration', ['ResidenceCard.number', 'ImmigrationRecord.birthDate', 'ImmigrationRecord.sex'], [
-        card?.myNumber ?? `card:${ask.residenceCardNumber}`,
-      ]);
       const registrable =
         card !== undefined &&
         residenceCardStatusOn({ status: card.status, validUntil: card.validUntil }, clock()) === 'VALID' &&
@@ -40,6 +48,11 @@ export function registrationCheckRoute(db: DataSource, clock: () => string, veri
         card.birthDate === ask.birthDate &&
         card.sex === ask.sex &&
         card.residentClass === CLASS_OF_CATEGORY[ask.category];
+      // The row names everything the answer depends on, its outcome, and the clerk's request it was asked for.
+      await logInternalRead(db, 'immigration', call, 'resident-registration', CHECKED_ITEMS, [card?.myNumber ?? `card:${ask.residenceCardNumber}`], {
+        outcome: registrable ? 'ok' : 'rejected:RESIDENCE_CARD_MISMATCH',
+        requestId: ask.requestId,
+      });
       if (!registrable) {
         throw new HttpError(409, 'RESIDENCE_CARD_MISMATCH', 'The card is not in force, is registered already, or does not match the person');
       }

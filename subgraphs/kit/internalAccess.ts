@@ -4,6 +4,7 @@ import type { Authority } from '../../runtime/authority';
 import { HttpError } from '../../runtime/http';
 import type { InternalCall } from './internalSignature';
 import type { Principal, Role } from '../../runtime/principal';
+import { acceptedRequestId } from '../../runtime/requestId';
 
 /** The organisation behind each authority's systems, as the access log names agencies. */
 const AGENCY: Record<Authority, string> = { immigration: 'ISA', mynumber: 'J-LIS', registry: 'municipalities' };
@@ -15,9 +16,12 @@ const AGENCY: Record<Authority, string> = { immigration: 'ISA', mynumber: 'J-LIS
  */
 const AUTHORITY_ROLE = 'authority' as Role;
 
-/** Who made an internal call, as the access log records it: the calling authority, for `purpose`, under the call's id. */
-export function callerPrincipal(call: InternalCall, purpose: string): Principal {
-  return { sub: call.caller, role: AUTHORITY_ROLE, agency: AGENCY[call.caller], purpose, requestId: call.id };
+/**
+ * Who made an internal call, as the access log records it: the calling authority, for `purpose`, under the call's
+ * id, or under the id of the request that made the call (`requestId`) when it is one a request may carry.
+ */
+export function callerPrincipal(call: InternalCall, purpose: string, requestId?: unknown): Principal {
+  return { sub: call.caller, role: AUTHORITY_ROLE, agency: AGENCY[call.caller], purpose, requestId: acceptedRequestId(requestId) ?? call.id };
 }
 
 /**
@@ -32,10 +36,11 @@ export async function logInternalRead(
   purpose: string,
   items: string[],
   subjects: Iterable<string>,
+  { outcome = 'ok', requestId }: { outcome?: string; requestId?: unknown } = {},
 ): Promise<void> {
-  const rows: AuditRow[] = [...new Set(subjects)].map((subject) => ({ subject, items, action: 'read', outcome: 'ok' }));
+  const rows: AuditRow[] = [...new Set(subjects)].map((subject) => ({ subject, items, action: 'read', outcome }));
   try {
-    await writeAccessLog(db, provider, callerPrincipal(call, purpose), rows);
+    await writeAccessLog(db, provider, callerPrincipal(call, purpose, requestId), rows);
   } catch {
     throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
   }

@@ -14,6 +14,8 @@ interface AssignmentRequest {
   birthDate: string;
   municipalityCode: string;
   assignedOn: string;
+  /** The clerk's request, so that J-LIS's row and the registry's row of the registration share its id. */
+  requestId?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
     }
     const myNumber = await db.transaction(async (m) => {
       const assigned = await assign(m, r);
-      await writeAccessLog(m, 'mynumber', callerPrincipal(call, 'my-number-assignment'), [
+      await writeAccessLog(m, 'mynumber', callerPrincipal(call, 'my-number-assignment', r.requestId), [
         { subject: assigned, items: [], action: 'assignMyNumber', outcome: 'ok' },
       ]);
       return assigned;

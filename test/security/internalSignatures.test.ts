@@ -180,5 +180,11 @@ describe('internal reads of personal data are in the access log', () => {
     expect(rows).toEqual([
       { subject: body.data!.registerResident.myNumber, principal: 'registry', role: 'authority', agency: 'municipalities', provider: 'mynumber', purpose: 'my-number-assignment', action: 'assignMyNumber', outcome: 'ok' },
     ]);
+    // Under the clerk's request id, as the registry's row of the registration: the two rows can be put together.
+    const [jlis] = await stack.dbs.mynumber.query(`SELECT request_id AS id FROM access_log WHERE id > $1`, [after]);
+    const registry = await stack.dbs.registry.query(`SELECT request_id AS id FROM access_log WHERE action = 'registerResident' AND subject = $1`, [
+      body.data!.registerResident.myNumber,
+    ]);
+    expect(registry).toEqual([{ id: jlis.id }]);
   });
 });

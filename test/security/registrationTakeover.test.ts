@@ -51,13 +51,32 @@ test("registering someone else's card is refused like an unknown card, and chang
   expect(taken).toEqual(unknown);
   expect(await counts()).toEqual(before);
   // Each attempt is logged against the card it named, so the holder's history shows the try on their card.
-  const rows: Array<{ subject: string; outcome: string }> = await stack.dbs.registry.query(
-    `SELECT subject, outcome FROM access_log WHERE action = 'registerResident' AND subject = ANY($1) ORDER BY id`,
+  const rows: Array<{ subject: string; outcome: string; requestId: string }> = await stack.dbs.registry.query(
+    `SELECT subject, outcome, request_id AS "requestId" FROM access_log WHERE action = 'registerResident' AND subject = ANY($1) ORDER BY id`,
     [[`card:${victim.residenceCardNumber}`, 'card:ZZ00000000ZZ']],
   );
-  expect(rows).toEqual([
+  expect(rows.map(({ subject, outcome }) => ({ subject, outcome }))).toEqual([
     { subject: `card:${victim.residenceCardNumber}`, outcome: 'rejected:RESIDENCE_CARD_MISMATCH' },
     { subject: 'card:ZZ00000000ZZ', outcome: 'rejected:RESIDENCE_CARD_MISMATCH' },
+  ]);
+  // The ISA logs its check against the holder it looked at (the victim, by My Number), refused, under the clerk's
+  // request id, with everything the check compared.
+  const checks: Array<{ subject: string; outcome: string; requestId: string; items: string[]; role: string }> = await stack.dbs.immigration.query(
+    `SELECT subject, outcome, request_id AS "requestId", items, role FROM access_log WHERE purpose = 'resident-registration' AND request_id = ANY($1) ORDER BY id`,
+    [rows.map((r) => r.requestId)],
+  );
+  const compared = [
+    'ImmigrationRecord.birthDate',
+    'ImmigrationRecord.residentClass',
+    'ImmigrationRecord.sex',
+    'Person.myNumber',
+    'ResidenceCard.number',
+    'ResidenceCard.status',
+    'ResidenceCard.validUntil',
+  ];
+  expect(checks).toEqual([
+    { subject: victim.myNumber, outcome: 'rejected:RESIDENCE_CARD_MISMATCH', requestId: rows[0]!.requestId, items: compared, role: 'authority' },
+    { subject: 'card:ZZ00000000ZZ', outcome: 'rejected:RESIDENCE_CARD_MISMATCH', requestId: rows[1]!.requestId, items: compared, role: 'authority' },
   ]);
 });
 

@@ -22,7 +22,7 @@ export interface RegistryContext extends SubgraphContext {
   /** Asks the ISA whether a presented card may be registered (in force, holder not registered, matching). */
   checkResidenceCard(check: RegistrationCardCheck): Promise<void>;
   /** Asks J-LIS for the My Number of a newly recorded resident. */
-  assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string }): Promise<string>;
+  assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string; requestId?: string }): Promise<string>;
 }
 
 type RegisterResidentInput = Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & { registeredOn?: string; residenceCardNumber?: string | null };
@@ -92,13 +92,14 @@ export const resolvers = {
         const residentRecordCode = checkRegistration(ctx.principal, registration);
         if (registration.residenceCardNumber) {
           const { residenceCardNumber, birthDate, sex, category } = registration;
-          await ctx.checkResidenceCard({ residenceCardNumber, birthDate, sex, category });
+          await ctx.checkResidenceCard({ residenceCardNumber, birthDate, sex, category, requestId: ctx.principal.requestId });
         }
         const myNumber = await ctx.assignMyNumber({
           residentRecordCode,
           birthDate: registration.birthDate,
           municipalityCode: registration.municipalityCode,
           assignedOn: registration.registeredOn,
+          requestId: ctx.principal.requestId,
         });
         run.subject = myNumber;
         await run.transaction((m) => registerResident(m, registration, myNumber, residentRecordCode));
