@@ -18,10 +18,14 @@ const AUTHORITY_ROLE = 'authority' as Role;
 
 /**
  * Who made an internal call, as the access log records it: the calling authority, for `purpose`, under the call's
- * id, or under the id of the request that made the call (`requestId`) when it is one a request may carry.
+ * id (its signature's `jti`: unique, chosen by the caller's system). A call made for a client's request carries
+ * that request's id (`requestId`), which the client may have chosen and which need not be unique: when it is one a
+ * request may carry, the row's id is `<request id>~<call id>`, so the row is found from the request and is still
+ * the one call's.
  */
 export function callerPrincipal(call: InternalCall, purpose: string, requestId?: unknown): Principal {
-  return { sub: call.caller, role: AUTHORITY_ROLE, agency: AGENCY[call.caller], purpose, requestId: acceptedRequestId(requestId) ?? call.id };
+  const request = acceptedRequestId(requestId);
+  return { sub: call.caller, role: AUTHORITY_ROLE, agency: AGENCY[call.caller], purpose, requestId: request ? `${request}~${call.id}` : call.id };
 }
 
 /**

@@ -62,9 +62,17 @@ test("registering someone else's card is refused like an unknown card, and chang
   // The ISA logs its check against the holder it looked at (the victim, by My Number), refused, under the clerk's
   // request id, with everything the check compared.
   const checks: Array<{ subject: string; outcome: string; requestId: string; items: string[]; role: string }> = await stack.dbs.immigration.query(
-    `SELECT subject, outcome, request_id AS "requestId", items, role FROM access_log WHERE purpose = 'resident-registration' AND request_id = ANY($1) ORDER BY id`,
+    `SELECT subject, outcome, split_part(request_id, '~', 1) AS "requestId", items, role FROM access_log
+     WHERE purpose = 'resident-registration' AND split_part(request_id, '~', 1) = ANY($1) ORDER BY id`,
     [rows.map((r) => r.requestId)],
   );
+  // Each under the clerk's request id and its own call's id: a client-chosen id cannot make two calls' rows one.
+  const ids: Array<{ id: string }> = await stack.dbs.immigration.query(
+    `SELECT request_id AS id FROM access_log WHERE purpose = 'resident-registration' AND split_part(request_id, '~', 1) = ANY($1)`,
+    [rows.map((r) => r.requestId)],
+  );
+  expect(ids.map(({ id }) => id.split('~').length)).toEqual([2, 2]);
+  expect(new Set(ids.map(({ id }) => id.split('~')[1])).size).toBe(2);
   const compared = [
     'ImmigrationRecord.birthDate',
     'ImmigrationRecord.residentClass',
