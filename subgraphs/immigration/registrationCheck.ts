@@ -10,7 +10,7 @@ import type { ResidenceCardStatus } from '../../schema/codes';
 /** The resident class a registry category belongs to (住民基本台帳法 30条の45: the card-holding categories). */
 const CLASS_OF_CATEGORY: Record<string, string> = { MID_TO_LONG_TERM: 'MID_TO_LONG_TERM', SPECIAL_PERMANENT: 'SPECIAL_PERMANENT' };
 
-/** What the check compares (sorted): the card's status and validity, and the holder's class, birth date, sex, My Number and registration. */
+/** The guarded items the check's answer depends on (sorted): the card's status and validity, and the holder's class, birth date, sex and My Number. */
 const CHECKED_ITEMS = [
   'ImmigrationRecord.birthDate',
   'ImmigrationRecord.residentClass',
