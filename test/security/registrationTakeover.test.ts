@@ -88,6 +88,27 @@ test("registering someone else's card is refused like an unknown card, and chang
   ]);
 });
 
+test('two tries under one client-chosen request id stay two rows at the ISA, each its own call', async () => {
+  const chosen = 'counter-0001';
+  const tryCard = async (card: string) => {
+    const res = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${clerk}`, 'x-request-id': chosen },
+      body: JSON.stringify({ query: REGISTER, variables: input(card, holder.birthDate, holder.sex) }),
+    });
+    expect(res.headers.get('x-request-id')).toBe(chosen);
+    expect(((await res.json()) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.map((e) => e.extensions?.code)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+  };
+  await tryCard(victim.residenceCardNumber!);
+  await tryCard(victim.residenceCardNumber!);
+  const ids: Array<{ id: string; subject: string }> = await stack.dbs.immigration.query(
+    `SELECT request_id AS id, subject FROM access_log WHERE purpose = 'resident-registration' AND request_id LIKE $1 ORDER BY id`,
+    [`${chosen}~%`],
+  );
+  expect(ids.map((r) => r.subject)).toEqual([victim.myNumber, victim.myNumber]);
+  expect(new Set(ids.map((r) => r.id)).size).toBe(2);
+});
+
 test('a card whose holder has no record yet registers only with matching birth date and sex', async () => {
   const [real] = await stack.dbs.immigration.query(
     `SELECT r.birth_date::text AS "birthDate", r.sex FROM foreign_resident r JOIN residence_card c ON c.resident_id = r.id WHERE c.number = $1`,
