@@ -21,7 +21,7 @@ const row = (subject: string) => ({ subject, items: ['Person.name'], action: 'RE
 
 test('rows the server refuses fail their own request only, not the others of its commit', async () => {
   const writer = new AccessLogWriter(db, 'mynumber');
-  // Four appends start at once (the writer's appends in flight); the next three wait, and go out together.
+  // The first append goes out alone; the six that ask meanwhile wait for it and go out together, the bad one among them.
   const first = ['a', 'b', 'c', 'd'].map((n) => writer.append(principal(`clerk-${n}`), [row(`person-${n}`)]));
   const bad = writer.append(principal('clerk-\u0000'), [row('person-bad')]);
   const after = ['e', 'f'].map((n) => writer.append(principal(`clerk-${n}`), [row(`person-${n}`)]));
