@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { HttpError } from '../../runtime/http';
-import { logInternalRead } from '../kit/internalAccess';
-import type { VerifyCaller } from '../kit/internalSignature';
+import { writeAccessLog, type AuditRow } from '../kit/audit';
+import { callerPrincipal, logInternalRead } from '../kit/internalAccess';
+import type { InternalCall, VerifyCaller } from '../kit/internalSignature';
 import { enqueue } from '../kit/outbox';
 import type { Kickable } from '../kit/commands';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
@@ -23,6 +24,9 @@ const ITEMS: Array<`IsaCardView.${keyof IsaCardView}`> = [
   'IsaCardView.functionEndedOn',
 ];
 
+/** What the answer to a repair tells of a card it left alone: that it is not a specific card in force with a My Number. */
+const LEFT_ALONE_ITEMS = ['ResidenceCard.kind', 'ResidenceCard.status', 'IsaCardView.myNumber'];
+
 /** Pages of the ISA's specific cards in card-number order (`after` is the last number of the previous page). */
 async function cardsPage(db: DataSource, after: string, today: string): Promise<IsaCardView[]> {
   const rows: Array<IsaCardView & { status: ResidenceCardStatus }> = await db.query(
@@ -36,57 +40,64 @@ async function cardsPage(db: DataSource, after: string, today: string): Promise<
 }
 
 /**
- * Re-emits, through the outbox, the event that carries the ISA's current fact about each card, so J-LIS applies
- * it by the same path as the original (idempotent on J-LIS's side by its own rules).
+ * Re-emits, through the outbox, the event that carries the ISA's current fact about each named specific card in
+ * force, so J-LIS applies it by the same path as the original (idempotent on J-LIS's side by its own rules). Any
+ * other card (not a specific card, not in force, no My Number) is left alone: the ISA never tells J-LIS that a plain
+ * residence card carries the My Number function.
+ *
+ * Every card named gets an access-log row in the same transaction as the events: the caller learns from the count
+ * whether each card was in force and linked, and J-LIS is sent the holder's facts again. A card sent again is logged
+ * with what its event carries; one left alone, as `not_repairable`; an unknown number, as `not_found`.
  */
-async function repair(db: DataSource, cards: string[], today: string): Promise<number> {
+async function repair(db: DataSource, call: InternalCall, cards: string[], today: string): Promise<number> {
   let emitted = 0;
   await db.transaction(async (m) => {
     const rows: Array<{
       number: string;
-      kind: string;
+      kind: (typeof SPECIFIC_CARD_KINDS)[number];
       status: ResidenceCardStatus;
       lossReportedOn: string | null;
       validUntil: string | null;
       issuedOn: string;
       myNumber: string | null;
-      residentClass: string;
-      statusOfResidence: string | null;
-      stayExpiresOn: string | null;
     }> = await m.query(
       `SELECT c.number, c.kind, c.status, c.loss_reported_on AS "lossReportedOn", c.valid_until AS "validUntil",
-              c.issued_on AS "issuedOn", r.my_number AS "myNumber", r.resident_class AS "residentClass",
-              r.status_of_residence AS "statusOfResidence", r.stay_expires_on AS "stayExpiresOn"
+              c.issued_on AS "issuedOn", r.my_number AS "myNumber"
        FROM residence_card c JOIN foreign_resident r ON r.id = c.resident_id WHERE c.number = ANY($1)`,
       [cards],
     );
-    for (const c of rows) {
-      const status = residenceCardStatusOn({ status: c.status, validUntil: c.validUntil }, today);
-      if (!c.myNumber || status !== 'VALID') continue;
-      if (c.lossReportedOn) {
-        await enqueue(m, {
-          type: 'CardReportedLost',
-          key: c.myNumber,
-          destination: 'mynumber',
-          payload: { myNumber: c.myNumber, cardNumber: c.number, reportedOn: c.lossReportedOn },
-        });
-      } else {
-        await enqueue(m, {
-          type: 'SpecificCardIssued',
-          key: c.myNumber,
-          destination: 'mynumber',
-          payload: {
-            myNumber: c.myNumber,
-            cardNumber: c.number,
-            kind: c.kind as (typeof SPECIFIC_CARD_KINDS)[number],
-            issuedOn: c.issuedOn,
-            validUntil: c.validUntil,
-            replacedCardNumber: null,
-          },
-        });
+    const found = new Map(rows.map((c) => [c.number, c]));
+    const logged: AuditRow[] = [];
+    for (const number of new Set(cards)) {
+      const c = found.get(number);
+      const subject = c?.myNumber ?? `card:${number}`;
+      if (!c) {
+        logged.push({ subject, items: [], action: 'repair', outcome: 'not_found' });
+        continue;
       }
+      const status = residenceCardStatusOn({ status: c.status, validUntil: c.validUntil }, today);
+      if (!c.myNumber || status !== 'VALID' || !SPECIFIC_CARD_KINDS.includes(c.kind)) {
+        logged.push({ subject, items: LEFT_ALONE_ITEMS, action: 'repair', outcome: 'not_repairable' });
+        continue;
+      }
+      const event = c.lossReportedOn
+        ? ({
+            type: 'CardReportedLost',
+            key: c.myNumber,
+            destination: 'mynumber',
+            payload: { myNumber: c.myNumber, cardNumber: c.number, reportedOn: c.lossReportedOn },
+          } as const)
+        : ({
+            type: 'SpecificCardIssued',
+            key: c.myNumber,
+            destination: 'mynumber',
+            payload: { myNumber: c.myNumber, cardNumber: c.number, kind: c.kind, issuedOn: c.issuedOn, validUntil: c.validUntil, replacedCardNumber: null },
+          } as const);
+      await enqueue(m, event);
+      logged.push({ subject, items: Object.keys(event.payload).map((field) => `${event.type}.${field}`), action: 'repair', outcome: 'ok' });
       emitted++;
     }
+    await writeAccessLog(m, 'immigration', callerPrincipal(call, 'reconciliation'), logged);
   });
   return emitted;
 }
@@ -112,9 +123,9 @@ export function reconcileRoutes(db: DataSource, relay: Kickable, clock: () => st
       res.end(JSON.stringify({ cards }));
     },
     [RECONCILE_REPAIR_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
-      await isaOnly(req, body);
+      const call = await isaOnly(req, body);
       const { cards } = JSON.parse(body) as { cards: string[] };
-      const emitted = await repair(db, cards, clock());
+      const emitted = await repair(db, call, cards, clock());
       relay.kick();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ emitted }));

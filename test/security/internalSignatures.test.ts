@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader } from 'jose';
-import { RECONCILE_CARDS_PATH, type IsaCardView, type JlisCardView } from '../../schema/internalPaths';
+import { RECONCILE_CARDS_PATH, RECONCILE_REPAIR_PATH, type IsaCardView, type JlisCardView } from '../../schema/internalPaths';
 import type { Authority } from '../../runtime/authority';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { EVENTS_PATH } from '../../subgraphs/kit/events';
@@ -162,6 +162,37 @@ describe('internal reads of personal data are in the access log', () => {
     const persons = [...new Set(cards.map((c) => c.myNumber ?? `card:${c.number}`))].sort();
     expect(persons).toEqual(expect.arrayContaining(HOLDERS()));
     expect(await rowsSince('immigration', after)).toEqual(persons.map((p) => row('immigration', p)));
+  });
+
+  test("the ISA's repair: only specific cards in force are sent again, and every card named is logged", async () => {
+    // (The first test above reported specific_card's card lost.)
+    const specific = persona('specific_card_renewed');
+    const lost = persona('lost_specific_card');
+    const plain = persona('residence_card_only');
+    const unknown = 'ZZ99999999ZZ';
+    const after = await lastRow('immigration');
+    const outboxBefore = Number((await stack.dbs.immigration.query(`SELECT coalesce(max(id), 0) AS id FROM outbox`))[0].id);
+    const { emitted } = await callInternal<{ emitted: number }>('immigration', 'immigration', base('immigration'), RECONCILE_REPAIR_PATH, {
+      cards: [specific.residenceCardNumber, lost.residenceCardNumber, plain.residenceCardNumber, unknown, specific.residenceCardNumber],
+    }, signingKey);
+    // Written by hand: the specific card is issued again, the lost one reported lost again; the plain residence
+    // card carries no My Number function, so nothing may tell J-LIS that it does.
+    expect(emitted).toBe(2);
+    const sent = await stack.dbs.immigration.query(`SELECT type, payload->>'cardNumber' AS card FROM outbox WHERE id > $1`, [outboxBefore]);
+    expect(sent.map((e: { type: string; card: string }) => `${e.type} ${e.card}`).sort()).toEqual(
+      [`CardReportedLost ${lost.residenceCardNumber}`, `SpecificCardIssued ${specific.residenceCardNumber}`].sort(),
+    );
+    const rows = await stack.dbs.immigration.query(
+      `SELECT subject, principal, role, purpose, action, outcome, items FROM access_log WHERE id > $1 ORDER BY id`,
+      [after],
+    );
+    const logged = (subject: string, outcome: string, items: string[]) => ({ subject, principal: 'immigration', role: 'authority', purpose: 'reconciliation', action: 'repair', outcome, items });
+    expect(rows).toEqual([
+      logged(specific.myNumber!, 'ok', ['SpecificCardIssued.myNumber', 'SpecificCardIssued.cardNumber', 'SpecificCardIssued.kind', 'SpecificCardIssued.issuedOn', 'SpecificCardIssued.validUntil', 'SpecificCardIssued.replacedCardNumber']),
+      logged(lost.myNumber!, 'ok', ['CardReportedLost.myNumber', 'CardReportedLost.cardNumber', 'CardReportedLost.reportedOn']),
+      logged(plain.myNumber!, 'not_repairable', ['ResidenceCard.kind', 'ResidenceCard.status', 'IsaCardView.myNumber']),
+      logged(`card:${unknown}`, 'not_found', []),
+    ]);
   });
 
   test('a My Number assigned to a municipality is in J-LIS\'s access log', async () => {
