@@ -213,3 +213,65 @@ onPostgres('closes its connections when a start fails after connecting', async (
   await eventually(async () => (await backendCount()) <= before, 5000).catch(() => undefined);
   expect(await backendCount()).toBeLessThanOrEqual(before);
 });
+
+/**
+ * A data source on the test database whose statements, run one after another, all meet the same session: the pool
+ * hands out the connection given back last. (Two connections: opening takes one for the startup lock and another
+ * for the migrations.)
+ */
+async function oneConnection(): Promise<DataSource> {
+  return openDatabase({ authority: 'registry', url: process.env.REGISTRY_DATABASE_URL, migrations: [], statements: metrics.dbStatements, poolSize: 2 });
+}
+
+/** The statements the session has prepared by name (this statement has no parameters: it is not one of them). */
+async function preparedIn(source: DataSource): Promise<string[]> {
+  const rows = (await source.query(`SELECT statement FROM pg_prepared_statements ORDER BY statement`)) as Array<{ statement: string }>;
+  return rows.map((r) => r.statement);
+}
+
+onPostgres('prepares a statement with parameters once per connection, and at most 500 texts', async () => {
+  const one = await oneConnection();
+  try {
+    expect(await preparedIn(one)).toEqual([]);
+    for (let i = 0; i < 5; i++) expect(await one.query('SELECT $1::int + 1 AS n', [i])).toEqual([{ n: i + 1 }]);
+    // Without parameters a text may hold several statements: it is never prepared.
+    await one.query('SELECT 2 AS two');
+    expect(await preparedIn(one)).toEqual(['SELECT $1::int + 1 AS n']);
+    // A refusal at bind time leaves the statement prepared and the session kept.
+    const [{ pid }] = (await one.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+    await expect(one.query('SELECT $1::int + 1 AS n', ['not a number'])).rejects.toThrow('invalid input syntax');
+    expect(await one.query('SELECT $1::int + 1 AS n', [41])).toEqual([{ n: 42 }]);
+    expect((await one.query('SELECT pg_backend_pid() AS pid'))[0].pid).toBe(pid);
+    // Texts beyond the 500th run unnamed: a connection never holds more.
+    for (let i = 0; i < 520; i++) expect(await one.query(`SELECT $1::int AS v${i}`, [i])).toEqual([{ [`v${i}`]: i }]);
+    expect(await preparedIn(one)).toHaveLength(500);
+  } finally {
+    await one.destroy();
+  }
+});
+
+onPostgres('a prepared statement whose columns a migration changed runs again, unprepared, without failing', async () => {
+  const one = await oneConnection();
+  const table = `prepared_probe_${process.pid}`;
+  const admin = new Client({ connectionString: process.env.REGISTRY_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE TABLE ${table} (id int PRIMARY KEY)`);
+    await admin.query(`INSERT INTO ${table} VALUES (1)`);
+    const select = `SELECT * FROM ${table} WHERE id = $1`;
+    expect(await one.query(select, [1])).toEqual([{ id: 1 }]);
+    const [{ pid }] = (await one.query('SELECT pg_backend_pid() AS pid')) as [{ pid: number }];
+    // Another replica's migration adds a column: the statement prepared on this connection now returns a different
+    // row, which the server refuses to run as prepared (0A000, "cached plan must not change result type").
+    await admin.query(`ALTER TABLE ${table} ADD COLUMN note text NOT NULL DEFAULT 'added'`);
+    expect(await one.query(select, [1])).toEqual([{ id: 1, note: 'added' }]);
+    // On a new connection (the one holding the stale statement was dropped), where it is prepared afresh.
+    expect((await one.query('SELECT pg_backend_pid() AS pid'))[0].pid).not.toBe(pid);
+    expect(await one.query(select, [1])).toEqual([{ id: 1, note: 'added' }]);
+    expect(await preparedIn(one)).toEqual([select]);
+  } finally {
+    await one.destroy();
+    await admin.query(`DROP TABLE IF EXISTS ${table}`);
+    await admin.end();
+  }
+});

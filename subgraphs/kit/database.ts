@@ -176,6 +176,9 @@ type Pool = {
  */
 const STATEMENT_REFUSALS: ReadonlySet<string> = new Set(['21', '22', '23', '42', '0A', 'P0']);
 
+/** At most this many statement texts are prepared by name; any other runs unnamed. */
+const PREPARED_TEXTS = 500;
+
 /**
  * One statement on a pooled connection, given back afterwards unless its session may no longer be as the next
  * caller expects. node-postgres's `pool.query` closes the connection after any error, but a statement the server
@@ -187,9 +190,25 @@ const STATEMENT_REFUSALS: ReadonlySet<string> = new Set(['21', '22', '23', '42',
  * takes exactly one statement; without parameters the text may hold several, a BEGIN among them) on a session
  * that was idle, so the server has rolled it back and is idle again. Dropped: any other error, and a statement
  * that succeeded but left a transaction open.
+ *
+ * A statement with parameters is prepared by name on each connection the first time it runs there, and later only
+ * bound and executed: the server parses and plans a request's few texts once per connection instead of once per
+ * statement. The texts are the code's own (values travel as parameters), and at most PREPARED_TEXTS are named, so
+ * a connection never holds more. A prepared statement whose result columns a migration has changed since (another
+ * replica upgraded the schema) is refused by the server with 0A000; that connection is dropped and the statement
+ * runs once more unnamed on another, so no request fails for it. A pooler between the subgraph and PostgreSQL must
+ * keep prepared statements (PgBouncer from 1.21 with `max_prepared_statements`, or session pooling).
  */
 function keepingSessions(pool: Pool): (sql: string, params?: unknown[]) => Promise<Raw> {
-  return async (sql, params) => {
+  const names = new Map<string, string>();
+  /** Errors of named statements the server refused as stale. */
+  const stale = new WeakSet<object>();
+  const nameOf = (sql: string): string | undefined => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < PREPARED_TEXTS) names.set(sql, (name = `rq${names.size}`));
+    return name;
+  };
+  const run = async (sql: string, params: unknown[] | undefined, prepare: boolean): Promise<Raw> => {
     const client = await pool.connect();
     const wasIdle = client.getTransactionStatus() === 'I';
     let drop: Error | true | undefined;
@@ -198,20 +217,28 @@ function keepingSessions(pool: Pool): (sql: string, params?: unknown[]) => Promi
       drop = err;
     };
     client.on('error', onError);
+    const alone = params !== undefined && params.length > 0;
+    const name = prepare && alone ? nameOf(sql) : undefined;
     try {
-      const raw = await client.query(sql, params);
+      const raw = name ? await client.query({ name, text: sql, values: params }) : await client.query(sql, params);
       if (client.getTransactionStatus() !== 'I') drop ??= true;
       return raw;
     } catch (err) {
-      const alone = params !== undefined && params.length > 0;
       const refused = err instanceof pg.DatabaseError && STATEMENT_REFUSALS.has(String(err.code).slice(0, 2));
-      if (!(alone && refused && wasIdle)) drop ??= err as Error;
+      if (name && staleStatement(err)) stale.add(err as object);
+      if (!(alone && refused && wasIdle) || stale.has(err as object)) drop ??= err as Error;
       throw err;
     } finally {
       client.removeListener('error', onError);
       client.release(drop);
     }
   };
+  return (sql, params) => run(sql, params, true).catch((err: unknown) => (stale.has(err as object) ? run(sql, params, false) : Promise.reject(err)));
+}
+
+/** The server's refusal of a prepared statement whose result columns changed since it was prepared (0A000). */
+function staleStatement(err: unknown): boolean {
+  return err instanceof pg.DatabaseError && err.code === '0A000';
 }
 
 /**
