@@ -7,6 +7,7 @@ import type { InternalCall, VerifyCaller } from '../kit/internalSignature';
 import { enqueue } from '../kit/outbox';
 import type { Kickable } from '../kit/commands';
 import { SPECIFIC_CARD_KINDS } from './rules/cardArrangement';
+import { parseResidenceCardNumber } from '../../schema/identifiers';
 import { residenceCardStatusOn } from './rules/cardValidity';
 import type { ResidenceCardStatus } from '../../schema/codes';
 import { RECONCILE_CARDS_PATH, RECONCILE_REPAIR_PATH, type IsaCardView } from '../../schema/internalPaths';
@@ -25,7 +26,7 @@ const ITEMS: Array<`IsaCardView.${keyof IsaCardView}`> = [
 ];
 
 /** What the answer to a repair tells of a card it left alone: that it is not a specific card in force with a My Number. */
-const LEFT_ALONE_ITEMS = ['ResidenceCard.kind', 'ResidenceCard.status', 'IsaCardView.myNumber'];
+const LEFT_ALONE_ITEMS = ['ResidenceCard.kind', 'ResidenceCard.status', 'ResidenceCard.myNumberFunctionEndedOn', 'IsaCardView.myNumber'];
 
 /** Pages of the ISA's specific cards in card-number order (`after` is the last number of the previous page). */
 async function cardsPage(db: DataSource, after: string, today: string): Promise<IsaCardView[]> {
@@ -42,8 +43,8 @@ async function cardsPage(db: DataSource, after: string, today: string): Promise<
 /**
  * Re-emits, through the outbox, the event that carries the ISA's current fact about each named specific card in
  * force, so J-LIS applies it by the same path as the original (idempotent on J-LIS's side by its own rules). Any
- * other card (not a specific card, not in force, no My Number) is left alone: the ISA never tells J-LIS that a plain
- * residence card carries the My Number function.
+ * other card (not a specific card, not in force, no My Number, its My Number function ended) is left alone: the ISA
+ * never tells J-LIS that a plain residence card carries the function, nor starts one that has ended.
  *
  * Every card named gets an access-log row in the same transaction as the events: the caller learns from the count
  * whether each card was in force and linked, and J-LIS is sent the holder's facts again. A card sent again is logged
@@ -59,11 +60,15 @@ async function repair(db: DataSource, call: InternalCall, cards: string[], today
       lossReportedOn: string | null;
       validUntil: string | null;
       issuedOn: string;
+      functionEndedOn: string | null;
       myNumber: string | null;
     }> = await m.query(
+      // Locked as the ISA's commands lock them: a loss report, a reissue or the function's end committed while
+      // the repair reads would otherwise be overtaken by the older fact it sends.
       `SELECT c.number, c.kind, c.status, c.loss_reported_on AS "lossReportedOn", c.valid_until AS "validUntil",
-              c.issued_on AS "issuedOn", r.my_number AS "myNumber"
-       FROM residence_card c JOIN foreign_resident r ON r.id = c.resident_id WHERE c.number = ANY($1)`,
+              c.issued_on AS "issuedOn", c.my_number_function_ended_on AS "functionEndedOn", r.my_number AS "myNumber"
+       FROM residence_card c JOIN foreign_resident r ON r.id = c.resident_id WHERE c.number = ANY($1)
+       ORDER BY c.number FOR SHARE OF c, r`,
       [cards],
     );
     const found = new Map(rows.map((c) => [c.number, c]));
@@ -76,7 +81,8 @@ async function repair(db: DataSource, call: InternalCall, cards: string[], today
         continue;
       }
       const status = residenceCardStatusOn({ status: c.status, validUntil: c.validUntil }, today);
-      if (!c.myNumber || status !== 'VALID' || !SPECIFIC_CARD_KINDS.includes(c.kind)) {
+      // A function the holder returned or J-LIS revoked stays ended: sending the card again would start it anew.
+      if (!c.myNumber || status !== 'VALID' || !SPECIFIC_CARD_KINDS.includes(c.kind) || c.functionEndedOn) {
         logged.push({ subject, items: LEFT_ALONE_ITEMS, action: 'repair', outcome: 'not_repairable' });
         continue;
       }
@@ -97,7 +103,12 @@ async function repair(db: DataSource, call: InternalCall, cards: string[], today
       logged.push({ subject, items: Object.keys(event.payload).map((field) => `${event.type}.${field}`), action: 'repair', outcome: 'ok' });
       emitted++;
     }
-    await writeAccessLog(m, 'immigration', callerPrincipal(call, 'reconciliation'), logged);
+    try {
+      await writeAccessLog(m, 'immigration', callerPrincipal(call, 'reconciliation'), logged);
+    } catch {
+      // Nothing is queued unless it is logged (the transaction rolls back).
+      throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
+    }
   });
   return emitted;
 }
@@ -124,8 +135,10 @@ export function reconcileRoutes(db: DataSource, relay: Kickable, clock: () => st
     },
     [RECONCILE_REPAIR_PATH]: async (req: IncomingMessage, body: string, res: ServerResponse) => {
       const call = await isaOnly(req, body);
-      const { cards } = JSON.parse(body) as { cards: string[] };
-      const emitted = await repair(db, call, cards, clock());
+      const { cards } = JSON.parse(body) as { cards?: unknown };
+      const numbers = Array.isArray(cards) && cards.length <= 1000 ? cards.map((c) => (typeof c === 'string' ? parseResidenceCardNumber(c) : null)) : null;
+      if (!numbers || !numbers.every((n) => n?.ok)) throw new HttpError(400, 'BAD_REQUEST', 'cards must be at most 1,000 residence card numbers');
+      const emitted = await repair(db, call, numbers.map((n) => (n as { value: string }).value), clock());
       relay.kick();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ emitted }));

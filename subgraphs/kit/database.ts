@@ -236,9 +236,12 @@ function keepingSessions(pool: Pool): (sql: string, params?: unknown[]) => Promi
   return (sql, params) => run(sql, params, true).catch((err: unknown) => (stale.has(err as object) ? run(sql, params, false) : Promise.reject(err)));
 }
 
-/** The server's refusal of a prepared statement whose result columns changed since it was prepared (0A000). */
+/**
+ * The server's refusal of a prepared statement whose result columns changed since it was prepared: 0A000 from the
+ * plan cache's revalidation. Any other 0A000 (a feature a caller's values asked for) is a refusal like the rest.
+ */
 function staleStatement(err: unknown): boolean {
-  return err instanceof pg.DatabaseError && err.code === '0A000';
+  return err instanceof pg.DatabaseError && err.code === '0A000' && err.routine === 'RevalidateCachedQuery';
 }
 
 /**

@@ -24,6 +24,9 @@ async function carriedBy(m: EntityManager, cardNumber: string): Promise<{ id: nu
 const specificCardIssued: PayloadHandler<'SpecificCardIssued'> = async (m, p) => {
   const h = await holder(m, p.myNumber);
   const current = await cardInForce(m, p.myNumber);
+  // The card J-LIS already knows to carry the function (the ISA's reconciliation may send its fact again): nothing to
+  // do. Ending and issuing it anew would revoke the holder's certificates for nothing.
+  if (current && current.carrierCardNumber === p.cardNumber && (CARRIES_FUNCTION as readonly string[]).includes(current.status)) return;
   if (current && (CARRIES_FUNCTION as readonly string[]).includes(current.status)) {
     await endCard(m, current.id, 'REVOKED', current.kind === 'MY_NUMBER_CARD' ? 'CONVERTED_TO_SPECIFIC_CARD' : 'CARD_REISSUED');
   }

@@ -164,19 +164,27 @@ describe('internal reads of personal data are in the access log', () => {
     expect(await rowsSince('immigration', after)).toEqual(persons.map((p) => row('immigration', p)));
   });
 
-  test("the ISA's repair: only specific cards in force are sent again, and every card named is logged", async () => {
+  test("the ISA's repair: only specific cards in force are sent again, J-LIS keeps a card it has, every card named is logged", async () => {
     // (The first test above reported specific_card's card lost.)
     const specific = persona('specific_card_renewed');
     const lost = persona('lost_specific_card');
+    const returned = persona('returned_my_number_function');
     const plain = persona('residence_card_only');
     const unknown = 'ZZ99999999ZZ';
+    const jlisCards = () =>
+      stack.dbs.mynumber.query(`SELECT id, status, status_reason AS reason, carrier_card_number AS carrier FROM my_number_card WHERE my_number = $1 ORDER BY id`, [
+        specific.myNumber,
+      ]);
+    const cardsBefore = await jlisCards();
+    expect(cardsBefore.at(-1)).toMatchObject({ status: 'ACTIVE', carrier: specific.residenceCardNumber });
     const after = await lastRow('immigration');
     const outboxBefore = Number((await stack.dbs.immigration.query(`SELECT coalesce(max(id), 0) AS id FROM outbox`))[0].id);
     const { emitted } = await callInternal<{ emitted: number }>('immigration', 'immigration', base('immigration'), RECONCILE_REPAIR_PATH, {
-      cards: [specific.residenceCardNumber, lost.residenceCardNumber, plain.residenceCardNumber, unknown, specific.residenceCardNumber],
+      cards: [specific.residenceCardNumber, lost.residenceCardNumber, returned.residenceCardNumber, plain.residenceCardNumber, unknown, specific.residenceCardNumber],
     }, signingKey);
-    // Written by hand: the specific card is issued again, the lost one reported lost again; the plain residence
-    // card carries no My Number function, so nothing may tell J-LIS that it does.
+    // Written by hand: the specific card is issued again, the lost one reported lost again. The plain residence
+    // card carries no My Number function, and the holder who returned the function keeps it ended: nothing may
+    // tell J-LIS otherwise.
     expect(emitted).toBe(2);
     const sent = await stack.dbs.immigration.query(`SELECT type, payload->>'cardNumber' AS card FROM outbox WHERE id > $1`, [outboxBefore]);
     expect(sent.map((e: { type: string; card: string }) => `${e.type} ${e.card}`).sort()).toEqual(
@@ -187,12 +195,29 @@ describe('internal reads of personal data are in the access log', () => {
       [after],
     );
     const logged = (subject: string, outcome: string, items: string[]) => ({ subject, principal: 'immigration', role: 'authority', purpose: 'reconciliation', action: 'repair', outcome, items });
+    const leftAlone = ['ResidenceCard.kind', 'ResidenceCard.status', 'ResidenceCard.myNumberFunctionEndedOn', 'IsaCardView.myNumber'];
     expect(rows).toEqual([
       logged(specific.myNumber!, 'ok', ['SpecificCardIssued.myNumber', 'SpecificCardIssued.cardNumber', 'SpecificCardIssued.kind', 'SpecificCardIssued.issuedOn', 'SpecificCardIssued.validUntil', 'SpecificCardIssued.replacedCardNumber']),
       logged(lost.myNumber!, 'ok', ['CardReportedLost.myNumber', 'CardReportedLost.cardNumber', 'CardReportedLost.reportedOn']),
-      logged(plain.myNumber!, 'not_repairable', ['ResidenceCard.kind', 'ResidenceCard.status', 'IsaCardView.myNumber']),
+      logged(returned.myNumber!, 'not_repairable', leftAlone),
+      logged(plain.myNumber!, 'not_repairable', leftAlone),
       logged(`card:${unknown}`, 'not_found', []),
     ]);
+    // Once J-LIS has applied them: the card it already knew to carry the function is kept as it was, not revoked
+    // and issued again with new certificates.
+    await eventually(async () => {
+      const [{ owed }] = await stack.dbs.immigration.query(`SELECT count(*)::int AS owed FROM outbox WHERE id > $1 AND delivered_at IS NULL`, [outboxBefore]);
+      return owed === 0;
+    });
+    expect(await jlisCards()).toEqual(cardsBefore);
+  });
+
+  test('the repair refuses anything but a list of card numbers', async () => {
+    for (const cards of [undefined, 'AB12345678CD', [12], [['AB12345678CD']], Array.from({ length: 1001 }, () => 'AB12345678CD')]) {
+      await expect(callInternal('immigration', 'immigration', base('immigration'), RECONCILE_REPAIR_PATH, { cards }, signingKey)).rejects.toMatchObject({
+        extensions: expect.objectContaining({ code: 'BAD_REQUEST' }),
+      });
+    }
   });
 
   test('a My Number assigned to a municipality is in J-LIS\'s access log', async () => {

@@ -30,3 +30,15 @@ test('rows the server refuses fail their own request only, not the others of its
   const stored = (await db.query(`SELECT subject FROM access_log ORDER BY subject`)) as Array<{ subject: string }>;
   expect(stored.map((r) => r.subject)).toEqual(['person-a', 'person-b', 'person-c', 'person-d', 'person-e', 'person-f']);
 });
+
+test('one append at a time: every request that asks while one is written shares the next commit', async () => {
+  const writer = new AccessLogWriter(db, 'mynumber');
+  const names = ['g', 'h', 'i', 'j', 'k', 'l', 'm', 'n'];
+  await Promise.all(names.map((n) => writer.append(principal(`clerk-${n}`), [row(`person-${n}`)])));
+  // Rows of one INSERT share its transaction id: the first request's rows go alone, the other seven together.
+  const groups = (await db.query(
+    `SELECT count(*)::int AS rows FROM access_log WHERE subject = ANY($1) GROUP BY xmin::text ORDER BY min(id)`,
+    [names.map((n) => `person-${n}`)],
+  )) as Array<{ rows: number }>;
+  expect(groups.map((g) => g.rows)).toEqual([1, 7]);
+});

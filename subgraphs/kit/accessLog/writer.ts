@@ -6,7 +6,8 @@ import type { Principal } from '../../../runtime/principal';
 interface Pending {
   principal: Principal;
   rows: AuditRow[];
-  done: (err?: unknown) => void;
+  resolve: () => void;
+  reject: (err: unknown) => void;
 }
 
 /**
@@ -30,7 +31,7 @@ export class AccessLogWriter {
   append(principal: Principal, rows: AuditRow[]): Promise<void> {
     if (rows.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      this.queue.push({ principal, rows, done: (err) => (err ? reject(err) : resolve()) });
+      this.queue.push({ principal, rows, resolve, reject });
       if (!this.writing) void this.drain();
     });
   }
@@ -42,15 +43,15 @@ export class AccessLogWriter {
       this.queue = [];
       try {
         await this.write(batch);
-        batch.forEach((p) => p.done());
+        batch.forEach((p) => p.resolve());
       } catch (err) {
         if (batch.length < 2 || !refusedValues(err)) {
-          batch.forEach((p) => p.done(err));
+          batch.forEach((p) => p.reject(err));
           continue;
         }
         // The server refused a value and wrote nothing: one request's rows (a claim PostgreSQL cannot store) must
         // not fail the requests that happened to share its commit. Each is written on its own.
-        for (const p of batch) await this.write([p]).then(() => p.done(), (e: unknown) => p.done(e));
+        for (const p of batch) await this.write([p]).then(p.resolve, p.reject);
       }
     }
     this.writing = false;
@@ -63,6 +64,6 @@ export class AccessLogWriter {
 
 /** A refusal of the rows' values (SQLSTATE data or integrity class): the statement wrote nothing. */
 function refusedValues(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
+  const code = (err as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
