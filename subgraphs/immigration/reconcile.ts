@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
 import { HttpError } from '../../runtime/http';
-import { writeAccessLog, type AuditRow } from '../kit/audit';
-import { callerPrincipal, logInternalRead } from '../kit/internalAccess';
+import type { AuditRow } from '../kit/audit';
+import { logInternal, logInternalRead } from '../kit/internalAccess';
 import type { InternalCall, VerifyCaller } from '../kit/internalSignature';
 import { enqueue } from '../kit/outbox';
 import type { Kickable } from '../kit/commands';
@@ -103,12 +103,8 @@ async function repair(db: DataSource, call: InternalCall, cards: string[], today
       logged.push({ subject, items: Object.keys(event.payload).map((field) => `${event.type}.${field}`), action: 'repair', outcome: 'ok' });
       emitted++;
     }
-    try {
-      await writeAccessLog(m, 'immigration', callerPrincipal(call, 'reconciliation'), logged);
-    } catch {
-      // Nothing is queued unless it is logged (the transaction rolls back).
-      throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
-    }
+    // Nothing is queued unless it is logged: the transaction rolls back with the rows.
+    await logInternal(m, 'immigration', call, 'reconciliation', logged);
   });
   return emitted;
 }

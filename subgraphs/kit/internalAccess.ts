@@ -29,10 +29,25 @@ export function callerPrincipal(call: InternalCall, purpose: string, requestId?:
 }
 
 /**
- * Records, before the answer leaves, that an internal call was given these persons' data: one `read` row per
- * person, as for any other read of personal data. When the rows cannot be written the call fails (503), so no
- * internal read goes unlogged.
+ * Writes an internal call's rows before its answer leaves. When they cannot be written the call fails (503), so
+ * nothing an internal call is given or does goes unlogged; inside a transaction, its work rolls back with them.
  */
+export async function logInternal(
+  db: DataSource | EntityManager,
+  provider: Authority,
+  call: InternalCall,
+  purpose: string,
+  rows: AuditRow[],
+  requestId?: unknown,
+): Promise<void> {
+  try {
+    await writeAccessLog(db, provider, callerPrincipal(call, purpose, requestId), rows);
+  } catch {
+    throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
+  }
+}
+
+/** Records that an internal call was given these persons' data: one `read` row per person (logInternal). */
 export async function logInternalRead(
   db: DataSource | EntityManager,
   provider: Authority,
@@ -43,9 +58,5 @@ export async function logInternalRead(
   { outcome = 'ok', requestId }: { outcome?: string; requestId?: unknown } = {},
 ): Promise<void> {
   const rows: AuditRow[] = [...new Set(subjects)].map((subject) => ({ subject, items, action: 'read', outcome }));
-  try {
-    await writeAccessLog(db, provider, callerPrincipal(call, purpose, requestId), rows);
-  } catch {
-    throw new HttpError(503, 'ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
-  }
+  await logInternal(db, provider, call, purpose, rows, requestId);
 }
