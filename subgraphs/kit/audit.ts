@@ -4,7 +4,7 @@ import { TypeInfo, visit, visitWithTypeInfo, type GraphQLSchema } from 'graphql'
 import { DataSource, type EntityManager } from 'typeorm';
 import type { Authority } from '../../runtime/authority';
 import type { AccessRecord } from '../../schema/accessProof';
-import { sourced } from './database';
+import { accessLogConnection, sourced } from './database';
 import type { AccessLogWriter } from './accessLog/writer';
 import type { Principal } from '../../runtime/principal';
 
@@ -46,7 +46,8 @@ export async function writeAccessLog(
 /**
  * Appends rows of any principals in one statement. Rows get no position here and take no lock: the sequencer
  * (accessLog/sequencer.ts) makes them leaves of the authority's Merkle tree log. On the data source the statement
- * counts as the log's (`source="audit"`); inside a change's transaction, as the change's.
+ * counts as the log's (`source="audit"`) and, on PostgreSQL, runs on the log's own connections; inside a change's
+ * transaction, as the change's. Either way it fails after the log's timeout (DEFAULT_ACCESS_LOG_TIMEOUT_MS).
  */
 export async function writeAccessLogRows(
   db: DataSource | EntityManager,
@@ -54,7 +55,6 @@ export async function writeAccessLogRows(
   entries: Array<{ principal: Principal; row: AuditRow }>,
 ): Promise<void> {
   if (entries.length === 0) return;
-  const on = db instanceof DataSource ? sourced(db, 'audit') : db;
   // The rows go as one JSON parameter, which the server reads in C: as text arrays, every value of every row would
   // be escaped one by one in JavaScript.
   const rows = entries.map(({ principal, row }) => ({
@@ -68,15 +68,22 @@ export async function writeAccessLogRows(
     action: row.action,
     outcome: row.outcome,
   }));
-  const text = wellFormedJson(rows);
-  await on.query(
-    `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
-     SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, r.items, r.purpose, r.action, r.outcome
-     FROM json_to_recordset($2::json)
-       AS r(request_id text, principal text, role text, agency text, subject text, items text[], purpose text, action text, outcome text)`,
-    [provider, text],
-  );
+  const values = [provider, wellFormedJson(rows)];
+  if (db instanceof DataSource) {
+    const own = accessLogConnection(db);
+    await (own ? own.query('access_log_append', APPEND, values) : sourced(db, 'audit').query(APPEND, values));
+    return;
+  }
+  // Inside a change's transaction, which holds the person's row locks: bounded as the log's own connections are.
+  const timeoutMs = accessLogConnection(db.connection)?.timeoutMs;
+  if (timeoutMs !== undefined) await db.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+  await db.query(APPEND, values);
 }
+
+const APPEND = `INSERT INTO access_log (request_id, principal, role, agency, provider, subject, items, purpose, action, outcome)
+  SELECT r.request_id, r.principal, r.role, r.agency, $1, r.subject, r.items, r.purpose, r.action, r.outcome
+  FROM json_to_recordset($2::json)
+    AS r(request_id text, principal text, role text, agency text, subject text, items text[], purpose text, action text, outcome text)`;
 
 /**
  * The JSON text of `value` with every lone surrogate stored as U+FFFD, as the text of a UTF-8 parameter would be.

@@ -43,6 +43,9 @@ export async function runCommand<S extends string | null, T>(
   body: (run: CommandRun, subject: S) => Promise<T>,
 ): Promise<T> {
   let committed = false;
+  // The change's own row could not be written (its transaction rolled back): the log is not taking rows, and a
+  // second try after the rollback would keep the caller waiting as long again for the same answer.
+  let logFailed = false;
   let grant: ActGrant | undefined;
   const run: CommandRun = {
     get grant() {
@@ -54,7 +57,12 @@ export async function runCommand<S extends string | null, T>(
         const done = await work(m);
         // The row names the fields the operation asks for, as a read's row does: the change's answer may show the
         // person's data, and it gets no read row of its own (audit.changed).
-        await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: ctx.audit.items, action, outcome: 'ok' }]);
+        try {
+          await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: ctx.audit.items, action, outcome: 'ok' }]);
+        } catch {
+          logFailed = true;
+          throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
+        }
         return done;
       });
       committed = true;
@@ -69,7 +77,7 @@ export async function runCommand<S extends string | null, T>(
     grant = requireActor(policy, action, ctx.principal);
     return await body(run, subject);
   } catch (err) {
-    if (committed) throw err;
+    if (committed || logFailed) throw err;
     try {
       await ctx.accessLog.append(ctx.principal, [{ subject: run.subject, items: revealedItems(err), action, outcome: outcomeOf(err) }]);
     } catch {

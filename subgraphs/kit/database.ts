@@ -23,6 +23,29 @@ export interface DatabaseOptions {
   migrations: NonNullable<DataSourceOptions['migrations']>;
   statements: Counter<'subgraph' | 'source'>;
   poolSize?: number;
+  /** How long an access-log INSERT may take before it fails (default DEFAULT_ACCESS_LOG_TIMEOUT_MS). */
+  accessLogTimeoutMs?: number;
+}
+
+/**
+ * How long an access-log INSERT may take (`ACCESS_LOG_TIMEOUT_MS`): below the gateway's subgraph timeout (3 s), so
+ * that while the log cannot be written (its table locked, the disk stalled) the caller is told so, 503
+ * `ACCESS_LOG_UNAVAILABLE`, instead of waiting on a request that holds its connection and its locks.
+ */
+export const DEFAULT_ACCESS_LOG_TIMEOUT_MS = 2000;
+
+/** Where an authority's access-log rows are written on PostgreSQL, and how long a write may take. */
+export interface AccessLogConnection {
+  timeoutMs: number;
+  /** One statement on the log's own connections, counted as the log's (`source="audit"`). */
+  query(name: string, text: string, values: unknown[]): Promise<unknown>;
+}
+
+const accessLogConnections = new WeakMap<DataSource, AccessLogConnection>();
+
+/** The access log's own connections of a PostgreSQL data source (undefined when embedded: one session only). */
+export function accessLogConnection(db: DataSource): AccessLogConnection | undefined {
+  return accessLogConnections.get(db);
 }
 
 /** What is sending statements: a client request unless a background task says otherwise. */
@@ -130,6 +153,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
   await dataSource.initialize();
   try {
     plainStatementsOnThePool(dataSource, (source) => options.statements.inc({ subgraph: options.authority, source }));
+    if (options.url) ownAccessLogConnections(dataSource, options);
     if (options.url) await underStartupLock(dataSource, () => dataSource.runMigrations({ transaction: 'each' }));
   } catch (error) {
     // The pool never lets its connections go by itself: closed here, a failed start leaves nothing open.
@@ -137,6 +161,39 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
     throw error;
   }
   return dataSource;
+}
+
+/**
+ * The access log gets connections of its own (two: its writer sends one append at a time), each with a statement
+ * timeout. The log is then never queued behind reads for a pooled connection, and an append that cannot finish
+ * fails within the timeout: the server cancels it (57014), and the client gives up a second later if the server
+ * does not answer at all. A connection that saw any error is closed, and the next append opens another. They are
+ * opened when first used and closed with the data source.
+ */
+function ownAccessLogConnections(dataSource: DataSource, options: DatabaseOptions): void {
+  const timeoutMs = options.accessLogTimeoutMs ?? DEFAULT_ACCESS_LOG_TIMEOUT_MS;
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: 2,
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs + 1000,
+    connectionTimeoutMillis: timeoutMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
+  });
+  pool.on('error', (err) => processLogger(options.authority).warn({ reason: err.message }, 'access-log connection dropped'));
+  accessLogConnections.set(dataSource, {
+    timeoutMs,
+    query: (name, text, values) => {
+      options.statements.inc({ subgraph: options.authority, source: 'audit' });
+      return pool.query({ name, text, values });
+    },
+  });
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.destroy = async () => {
+    await pool.end().catch(() => undefined);
+    return destroy();
+  };
 }
 
 /**

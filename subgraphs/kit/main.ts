@@ -2,8 +2,8 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import type { Authority } from '../../runtime/authority';
-import { duringStartup, openDatabase, underStartupLock, type DatabaseOptions } from './database';
-import { databaseUrlFromEnv } from '../../runtime/env';
+import { DEFAULT_ACCESS_LOG_TIMEOUT_MS, duringStartup, openDatabase, underStartupLock, type DatabaseOptions } from './database';
+import { databaseUrlFromEnv, integersFromEnv } from '../../runtime/env';
 import { close, listen, processLogger } from '../../runtime/http';
 import { keysDir, loadOrCreateKeyPair, publicKeyFile } from '../../runtime/keys';
 import { statisticsBudgetFromEnv } from './statistics/budget';
@@ -55,7 +55,12 @@ export async function openSubgraphDatabase(
   const prepared = url
     ? undefined
     : await prepareEmbeddedDatabase(join(dataDir, authority), embeddedTemplateSpec(authority, migrations, env), templateCacheDir(env));
-  const db = await openDatabase({ authority, url, dataDir, migrations, statements });
+  const { accessLogTimeoutMs } = integersFromEnv(
+    { accessLogTimeoutMs: DEFAULT_ACCESS_LOG_TIMEOUT_MS },
+    { accessLogTimeoutMs: 'ACCESS_LOG_TIMEOUT_MS' },
+    env,
+  );
+  const db = await openDatabase({ authority, url, dataDir, migrations, statements, accessLogTimeoutMs });
   if (seed.persons > 0) {
     // The demo data generator is loaded only when a demo population is asked for (SEED_PERSONS, or the embedded
     // default): a production start never loads seeds/ (test/architecture/imports.test.ts).

@@ -2,9 +2,8 @@ import { randomInt } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isValidLocalGovernmentCode, makeMyNumber, parseDate } from '../../schema/identifiers';
-import { writeAccessLog } from '../kit/audit';
 import { HttpError } from '../../runtime/http';
-import { callerPrincipal } from '../kit/internalAccess';
+import { logInternal } from '../kit/internalAccess';
 import type { VerifyCaller } from '../kit/internalSignature';
 
 export { ASSIGNMENT_PATH } from '../../schema/internalPaths';
@@ -21,7 +20,8 @@ interface AssignmentRequest {
 /**
  * J-LIS generates a My Number when a municipality first records a resident (番号法 8条). Asked again for the
  * same resident record code, it answers with the same number, so a municipality can retry safely. Each answer is
- * logged in the same transaction (a new number cannot commit unlogged, and the number is personal data).
+ * logged in the same transaction (a new number cannot commit unlogged, and the number is personal data): when the
+ * row cannot be written, no number is kept and the answer is 503 `ACCESS_LOG_UNAVAILABLE` (logInternal).
  */
 export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
   return async (req: IncomingMessage, body: string, res: ServerResponse): Promise<void> => {
@@ -38,9 +38,8 @@ export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
     }
     const myNumber = await db.transaction(async (m) => {
       const assigned = await assign(m, r);
-      await writeAccessLog(m, 'mynumber', callerPrincipal(call, 'my-number-assignment', r.requestId), [
-        { subject: assigned, items: [], action: 'assignMyNumber', outcome: 'ok' },
-      ]);
+      const row = { subject: assigned, items: [], action: 'assignMyNumber', outcome: 'ok' };
+      await logInternal(m, 'mynumber', call, 'my-number-assignment', [row], r.requestId);
       return assigned;
     });
     res.writeHead(200, { 'content-type': 'application/json' });
