@@ -71,11 +71,11 @@ export async function writeAccessLogRows(
   const values = [provider, wellFormedJson(rows)];
   if (db instanceof DataSource) {
     const own = accessLogConnection(db);
-    await (own ? own.query('access_log_append', APPEND, values) : sourced(db, 'audit').query(APPEND, values));
+    await (own ? own.append('access_log_append', APPEND, values) : sourced(db, 'audit').query(APPEND, values));
     return;
   }
   // Inside a change's transaction, which holds the person's row locks: bounded as the log's own connections are.
-  const timeoutMs = accessLogConnection(db.connection)?.timeoutMs;
+  const timeoutMs = accessLogConnection(db.dataSource)?.timeoutMs;
   if (timeoutMs !== undefined) await db.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
   await db.query(APPEND, values);
 }
@@ -141,13 +141,17 @@ export function auditPlugin<TContext extends { audit: AuditTrail; principal: Pri
         async willSendResponse(rc) {
           const { audit, principal, accessLog } = rc.contextValue;
           const forbidden = audit.denied.size > 0 ? `forbidden:${[...audit.denied].sort().join(' ')}` : null;
+          // A person found and visible is `error` only when the answer carries no data at all. An error elsewhere
+          // in the answer (another lookup's bad number) does not make a read that was answered look failed.
+          const body = rc.response.body;
+          const failed = body.kind === 'single' && body.singleResult.data == null && (body.singleResult.errors?.length ?? 0) > 0;
           const rows: AuditRow[] = [...audit.subjects]
             .filter(([subject]) => !audit.changed.has(subject))
             .map(([subject, outcome]) => ({
               subject,
               items: audit.items,
               action: audit.action,
-              outcome: outcome === 'ok' ? (forbidden ?? (rc.response.body.kind === 'single' && rc.response.body.singleResult.errors?.length ? 'error' : 'ok')) : outcome,
+              outcome: outcome === 'ok' ? (forbidden ?? (failed ? 'error' : 'ok')) : outcome,
             }));
           try {
             await accessLog.append(principal, rows);

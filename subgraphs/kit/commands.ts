@@ -43,8 +43,8 @@ export async function runCommand<S extends string | null, T>(
   body: (run: CommandRun, subject: S) => Promise<T>,
 ): Promise<T> {
   let committed = false;
-  // The change's own row could not be written (its transaction rolled back): the log is not taking rows, and a
-  // second try after the rollback would keep the caller waiting as long again for the same answer.
+  // The change's own row timed out (its transaction rolled back): a second try after the rollback would keep the
+  // caller waiting as long again for the same answer.
   let logFailed = false;
   let grant: ActGrant | undefined;
   const run: CommandRun = {
@@ -59,8 +59,9 @@ export async function runCommand<S extends string | null, T>(
         // person's data, and it gets no read row of its own (audit.changed).
         try {
           await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: ctx.audit.items, action, outcome: 'ok' }]);
-        } catch {
-          logFailed = true;
+        } catch (err) {
+          // Cancelled at the log's timeout: the log is not taking rows (another try would wait as long again).
+          logFailed = (err as { code?: unknown }).code === '57014';
           throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
         }
         return done;

@@ -28,17 +28,18 @@ export interface DatabaseOptions {
 }
 
 /**
- * How long an access-log INSERT may take (`ACCESS_LOG_TIMEOUT_MS`): below the gateway's subgraph timeout (3 s), so
- * that while the log cannot be written (its table locked, the disk stalled) the caller is told so, 503
- * `ACCESS_LOG_UNAVAILABLE`, instead of waiting on a request that holds its connection and its locks.
+ * How long an access-log INSERT may take (`ACCESS_LOG_TIMEOUT_MS`). While the log cannot be written (its table
+ * locked, the disk stalled) the caller is told so, 503 `ACCESS_LOG_UNAVAILABLE`, instead of waiting on a request
+ * that holds its connection and its locks. A request may wait for the append before its own, so twice this stays
+ * below the gateway's subgraph timeout (3 s): the client hears the log's code, not that the authority timed out.
  */
-export const DEFAULT_ACCESS_LOG_TIMEOUT_MS = 2000;
+export const DEFAULT_ACCESS_LOG_TIMEOUT_MS = 1000;
 
 /** Where an authority's access-log rows are written on PostgreSQL, and how long a write may take. */
 export interface AccessLogConnection {
   timeoutMs: number;
-  /** One statement on the log's own connections, counted as the log's (`source="audit"`). */
-  query(name: string, text: string, values: unknown[]): Promise<unknown>;
+  /** One INSERT in a transaction of its own on the log's own connections, counted as the log's (`source="audit"`). */
+  append(name: string, text: string, values: unknown[]): Promise<void>;
 }
 
 const accessLogConnections = new WeakMap<DataSource, AccessLogConnection>();
@@ -164,29 +165,49 @@ export async function openDatabase(options: DatabaseOptions): Promise<DataSource
 }
 
 /**
- * The access log gets connections of its own (two: its writer sends one append at a time), each with a statement
- * timeout. The log is then never queued behind reads for a pooled connection, and an append that cannot finish
- * fails within the timeout: the server cancels it (57014), and the client gives up a second later if the server
- * does not answer at all. A connection that saw any error is closed, and the next append opens another. They are
- * opened when first used and closed with the data source.
+ * The access log gets connections of its own, so it is never queued behind reads for a pooled connection: three,
+ * of which the group-commit writer uses one at a time (the internal calls write theirs directly). Each append is
+ * a transaction whose INSERT has a statement timeout (SET LOCAL, which a transaction pooler keeps, where it refuses
+ * the setting at connect): the server cancels an INSERT that cannot finish in time (57014), and the client gives up
+ * on any statement the server does not answer a second later. Like the request pool, the log keeps its connections
+ * while idle, and keeps one after an error the server answered (rolled back); a broken one is closed and the next
+ * append opens another. They are opened when first used and closed with the data source.
  */
 function ownAccessLogConnections(dataSource: DataSource, options: DatabaseOptions): void {
   const timeoutMs = options.accessLogTimeoutMs ?? DEFAULT_ACCESS_LOG_TIMEOUT_MS;
   const pool = new pg.Pool({
     connectionString: options.url,
-    max: 2,
-    statement_timeout: timeoutMs,
+    max: 3,
+    idleTimeoutMillis: 0,
     query_timeout: timeoutMs + 1000,
     connectionTimeoutMillis: timeoutMs,
     keepAlive: true,
     keepAliveInitialDelayMillis: 30_000,
   });
   pool.on('error', (err) => processLogger(options.authority).warn({ reason: err.message }, 'access-log connection dropped'));
+  const begin = `BEGIN; SET LOCAL statement_timeout = ${timeoutMs}`;
   accessLogConnections.set(dataSource, {
     timeoutMs,
-    query: (name, text, values) => {
-      options.statements.inc({ subgraph: options.authority, source: 'audit' });
-      return pool.query({ name, text, values });
+    async append(name, text, values) {
+      options.statements.inc({ subgraph: options.authority, source: 'audit' }, 4);
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
+      try {
+        await client.query(begin);
+        await client.query({ name, text, values });
+        await client.query('COMMIT');
+      } catch (err) {
+        if (err instanceof pg.DatabaseError && !broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
+        else broken ??= err as Error;
+        throw err;
+      } finally {
+        client.removeListener('error', onError);
+        client.release(broken);
+      }
     },
   });
   const destroy = dataSource.destroy.bind(dataSource);

@@ -1,4 +1,5 @@
 import type { QueryRunner } from 'typeorm';
+import { DEFAULT_RESILIENCE } from '../../gateway/resilience/subgraphGuard';
 import { loadManifest } from '../../gateway/persisted/safelist';
 import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
 import { persona } from '../personas';
@@ -8,8 +9,8 @@ import { jsonHeaders, leaks, send, type Answer } from '../security/requests';
  * An authority whose access log cannot be written: an operator with write access to its database has put a
  * trigger on the log that refuses every row, or holds a lock on it (a `CREATE INDEX` without CONCURRENTLY takes
  * SHARE, which every INSERT waits behind). Nothing of that authority may be answered unlogged, and no request may
- * wait on the log for ever: the caller is told ACCESS_LOG_UNAVAILABLE within the log's timeout (2 s, below the
- * gateway's 3 s), and the authority answers again as soon as the log can be written.
+ * wait on the log for ever: the caller is told ACCESS_LOG_UNAVAILABLE within the log's timeout (1 s; twice that is
+ * below the gateway's 3 s), and the authority answers again as soon as the log can be written.
  */
 
 const UNIFIED = loadManifest().operations.find((op) => op.name === 'CounterUnifiedRecord')!.body;
@@ -22,7 +23,8 @@ const specific = persona('specific_card');
 let familyName: string;
 
 beforeAll(async () => {
-  stack = await startStack({ persons: 20 });
+  // The gateway's default timeout (3 s), but a circuit that never opens: every answer below is the registry's own.
+  stack = await startStack({ persons: 20, gateway: { resilience: { ...DEFAULT_RESILIENCE, breakAfter: 1000 } } });
   officer = await stack.token('isa-officer');
   [{ familyName }] = await stack.dbs.registry.query(`SELECT family_name AS "familyName" FROM resident WHERE my_number = $1`, [specific.myNumber]);
 });
@@ -108,9 +110,10 @@ onPostgres(
       await operator.query('BEGIN');
       await operator.query('LOCK TABLE access_log IN SHARE MODE');
       // Without a timeout on the log the registry would wait for the lock, the gateway would give up after 3 s and
-      // say AUTHORITY_UNAVAILABLE, and the registry's request would hold its connection until the lock went.
+      // say AUTHORITY_UNAVAILABLE, and the registry's request would hold its connection until the lock went. Several
+      // at once: a request that asks while another's append waits must not wait for both.
       withheldByRegistry(await unifiedRecord());
-      withheldByRegistry(await unifiedRecord());
+      (await Promise.all(Array.from({ length: 6 }, unifiedRecord))).forEach(withheldByRegistry);
     } finally {
       await operator.query('ROLLBACK');
       await operator.release();

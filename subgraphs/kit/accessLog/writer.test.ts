@@ -1,7 +1,9 @@
 import type { DataSource } from 'typeorm';
+import { createMetrics } from '../../../runtime/metrics';
 import type { Principal } from '../../../runtime/principal';
 import { suiteDatabases } from '../../../test/suiteDatabases';
 import { migrations } from '../../mynumber/migrations';
+import { openDatabase } from '../database';
 import { AccessLogWriter } from './writer';
 
 /**
@@ -41,4 +43,33 @@ test('one append at a time: every request that asks while one is written shares 
     [names.map((n) => `person-${n}`)],
   )) as Array<{ rows: number }>;
   expect(groups.map((g) => g.rows)).toEqual([1, 7]);
+});
+
+const onPostgres = process.env.MYNUMBER_DATABASE_URL ? test : test.skip;
+
+onPostgres('a log that cannot be written fails every request waiting on it at once, then takes rows again', async () => {
+  const { url } = await databases.fresh('writerstall');
+  const statements = createMetrics('writer-stall').dbStatements;
+  const stalled = await openDatabase({ authority: 'mynumber', url, migrations: [], statements, accessLogTimeoutMs: 300 });
+  const operator = stalled.createQueryRunner();
+  try {
+    const writer = new AccessLogWriter(stalled, 'mynumber');
+    await operator.connect();
+    await operator.query('BEGIN');
+    await operator.query('LOCK TABLE access_log IN SHARE MODE');
+    // The first append waits on the lock; the others ask meanwhile. All fail with the one cancelled INSERT (57014),
+    // not each after an append of its own.
+    const first = writer.append(principal('clerk-o'), [row('person-o')]).catch((err: unknown) => err);
+    const waiting = ['p', 'q', 'r'].map((n) => writer.append(principal(`clerk-${n}`), [row(`person-${n}`)]).catch((err: unknown) => err));
+    const refusal = await first;
+    expect((refusal as { code?: string }).code).toBe('57014');
+    for (const other of waiting) expect(await other).toBe(refusal);
+    await operator.query('ROLLBACK');
+    await writer.append(principal('clerk-s'), [row('person-s')]);
+    const stored = (await stalled.query(`SELECT subject FROM access_log ORDER BY id`)) as Array<{ subject: string }>;
+    expect(stored.map((r) => r.subject)).toEqual(['person-s']);
+  } finally {
+    await operator.release();
+    await stalled.destroy();
+  }
 });

@@ -16,8 +16,9 @@ interface Pending {
  * one commit (one WAL flush) instead of queueing behind each other's. With one append at a time a commit gathers
  * every row that arrived during the last: fewer, larger INSERTs, more appends per second and a lower p99 than
  * with several under way (docs/performance.md, "Group commit"). `append` resolves only once its rows are committed: nothing
- * is answered that is not logged. When the append fails every request in it fails, unless the server refused a
- * value: then each request's rows are tried alone, and only the request whose rows cannot be stored fails.
+ * is answered that is not logged. When the append fails every request in it fails, and every request waiting for
+ * the next, unless the server refused a value: then each request's rows are tried alone, and only the request whose
+ * rows cannot be stored fails.
  */
 export class AccessLogWriter {
   private queue: Pending[] = [];
@@ -45,8 +46,16 @@ export class AccessLogWriter {
         await this.write(batch);
         batch.forEach((p) => p.resolve());
       } catch (err) {
-        if (batch.length < 2 || !refusedValues(err)) {
-          batch.forEach((p) => p.reject(err));
+        if (!refusedValues(err)) {
+          // The log is not taking rows (a lock, a stalled disk, a lost connection): every request that asked while
+          // this append was tried fails with it, rather than wait as long again for its own.
+          const waiting = this.queue;
+          this.queue = [];
+          [...batch, ...waiting].forEach((p) => p.reject(err));
+          continue;
+        }
+        if (batch.length < 2) {
+          batch[0]!.reject(err);
           continue;
         }
         // The server refused a value and wrote nothing: one request's rows (a claim PostgreSQL cannot store) must
