@@ -212,6 +212,30 @@ describe('internal reads of personal data are in the access log', () => {
     expect(await jlisCards()).toEqual(cardsBefore);
   });
 
+  test("the repair asked by J-LIS's key, or sent again as captured: refused, nothing queued, nothing logged as a repair", async () => {
+    const card = persona('specific_card_renewed').residenceCardNumber!;
+    const queued = async () => Number((await stack.dbs.immigration.query(`SELECT count(*)::int AS n FROM outbox`))[0].n);
+    const repairs = async () => Number((await stack.dbs.immigration.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'repair'`))[0].n);
+    const before = { queued: await queued(), repairs: await repairs() };
+
+    // J-LIS's own key, valid for its calls to the ISA: the repair is the ISA's own job, asked by no other authority.
+    const { signingKey: jlisKey } = await eventsOptionsFor('mynumber', keysDir(stack.dataDir), {}, {});
+    await expect(callInternal('mynumber', 'immigration', base('immigration'), RECONCILE_REPAIR_PATH, { cards: [card] }, jlisKey)).rejects.toMatchObject({
+      extensions: expect.objectContaining({ code: 'FORBIDDEN' }),
+    });
+    expect({ queued: await queued(), repairs: await repairs() }).toEqual(before);
+
+    // The ISA's own repair, captured on its way and sent again: the second time it is refused before anything is read.
+    const capture = captureNext('immigration', RECONCILE_REPAIR_PATH, false);
+    await callInternal('immigration', 'immigration', base('immigration'), RECONCILE_REPAIR_PATH, { cards: [card] }, signingKey);
+    const captured = await capture;
+    const once = { queued: await queued(), repairs: await repairs() };
+    expect(once).toEqual({ queued: before.queued + 1, repairs: before.repairs + 1 });
+    expect(outcome(await replay('immigration', captured))).toEqual(REFUSED);
+    expect(outcome(await replay('immigration', captured, { body: JSON.stringify({ cards: [card, card] }) }))).toEqual(REFUSED);
+    expect({ queued: await queued(), repairs: await repairs() }).toEqual(once);
+  });
+
   test('the repair refuses anything but a list of card numbers', async () => {
     for (const cards of [undefined, 'AB12345678CD', [12], [['AB12345678CD']], Array.from({ length: 1001 }, () => 'AB12345678CD')]) {
       await expect(callInternal('immigration', 'immigration', base('immigration'), RECONCILE_REPAIR_PATH, { cards }, signingKey)).rejects.toMatchObject({

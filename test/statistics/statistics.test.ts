@@ -584,6 +584,26 @@ test("every statistics query is in the answering authority's access log: who, wh
   for (const audit of audits) expect([audit.authority, audit.problems]).toEqual([audit.authority, []]);
 });
 
+test('a table asked beside a refused field, and one with a far too long filter: each row its own outcome, every item short', async () => {
+  const after = Number(((await stack.dbs.immigration.query(`SELECT coalesce(max(id), 0) AS id FROM access_log`)) as Array<{ id: string }>)[0]!.id);
+  const beside = await stack.query(analyst, `{ a: foreignResidentStatistics(groupBy: [SEX]) { total } c: residenceCard(number: "bad") { number } }`);
+  expect((beside.body.data as { a: { total: number } }).a.total).toEqual(expect.any(Number));
+  expect(beside.body.errors?.map((e) => (e as { path?: string[] }).path?.[0])).toEqual(['c']);
+  const long = await stack.query(analyst, `query ($v: String) { b: foreignResidentStatistics(groupBy: [SEX], filter: { nationality: $v }) { total } }`, {
+    v: 'X'.repeat(300),
+  });
+  expect(long.body.errors?.map((e) => e.extensions?.code)).toEqual(['STATISTICS_UNKNOWN_CODE']);
+  const rows = (await stack.dbs.immigration.query(`SELECT items, outcome FROM access_log WHERE action = 'statistics' AND id > $1 ORDER BY id`, [
+    after,
+  ])) as Array<{ items: string[]; outcome: string }>;
+  // Before, the answered table took the refused field's code. By hand: "filter.nationality=" is 19 characters and
+  // the value 300, 319 in all; the first 96 are kept.
+  expect(rows).toEqual([
+    { items: ['foreignResidentStatistics', 'groupBy:SEX'], outcome: 'ok' },
+    { items: ['foreignResidentStatistics', 'groupBy:SEX', `filter.nationality=${'X'.repeat(77)}…(319 characters)`], outcome: 'STATISTICS_UNKNOWN_CODE' },
+  ]);
+});
+
 test('every answer, from either authority, states its method and parameters', async () => {
   const CONTROL = `disclosureControl { threshold method maxPerturbation cellKeyColumns perturbationTable { fromCount values } }`;
   const { body } = await stack.query(

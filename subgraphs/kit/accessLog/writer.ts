@@ -60,7 +60,20 @@ export class AccessLogWriter {
         }
         // The server refused a value and wrote nothing: one request's rows (a claim PostgreSQL cannot store) must
         // not fail the requests that happened to share its commit. Each is written on its own.
-        for (const p of batch) await this.write([p]).then(p.resolve, p.reject);
+        for (const [i, p] of batch.entries()) {
+          try {
+            await this.write([p]);
+            p.resolve();
+          } catch (alone) {
+            if (refusedValues(alone)) {
+              p.reject(alone);
+              continue;
+            }
+            // The log stopped taking rows meanwhile: the rest fail with this one, not each after a wait of its own.
+            batch.slice(i).forEach((q) => q.reject(alone));
+            break;
+          }
+        }
       }
     }
     this.writing = false;

@@ -2,7 +2,7 @@
  * Every statistics query in the answering authority's access log: who asked (the principal, role, agency and
  * purpose the access log records for every read), which table (the field and its groupBy) and which filter. The
  * row has no subject (no person is read); its items name the table and the filter, its action is `statistics`
- * and its outcome is `ok` or the error code the caller got. Logged for every way an answer leaves (executed,
+ * and its outcome is `ok` or the error code the caller got for that table (or for the whole request). Logged for every way an answer leaves (executed,
  * written without the executor, or sent from a kept answer: responseCache.ts), and, as for every read, nothing is
  * answered unless its row is written.
  *
@@ -27,7 +27,9 @@ const TABLE_FIELDS: ReadonlySet<string> = new Set(['foreignResidentStatistics', 
 
 /**
  * A query as access-log items: `<field>`, `groupBy:<dimensions joined by +>`, then `filter.<field>=<code>` per filter
- * field in name order (items are stored as a text array and never hold a comma).
+ * field in name order (items are stored as a text array and never hold a comma). An item is kept as asked up to
+ * ITEM_CHARS characters; a longer one (a filter value no code comes near) keeps its start and its length, so that no
+ * caller can make its rows, and the group commit they share with every other request, as large as it likes.
  */
 export function queryItems(field: string, args: { groupBy?: unknown; filter?: unknown }): string[] {
   const groupBy = Array.isArray(args.groupBy) ? args.groupBy.map(String) : [];
@@ -35,7 +37,13 @@ export function queryItems(field: string, args: { groupBy?: unknown; filter?: un
     .filter(([, code]) => code !== null && code !== undefined)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([name, code]) => `filter.${name}=${String(code)}`.replace(/,/g, ' '));
-  return [field, `groupBy:${groupBy.join('+')}`, ...filter];
+  return [field, `groupBy:${groupBy.join('+')}`, ...filter].map(bounded);
+}
+
+const ITEM_CHARS = 128;
+
+function bounded(item: string): string {
+  return item.length <= ITEM_CHARS ? item : `${item.slice(0, 96)}…(${item.length} characters)`;
 }
 
 export function statisticsQueryLog<TContext extends StatisticsRequest & { principal: Principal; accessLog: AccessLogWriter; db: DataSource }>(
@@ -43,7 +51,8 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
 ): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart() {
-      const asked: string[][] = [];
+      /** Each table asked: its response key (alias or field) and its items. */
+      const asked: Array<{ key: string; items: string[] }> = [];
       return {
         async didResolveOperation(rc) {
           const fields = rc.schema.getQueryType()?.getFields();
@@ -52,10 +61,11 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
             if (!TABLE_FIELDS.has(selection.name.value)) continue;
             const def = fields[selection.name.value];
             if (!def) continue;
+            const key = selection.alias?.value ?? selection.name.value;
             try {
-              asked.push(queryItems(selection.name.value, getArgumentValues(def, selection, rc.request.variables ?? {})));
+              asked.push({ key, items: queryItems(selection.name.value, getArgumentValues(def, selection, rc.request.variables ?? {})) });
             } catch {
-              asked.push([selection.name.value, 'arguments:invalid']); // refused by the executor: logged as asked
+              asked.push({ key, items: [selection.name.value, 'arguments:invalid'] }); // refused by the executor: logged as asked
             }
           }
           if (asked.length === 0) return;
@@ -67,9 +77,15 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
         },
         async willSendResponse(rc) {
           if (asked.length === 0) return;
-          const errors = rc.response.body.kind === 'single' ? rc.response.body.singleResult.errors : undefined;
-          const outcome = errors?.length ? String(errors[0]?.extensions?.code ?? 'error') : 'ok';
-          const rows: AuditRow[] = asked.map((items) => ({ subject: null, items, action: 'statistics', outcome }));
+          // Each table's own outcome: the first error of the request as a whole (no path: the budget, a refused
+          // caller) or of that table. An error of another field asked beside it does not make an answered table
+          // look refused.
+          const errors = rc.response.body.kind === 'single' ? (rc.response.body.singleResult.errors ?? []) : [];
+          const outcomeOf = (key: string) => {
+            const error = errors.find((e) => !e.path?.length || e.path[0] === key);
+            return error ? String(error.extensions?.code ?? 'error') : 'ok';
+          };
+          const rows: AuditRow[] = asked.map(({ key, items }) => ({ subject: null, items, action: 'statistics', outcome: outcomeOf(key) }));
           try {
             await rc.contextValue.accessLog.append(rc.contextValue.principal, rows);
           } catch {
