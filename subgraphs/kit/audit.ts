@@ -74,9 +74,15 @@ export async function writeAccessLogRows(
     await (own ? own.append('access_log_append', APPEND, values) : sourced(db, 'audit').query(APPEND, values));
     return;
   }
-  // Inside a change's transaction, which holds the person's row locks: bounded as the log's own connections are.
+  // Inside a change's transaction, which holds the person's row locks: bounded as the log's own connections are,
+  // or sooner if the change's own bound is nearer.
   const timeoutMs = accessLogConnection(db.dataSource)?.timeoutMs;
-  if (timeoutMs !== undefined) await db.query(`SELECT set_config('statement_timeout', $1, true)`, [String(timeoutMs)]);
+  if (timeoutMs !== undefined) {
+    await db.query(
+      `SELECT set_config('statement_timeout', least(coalesce(nullif(setting::int, 0), $1::int), $1::int)::text, true) FROM pg_settings WHERE name = 'statement_timeout'`,
+      [timeoutMs],
+    );
+  }
   await db.query(APPEND, values);
 }
 

@@ -54,16 +54,24 @@ export async function runCommand<S extends string | null, T>(
     subject: null,
     async transaction(work) {
       const result = await ctx.db.transaction(async (m) => {
+        // No statement of the change runs past its deadline (a row lock another session holds, a slow disk), and
+        // the change does not commit past it (below): the gateway gives up on the call soon after, and a change
+        // its caller was told failed must not happen.
+        const left = ctx.changeDeadline - Date.now();
+        if (left <= 0) throw tooLate(ctx);
+        await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(left)]);
         const done = await work(m);
         // The row names the fields the operation asks for, as a read's row does: the change's answer may show the
         // person's data, and it gets no read row of its own (audit.changed).
         try {
           await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: ctx.audit.items, action, outcome: 'ok' }]);
         } catch (err) {
+          if (Date.now() >= ctx.changeDeadline) throw tooLate(ctx);
           // Cancelled at the log's timeout: the log is not taking rows (another try would wait as long again).
           logFailed = (err as { code?: unknown }).code === '57014';
           throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
         }
+        if (Date.now() >= ctx.changeDeadline) throw tooLate(ctx);
         return done;
       });
       committed = true;
@@ -77,8 +85,10 @@ export async function runCommand<S extends string | null, T>(
     run.subject = subject;
     grant = requireActor(policy, action, ctx.principal);
     return await body(run, subject);
-  } catch (err) {
-    if (committed || logFailed) throw err;
+  } catch (caught) {
+    if (committed || logFailed) throw caught;
+    // A statement cancelled at the change's deadline: the change was not made, and the caller is told so.
+    const err = (caught as { code?: unknown } | null)?.code === '57014' ? tooLate(ctx) : caught;
     try {
       await ctx.accessLog.append(ctx.principal, [{ subject: run.subject, items: revealedItems(err), action, outcome: outcomeOf(err) }]);
     } catch {
@@ -87,6 +97,11 @@ export async function runCommand<S extends string | null, T>(
     if (run.subject) ctx.audit.changed.add(run.subject);
     throw err;
   }
+}
+
+/** A change that could not be made before its deadline (SubgraphContext.changeDeadline): nothing was changed. */
+function tooLate(ctx: SubgraphContext): GraphQLError {
+  return userError('AUTHORITY_ERROR', 'The change could not be made in time; nothing was changed', { authority: ctx.authority });
 }
 
 /**

@@ -13,7 +13,7 @@ import { DEFAULT_RETENTION_DAYS } from './accessLog/verify';
 import { EVENT_ROUTES, eventsOptionsFor } from './eventRoutes';
 import { createEventMetrics, createMetrics } from '../../runtime/metrics';
 import { DEFAULT_PORTS } from '../../runtime/ports';
-import type { SubgraphDeps } from './subgraph';
+import { DEFAULT_CHANGE_DEADLINE_MS, type SubgraphDeps } from './subgraph';
 import { transportFromEnv } from '../../runtime/transport';
 import { prepareEmbeddedDatabase, templateCacheDir, type SeededTemplateSpec } from './template';
 
@@ -117,6 +117,7 @@ export async function runSubgraph(
     accessLog: { checkpointEveryMs: Number(env.ACCESS_LOG_CHECKPOINT_MS ?? 1000) },
     statisticsKey: statisticsKeyFor(authority, env, keysDir(dataDir)),
     statisticsBudget: statisticsBudgetFromEnv(env),
+    ...integersFromEnv({ changeDeadlineMs: DEFAULT_CHANGE_DEADLINE_MS }, { changeDeadlineMs: 'CHANGE_DEADLINE_MS' }, env),
   });
   const port = await listen(server, Number(env[`${upper}_PORT`] ?? DEFAULT_PORTS[authority]), env.HOST ?? '127.0.0.1');
   processLogger(authority).info({ port }, 'listening');

@@ -43,6 +43,8 @@ export interface SubgraphContext extends BaseContext {
   db: DataSource;
   /** The day the request is answered for (card validity, ages). */
   today: string;
+  /** When a change of this request may no longer commit (ms since epoch; commands.ts). */
+  changeDeadline: number;
   /** Woken after a command's transaction commits, so its events leave at once. */
   relay: Kickable;
   authority: Authority;
@@ -59,6 +61,12 @@ export interface SubgraphContext extends BaseContext {
   /** Lets a plugin keep the body sent, or send a kept one (runtime/http.ts). */
   keptResponse?: KeptResponse;
 }
+
+/**
+ * How long after a request arrives a change of it may still commit (`CHANGE_DEADLINE_MS`): below the gateway's
+ * subgraph timeout (3 s), so a change is either made and answered, or not made.
+ */
+export const DEFAULT_CHANGE_DEADLINE_MS = 2500;
 
 /** How an authority exchanges events with the others. */
 export interface EventsOptions {
@@ -88,6 +96,8 @@ export interface SubgraphDeps {
   transport?: TransportOptions;
   /** Access-log sequencing and checkpoint intervals (tests shorten them). */
   accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
+  /** How long after a request arrives a change of it may still commit (default DEFAULT_CHANGE_DEADLINE_MS). */
+  changeDeadlineMs?: number;
   /** The secret behind the statistics' record keys, the same in every authority that counts (statistics/recordKey.ts). */
   statisticsKey?: Buffer;
   /** Statistics tables per analyst per day (default: DEFAULT_STATISTICS_DAILY_QUERIES; statistics/budget.ts). */
@@ -119,6 +129,8 @@ export interface SubgraphOptions<TContext extends SubgraphContext> {
   transport?: TransportOptions;
   /** Access-log sequencing and checkpoint intervals (tests shorten them). */
   accessLog?: Pick<SequencerOptions, 'pollMs' | 'checkpointEveryMs'>;
+  /** How long after a request arrives a change of it may still commit (default DEFAULT_CHANGE_DEADLINE_MS). */
+  changeDeadlineMs?: number;
   /** Statistics tables per analyst per day (default: DEFAULT_STATISTICS_DAILY_QUERIES; statistics/budget.ts). */
   statisticsBudget?: StatisticsBudgetOptions;
   /** How operations are executed (default: SUBGRAPH_EXECUTION, else compiled; compiledExecution.ts). */
@@ -219,6 +231,7 @@ export async function buildSubgraphServer<TContext extends SubgraphContext>(
         principal,
         db: options.db,
         today: clock(),
+        changeDeadline: Date.now() + (options.changeDeadlineMs ?? DEFAULT_CHANGE_DEADLINE_MS),
         relay,
         authority: options.authority,
         audit: new AuditTrail(),

@@ -1,7 +1,8 @@
 import type { QueryRunner } from 'typeorm';
 import { DEFAULT_RESILIENCE } from '../../gateway/resilience/subgraphGuard';
 import { loadManifest } from '../../gateway/persisted/safelist';
-import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
+import { databaseKind, startStack, type Stack } from '../harness';
+import { addressChange } from './addressChange';
 import { persona } from '../personas';
 import { jsonHeaders, leaks, send, type Answer } from '../security/requests';
 
@@ -130,21 +131,7 @@ onPostgres(
 onPostgres(
   'a lock held on the log: a change waits no longer than the log allows, and changes nothing',
   async () => {
-    const [{ municipality }] = await stack.dbs.registry.query(`SELECT municipality_code AS municipality FROM resident WHERE my_number = $1`, [
-      specific.myNumber,
-    ]);
-    const clerk = await stack.token('municipal-clerk', { municipality });
-    const CHANGE = `mutation ($n: ID!, $m: String!, $l: String!, $d: Date!) {
-      changeAddress(myNumber: $n, municipalityCode: $m, addressLine: $l, movedOn: $d) { myNumber }
-    }`;
-    const move = (line: string) => stack.query(clerk, CHANGE, { n: specific.myNumber, m: municipality, l: line, d: TEST_TODAY });
-    const addresses = async () => {
-      const [{ n }] = await stack.dbs.registry.query(
-        `SELECT count(*)::int AS n FROM address a JOIN resident r ON r.id = a.resident_id WHERE r.my_number = $1`,
-        [specific.myNumber],
-      );
-      return n as number;
-    };
+    const { move, addresses } = await addressChange(stack, specific.myNumber!);
     const held = await addresses();
     const operator: QueryRunner = stack.dbs.registry.createQueryRunner();
     await operator.connect();

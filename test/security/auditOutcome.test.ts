@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { startStack, type Stack } from '../harness';
 import { persona } from '../personas';
 import { jsonHeaders, send } from './requests';
@@ -22,10 +21,10 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
-/** Sends `query` under a request id of its own; every authority's rows of that request, in order. */
-async function asked(query: string) {
-  const requestId = `audit-outcome-${randomUUID()}`;
+/** Sends `query` under a request id of its own (one the gateway takes as it is: checked); every authority's rows of that request, in order. */
+async function asked(requestId: string, query: string) {
   const answer = await send(stack.gatewayUrl, { headers: jsonHeaders(officer, { 'x-request-id': requestId }), body: JSON.stringify({ query }) });
+  expect(answer.headers.get('x-request-id')).toBe(requestId);
   const rows: Array<{ provider: string; subject: string; outcome: string }> = [];
   for (const authority of ['immigration', 'mynumber', 'registry'] as const) {
     rows.push(...(await stack.dbs[authority].query(`SELECT provider, subject, outcome FROM access_log WHERE request_id = $1 ORDER BY id`, [requestId])));
@@ -40,7 +39,7 @@ const TWO_LOOKUPS = `{
 const BATCH = `{ persons(myNumbers: ["${target.myNumber}", "${BAD_CHECK_DIGIT}"]) { resident { familyName } immigration { nationality { code } } } }`;
 
 test('the person asked for beside a bad number: the answer carries the person, and every authority logs a read', async () => {
-  const { answer, rows } = await asked(TWO_LOOKUPS);
+  const { answer, rows } = await asked('audit-outcome-two-lookups', TWO_LOOKUPS);
   expect(answer.body?.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_MY_NUMBER_CHECK_DIGIT']);
   expect((answer.body?.data as { a: { resident: { familyName: string } } }).a.resident.familyName).toEqual(expect.any(String));
   // Before, J-LIS logged this read `error`: any error in its answer marked every person of the request failed.
@@ -48,7 +47,7 @@ test('the person asked for beside a bad number: the answer carries the person, a
 });
 
 test('a batch with a bad number: refused as a whole before anyone is looked up, so nothing is answered or logged', async () => {
-  const { answer, rows } = await asked(BATCH);
+  const { answer, rows } = await asked('audit-outcome-batch', BATCH);
   expect(answer.body?.data ?? null).toBeNull();
   expect(answer.body?.errors?.map((e) => e.extensions?.code)).toEqual(['INVALID_MY_NUMBER_CHECK_DIGIT']);
   expect(rows).toEqual([]);

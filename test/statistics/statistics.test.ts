@@ -584,7 +584,7 @@ test("every statistics query is in the answering authority's access log: who, wh
   for (const audit of audits) expect([audit.authority, audit.problems]).toEqual([audit.authority, []]);
 });
 
-test('a table asked beside a refused field, and one with a far too long filter: each row its own outcome, every item short', async () => {
+test('each table logged with its own outcome and its filter, however asked, every item short', async () => {
   const after = Number(((await stack.dbs.immigration.query(`SELECT coalesce(max(id), 0) AS id FROM access_log`)) as Array<{ id: string }>)[0]!.id);
   const beside = await stack.query(analyst, `{ a: foreignResidentStatistics(groupBy: [SEX]) { total } c: residenceCard(number: "bad") { number } }`);
   expect((beside.body.data as { a: { total: number } }).a.total).toEqual(expect.any(Number));
@@ -593,6 +593,12 @@ test('a table asked beside a refused field, and one with a far too long filter: 
     v: 'X'.repeat(300),
   });
   expect(long.body.errors?.map((e) => e.extensions?.code)).toEqual(['STATISTICS_UNKNOWN_CODE']);
+  // Two tables, one refused: every table is non-null, so the answer carries none, and both rows say so.
+  const none = await stack.query(analyst, `{ a: foreignResidentStatistics(groupBy: [SEX]) { total } b: foreignResidentStatistics(groupBy: [SEX], filter: { nationality: "ZZ" }) { total } }`);
+  expect(none.body.data ?? null).toBeNull();
+  // A filter given only as the operation's default value is a filter.
+  const byDefault = await stack.query(analyst, `query ($f: StatisticsFilter = { nationality: "CHN" }) { foreignResidentStatistics(groupBy: [SEX], filter: $f) { total } }`);
+  expect(byDefault.body.errors).toBeUndefined();
   const rows = (await stack.dbs.immigration.query(`SELECT items, outcome FROM access_log WHERE action = 'statistics' AND id > $1 ORDER BY id`, [
     after,
   ])) as Array<{ items: string[]; outcome: string }>;
@@ -601,6 +607,9 @@ test('a table asked beside a refused field, and one with a far too long filter: 
   expect(rows).toEqual([
     { items: ['foreignResidentStatistics', 'groupBy:SEX'], outcome: 'ok' },
     { items: ['foreignResidentStatistics', 'groupBy:SEX', `filter.nationality=${'X'.repeat(77)}…(319 characters)`], outcome: 'STATISTICS_UNKNOWN_CODE' },
+    { items: ['foreignResidentStatistics', 'groupBy:SEX'], outcome: 'STATISTICS_UNKNOWN_CODE' },
+    { items: ['foreignResidentStatistics', 'groupBy:SEX', 'filter.nationality=ZZ'], outcome: 'STATISTICS_UNKNOWN_CODE' },
+    { items: ['foreignResidentStatistics', 'groupBy:SEX', 'filter.nationality=CHN'], outcome: 'ok' },
   ]);
 });
 

@@ -69,8 +69,11 @@ export class AccessLogWriter {
               p.reject(alone);
               continue;
             }
-            // The log stopped taking rows meanwhile: the rest fail with this one, not each after a wait of its own.
-            batch.slice(i).forEach((q) => q.reject(alone));
+            // The log stopped taking rows meanwhile: the rest, and every request waiting for the next append, fail
+            // with this one, not each after a wait of its own.
+            const waiting = this.queue;
+            this.queue = [];
+            [...batch.slice(i), ...waiting].forEach((q) => q.reject(alone));
             break;
           }
         }

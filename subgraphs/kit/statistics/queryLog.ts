@@ -12,7 +12,7 @@
  * request's read of the counts (cube.ts, readForRequest) starts here too, beside the budget.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getArgumentValues } from 'graphql';
+import { getArgumentValues, getVariableValues } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { AuditRow } from '../audit';
 import type { AccessLogWriter } from '../accessLog/writer';
@@ -57,13 +57,17 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
         async didResolveOperation(rc) {
           const fields = rc.schema.getQueryType()?.getFields();
           if (!fields || rc.operation?.operation !== 'query') return;
+          // The variables as the executor sees them: with the operation's declared defaults, which the client need
+          // not send (a filter given only as a default is still a filter).
+          const variables = getVariableValues(rc.schema, rc.operation.variableDefinitions ?? [], rc.request.variables ?? {});
           for (const selection of rootFieldNodes(rc.document, rc.operation)) {
             if (!TABLE_FIELDS.has(selection.name.value)) continue;
             const def = fields[selection.name.value];
             if (!def) continue;
             const key = selection.alias?.value ?? selection.name.value;
             try {
-              asked.push({ key, items: queryItems(selection.name.value, getArgumentValues(def, selection, rc.request.variables ?? {})) });
+              if (!variables.coerced) throw new Error('variables refused');
+              asked.push({ key, items: queryItems(selection.name.value, getArgumentValues(def, selection, variables.coerced)) });
             } catch {
               asked.push({ key, items: [selection.name.value, 'arguments:invalid'] }); // refused by the executor: logged as asked
             }
@@ -78,11 +82,12 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
         async willSendResponse(rc) {
           if (asked.length === 0) return;
           // Each table's own outcome: the first error of the request as a whole (no path: the budget, a refused
-          // caller) or of that table. An error of another field asked beside it does not make an answered table
-          // look refused.
-          const errors = rc.response.body.kind === 'single' ? (rc.response.body.singleResult.errors ?? []) : [];
+          // caller) or of that table; when the answer carries no data, the request's first error, since no table
+          // left. An error of another field asked beside an answered table does not make it look refused.
+          const body = rc.response.body.kind === 'single' ? rc.response.body.singleResult : undefined;
+          const errors = body?.errors ?? [];
           const outcomeOf = (key: string) => {
-            const error = errors.find((e) => !e.path?.length || e.path[0] === key);
+            const error = errors.find((e) => !e.path?.length || e.path[0] === key) ?? (body?.data == null ? errors[0] : undefined);
             return error ? String(error.extensions?.code ?? 'error') : 'ok';
           };
           const rows: AuditRow[] = asked.map(({ key, items }) => ({ subject: null, items, action: 'statistics', outcome: outcomeOf(key) }));
