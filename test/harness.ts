@@ -16,6 +16,7 @@ import { keysDir, loadOrCreateKeyPair } from '../runtime/keys';
 import { eventsOptionsFor } from '../subgraphs/kit/eventRoutes';
 import { createEventMetrics, createMetrics, type Metrics } from '../runtime/metrics';
 import type { OutboxRelay } from '../subgraphs/kit/outbox';
+import { DEFAULT_CHANGE_DEADLINE_MS } from '../subgraphs/kit/subgraph';
 import type { Role } from '../runtime/principal';
 import { buildImmigrationServer, migrations as immigrationMigrations } from '../subgraphs/immigration/server';
 import { buildMyNumberServer, migrations as myNumberMigrations } from '../subgraphs/mynumber/server';
@@ -144,6 +145,8 @@ async function start(options: StackOptions, started: Array<() => Promise<unknown
       statisticsBudget: options.statisticsBudget,
       execution: options.execution,
       compileRules: options.compileRules,
+      // A suite that gives the gateway longer than its default to wait gives the changes as long, less a margin.
+      changeDeadlineMs: Math.max(DEFAULT_CHANGE_DEADLINE_MS, (options.gateway?.resilience?.timeoutMs ?? 0) - 500),
     });
   }
 

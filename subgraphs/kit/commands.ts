@@ -55,8 +55,9 @@ export async function runCommand<S extends string | null, T>(
     async transaction(work) {
       const result = await ctx.db.transaction(async (m) => {
         // No statement of the change runs past its deadline (a row lock another session holds, a slow disk), and
-        // the change does not commit past it (below): the gateway gives up on the call soon after, and a change
-        // its caller was told failed must not happen.
+        // a change still under way at the deadline is rolled back, not committed (below): the gateway gives up on
+        // the call soon after, and a change its caller was told failed must not happen. Only the COMMIT itself and
+        // the answer after it fall in the margin between the deadline and the gateway's timeout.
         const left = ctx.changeDeadline - Date.now();
         if (left <= 0) throw tooLate(ctx);
         await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(left)]);
@@ -66,10 +67,9 @@ export async function runCommand<S extends string | null, T>(
         try {
           await writeAccessLog(m, ctx.authority, ctx.principal, [{ subject: run.subject, items: ctx.audit.items, action, outcome: 'ok' }]);
         } catch (err) {
-          if (Date.now() >= ctx.changeDeadline) throw tooLate(ctx);
-          // Cancelled at the log's timeout: the log is not taking rows (another try would wait as long again).
+          // Cancelled (at the log's bound or the change's): another try after the rollback would wait as long again.
           logFailed = (err as { code?: unknown }).code === '57014';
-          throw userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
+          throw Date.now() >= ctx.changeDeadline ? tooLate(ctx) : userError('ACCESS_LOG_UNAVAILABLE', 'The access log could not be written');
         }
         if (Date.now() >= ctx.changeDeadline) throw tooLate(ctx);
         return done;
@@ -101,7 +101,7 @@ export async function runCommand<S extends string | null, T>(
 
 /** A change that could not be made before its deadline (SubgraphContext.changeDeadline): nothing was changed. */
 function tooLate(ctx: SubgraphContext): GraphQLError {
-  return userError('AUTHORITY_ERROR', 'The change could not be made in time; nothing was changed', { authority: ctx.authority });
+  return userError('AUTHORITY_ERROR', 'The change could not be completed in time and was not made; try again', { authority: ctx.authority });
 }
 
 /**

@@ -57,11 +57,12 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
         async didResolveOperation(rc) {
           const fields = rc.schema.getQueryType()?.getFields();
           if (!fields || rc.operation?.operation !== 'query') return;
-          // The variables as the executor sees them: with the operation's declared defaults, which the client need
-          // not send (a filter given only as a default is still a filter).
-          const variables = getVariableValues(rc.schema, rc.operation.variableDefinitions ?? [], rc.request.variables ?? {});
+          let variables: ReturnType<typeof getVariableValues> | undefined;
           for (const selection of rootFieldNodes(rc.document, rc.operation)) {
             if (!TABLE_FIELDS.has(selection.name.value)) continue;
+            // The variables as the executor sees them: with the operation's declared defaults, which the client
+            // need not send (a filter given only as a default is still a filter).
+            variables ??= getVariableValues(rc.schema, rc.operation.variableDefinitions ?? [], rc.request.variables ?? {});
             const def = fields[selection.name.value];
             if (!def) continue;
             const key = selection.alias?.value ?? selection.name.value;
@@ -82,12 +83,14 @@ export function statisticsQueryLog<TContext extends StatisticsRequest & { princi
         async willSendResponse(rc) {
           if (asked.length === 0) return;
           // Each table's own outcome: the first error of the request as a whole (no path: the budget, a refused
-          // caller) or of that table; when the answer carries no data, the request's first error, since no table
-          // left. An error of another field asked beside an answered table does not make it look refused.
+          // caller) or of that table; when the answer carries no data, the first table's error (else the request's
+          // first), since no table left. An error of another field asked beside an answered table does not make it look refused.
           const body = rc.response.body.kind === 'single' ? rc.response.body.singleResult : undefined;
           const errors = body?.errors ?? [];
+          const tables = new Set(asked.map((a) => a.key));
+          const nothingLeft = body?.data == null ? (errors.find((e) => tables.has(String(e.path?.[0]))) ?? errors[0]) : undefined;
           const outcomeOf = (key: string) => {
-            const error = errors.find((e) => !e.path?.length || e.path[0] === key) ?? (body?.data == null ? errors[0] : undefined);
+            const error = errors.find((e) => !e.path?.length || e.path[0] === key) ?? nothingLeft;
             return error ? String(error.extensions?.code ?? 'error') : 'ok';
           };
           const rows: AuditRow[] = asked.map(({ key, items }) => ({ subject: null, items, action: 'statistics', outcome: outcomeOf(key) }));
