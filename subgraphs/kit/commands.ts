@@ -54,10 +54,10 @@ export async function runCommand<S extends string | null, T>(
     subject: null,
     async transaction(work) {
       const result = await ctx.db.transaction(async (m) => {
-        // No statement of the change runs past its deadline (a row lock another session holds, a slow disk), and
-        // a change still under way at the deadline is rolled back, not committed (below): the gateway gives up on
-        // the call soon after, and a change its caller was told failed must not happen. Only the COMMIT itself and
-        // the answer after it fall in the margin between the deadline and the gateway's timeout.
+        // No statement of the change runs longer than was left of its deadline when it began (a row lock another
+        // session holds, a slow disk), and a change still under way at the deadline is rolled back, not committed
+        // (below): the gateway gives up on the call soon after, and a change its caller was told failed must not
+        // happen. Only the COMMIT itself and the answer after it fall in the margin before the gateway's timeout.
         const left = ctx.changeDeadline - Date.now();
         if (left <= 0) throw tooLate(ctx);
         await m.query(`SELECT set_config('statement_timeout', $1, true)`, [String(left)]);
