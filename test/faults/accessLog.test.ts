@@ -1,8 +1,8 @@
-import type { QueryRunner } from 'typeorm';
 import { DEFAULT_RESILIENCE } from '../../gateway/resilience/subgraphGuard';
 import { loadManifest } from '../../gateway/persisted/safelist';
 import { databaseKind, startStack, type Stack } from '../harness';
 import { addressChange } from './addressChange';
+import { holding, refusingLogRows } from './holding';
 import { persona } from '../personas';
 import { jsonHeaders, leaks, send, type Answer } from '../security/requests';
 
@@ -54,16 +54,11 @@ test('a log that refuses its rows: the registry answers nothing, and answers aga
   expect(full.body?.errors).toBeUndefined();
   expect(full.text).toContain(familyName);
 
-  await stack.dbs.registry.query(`CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
-  await stack.dbs.registry.query(`CREATE TRIGGER refuse_row BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_row()`);
   const before = await registryRows();
-  try {
+  await refusingLogRows(stack.dbs.registry, async () => {
     withheldByRegistry(await unifiedRecord());
     expect(await registryRows()).toBe(before);
-  } finally {
-    await stack.dbs.registry.query(`DROP TRIGGER refuse_row ON access_log`);
-    await stack.dbs.registry.query(`DROP FUNCTION refuse_row()`);
-  }
+  });
   const again = await unifiedRecord();
   expect(again.body?.errors).toBeUndefined();
   expect(again.text).toContain(familyName);
@@ -83,19 +78,14 @@ test("J-LIS's log refuses its rows: no My Number is assigned, the registration f
   const numbers = async () => (await stack.dbs.mynumber.query(`SELECT count(*)::int AS n FROM my_number`))[0].n as number;
   const residents = async () => (await stack.dbs.registry.query(`SELECT count(*)::int AS n FROM resident`))[0].n as number;
 
-  await stack.dbs.mynumber.query(`CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);
-  await stack.dbs.mynumber.query(`CREATE TRIGGER refuse_row BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_row()`);
   const before = { numbers: await numbers(), residents: await residents() };
-  try {
+  await refusingLogRows(stack.dbs.mynumber, async () => {
     const refused = await stack.query(clerk, REGISTER, input);
     // The registry passes on J-LIS's code, naming the authority whose log it is.
     const authority = (e: { extensions?: unknown }) => (e.extensions as { authority?: string } | undefined)?.authority;
     expect(refused.body.errors?.map((e) => [e.extensions?.code, authority(e)])).toEqual([['ACCESS_LOG_UNAVAILABLE', 'mynumber']]);
     expect({ numbers: await numbers(), residents: await residents() }).toEqual(before);
-  } finally {
-    await stack.dbs.mynumber.query(`DROP TRIGGER refuse_row ON access_log`);
-    await stack.dbs.mynumber.query(`DROP FUNCTION refuse_row()`);
-  }
+  });
   const registered = await stack.query(clerk, REGISTER, input);
   expect(registered.body.errors).toBeUndefined();
   expect({ numbers: await numbers(), residents: await residents() }).toEqual({ numbers: before.numbers + 1, residents: before.residents + 1 });
@@ -104,21 +94,14 @@ test("J-LIS's log refuses its rows: no My Number is assigned, the registration f
 onPostgres(
   'a lock held on the log: the registry says so within its timeout instead of waiting, and answers once the lock goes',
   async () => {
-    const operator: QueryRunner = stack.dbs.registry.createQueryRunner();
-    await operator.connect();
     const before = await registryRows();
-    try {
-      await operator.query('BEGIN');
-      await operator.query('LOCK TABLE access_log IN SHARE MODE');
+    await holding(stack.dbs.registry, 'LOCK TABLE access_log IN SHARE MODE', [], async () => {
       // Without a timeout on the log the registry would wait for the lock, the gateway would give up after 3 s and
       // say AUTHORITY_UNAVAILABLE, and the registry's request would hold its connection until the lock went. Several
       // at once: a request that asks while another's append waits must not wait for both.
       withheldByRegistry(await unifiedRecord());
       (await Promise.all(Array.from({ length: 6 }, unifiedRecord))).forEach(withheldByRegistry);
-    } finally {
-      await operator.query('ROLLBACK');
-      await operator.release();
-    }
+    });
     expect(await registryRows()).toBe(before);
     const again = await unifiedRecord();
     expect(again.body?.errors).toBeUndefined();
@@ -133,20 +116,13 @@ onPostgres(
   async () => {
     const { move, addresses } = await addressChange(stack, specific.myNumber!);
     const held = await addresses();
-    const operator: QueryRunner = stack.dbs.registry.createQueryRunner();
-    await operator.connect();
     const before = await registryRows();
-    try {
-      await operator.query('BEGIN');
-      await operator.query('LOCK TABLE access_log IN SHARE MODE');
+    await holding(stack.dbs.registry, 'LOCK TABLE access_log IN SHARE MODE', [], async () => {
       // The change's transaction holds the resident's row lock while its log row waits: it must not wait for ever.
       const refused = await move('9-9-9');
       expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
       expect(await addresses()).toBe(held);
-    } finally {
-      await operator.query('ROLLBACK');
-      await operator.release();
-    }
+    });
     // Without the timeout the clerk was told AUTHORITY_UNAVAILABLE at 3 s, and the change committed when the lock went.
     await new Promise((r) => setTimeout(r, 500));
     expect(await addresses()).toBe(held);

@@ -1,7 +1,7 @@
-import type { QueryRunner } from 'typeorm';
 import { DEFAULT_RESILIENCE } from '../../gateway/resilience/subgraphGuard';
 import { databaseKind, startStack, type Stack } from '../harness';
 import { addressChange } from './addressChange';
+import { holding } from './holding';
 import { persona } from '../personas';
 
 /**
@@ -27,21 +27,14 @@ onPostgres('a change that cannot be made in time', () => {
     const move = () => moveTo('7-7-7');
     const held = await addresses();
 
-    const other: QueryRunner = stack.dbs.registry.createQueryRunner();
-    await other.connect();
-    try {
-      await other.query('BEGIN');
-      await other.query(`SELECT id FROM resident WHERE my_number = $1 FOR UPDATE`, [person.myNumber]);
+    await holding(stack.dbs.registry, `SELECT id FROM resident WHERE my_number = $1 FOR UPDATE`, [person.myNumber], async () => {
       const refused = await move();
       expect(refused.body.errors?.map((e) => [e.extensions?.code, (e.extensions as { authority?: string } | undefined)?.authority])).toEqual([
         ['AUTHORITY_ERROR', 'registry'],
       ]);
       // The row stays held a little longer, as a slow transaction would.
       await new Promise((r) => setTimeout(r, 1000));
-    } finally {
-      await other.query('ROLLBACK');
-      await other.release();
-    }
+    });
     await new Promise((r) => setTimeout(r, 500));
     expect(await addresses()).toBe(held);
     // The attempt is in the registry's log, with what it was told.
