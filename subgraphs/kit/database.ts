@@ -190,24 +190,18 @@ function ownAccessLogConnections(dataSource: DataSource, options: DatabaseOption
     timeoutMs,
     async append(name, text, values) {
       options.statements.inc({ subgraph: options.authority, source: 'audit' }, 4);
-      const client = await pool.connect();
-      let broken: Error | undefined;
-      const onError = (err: Error) => {
-        broken = err;
-      };
-      client.on('error', onError);
-      try {
-        await client.query(begin);
-        await client.query({ name, text, values });
-        await client.query('COMMIT');
-      } catch (err) {
-        if (err instanceof pg.DatabaseError && !broken) await client.query('ROLLBACK').catch((e: Error) => (broken = e));
-        else broken ??= err as Error;
-        throw err;
-      } finally {
-        client.removeListener('error', onError);
-        client.release(broken);
-      }
+      await onClient(pool, async (client, drop) => {
+        try {
+          await client.query(begin);
+          await client.query({ name, text, values });
+          await client.query('COMMIT');
+        } catch (err) {
+          // Refused by the server: its transaction is rolled back here and the session kept; anything else drops it.
+          if (err instanceof pg.DatabaseError) await client.query('ROLLBACK').catch(drop);
+          else drop(err as Error);
+          throw err;
+        }
+      });
     },
   });
   const destroy = dataSource.destroy.bind(dataSource);
@@ -286,32 +280,43 @@ function keepingSessions(pool: Pool): (sql: string, params?: unknown[]) => Promi
     if (name === undefined && names.size < PREPARED_TEXTS) names.set(sql, (name = `rq${names.size}`));
     return name;
   };
-  const run = async (sql: string, params: unknown[] | undefined, prepare: boolean): Promise<Raw> => {
-    const client = await pool.connect();
-    const wasIdle = client.getTransactionStatus() === 'I';
-    let drop: Error | true | undefined;
-    // An error of the socket while the statement runs is also emitted: without a listener it would be thrown.
-    const onError = (err: Error) => {
-      drop = err;
-    };
-    client.on('error', onError);
-    const alone = params !== undefined && params.length > 0;
-    const name = prepare && alone ? nameOf(sql) : undefined;
-    try {
-      const raw = name ? await client.query({ name, text: sql, values: params }) : await client.query(sql, params);
-      if (client.getTransactionStatus() !== 'I') drop ??= true;
-      return raw;
-    } catch (err) {
-      const refused = err instanceof pg.DatabaseError && STATEMENT_REFUSALS.has(String(err.code).slice(0, 2));
-      if (name && staleStatement(err)) stale.add(err as object);
-      if (!(alone && refused && wasIdle) || stale.has(err as object)) drop ??= err as Error;
-      throw err;
-    } finally {
-      client.removeListener('error', onError);
-      client.release(drop);
-    }
-  };
+  const run = (sql: string, params: unknown[] | undefined, prepare: boolean): Promise<Raw> =>
+    onClient(pool, async (client, drop) => {
+      const wasIdle = client.getTransactionStatus() === 'I';
+      const alone = params !== undefined && params.length > 0;
+      const name = prepare && alone ? nameOf(sql) : undefined;
+      try {
+        const raw = name ? await client.query({ name, text: sql, values: params }) : await client.query(sql, params);
+        if (client.getTransactionStatus() !== 'I') drop(true);
+        return raw;
+      } catch (err) {
+        const refused = err instanceof pg.DatabaseError && STATEMENT_REFUSALS.has(String(err.code).slice(0, 2));
+        if (name && staleStatement(err)) stale.add(err as object);
+        if (!(alone && refused && wasIdle) || stale.has(err as object)) drop(err as Error);
+        throw err;
+      }
+    });
   return (sql, params) => run(sql, params, true).catch((err: unknown) => (stale.has(err as object) ? run(sql, params, false) : Promise.reject(err)));
+}
+
+/**
+ * Runs `work` on a connection of `pool` and gives the connection back, or closes it when `work` called `drop`
+ * (its session may no longer be as the next caller expects) or its socket failed meanwhile. An error of the socket
+ * while a statement runs is also emitted on the client: without a listener it would be thrown.
+ */
+async function onClient<T>(pool: Pool, work: (client: pg.PoolClient, drop: (reason: Error | true) => void) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let dropped: Error | true | undefined;
+  const drop = (reason: Error | true) => {
+    dropped ??= reason;
+  };
+  client.on('error', drop);
+  try {
+    return await work(client, drop);
+  } finally {
+    client.removeListener('error', drop);
+    client.release(dropped);
+  }
 }
 
 /**
