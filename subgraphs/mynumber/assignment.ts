@@ -47,17 +47,21 @@ export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
   };
 }
 
-/** The resident's My Number: the one already assigned to the resident record code, else a new one. */
+/**
+ * The resident's My Number: the one already assigned to the resident record code, else a new one. Two assignments
+ * for one code at once (a registration sent twice) give one number: the second insert finds the first's code
+ * taken, and reads the number it got.
+ */
 async function assign(m: EntityManager, r: AssignmentRequest): Promise<string> {
-  const [existing] = (await m.query(`SELECT my_number AS "myNumber" FROM my_number WHERE resident_record_code = $1`, [
-    r.residentRecordCode,
-  ])) as Array<{ myNumber: string }>;
-  if (existing) return existing.myNumber;
   for (;;) {
+    const [existing] = (await m.query(`SELECT my_number AS "myNumber" FROM my_number WHERE resident_record_code = $1`, [
+      r.residentRecordCode,
+    ])) as Array<{ myNumber: string }>;
+    if (existing) return existing.myNumber;
     const candidate = makeMyNumber(String(randomInt(1e10, 1e11)).padStart(11, '0'));
     const inserted: unknown[] = await m.query(
       `INSERT INTO my_number (my_number, assigned_on, birth_date, municipality_code, resident_record_code)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (my_number) DO NOTHING RETURNING my_number`,
+       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING my_number`,
       [candidate, r.assignedOn, r.birthDate, r.municipalityCode, r.residentRecordCode],
     );
     if (inserted.length > 0) return candidate;

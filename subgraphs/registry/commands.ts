@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ResidentCategory, Sex } from '../../schema/codes';
 import { compareDates } from '../../schema/dates';
 import { isValidLocalGovernmentCode } from '../../schema/identifiers';
@@ -52,16 +52,39 @@ export function checkRegistration(principal: Principal, r: Registration): string
   return String(randomInt(1e10, 1e11));
 }
 
-/** Records the resident (with the My Number J-LIS assigned) and tells the ISA. */
+/**
+ * The resident record code a card holder's registration asks J-LIS with: the one an earlier try in the same
+ * municipality claimed for the card, else `fresh`, claimed now. The claim commits before J-LIS is asked, so a try
+ * under way and a try after a failure find it, and J-LIS answers each with the same My Number. A card recorded
+ * already (the ISA not yet told) is refused here, before J-LIS assigns a number no one would hold.
+ */
+export async function claimRecordCode(db: DataSource, r: Registration & { residenceCardNumber: string }, fresh: string): Promise<string> {
+  const recorded: unknown[] = await db.query(`SELECT 1 FROM resident WHERE registered_with_card = $1`, [r.residenceCardNumber]);
+  if (recorded.length > 0) throw alreadyRegistered();
+  const [{ code }] = (await db.query(
+    `INSERT INTO registration_claim (residence_card_number, municipality_code, resident_record_code) VALUES ($1, $2, $3)
+     ON CONFLICT (residence_card_number, municipality_code) DO UPDATE SET resident_record_code = registration_claim.resident_record_code
+     RETURNING resident_record_code AS code`,
+    [r.residenceCardNumber, r.municipalityCode, fresh],
+  )) as [{ code: string }];
+  return code;
+}
+
+const alreadyRegistered = () => userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+
+/**
+ * Records the resident (with the My Number J-LIS assigned) and tells the ISA. Refused when a resident with that
+ * number, resident record code or card is recorded already: another try of the same registration made it.
+ */
 export async function registerResident(m: EntityManager, r: Registration, myNumber: string, residentRecordCode: string): Promise<void> {
-  const existing: unknown[] = await m.query(`SELECT 1 FROM resident WHERE my_number = $1`, [myNumber]);
-  if (existing.length > 0) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
-  const [{ id }] = (await m.query(
-    `INSERT INTO resident (my_number, resident_record_code, family_name, given_name, birth_date, sex, resident_category,
-                           municipality_code, registered_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-    [myNumber, residentRecordCode, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
-  )) as [{ id: number }];
+  const [inserted] = (await m.query(
+    `INSERT INTO resident (my_number, resident_record_code, registered_with_card, family_name, given_name, birth_date, sex,
+                           resident_category, municipality_code, registered_on)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
+    [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
+  )) as Array<{ id: number }>;
+  if (!inserted) throw alreadyRegistered();
+  const { id } = inserted;
   await m.query(`INSERT INTO address (resident_id, municipality_code, line, moved_in_on) VALUES ($1, $2, $3, $4)`, [
     id,
     r.municipalityCode,

@@ -5,7 +5,7 @@ import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '
 import { runCommand } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimRecordCode, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -89,10 +89,12 @@ export const resolvers = {
           birthDate: dateArgument(input.birthDate),
           registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
         };
-        const residentRecordCode = checkRegistration(ctx.principal, registration);
+        let residentRecordCode = checkRegistration(ctx.principal, registration);
         if (registration.residenceCardNumber) {
           const { residenceCardNumber, birthDate, sex, category } = registration;
           await ctx.checkResidenceCard({ residenceCardNumber, birthDate, sex, category, requestId: ctx.principal.requestId });
+          // The same card sent again (a retry, a double submission) asks J-LIS with the same code: one My Number.
+          residentRecordCode = await claimRecordCode(ctx.db, { ...registration, residenceCardNumber }, residentRecordCode);
         }
         const myNumber = await ctx.assignMyNumber({
           residentRecordCode,
