@@ -81,6 +81,7 @@ export const ERROR_CODES = [
   'RESIDENT_REMOVED',
   'MOVE_OUT_PENDING',
   'SAME_MUNICIPALITY',
+  'SAME_ADDRESS',
   'RESIDENCE_CARD_MISMATCH',
   // The access history (subgraphs/kit/accessHistory.ts).
   'INVALID_PAGE_SIZE',

@@ -71,11 +71,14 @@ async function lockResidentByMyNumber(m: EntityManager, run: CommandRun, princip
 
 /**
  * Locks a card and its holder if the caller may act on the holder; otherwise the one not-found answer for cards.
- * The access log's subject becomes the holder's My Number once known.
+ * The access log's subject becomes the holder's My Number once known. The holder is locked before the card, as a
+ * command naming the person by My Number locks them: in the other order, two commands for one person at once
+ * would each wait for the other's lock, and PostgreSQL would fail one of them.
  */
 async function lockCard(m: EntityManager, run: CommandRun, principal: Principal, number: string): Promise<{ card: LockedCard; resident: LockedResident }> {
-  const [card] = (await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[];
-  const resident = card ? await lockResidentById(m, card.residentId) : null;
+  const [holder] = (await m.query(`SELECT resident_id AS "residentId" FROM residence_card WHERE number = $1`, [number])) as Array<{ residentId: number }>;
+  const resident = holder ? await lockResidentById(m, holder.residentId) : null;
+  const [card] = holder ? ((await m.query(`${CARD_SELECT} WHERE number = $1 FOR UPDATE`, [number])) as LockedCard[]) : [];
   if (resident?.myNumber) run.subject = resident.myNumber;
   return { card: card!, resident: actOn(run.grant, principal, resident, CARD_NOT_FOUND) };
 }

@@ -111,24 +111,32 @@ interface LockedResident extends ActTarget {
   removedOn: string | null;
   movingTo: string | null;
   moveOutOn: string | null;
-  currentSince: string;
+  /** The address the resident lives at now, and since when. */
+  current: { municipalityCode: string; line: string; since: string };
 }
 
 /**
  * Locks the resident's record for a change and returns it if the caller may act on it; otherwise the one not-found
  * answer (kit/mutationPolicy.ts), whether the record exists or not. A removed record can no longer change.
+ *
+ * The current address is read after the lock, by a statement of its own: read in the locking statement, it would
+ * be what that statement saw before it waited for the lock, not what a change that held the lock committed.
  */
 async function lockResident(m: EntityManager, run: CommandRun, principal: Principal, myNumber: string): Promise<LockedResident> {
   const [row] = (await m.query(
     `SELECT r.id, r.municipality_code AS "municipalityCode", r.removed_on AS "removedOn",
-            r.move_out_to AS "movingTo", r.move_out_on AS "moveOutOn",
-            (SELECT max(moved_in_on) FROM address a WHERE a.resident_id = r.id) AS "currentSince"
+            r.move_out_to AS "movingTo", r.move_out_on AS "moveOutOn"
      FROM resident r WHERE r.my_number = $1 FOR UPDATE`,
     [myNumber],
-  )) as LockedResident[];
+  )) as Array<Omit<LockedResident, 'current'>>;
   const resident = actOn(run.grant, principal, row);
   if (resident.removedOn) throw userError('RESIDENT_REMOVED', 'This resident record was removed');
-  return resident;
+  const [current] = (await m.query(
+    `SELECT municipality_code AS "municipalityCode", line, moved_in_on AS since FROM address
+     WHERE resident_id = $1 ORDER BY moved_in_on DESC, id DESC LIMIT 1`,
+    [resident.id],
+  )) as Array<LockedResident['current']>;
+  return { ...resident, current: current! };
 }
 
 function requireNoMoveOut(resident: LockedResident): void {
@@ -158,7 +166,11 @@ export async function changeAddress(
   requireAddress(change.addressLine);
   const resident = await lockResident(m, run, principal, change.myNumber);
   requireNoMoveOut(resident);
-  if (compareDates(change.movedOn, resident.currentSince) < 0) {
+  // The move recorded already (the same change sent twice): a second would show a move that never happened.
+  if (resident.current.municipalityCode === change.municipalityCode && resident.current.line === change.addressLine.trim()) {
+    throw userError('SAME_ADDRESS', 'The resident lives at this address already');
+  }
+  if (compareDates(change.movedOn, resident.current.since) < 0) {
     throw userError('INVALID_DATE', 'A move cannot predate the current address');
   }
   await moveAddress(m, resident.id, { municipalityCode: change.municipalityCode, line: change.addressLine, on: change.movedOn });
@@ -180,7 +192,7 @@ export async function recordMoveOut(
   }
   const resident = await lockResident(m, run, principal, moveOut.myNumber);
   requireNoMoveOut(resident);
-  if (compareDates(moveOut.movedOutOn, resident.currentSince) < 0) {
+  if (compareDates(moveOut.movedOutOn, resident.current.since) < 0) {
     throw userError('INVALID_DATE', 'A move cannot predate the current address');
   }
   await m.query(`UPDATE resident SET move_out_to = $2, move_out_on = $3 WHERE id = $1`, [
@@ -230,7 +242,7 @@ export async function removeResident(
   removal: { myNumber: string; reason: string; removedOn: string },
 ): Promise<void> {
   const resident = await lockResident(m, run, principal, removal.myNumber);
-  if (compareDates(removal.removedOn, resident.currentSince) < 0) throw userError('INVALID_DATE', 'Removal cannot predate the current address');
+  if (compareDates(removal.removedOn, resident.current.since) < 0) throw userError('INVALID_DATE', 'Removal cannot predate the current address');
   await m.query(`UPDATE resident SET removed_on = $2, removal_reason = $3, move_out_to = NULL, move_out_on = NULL WHERE id = $1`, [
     resident.id,
     removal.removedOn,

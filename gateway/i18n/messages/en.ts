@@ -81,6 +81,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: 'This resident record has been removed.',
     MOVE_OUT_PENDING: 'A move-out to another municipality is recorded for this resident; the destination records the move-in.',
     SAME_MUNICIPALITY: 'A move within the municipality is recorded as a change of address, not as a move-out.',
+    SAME_ADDRESS: 'The resident already lives at this address.',
     RESIDENCE_CARD_MISMATCH: 'The residence card is not in force, is already registered, or does not match this person.',
     INVALID_PAGE_SIZE: 'A page holds 1 to 200 entries.',
     INVALID_CURSOR: 'This cursor does not belong to this history.',

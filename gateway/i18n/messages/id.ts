@@ -81,6 +81,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: 'Catatan penduduk ini telah dihapus.',
     MOVE_OUT_PENDING: 'Kepindahan penduduk ini ke kota lain sudah dicatat; kedatangan dicatat di kota tujuan.',
     SAME_MUNICIPALITY: 'Pindah di dalam kota yang sama dicatat sebagai perubahan alamat, bukan kepindahan keluar.',
+    SAME_ADDRESS: 'Penduduk ini sudah tinggal di alamat ini.',
     RESIDENCE_CARD_MISMATCH: 'Kartu izin tinggal ini tidak berlaku, sudah terdaftar, atau tidak cocok dengan orang ini.',
     INVALID_PAGE_SIZE: 'Satu halaman berisi 1 sampai 200 entri.',
     INVALID_CURSOR: 'Kursor ini bukan milik riwayat ini.',

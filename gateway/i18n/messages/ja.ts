@@ -80,6 +80,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: 'この住民票は消除されています。',
     MOVE_OUT_PENDING: 'この方には他の市区町村への転出が記録されています。転入は転入先で届け出てください。',
     SAME_MUNICIPALITY: '同じ市区町村の中での移動は、転出ではなく転居として届け出てください。',
+    SAME_ADDRESS: 'この方はすでにこの住所にお住まいです。',
     RESIDENCE_CARD_MISMATCH: 'この在留カードは有効でないか、すでに登録されているか、この方のものと一致しません。',
     INVALID_PAGE_SIZE: '1ページの件数は1から200までです。',
     INVALID_CURSOR: 'この履歴のカーソルではありません。',

@@ -79,6 +79,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: '이 주민기록은 삭제되었습니다.',
     MOVE_OUT_PENDING: '이 주민은 다른 시구정촌으로의 전출이 기록되어 있습니다. 전입은 전입지에서 신고해 주십시오.',
     SAME_MUNICIPALITY: '같은 시구정촌 안에서의 이사는 전출이 아니라 주소 변경으로 신고해 주십시오.',
+    SAME_ADDRESS: '이 사람은 이미 이 주소에 살고 있습니다.',
     RESIDENCE_CARD_MISMATCH: '이 재류카드는 유효하지 않거나, 이미 등록되었거나, 이 사람의 것과 일치하지 않습니다.',
     INVALID_PAGE_SIZE: '한 페이지에는 1~200건을 담을 수 있습니다.',
     INVALID_CURSOR: '이 이력의 커서가 아닙니다.',

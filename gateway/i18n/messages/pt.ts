@@ -81,6 +81,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: 'O registro deste residente foi eliminado.',
     MOVE_OUT_PENDING: 'Há uma mudança para outro município registrada para este residente; a entrada é registrada no município de destino.',
     SAME_MUNICIPALITY: 'Uma mudança dentro do município é registrada como mudança de endereço, não como saída.',
+    SAME_ADDRESS: 'O residente já mora neste endereço.',
     RESIDENCE_CARD_MISMATCH: 'O cartão de residente não está em vigor, já foi registrado ou não corresponde a esta pessoa.',
     INVALID_PAGE_SIZE: 'Uma página contém de 1 a 200 registros.',
     INVALID_CURSOR: 'Este cursor não pertence a este histórico.',

@@ -81,6 +81,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: 'Tinanggal na ang rekord ng residenteng ito.',
     MOVE_OUT_PENDING: 'May nakatalang paglipat palabas ng residenteng ito sa ibang munisipalidad; ang paglipat papasok ay itinatala sa lilipatan.',
     SAME_MUNICIPALITY: 'Ang paglipat sa loob ng munisipalidad ay itinatala bilang pagbabago ng address, hindi bilang paglipat palabas.',
+    SAME_ADDRESS: 'Nakatira na ang residente sa address na ito.',
     RESIDENCE_CARD_MISMATCH: 'Hindi na bisa ang residence card, nakarehistro na ito, o hindi ito tugma sa taong ito.',
     INVALID_PAGE_SIZE: 'Ang isang pahina ay may 1 hanggang 200 entry.',
     INVALID_CURSOR: 'Hindi para sa kasaysayang ito ang cursor na ito.',

@@ -81,6 +81,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: 'Hồ sơ cư dân này đã bị xóa.',
     MOVE_OUT_PENDING: 'Cư dân này đã được ghi nhận chuyển đi đến thành phố khác; việc chuyển đến được đăng ký tại nơi đến.',
     SAME_MUNICIPALITY: 'Việc chuyển nhà trong cùng thành phố được đăng ký là thay đổi địa chỉ, không phải chuyển đi.',
+    SAME_ADDRESS: 'Người này đã sống ở địa chỉ này.',
     RESIDENCE_CARD_MISMATCH: 'Thẻ cư trú này không còn hiệu lực, đã được đăng ký, hoặc không khớp với người này.',
     INVALID_PAGE_SIZE: 'Mỗi trang có từ 1 đến 200 mục.',
     INVALID_CURSOR: 'Con trỏ này không thuộc lịch sử này.',

@@ -78,6 +78,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: '此居民记录已被删除。',
     MOVE_OUT_PENDING: '此居民已登记迁往其他市区町村，请在迁入地办理迁入登记。',
     SAME_MUNICIPALITY: '同一市区町村内的搬家请作为地址变更办理，而非迁出。',
+    SAME_ADDRESS: '此人已居住在该地址。',
     RESIDENCE_CARD_MISMATCH: '该在留卡无效、已被登记，或与此人不符。',
     INVALID_PAGE_SIZE: '每页可包含1至200条记录。',
     INVALID_CURSOR: '此游标不属于该记录。',

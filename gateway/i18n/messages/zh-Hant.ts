@@ -78,6 +78,7 @@ export const messages: Messages = {
     RESIDENT_REMOVED: '此居民紀錄已被刪除。',
     MOVE_OUT_PENDING: '此居民已登記遷往其他市區町村，請在遷入地辦理遷入登記。',
     SAME_MUNICIPALITY: '同一市區町村內的搬家請作為地址變更辦理，而非遷出。',
+    SAME_ADDRESS: '此人已居住在該地址。',
     RESIDENCE_CARD_MISMATCH: '該在留卡無效、已被登記，或與此人不符。',
     INVALID_PAGE_SIZE: '每頁可包含1至200筆紀錄。',
     INVALID_CURSOR: '此游標不屬於該紀錄。',
