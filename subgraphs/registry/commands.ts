@@ -40,8 +40,8 @@ function requireAddress(line: string): void {
   if (!line.trim()) throw userError('INVALID_NAME_OR_ADDRESS', 'The address is required');
 }
 
-/** Checks a registration before J-LIS is asked for a number; returns a fresh resident record code. */
-export function checkRegistration(principal: Principal, r: Registration): string {
+/** Checks a registration before any other authority is asked. */
+export function checkRegistration(principal: Principal, r: Registration): void {
   requireMunicipality(r.municipalityCode);
   requireOwnMunicipality(principal, r.municipalityCode);
   if (CARD_HOLDING.includes(r.category) !== (r.residenceCardNumber !== null)) {
@@ -49,33 +49,57 @@ export function checkRegistration(principal: Principal, r: Registration): string
   }
   if (compareDates(r.birthDate, r.registeredOn) > 0) throw userError('INVALID_DATE', 'Born after registration');
   if (!r.familyName.trim() || !r.addressLine.trim()) throw userError('INVALID_NAME_OR_ADDRESS', 'Name and address are required');
-  return String(randomInt(1e10, 1e11));
+}
+
+/** A resident record code (住民票コード) that no resident and no card's claim holds. */
+export async function freshRecordCode(db: DataSource | EntityManager): Promise<string> {
+  for (;;) {
+    const code = String(randomInt(1e10, 1e11));
+    const taken: unknown[] = await db.query(
+      `SELECT 1 FROM resident WHERE resident_record_code = $1 UNION ALL SELECT 1 FROM registration_claim WHERE resident_record_code = $1`,
+      [code],
+    );
+    if (taken.length === 0) return code;
+  }
 }
 
 /**
- * The resident record code a card holder's registration asks J-LIS with: the one an earlier try in the same
- * municipality claimed for the card, else `fresh`, claimed now. The claim commits before J-LIS is asked, so a try
- * under way and a try after a failure find it, and J-LIS answers each with the same My Number. A card recorded
- * already (the ISA not yet told) is refused here, before J-LIS assigns a number no one would hold.
+ * Gives the card a resident record code of its own unless it has one: committed at once, so every later try of the
+ * card's registration, after a failure or from another municipality, asks J-LIS with the same code and gets the
+ * same My Number.
  */
-export async function claimRecordCode(db: DataSource, r: Registration & { residenceCardNumber: string }, fresh: string): Promise<string> {
-  const recorded: unknown[] = await db.query(`SELECT 1 FROM resident WHERE registered_with_card = $1`, [r.residenceCardNumber]);
-  if (recorded.length > 0) throw alreadyRegistered();
-  const [{ code }] = (await db.query(
-    `INSERT INTO registration_claim (residence_card_number, municipality_code, resident_record_code) VALUES ($1, $2, $3)
-     ON CONFLICT (residence_card_number, municipality_code) DO UPDATE SET resident_record_code = registration_claim.resident_record_code
-     RETURNING resident_record_code AS code`,
-    [r.residenceCardNumber, r.municipalityCode, fresh],
-  )) as [{ code: string }];
+export async function claimCard(db: DataSource, residenceCardNumber: string): Promise<void> {
+  for (;;) {
+    const claimed: unknown[] = await db.query(`SELECT 1 FROM registration_claim WHERE residence_card_number = $1`, [residenceCardNumber]);
+    if (claimed.length > 0) return;
+    await db.query(`INSERT INTO registration_claim (residence_card_number, resident_record_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+      residenceCardNumber,
+      await freshRecordCode(db),
+    ]);
+  }
+}
+
+/**
+ * Locks the card's claim until the registration commits or fails, so that tries of one card (from any
+ * municipality) take turns from here, and returns its code. A card a resident was registered with already is
+ * refused as the ISA refuses it once it has heard of that registration, one answer for every refused card; the
+ * try is logged against the holder's My Number, so their history shows it.
+ */
+export async function takeClaim(m: EntityManager, run: CommandRun, residenceCardNumber: string): Promise<string> {
+  const [{ code }] = (await m.query(`SELECT resident_record_code AS code FROM registration_claim WHERE residence_card_number = $1 FOR UPDATE`, [
+    residenceCardNumber,
+  ])) as [{ code: string }];
+  const [recorded] = (await m.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [residenceCardNumber])) as Array<{
+    myNumber: string;
+  }>;
+  if (recorded) {
+    run.subject = recorded.myNumber;
+    throw userError('RESIDENCE_CARD_MISMATCH', 'The card is not in force, is registered already, or does not match the person', { authority: 'immigration' });
+  }
   return code;
 }
 
-const alreadyRegistered = () => userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
-
-/**
- * Records the resident (with the My Number J-LIS assigned) and tells the ISA. Refused when a resident with that
- * number, resident record code or card is recorded already: another try of the same registration made it.
- */
+/** Records the resident (with the My Number J-LIS assigned) and tells the ISA. */
 export async function registerResident(m: EntityManager, r: Registration, myNumber: string, residentRecordCode: string): Promise<void> {
   const [inserted] = (await m.query(
     `INSERT INTO resident (my_number, resident_record_code, registered_with_card, family_name, given_name, birth_date, sex,
@@ -83,7 +107,7 @@ export async function registerResident(m: EntityManager, r: Registration, myNumb
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
     [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
   )) as Array<{ id: number }>;
-  if (!inserted) throw alreadyRegistered();
+  if (!inserted) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
   const { id } = inserted;
   await m.query(`INSERT INTO address (resident_id, municipality_code, line, moved_in_on) VALUES ($1, $2, $3, $4)`, [
     id,

@@ -72,25 +72,28 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.stop());
 
+/** The municipality J-LIS keeps a My Number under: whose clerks act for its holder. */
+async function jlisMunicipality(myNumber: string): Promise<string> {
+  const [row] = await stack.dbs.mynumber.query(`SELECT municipality_code AS m FROM my_number WHERE my_number = $1`, [myNumber]);
+  return row.m;
+}
+
+const myNumberOf = (answer: { body: { data?: unknown } }) => (answer.body.data as { registerResident: { myNumber: string } }).registerResident.myNumber;
+const codes = (answer: { body: { errors?: Array<{ extensions?: { code?: unknown } }> } }) => answer.body.errors?.map((e) => e.extensions?.code);
+
 test('the same card registered three times at once: one resident, one My Number, the others refused', async () => {
   const holder = await newArrival('AB12345678CD');
   const before = await counts();
   const answers = await Promise.all([1, 2, 3].map(() => stack.query(clerk, REGISTER, input(holder))));
   const made = answers.filter((a) => a.body.errors === undefined);
   expect(made).toHaveLength(1);
-  const myNumber = (made[0]!.body.data as { registerResident: { myNumber: string } }).registerResident.myNumber;
-  // A refused try is told that the holder is recorded already: by the registry while the ISA has not yet heard of
-  // the first, by the ISA's one refusal once it has.
-  for (const refused of answers.filter((a) => a !== made[0])) {
-    expect(refused.body.errors?.map((e) => e.extensions?.code)).toEqual([expect.stringMatching(/^(RESIDENT_ALREADY_REGISTERED|RESIDENCE_CARD_MISMATCH)$/)]);
-  }
+  const myNumber = myNumberOf(made[0]!);
+  // Every refused try gets the ISA's one answer for a card that may not be registered, whoever refused it.
+  for (const refused of answers.filter((a) => a !== made[0])) expect(codes(refused)).toEqual(['RESIDENCE_CARD_MISMATCH']);
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
-  const [recorded] = await stack.dbs.registry.query(`SELECT my_number AS n FROM resident WHERE my_number = $1`, [myNumber]);
+  const [recorded] = await stack.dbs.registry.query(`SELECT my_number AS n FROM resident WHERE registered_with_card = $1`, [holder.card]);
   expect(recorded.n).toBe(myNumber);
-  // The ISA links the holder to that number, and no second registration event waits parked for an operator.
   await eventually(async () => (await isaNumber(holder.card)) === myNumber);
-  const [{ parked }] = await stack.dbs.registry.query(`SELECT count(*)::int AS parked FROM outbox WHERE parked_at IS NOT NULL`);
-  expect(parked).toBe(0);
 });
 
 test('a registration that failed after J-LIS gave the number gets that number when tried again, and no other', async () => {
@@ -99,17 +102,41 @@ test('a registration that failed after J-LIS gave the number gets that number wh
   const numbersBefore = await jlisNumbers();
   // The registry cannot write its log: J-LIS has assigned the number, the registry's transaction rolls back.
   const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
-  expect(failed.body.errors?.map((e) => e.extensions?.code)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
+  expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
   expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
   const assigned = [...(await jlisNumbers())].filter((n) => !numbersBefore.has(n));
   expect(assigned).toHaveLength(1);
   const kept = assigned[0];
 
   const again = await stack.query(clerk, REGISTER, input(holder));
-  expect(again.body.errors).toBeUndefined();
-  expect((again.body.data as { registerResident: { myNumber: string } }).registerResident.myNumber).toBe(kept);
+  expect(codes(again)).toBeUndefined();
+  expect(myNumberOf(again)).toBe(kept);
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   await eventually(async () => (await isaNumber(holder.card)) === kept);
+});
+
+test('a registration that failed in one municipality and is made in another: one number, kept under the second', async () => {
+  const holder = await newArrival('NP45678901QR');
+  const before = await counts();
+  const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
+  expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
+  const made = await stack.query(otherClerk, REGISTER, input(holder, '131016'));
+  expect(codes(made)).toBeUndefined();
+  expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
+  // J-LIS keeps the number under the municipality that recorded the resident: its clerks act for them, the first's do not.
+  expect(await jlisMunicipality(myNumberOf(made))).toBe('131016');
+});
+
+onPostgres('two municipalities register one card at once: one resident, one number, under the one that recorded it', async () => {
+  const holder = await newArrival('ST56789012UV');
+  const before = await counts();
+  const [a, b] = await Promise.all([stack.query(clerk, REGISTER, input(holder)), stack.query(otherClerk, REGISTER, input(holder, '131016'))]);
+  const made = [a, b].filter((x) => codes(x) === undefined);
+  expect(made).toHaveLength(1);
+  expect(codes(made[0] === a ? b : a)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+  expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
+  const [{ municipality }] = await stack.dbs.registry.query(`SELECT municipality_code AS municipality FROM resident WHERE my_number = $1`, [myNumberOf(made[0]!)]);
+  expect(await jlisMunicipality(myNumberOf(made[0]!))).toBe(municipality);
 });
 
 onPostgres('a card recorded in one municipality is refused in another while the ISA has not yet heard of it', async () => {
@@ -118,15 +145,25 @@ onPostgres('a card recorded in one municipality is refused in another while the 
   // The ISA cannot apply the registration's event while another session holds its record of the holder: its
   // check keeps finding the holder unregistered, as it does whenever the event is late (the ISA was down, a backlog).
   const [{ id }] = await stack.dbs.immigration.query(`SELECT resident_id AS id FROM residence_card WHERE number = $1`, [holder.card]);
-  const { first, second } = await holding(stack.dbs.immigration, `SELECT 1 FROM foreign_resident WHERE id = $1 FOR UPDATE`, [id], async () => {
-    const first = await stack.query(clerk, REGISTER, input(holder));
-    const second = await stack.query(otherClerk, REGISTER, input(holder, '131016'));
-    return { first, second };
+  const { first, second, unknown } = await holding(stack.dbs.immigration, `SELECT 1 FROM foreign_resident WHERE id = $1 FOR UPDATE`, [id], async () => {
+    const first = await stack.query(otherClerk, REGISTER, input(holder, '131016'));
+    const second = await stack.query(clerk, REGISTER, input(holder));
+    const unknown = await stack.query(clerk, REGISTER, input({ ...holder, card: 'ZZ99999999ZZ' }));
+    return { first, second, unknown };
   });
-  expect(first.body.errors).toBeUndefined();
-  expect(second.body.errors?.map((e) => e.extensions?.code)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
-  // The second municipality's try stopped before J-LIS: no number was assigned for it.
+  expect(codes(first)).toBeUndefined();
+  // The same answer as for a card the ISA refuses: the try tells the clerk nothing the ISA's answer would not.
+  expect(codes(second)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+  expect(second).toEqual(unknown);
+  // It stopped before J-LIS: no number was assigned for it, and J-LIS keeps the first municipality's.
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
-  const myNumber = (first.body.data as { registerResident: { myNumber: string } }).registerResident.myNumber;
+  const myNumber = myNumberOf(first);
+  expect(await jlisMunicipality(myNumber)).toBe('131016');
+  // The refused try is in the holder's history: logged against their My Number, under the clerk's request.
+  const rows: Array<{ subject: string; outcome: string; agency: string }> = await stack.dbs.registry.query(
+    `SELECT subject, outcome, agency FROM access_log WHERE action = 'registerResident' AND subject = $1 ORDER BY id`,
+    [myNumber],
+  );
+  expect(rows.map((r) => r.outcome)).toEqual(['ok', 'rejected:RESIDENCE_CARD_MISMATCH']);
   await eventually(async () => (await isaNumber(holder.card)) === myNumber, 30_000);
 });
