@@ -76,7 +76,7 @@ export interface MyNumberCardIssued {
   issuedOn: string;
 }
 
-/** registry → immigration: a foreign resident was registered (and given a My Number). */
+/** registry → immigration and J-LIS: a foreign resident was registered (and given a My Number). */
 export interface ResidentRegistered {
   myNumber: string;
   residenceCardNumber: string | null;

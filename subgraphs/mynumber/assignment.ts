@@ -48,18 +48,16 @@ export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
 }
 
 /**
- * The resident's My Number: the one already assigned to the resident record code, else a new one. A number asked
- * for again by another municipality passes to it: the registry asks for one card's code only while no resident
- * holds it and no other try of that card runs (registry/commands.ts, takeClaim), and the municipality that asks
- * last is the one that records the resident, whose clerks then act for them.
+ * The resident's My Number: the one already assigned to the resident record code, else a new one. Two assignments
+ * for one code at once (a registration sent twice) give one number: the second insert finds the code taken, and
+ * reads the number the first got. The number's municipality is the one that asked first until the registry's
+ * event says which recorded the resident (events.ts).
  */
 async function assign(m: EntityManager, r: AssignmentRequest): Promise<string> {
   for (;;) {
-    // An UPDATE answers [rows, affected].
-    const [[existing]] = (await m.query(
-      `UPDATE my_number SET municipality_code = $2 WHERE resident_record_code = $1 RETURNING my_number AS "myNumber"`,
-      [r.residentRecordCode, r.municipalityCode],
-    )) as [Array<{ myNumber: string }>, number];
+    const [existing] = (await m.query(`SELECT my_number AS "myNumber" FROM my_number WHERE resident_record_code = $1`, [
+      r.residentRecordCode,
+    ])) as Array<{ myNumber: string }>;
     if (existing) return existing.myNumber;
     const candidate = makeMyNumber(String(randomInt(1e10, 1e11)).padStart(11, '0'));
     const inserted: unknown[] = await m.query(

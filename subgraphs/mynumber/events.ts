@@ -117,9 +117,18 @@ async function moveLastDay(m: EntityManager, myNumber: string, from: string, to:
 }
 
 /** Where a resident lives decides which municipality's clerks may act for them. */
-const residentMoved: PayloadHandler<'ResidentMoved'> = async (m, p) => {
-  await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [p.myNumber, p.municipalityCode]);
-};
+async function livesIn(m: EntityManager, myNumber: string, municipalityCode: string): Promise<void> {
+  await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [myNumber, municipalityCode]);
+}
+
+const residentMoved: PayloadHandler<'ResidentMoved'> = (m, p) => livesIn(m, p.myNumber, p.municipalityCode);
+
+/**
+ * The municipality that recorded the resident, which may not be the one that first asked for the number (a try
+ * that failed after J-LIS answered, then a registration elsewhere). Delivered in order with the person's later
+ * moves (the outbox orders one person's events).
+ */
+const residentRegistered: PayloadHandler<'ResidentRegistered'> = (m, p) => livesIn(m, p.myNumber, p.municipalityCode);
 
 /** What J-LIS does with the events it consumes (DESIGN.md §3 flows). */
 export const EVENT_HANDLERS = eventHandlers({
@@ -130,4 +139,5 @@ export const EVENT_HANDLERS = eventHandlers({
   StayApplicationFiled: stayApplicationFiled,
   StayApplicationRefused: stayApplicationRefused,
   ResidentMoved: residentMoved,
+  ResidentRegistered: residentRegistered,
 });

@@ -64,14 +64,21 @@ export async function freshRecordCode(db: DataSource | EntityManager): Promise<s
 }
 
 /**
- * Gives the card a resident record code of its own unless it has one: committed at once, so every later try of the
- * card's registration, after a failure or from another municipality, asks J-LIS with the same code and gets the
- * same My Number.
+ * The resident record code every registration of the card asks J-LIS with (J-LIS answers one code with one My
+ * Number): the card's claim, made by the first try and committed at once, so that a try after a failure, or from
+ * another municipality, or at the same time, gets the same number. A card a resident was registered with already
+ * is refused here, before J-LIS is asked, as the ISA refuses it once it has heard of that registration.
  */
-export async function claimCard(db: DataSource, residenceCardNumber: string): Promise<void> {
+export async function claimCard(db: DataSource, run: CommandRun, residenceCardNumber: string): Promise<string> {
+  const [recorded] = (await db.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [residenceCardNumber])) as Array<{
+    myNumber: string;
+  }>;
+  if (recorded) throw cardRefused(run, recorded.myNumber);
   for (;;) {
-    const claimed: unknown[] = await db.query(`SELECT 1 FROM registration_claim WHERE residence_card_number = $1`, [residenceCardNumber]);
-    if (claimed.length > 0) return;
+    const [claim] = (await db.query(`SELECT resident_record_code AS code FROM registration_claim WHERE residence_card_number = $1`, [
+      residenceCardNumber,
+    ])) as Array<{ code: string }>;
+    if (claim) return claim.code;
     await db.query(`INSERT INTO registration_claim (residence_card_number, resident_record_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
       residenceCardNumber,
       await freshRecordCode(db),
@@ -80,34 +87,28 @@ export async function claimCard(db: DataSource, residenceCardNumber: string): Pr
 }
 
 /**
- * Locks the card's claim until the registration commits or fails, so that tries of one card (from any
- * municipality) take turns from here, and returns its code. A card a resident was registered with already is
- * refused as the ISA refuses it once it has heard of that registration, one answer for every refused card; the
- * try is logged against the holder's My Number, so their history shows it.
+ * A card recorded already: the ISA's own answer (subgraphs/immigration/registrationCheck.ts), one for every card
+ * that may not be registered, so that the try tells the clerk no more than the ISA would. It is logged against
+ * the holder's My Number, so their history shows it.
  */
-export async function takeClaim(m: EntityManager, run: CommandRun, residenceCardNumber: string): Promise<string> {
-  const [{ code }] = (await m.query(`SELECT resident_record_code AS code FROM registration_claim WHERE residence_card_number = $1 FOR UPDATE`, [
-    residenceCardNumber,
-  ])) as [{ code: string }];
-  const [recorded] = (await m.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [residenceCardNumber])) as Array<{
-    myNumber: string;
-  }>;
-  if (recorded) {
-    run.subject = recorded.myNumber;
-    throw userError('RESIDENCE_CARD_MISMATCH', 'The card is not in force, is registered already, or does not match the person', { authority: 'immigration' });
-  }
-  return code;
+function cardRefused(run: CommandRun, holder: string): Error {
+  run.subject = holder;
+  return userError('RESIDENCE_CARD_MISMATCH', 'The card is not in force, is registered already, or does not match the person', { authority: 'immigration' });
 }
 
-/** Records the resident (with the My Number J-LIS assigned) and tells the ISA. */
-export async function registerResident(m: EntityManager, r: Registration, myNumber: string, residentRecordCode: string): Promise<void> {
+/**
+ * Records the resident (with the My Number J-LIS assigned) and tells the ISA and J-LIS: J-LIS keeps the number under
+ * the municipality that recorded the resident, whose clerks then act for them. Another try of the same card
+ * recorded it first when the insert meets its card or number.
+ */
+export async function registerResident(m: EntityManager, run: CommandRun, r: Registration, myNumber: string, residentRecordCode: string): Promise<void> {
   const [inserted] = (await m.query(
     `INSERT INTO resident (my_number, resident_record_code, registered_with_card, family_name, given_name, birth_date, sex,
                            resident_category, municipality_code, registered_on)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
     [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
   )) as Array<{ id: number }>;
-  if (!inserted) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+  if (!inserted) throw r.residenceCardNumber ? cardRefused(run, myNumber) : userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
   const { id } = inserted;
   await m.query(`INSERT INTO address (resident_id, municipality_code, line, moved_in_on) VALUES ($1, $2, $3, $4)`, [
     id,
@@ -115,18 +116,20 @@ export async function registerResident(m: EntityManager, r: Registration, myNumb
     r.addressLine.trim(),
     r.registeredOn,
   ]);
-  await enqueue(m, {
-    type: 'ResidentRegistered',
-    key: myNumber,
-    destination: 'immigration',
-    payload: {
-      myNumber,
-      residenceCardNumber: r.residenceCardNumber,
-      municipalityCode: r.municipalityCode,
-      category: r.category,
-      registeredOn: r.registeredOn,
-    },
-  });
+  for (const destination of ['immigration', 'mynumber'] as const) {
+    await enqueue(m, {
+      type: 'ResidentRegistered',
+      key: myNumber,
+      destination,
+      payload: {
+        myNumber,
+        residenceCardNumber: r.residenceCardNumber,
+        municipalityCode: r.municipalityCode,
+        category: r.category,
+        registeredOn: r.registeredOn,
+      },
+    });
+  }
 }
 
 interface LockedResident extends ActTarget {

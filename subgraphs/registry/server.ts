@@ -28,9 +28,7 @@ export async function buildRegistryServer(deps: SubgraphDeps) {
       assignMyNumber: async (request) => {
         const url = deps.events.destinations.mynumber;
         if (!url) throw new Error('No address for J-LIS');
-        // Asked inside the registration's transaction: no longer than the change may still take.
-        const timeoutMs = Math.max(1, base.changeDeadline - Date.now());
-        const answer = await callInternal<{ myNumber: string }>('registry', 'mynumber', url, ASSIGNMENT_PATH, request, deps.events.signingKey, timeoutMs);
+        const answer = await callInternal<{ myNumber: string }>('registry', 'mynumber', url, ASSIGNMENT_PATH, request, deps.events.signingKey);
         return answer.myNumber;
       },
       checkResidenceCard: async (check) => {

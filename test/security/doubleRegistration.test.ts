@@ -1,4 +1,8 @@
-import { databaseKind, startStack, type Stack } from '../harness';
+import { ASSIGNMENT_PATH } from '../../schema/internalPaths';
+import { keysDir } from '../../runtime/keys';
+import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
+import { callInternal } from '../../subgraphs/kit/internalCall';
+import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 import { holding, refusingLogRows } from '../faults/holding';
 
@@ -120,10 +124,21 @@ test('a registration that failed in one municipality and is made in another: one
   const before = await counts();
   const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
   expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
+  // J-LIS assigned the number for the first municipality before the registry failed.
+  expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
   const made = await stack.query(otherClerk, REGISTER, input(holder, '131016'));
   expect(codes(made)).toBeUndefined();
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
-  // J-LIS keeps the number under the municipality that recorded the resident: its clerks act for them, the first's do not.
+  // J-LIS keeps the number under the municipality that recorded the resident (from the registry's event): its
+  // clerks act for them, the first's do not.
+  await eventually(async () => (await jlisMunicipality(myNumberOf(made))) === '131016');
+  // A request for the number that arrives late (the first try's, given up on by the registry) changes nothing.
+  const [{ code }] = await stack.dbs.registry.query(`SELECT resident_record_code AS code FROM registration_claim WHERE residence_card_number = $1`, [holder.card]);
+  const { signingKey } = await eventsOptionsFor('registry', keysDir(stack.dataDir), {}, {});
+  const late = await callInternal<{ myNumber: string }>('registry', 'mynumber', stack.subgraphUrls.mynumber.replace('/graphql', ''), ASSIGNMENT_PATH, {
+    residentRecordCode: code, birthDate: holder.birthDate, municipalityCode: '131041', assignedOn: TEST_TODAY,
+  }, signingKey);
+  expect(late.myNumber).toBe(myNumberOf(made));
   expect(await jlisMunicipality(myNumberOf(made))).toBe('131016');
 });
 
@@ -136,7 +151,7 @@ onPostgres('two municipalities register one card at once: one resident, one numb
   expect(codes(made[0] === a ? b : a)).toEqual(['RESIDENCE_CARD_MISMATCH']);
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   const [{ municipality }] = await stack.dbs.registry.query(`SELECT municipality_code AS municipality FROM resident WHERE my_number = $1`, [myNumberOf(made[0]!)]);
-  expect(await jlisMunicipality(myNumberOf(made[0]!))).toBe(municipality);
+  await eventually(async () => (await jlisMunicipality(myNumberOf(made[0]!))) === municipality);
 });
 
 onPostgres('a card recorded in one municipality is refused in another while the ISA has not yet heard of it', async () => {

@@ -7,9 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   holder carries it, 住民基本台帳法 30条の45), unique. Residents recorded before this migration have none; the
  *   ISA's check covers them, since it has long since heard of their registration.
  * - `registration_claim`: the resident record code (住民票コード) every registration of the card asks J-LIS for a
- *   My Number with (J-LIS's assignment is idempotent per code). A registration locks its card's claim until it
- *   commits or fails, so tries of one card, from any municipality, take turns; a try finds the card recorded by
- *   the one before it, or asks J-LIS with the same code and gets the same number.
+ *   My Number with (J-LIS answers one code with one number), claimed by the first try and committed before J-LIS is
+ *   asked: a try after a failure, from another municipality or at the same time gets the same number.
  */
 export class RegistrationClaims1764288000012 implements MigrationInterface {
   name = 'RegistrationClaims1764288000012';

@@ -5,7 +5,7 @@ import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '
 import { runCommand } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, claimCard, freshRecordCode, takeClaim, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimCard, freshRecordCode, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -91,25 +91,23 @@ export const resolvers = {
         };
         checkRegistration(ctx.principal, registration);
         const card = registration.residenceCardNumber;
+        let residentRecordCode: string;
         if (card) {
           const { birthDate, sex, category } = registration;
           await ctx.checkResidenceCard({ residenceCardNumber: card, birthDate, sex, category, requestId: ctx.principal.requestId });
-          await claimCard(ctx.db, card);
+          residentRecordCode = await claimCard(ctx.db, run, card);
+        } else {
+          residentRecordCode = await freshRecordCode(ctx.db);
         }
-        // J-LIS is asked inside the transaction, which holds the card's claim: tries of one card take turns.
-        const myNumber = await run.transaction(async (m) => {
-          const residentRecordCode = card ? await takeClaim(m, run, card) : await freshRecordCode(m);
-          const assigned = await ctx.assignMyNumber({
-            residentRecordCode,
-            birthDate: registration.birthDate,
-            municipalityCode: registration.municipalityCode,
-            assignedOn: registration.registeredOn,
-            requestId: ctx.principal.requestId,
-          });
-          run.subject = assigned;
-          await registerResident(m, registration, assigned, residentRecordCode);
-          return assigned;
+        const myNumber = await ctx.assignMyNumber({
+          residentRecordCode,
+          birthDate: registration.birthDate,
+          municipalityCode: registration.municipalityCode,
+          assignedOn: registration.registeredOn,
+          requestId: ctx.principal.requestId,
         });
+        run.subject = myNumber;
+        await run.transaction((m) => registerResident(m, run, registration, myNumber, residentRecordCode));
         return personAfter(myNumber, ctx);
       }),
     changeAddress: (_: unknown, args: { myNumber: string; municipalityCode: string; addressLine: string; movedOn: string }, ctx: RegistryContext) =>
