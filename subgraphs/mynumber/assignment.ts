@@ -11,6 +11,7 @@ export { ASSIGNMENT_PATH } from '../../schema/internalPaths';
 interface AssignmentRequest {
   residentRecordCode: string;
   birthDate: string;
+  /** The municipality asking: checked, not kept (the registry's event names the one that records the resident). */
   municipalityCode: string;
   assignedOn: string;
   /** The clerk's request, so that J-LIS's row and the registry's row of the registration share its id. */
@@ -48,10 +49,10 @@ export function assignmentRoute(db: DataSource, verify: VerifyCaller) {
 }
 
 /**
- * The resident's My Number: the one already assigned to the resident record code, else a new one. Two assignments
+ * The resident's My Number: the one already assigned to the resident record code, else a new one, under no
+ * municipality until the registry's event names the one that recorded the resident (events.ts). Two assignments
  * for one code at once (a registration sent twice) give one number: the second insert finds the code taken, and
- * reads the number the first got. The number's municipality is the one that asked first until the registry's
- * event says which recorded the resident (events.ts).
+ * reads the number the first got.
  */
 async function assign(m: EntityManager, r: AssignmentRequest): Promise<string> {
   for (;;) {
@@ -61,9 +62,9 @@ async function assign(m: EntityManager, r: AssignmentRequest): Promise<string> {
     if (existing) return existing.myNumber;
     const candidate = makeMyNumber(String(randomInt(1e10, 1e11)).padStart(11, '0'));
     const inserted: unknown[] = await m.query(
-      `INSERT INTO my_number (my_number, assigned_on, birth_date, municipality_code, resident_record_code)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING RETURNING my_number`,
-      [candidate, r.assignedOn, r.birthDate, r.municipalityCode, r.residentRecordCode],
+      `INSERT INTO my_number (my_number, assigned_on, birth_date, resident_record_code)
+       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING my_number`,
+      [candidate, r.assignedOn, r.birthDate, r.residentRecordCode],
     );
     if (inserted.length > 0) return candidate;
   }

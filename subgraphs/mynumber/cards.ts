@@ -10,7 +10,8 @@ export interface HolderRow {
   myNumber: string;
   birthDate: string;
   stayExpiresOn: string | null;
-  municipalityCode: string;
+  /** Null until the registry's event names the municipality that recorded the resident. */
+  municipalityCode: string | null;
 }
 
 export interface CardRow {

@@ -124,9 +124,9 @@ async function livesIn(m: EntityManager, myNumber: string, municipalityCode: str
 const residentMoved: PayloadHandler<'ResidentMoved'> = (m, p) => livesIn(m, p.myNumber, p.municipalityCode);
 
 /**
- * The municipality that recorded the resident, which may not be the one that first asked for the number (a try
- * that failed after J-LIS answered, then a registration elsewhere). Delivered in order with the person's later
- * moves (the outbox orders one person's events).
+ * The municipality that recorded the resident: until it is known, no municipality's clerks act for the number (a
+ * registration may fail after J-LIS answered, and the person be recorded elsewhere). Delivered in order with the
+ * person's later moves (the outbox orders one person's events).
  */
 const residentRegistered: PayloadHandler<'ResidentRegistered'> = (m, p) => livesIn(m, p.myNumber, p.municipalityCode);
 

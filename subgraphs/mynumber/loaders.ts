@@ -26,7 +26,8 @@ export interface MyNumberCardRow {
 export interface MyNumberRow {
   myNumber: string;
   assignedOn: string;
-  municipalityCode: string;
+  /** Null until the registry's event names the municipality that recorded the resident. */
+  municipalityCode: string | null;
   card: MyNumberCardRow | null;
 }
 

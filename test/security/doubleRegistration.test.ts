@@ -77,7 +77,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 /** The municipality J-LIS keeps a My Number under: whose clerks act for its holder. */
-async function jlisMunicipality(myNumber: string): Promise<string> {
+async function jlisMunicipality(myNumber: string): Promise<string | null> {
   const [row] = await stack.dbs.mynumber.query(`SELECT municipality_code AS m FROM my_number WHERE my_number = $1`, [myNumber]);
   return row.m;
 }
@@ -122,10 +122,17 @@ test('a registration that failed after J-LIS gave the number gets that number wh
 test('a registration that failed in one municipality and is made in another: one number, kept under the second', async () => {
   const holder = await newArrival('NP45678901QR');
   const before = await counts();
+  const numbersBefore = await jlisNumbers();
   const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
   expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
-  // J-LIS assigned the number for the first municipality before the registry failed.
+  // J-LIS assigned the number before the registry failed, under no municipality: the first one's card counter
+  // cannot act for the number, though its clerk asked for it.
   expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
+  const [pending] = [...(await jlisNumbers())].filter((n) => !numbersBefore.has(n));
+  expect(await jlisMunicipality(pending!)).toBeNull();
+  const cardCounter = await stack.token('municipal-clerk', { municipality: '131041', purpose: 'my-number-card-issuance' });
+  const issued = await stack.query(cardCounter, `mutation ($n: ID!) { issueMyNumberCard(myNumber: $n) { myNumber } }`, { n: pending });
+  expect(codes(issued)).toEqual(['PERSON_NOT_FOUND']);
   const made = await stack.query(otherClerk, REGISTER, input(holder, '131016'));
   expect(codes(made)).toBeUndefined();
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
@@ -173,7 +180,10 @@ onPostgres('a card recorded in one municipality is refused in another while the 
   // It stopped before J-LIS: no number was assigned for it, and J-LIS keeps the first municipality's.
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   const myNumber = myNumberOf(first);
-  expect(await jlisMunicipality(myNumber)).toBe('131016');
+  // J-LIS was asked once, by the first: the second was refused before it.
+  const [{ asked }] = await stack.dbs.mynumber.query(`SELECT count(*)::int AS asked FROM access_log WHERE action = 'assignMyNumber' AND subject = $1`, [myNumber]);
+  expect(asked).toBe(1);
+  await eventually(async () => (await jlisMunicipality(myNumber)) === '131016');
   // The refused try is in the holder's history: logged against their My Number, under the clerk's request.
   const rows: Array<{ subject: string; outcome: string; agency: string }> = await stack.dbs.registry.query(
     `SELECT subject, outcome, agency FROM access_log WHERE action = 'registerResident' AND subject = $1 ORDER BY id`,
