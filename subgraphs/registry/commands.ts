@@ -63,26 +63,42 @@ export async function freshRecordCode(db: DataSource | EntityManager): Promise<s
   }
 }
 
+/** How a registration is known across its sends: by the card, or without one by the key its counter chose. */
+export type RegistrationClaim = { card: string } | { municipalityCode: string; requestKey: string };
+
+/** A counter's key for a registration: 1 to 64 letters, digits, - or _. */
+export function requestKeyArgument(key: string): string {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) throw userError('BAD_USER_INPUT', 'A request key is 1 to 64 letters, digits, - or _');
+  return key;
+}
+
 /**
- * The resident record code every registration of the card asks J-LIS with (J-LIS answers one code with one My
- * Number): the card's claim, made by the first try and committed at once, so that a try after a failure, or from
- * another municipality, or at the same time, gets the same number. A card a resident was registered with already
- * is refused here, before J-LIS is asked, as the ISA refuses it once it has heard of that registration.
+ * The resident record code every send of the registration asks J-LIS with (J-LIS answers one code with one My
+ * Number): the claim made by the first send and committed at once, so that a send after a failure, or at the same
+ * time, or of the card from another municipality, gets the same number. `recorded`: the My Number of the resident
+ * a send of this registration recorded already.
+ *
+ * A card a resident was registered with already is refused here, before J-LIS is asked, as the ISA refuses it once
+ * it has heard of that registration.
  */
-export async function claimCard(db: DataSource, run: CommandRun, residenceCardNumber: string): Promise<string> {
-  const [recorded] = (await db.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [residenceCardNumber])) as Array<{
-    myNumber: string;
-  }>;
-  if (recorded) throw cardRefused(run, recorded.myNumber);
+export async function claimCode(
+  db: DataSource,
+  run: CommandRun,
+  of: RegistrationClaim,
+): Promise<{ code: string; recorded?: { myNumber: string; municipalityCode: string } }> {
+  if ('card' in of) {
+    const [holder] = (await db.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [of.card])) as Array<{ myNumber: string }>;
+    if (holder) throw cardRefused(run, holder.myNumber);
+  }
+  const claim = 'card' in of ? `card:${of.card}` : `request:${of.municipalityCode}:${of.requestKey}`;
   for (;;) {
-    const [claim] = (await db.query(`SELECT resident_record_code AS code FROM registration_claim WHERE residence_card_number = $1`, [
-      residenceCardNumber,
-    ])) as Array<{ code: string }>;
-    if (claim) return claim.code;
-    await db.query(`INSERT INTO registration_claim (residence_card_number, resident_record_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
-      residenceCardNumber,
-      await freshRecordCode(db),
-    ]);
+    const [found] = (await db.query(
+      `SELECT c.resident_record_code AS code, r.my_number AS "myNumber", r.municipality_code AS "municipalityCode"
+       FROM registration_claim c LEFT JOIN resident r ON r.resident_record_code = c.resident_record_code WHERE c.claim = $1`,
+      [claim],
+    )) as Array<{ code: string; myNumber: string | null; municipalityCode: string }>;
+    if (found) return { code: found.code, recorded: found.myNumber ? { myNumber: found.myNumber, municipalityCode: found.municipalityCode } : undefined };
+    await db.query(`INSERT INTO registration_claim (claim, resident_record_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [claim, await freshRecordCode(db)]);
   }
 }
 
@@ -108,7 +124,13 @@ export async function registerResident(m: EntityManager, run: CommandRun, r: Reg
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
     [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
   )) as Array<{ id: number }>;
-  if (!inserted) throw r.residenceCardNumber ? cardRefused(run, myNumber) : userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+  if (!inserted) {
+    if (r.residenceCardNumber) throw cardRefused(run, myNumber);
+    // Another send of the same registration (its key's code, so J-LIS's number) recorded the resident first.
+    const [same] = (await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND resident_record_code = $2`, [myNumber, residentRecordCode])) as unknown[];
+    if (same) return;
+    throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+  }
   const { id } = inserted;
   await m.query(`INSERT INTO address (resident_id, municipality_code, line, moved_in_on) VALUES ($1, $2, $3, $4)`, [
     id,

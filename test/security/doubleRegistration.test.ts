@@ -140,7 +140,7 @@ test('a registration that failed in one municipality and is made in another: one
   // clerks act for them, the first's do not.
   await eventually(async () => (await jlisMunicipality(myNumberOf(made))) === '131016');
   // A request for the number that arrives late (the first try's, given up on by the registry) changes nothing.
-  const [{ code }] = await stack.dbs.registry.query(`SELECT resident_record_code AS code FROM registration_claim WHERE residence_card_number = $1`, [holder.card]);
+  const [{ code }] = await stack.dbs.registry.query(`SELECT resident_record_code AS code FROM registration_claim WHERE claim = $1`, [`card:${holder.card}`]);
   const { signingKey } = await eventsOptionsFor('registry', keysDir(stack.dataDir), {}, {});
   const late = await callInternal<{ myNumber: string }>('registry', 'mynumber', stack.subgraphUrls.mynumber.replace('/graphql', ''), ASSIGNMENT_PATH, {
     residentRecordCode: code, birthDate: holder.birthDate, municipalityCode: '131041', assignedOn: TEST_TODAY,
@@ -191,4 +191,36 @@ onPostgres('a card recorded in one municipality is refused in another while the 
   );
   expect(rows.map((r) => r.outcome)).toEqual(['ok', 'rejected:RESIDENCE_CARD_MISMATCH']);
   await eventually(async () => (await isaNumber(holder.card)) === myNumber, 30_000);
+});
+
+describe('a registration without a card, known by the key its counter chose', () => {
+  const birth = (key: string, requestKey?: string) => ({
+    i: { familyName: 'Z', givenName: key, birthDate: '2026-11-01', sex: 'FEMALE', category: 'TRANSITIONAL_AFTER_BIRTH', municipalityCode: '131041', addressLine: '2-2', requestKey },
+  });
+
+  test('sent again, and three times at once, it records one resident and answers each send with them', async () => {
+    const before = await counts();
+    const first = await stack.query(clerk, REGISTER, birth('a', 'counter-7f3a'));
+    const again = await stack.query(clerk, REGISTER, birth('a', 'counter-7f3a'));
+    expect(codes(first)).toBeUndefined();
+    expect(again).toEqual(first);
+    const atOnce = await Promise.all([1, 2, 3].map(() => stack.query(clerk, REGISTER, birth('b', 'counter-9b1c'))));
+    expect(atOnce.map(codes)).toEqual([undefined, undefined, undefined]);
+    expect(new Set(atOnce.map(myNumberOf)).size).toBe(1);
+    expect(await counts()).toEqual({ residents: before.residents + 2, numbers: before.numbers + 2 });
+  });
+
+  test('a key is letters, digits, - or _, at most 64', async () => {
+    for (const key of ['', 'a b', 'x'.repeat(65), 'キー']) {
+      expect(codes(await stack.query(clerk, REGISTER, birth('c', key)))).toEqual(['BAD_USER_INPUT']);
+    }
+  });
+
+  test('sent again after the resident moved to another municipality, it shows them no longer', async () => {
+    const first = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
+    await stack.dbs.registry.query(`UPDATE resident SET municipality_code = '131016' WHERE my_number = $1`, [myNumberOf(first)]);
+    const again = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
+    expect(codes(again)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
+    expect(again.body.data).toBeNull();
+  });
 });

@@ -5,7 +5,7 @@ import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '
 import { runCommand } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, claimCard, freshRecordCode, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimCode, freshRecordCode, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -25,7 +25,11 @@ export interface RegistryContext extends SubgraphContext {
   assignMyNumber(request: { residentRecordCode: string; birthDate: string; municipalityCode: string; assignedOn: string; requestId?: string }): Promise<string>;
 }
 
-type RegisterResidentInput = Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & { registeredOn?: string; residenceCardNumber?: string | null };
+type RegisterResidentInput = Omit<Registration, 'registeredOn' | 'residenceCardNumber'> & {
+  registeredOn?: string;
+  residenceCardNumber?: string | null;
+  requestKey?: string | null;
+};
 
 function myNumberArgument(input: string): string {
   const parsed = parseMyNumber(input);
@@ -91,13 +95,18 @@ export const resolvers = {
         };
         checkRegistration(ctx.principal, registration);
         const card = registration.residenceCardNumber;
-        let residentRecordCode: string;
+        const requestKey = input.requestKey == null ? undefined : requestKeyArgument(input.requestKey);
         if (card) {
           const { birthDate, sex, category } = registration;
           await ctx.checkResidenceCard({ residenceCardNumber: card, birthDate, sex, category, requestId: ctx.principal.requestId });
-          residentRecordCode = await claimCard(ctx.db, run, card);
-        } else {
-          residentRecordCode = await freshRecordCode(ctx.db);
+        }
+        const claim = card ? { card } : requestKey ? { municipalityCode: registration.municipalityCode, requestKey } : undefined;
+        const { code: residentRecordCode, recorded } = claim ? await claimCode(ctx.db, run, claim) : { code: await freshRecordCode(ctx.db) };
+        if (recorded) {
+          // Sent again after it was recorded: the same answer, while the resident is still the municipality's.
+          run.subject = recorded.myNumber;
+          if (recorded.municipalityCode !== ctx.principal.municipality) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+          return personAfter(recorded.myNumber, ctx);
         }
         const myNumber = await ctx.assignMyNumber({
           residentRecordCode,
