@@ -1,3 +1,4 @@
+import type { Authority } from '../runtime/authority';
 /**
  * The cross-authority events (DESIGN.md §3, flows table): their names and payloads are the contract between
  * a producing authority's outbox and a consuming authority's inbox.
@@ -85,7 +86,7 @@ export interface ResidentRegistered {
   registeredOn: string;
 }
 
-/** registry → immigration: a resident moved to another municipality. */
+/** registry → immigration and J-LIS: a resident moved to another municipality. */
 export interface ResidentMoved {
   myNumber: string;
   municipalityCode: string;
@@ -114,3 +115,21 @@ export interface EventPayloads {
   ResidentRemoved: ResidentRemoved;
 }
 export type EventType = keyof EventPayloads;
+
+/**
+ * The one authority that produces each event type (the arrows above): a consumer applies an event only from it, so
+ * an authority cannot act in another's name with a correctly signed event of a type it does not own.
+ */
+export const EVENT_PRODUCERS: { readonly [T in EventType]: Authority } = {
+  SpecificCardIssued: 'immigration',
+  CardReportedLost: 'immigration',
+  CardReissued: 'immigration',
+  PeriodOfStayRenewed: 'immigration',
+  StayApplicationFiled: 'immigration',
+  StayApplicationRefused: 'immigration',
+  MyNumberFunctionEnded: 'mynumber',
+  MyNumberCardIssued: 'mynumber',
+  ResidentRegistered: 'registry',
+  ResidentMoved: 'registry',
+  ResidentRemoved: 'registry',
+};

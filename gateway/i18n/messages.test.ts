@@ -55,6 +55,7 @@ const INTERNAL_ONLY = new Set([
   'CALLER_SIGNATURE_INVALID',
   'EVENT_SIGNATURE_INVALID',
   'UNKNOWN_EVENT_TYPE',
+  'EVENT_SOURCE_NOT_ALLOWED',
   'BAD_ASSIGNMENT_REQUEST',
   'METHOD_NOT_ALLOWED',
   // Between authorities' access logs (subgraphs/kit/accessLog/witness.ts).

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource, EntityManager } from 'typeorm';
 import { sourced } from './database';
-import type { EventPayloads, EventType } from '../../schema/events';
+import { EVENT_PRODUCERS, type EventPayloads, type EventType } from '../../schema/events';
 import type { EventEnvelope } from './events';
 import { HttpError } from '../../runtime/http';
 import type { VerifyCaller } from './internalSignature';
@@ -55,6 +55,9 @@ export function inboxRoute(options: InboxOptions) {
     }
     const handler = options.handlers[event.type];
     if (!handler) throw new HttpError(422, 'UNKNOWN_EVENT_TYPE', `No handler for ${event.type}`);
+    if (EVENT_PRODUCERS[event.type as EventType] !== event.source) {
+      throw new HttpError(403, 'EVENT_SOURCE_NOT_ALLOWED', `${event.type} events come from ${EVENT_PRODUCERS[event.type as EventType]} only`);
+    }
 
     let outcome: 'applied' | 'duplicate';
     try {

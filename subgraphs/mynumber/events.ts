@@ -118,7 +118,9 @@ async function moveLastDay(m: EntityManager, myNumber: string, from: string, to:
 
 /** Where a resident lives decides which municipality's clerks may act for them. */
 async function livesIn(m: EntityManager, myNumber: string, municipalityCode: string): Promise<void> {
-  await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [myNumber, municipalityCode]);
+  // An UPDATE answers [rows, affected].
+  const [, affected] = (await m.query(`UPDATE my_number SET municipality_code = $2 WHERE my_number = $1`, [myNumber, municipalityCode])) as [unknown, number];
+  if (affected === 0) throw new RejectedEvent('UNKNOWN_MY_NUMBER', 'No such My Number at J-LIS');
 }
 
 const residentMoved: PayloadHandler<'ResidentMoved'> = (m, p) => livesIn(m, p.myNumber, p.municipalityCode);

@@ -139,6 +139,13 @@ test('a registration that failed in one municipality and is made in another: one
   // J-LIS keeps the number under the municipality that recorded the resident (from the registry's event): its
   // clerks act for them, the first's do not.
   await eventually(async () => (await jlisMunicipality(myNumberOf(made))) === '131016');
+  const assignedOn = async (municipality: string) => {
+    const counter = await stack.token('municipal-clerk', { municipality, purpose: 'my-number-card-issuance' });
+    const { body } = await stack.query(counter, `query ($n: ID!) { person(myNumber: $n) { myNumberAssignedOn } }`, { n: myNumberOf(made) });
+    return (body.data as { person: { myNumberAssignedOn: string | null } | null }).person?.myNumberAssignedOn ?? null;
+  };
+  expect(await assignedOn('131016')).toBe(TEST_TODAY);
+  expect(await assignedOn('131041')).toBeNull();
   // A request for the number that arrives late (the first try's, given up on by the registry) changes nothing.
   const [{ code }] = await stack.dbs.registry.query(`SELECT resident_record_code AS code FROM registration_claim WHERE claim = $1`, [`card:${holder.card}`]);
   const { signingKey } = await eventsOptionsFor('registry', keysDir(stack.dataDir), {}, {});

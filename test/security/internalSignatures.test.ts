@@ -5,7 +5,7 @@ import type { Authority } from '../../runtime/authority';
 import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { EVENTS_PATH } from '../../subgraphs/kit/events';
 import { callInternal } from '../../subgraphs/kit/internalCall';
-import { INTERNAL_SIGNATURE_HEADER } from '../../subgraphs/kit/internalSignature';
+import { INTERNAL_SIGNATURE_HEADER, signInternalRequest } from '../../subgraphs/kit/internalSignature';
 import { keysDir } from '../../runtime/keys';
 import { startStack, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
@@ -268,4 +268,26 @@ describe('internal reads of personal data are in the access log', () => {
     ]);
     expect(registry).toEqual([{ id: jlis.id }]);
   });
+});
+
+test("an event correctly signed by the ISA, of a type only the registry produces, changes nothing at J-LIS", async () => {
+  // Where a resident lives decides which municipality's clerks act for their number at J-LIS: only the registry says.
+  const myNumber = persona('specific_card').myNumber!;
+  const home = async () => ((await stack.dbs.mynumber.query(`SELECT municipality_code AS m FROM my_number WHERE my_number = $1`, [myNumber])) as Array<{ m: string }>)[0]!.m;
+  const before = await home();
+  const elsewhere = before === '131016' ? '131041' : '131016';
+  for (const type of ['ResidentMoved', 'ResidentRegistered']) {
+    const body = JSON.stringify({
+      eventId: randomUUID(),
+      type,
+      source: 'immigration',
+      key: myNumber,
+      occurredAt: new Date().toISOString(),
+      payload: { myNumber, municipalityCode: elsewhere, movedOn: '2026-11-28', registeredOn: '2026-11-28', residenceCardNumber: null, category: 'MID_TO_LONG_TERM' },
+    });
+    const signature = await signInternalRequest({ method: 'POST', path: EVENTS_PATH, body }, 'immigration', 'mynumber', signingKey);
+    const answer = await send(base('mynumber') + EVENTS_PATH, { headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signature }, body });
+    expect(outcome(answer)).toEqual({ status: 403, code: 'EVENT_SOURCE_NOT_ALLOWED' });
+  }
+  expect(await home()).toBe(before);
 });
