@@ -1,5 +1,7 @@
 import { DEFAULT_RESILIENCE } from '../../gateway/resilience/subgraphGuard';
 import { addDays } from '../../schema/dates';
+import { makeMyNumber } from '../../schema/identifiers';
+import { enqueue } from '../../subgraphs/kit/outbox';
 import { databaseKind, startStack, type Stack } from '../harness';
 import { eventually } from '../personas';
 
@@ -149,5 +151,36 @@ describe(`events survive faults (${databaseKind})`, () => {
     const [{ copies }] = await stack.dbs.mynumber.query(`SELECT count(*)::int AS copies FROM inbox WHERE event_id = $1`, [row.eventId]);
     expect(copies).toBe(1);
     expect(await stayOf()).toBe(before);
+  });
+
+  test('a parked event, released as docs/lifecycle.md says once its cause is mended, is delivered, then the ones behind it', async () => {
+    // A number J-LIS does not hold (as after a restore of J-LIS from an older backup): J-LIS refuses the move, the
+    // registry parks it, and the person's next event waits behind it.
+    const myNumber = makeMyNumber('90000000001');
+    const moved = (municipalityCode: string) =>
+      stack.dbs.registry.transaction((m) =>
+        enqueue(m, { type: 'ResidentMoved', key: myNumber, destination: 'mynumber', payload: { myNumber, municipalityCode, movedOn: '2026-11-28' } }),
+      );
+    const outboxRow = async (eventId: string) =>
+      (await stack.dbs.registry.query(`SELECT parked_at AS parked, delivered_at AS delivered FROM outbox WHERE event_id = $1`, [eventId]))[0] as {
+        parked: unknown;
+        delivered: unknown;
+      };
+    const first = await moved('131016');
+    stack.relays.registry.kick();
+    await eventually(async () => (await outboxRow(first)).parked);
+    const second = await moved('131041');
+    stack.relays.registry.kick();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await outboxRow(second)).delivered).toBeNull();
+
+    // Mended: J-LIS holds the number again. Released by the documented statement.
+    await stack.dbs.mynumber.query(`INSERT INTO my_number (my_number, assigned_on, birth_date) VALUES ($1, '2020-01-01', '1990-01-01')`, [myNumber]);
+    await stack.dbs.registry.query(`UPDATE outbox SET parked_at = NULL, attempts = 0, next_attempt_at = now(), last_error = NULL WHERE event_id = $1`, [first]);
+    stack.relays.registry.kick();
+    await eventually(async () => (await outboxRow(second)).delivered);
+    expect((await outboxRow(first)).delivered).not.toBeNull();
+    const [{ home }] = await stack.dbs.mynumber.query(`SELECT municipality_code AS home FROM my_number WHERE my_number = $1`, [myNumber]);
+    expect(home).toBe('131041');
   });
 });
