@@ -169,6 +169,8 @@ describe(`events survive faults (${databaseKind})`, () => {
     const first = await moved('131016');
     stack.relays.registry.kick();
     await eventually(async () => (await outboxRow(first)).parked);
+    const [{ reason }] = await stack.dbs.registry.query(`SELECT last_error AS reason FROM outbox WHERE event_id = $1`, [first]);
+    expect(reason).toContain('UNKNOWN_MY_NUMBER');
     const second = await moved('131041');
     stack.relays.registry.kick();
     await new Promise((r) => setTimeout(r, 1000));
@@ -176,7 +178,10 @@ describe(`events survive faults (${databaseKind})`, () => {
 
     // Mended: J-LIS holds the number again. Released by the documented statement.
     await stack.dbs.mynumber.query(`INSERT INTO my_number (my_number, assigned_on, birth_date) VALUES ($1, '2020-01-01', '1990-01-01')`, [myNumber]);
-    await stack.dbs.registry.query(`UPDATE outbox SET parked_at = NULL, attempts = 0, next_attempt_at = now(), last_error = NULL WHERE event_id = $1`, [first]);
+    await stack.dbs.registry.query(
+      `UPDATE outbox SET parked_at = NULL, attempts = 0, next_attempt_at = now() WHERE parked_at IS NOT NULL AND delivered_at IS NULL AND event_id = $1`,
+      [first],
+    );
     stack.relays.registry.kick();
     await eventually(async () => (await outboxRow(second)).delivered);
     expect((await outboxRow(first)).delivered).not.toBeNull();
