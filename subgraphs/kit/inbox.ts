@@ -53,8 +53,9 @@ export function inboxRoute(options: InboxOptions) {
       if (err instanceof HttpError) throw err;
       throw new HttpError(401, 'EVENT_SIGNATURE_INVALID', 'Events must be signed by their producing authority');
     }
-    const handler = options.handlers[event.type];
-    if (!handler) throw new HttpError(422, 'UNKNOWN_EVENT_TYPE', `No handler for ${event.type}`);
+    // Own properties only: a type such as `constructor` must not find what every object inherits.
+    const handler = Object.hasOwn(options.handlers, event.type) ? options.handlers[event.type] : undefined;
+    if (!handler || !Object.hasOwn(EVENT_PRODUCERS, event.type)) throw new HttpError(422, 'UNKNOWN_EVENT_TYPE', `No handler for ${String(event.type)}`);
     if (EVENT_PRODUCERS[event.type as EventType] !== event.source) {
       throw new HttpError(403, 'EVENT_SOURCE_NOT_ALLOWED', `${event.type} events come from ${EVENT_PRODUCERS[event.type as EventType]} only`);
     }

@@ -290,4 +290,11 @@ test("an event correctly signed by the ISA, of a type only the registry produces
     expect(outcome(answer)).toEqual({ status: 403, code: 'EVENT_SOURCE_NOT_ALLOWED' });
   }
   expect(await home()).toBe(before);
+  // A type every object inherits a member for is no type at all.
+  for (const type of ['constructor', 'toString', '__proto__']) {
+    const body = JSON.stringify({ eventId: randomUUID(), type, source: 'immigration', key: myNumber, occurredAt: new Date().toISOString(), payload: {} });
+    const signature = await signInternalRequest({ method: 'POST', path: EVENTS_PATH, body }, 'immigration', 'mynumber', signingKey);
+    const answer = await send(base('mynumber') + EVENTS_PATH, { headers: { 'content-type': 'application/json', [INTERNAL_SIGNATURE_HEADER]: signature }, body });
+    expect(outcome(answer)).toEqual({ status: 422, code: 'UNKNOWN_EVENT_TYPE' });
+  }
 });
