@@ -85,6 +85,22 @@ async function jlisMunicipality(myNumber: string): Promise<string | null> {
 const myNumberOf = (answer: { body: { data?: unknown } }) => (answer.body.data as { registerResident: { myNumber: string } }).registerResident.myNumber;
 const codes = (answer: { body: { errors?: Array<{ extensions?: { code?: unknown } }> } }) => answer.body.errors?.map((e) => e.extensions?.code);
 
+/**
+ * A new arrival's registration by the first clerk that fails after J-LIS gave the number: the registry cannot write
+ * its log, so its transaction rolls back. `pending`: the number J-LIS assigned, which no resident holds yet.
+ */
+async function failedAfterJlis(card: string) {
+  const holder = await newArrival(card);
+  const before = await counts();
+  const numbersBefore = await jlisNumbers();
+  const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
+  expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
+  expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
+  const assigned = [...(await jlisNumbers())].filter((n) => !numbersBefore.has(n));
+  expect(assigned).toHaveLength(1);
+  return { holder, before, pending: assigned[0]! };
+}
+
 test('the same card registered three times at once: one resident, one My Number, the others refused', async () => {
   const holder = await newArrival('AB12345678CD');
   const before = await counts();
@@ -101,16 +117,7 @@ test('the same card registered three times at once: one resident, one My Number,
 });
 
 test('a registration that failed after J-LIS gave the number gets that number when tried again, and no other', async () => {
-  const holder = await newArrival('EF23456789GH');
-  const before = await counts();
-  const numbersBefore = await jlisNumbers();
-  // The registry cannot write its log: J-LIS has assigned the number, the registry's transaction rolls back.
-  const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
-  expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
-  expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
-  const assigned = [...(await jlisNumbers())].filter((n) => !numbersBefore.has(n));
-  expect(assigned).toHaveLength(1);
-  const kept = assigned[0];
+  const { holder, before, pending: kept } = await failedAfterJlis('EF23456789GH');
 
   const again = await stack.query(clerk, REGISTER, input(holder));
   expect(codes(again)).toBeUndefined();
@@ -120,16 +127,9 @@ test('a registration that failed after J-LIS gave the number gets that number wh
 });
 
 test('a registration that failed in one municipality and is made in another: one number, kept under the second', async () => {
-  const holder = await newArrival('NP45678901QR');
-  const before = await counts();
-  const numbersBefore = await jlisNumbers();
-  const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
-  expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
-  // J-LIS assigned the number before the registry failed, under no municipality: the first one's card counter
-  // cannot act for the number, though its clerk asked for it.
-  expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
-  const [pending] = [...(await jlisNumbers())].filter((n) => !numbersBefore.has(n));
-  expect(await jlisMunicipality(pending!)).toBeNull();
+  const { holder, before, pending } = await failedAfterJlis('NP45678901QR');
+  // The number is under no municipality: the first one's card counter cannot act for it, though its clerk asked.
+  expect(await jlisMunicipality(pending)).toBeNull();
   const cardCounter = await stack.token('municipal-clerk', { municipality: '131041', purpose: 'my-number-card-issuance' });
   const issued = await stack.query(cardCounter, `mutation ($n: ID!) { issueMyNumberCard(myNumber: $n) { myNumber } }`, { n: pending });
   expect(codes(issued)).toEqual(['PERSON_NOT_FOUND']);
