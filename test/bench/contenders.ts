@@ -9,7 +9,7 @@ import type { Authority } from '../../runtime/authority';
 import { spawnGrafbase, writeGrafbaseConfig } from './contenders/grafbase';
 import { freePort, ROOT, spawnTs, stopChild } from './stack';
 
-export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'grafbaseRust', 'floor', 'floorAudited'] as const;
+export const CONTENDERS = ['this', 'apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'grafbaseRust', 'floor', 'floorAudited', 'floorSubgraphs'] as const;
 export type ContenderName = (typeof CONTENDERS)[number];
 
 export const CONTENDER_TITLES: Record<ContenderName, string> = {
@@ -20,6 +20,7 @@ export const CONTENDER_TITLES: Record<ContenderName, string> = {
   grafbaseRust: 'Grafbase Gateway (Rust), `grafbase dev` composing the subgraph SDL files, benchmark-only',
   floor: 'floor: plain node:http, no GraphQL of its own',
   floorAudited: 'honest floor: the floor, writing the access-log rows the subgraphs write (one per person read per authority)',
+  floorSubgraphs: "gateway floor: plain node:http, the hand-written plan over the same subgraphs through the gateway's HTTP client",
 };
 
 export interface ContenderSetup {
@@ -96,6 +97,12 @@ export async function startContender(
         BENCH_DATABASE_URLS: JSON.stringify(setup.databaseUrls ?? {}),
         BENCH_FLOOR_ACCESS_LOG: name === 'floorAudited' ? '1' : '0',
       };
+      break;
+    case 'floorSubgraphs':
+      // The floor of the routing tier on PostgreSQL: the hand-written plan over the subgraphs (subgraphDirect.ts).
+      if (setup.floorKind !== 'sql') throw new Error('only on PostgreSQL: on the embedded default `floor` is this floor already');
+      script = join(__dirname, 'contenders', 'floor.ts');
+      env = { ...common, BENCH_FLOOR: 'subgraph-direct', BENCH_FLOOR_ACCESS_LOG: '0' };
       break;
   }
   const proc = child ?? spawnTs(script, env, logFile, options.nodeArgs);

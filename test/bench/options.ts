@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { CONTENDERS, type ContenderName } from './contenders';
 import type { ScenarioName } from './scenarios';
 
-export function readOptions() {
+export function readOptions(args: string[] = process.argv.slice(2)) {
   const { values } = parseArgs({
+    args,
     options: {
       quick: { type: 'boolean', default: false },
       persons: { type: 'string' },
@@ -21,6 +22,7 @@ export function readOptions() {
       'no-profile': { type: 'boolean', default: false },
       'profile-subgraphs': { type: 'boolean', default: false },
       'profile-scenario': { type: 'string', default: 'unified' },
+      'profile-rate': { type: 'string' },
       'access-log-duration': { type: 'string' },
       postgres: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
@@ -28,16 +30,20 @@ export function readOptions() {
   });
   if (values.help) {
     console.log(`Usage: npm run bench [-- --quick] [--persons N] [--duration S] [--warmup S] [--connections C]
-       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,grafbaseRust,floor,floorAudited]
+       [--contenders this,apolloGateway,hiveGateway,hiveGatewayRust,grafbaseRust,floor,floorAudited,floorSubgraphs]
        [--scenarios unified,batch,statistics,verify,propagation,access-log] [--access-log-duration S]
        [--changes N] [--rounds R] [--fixed-rate | --no-fixed-rate] [--profile | --no-profile] [--profile-subgraphs]
-       [--profile-scenario unified|batch]
+       [--profile-scenario unified|batch] [--profile-rate RPS]
        [--postgres]   (a throwaway PostgreSQL cluster with fsync on, when no *_DATABASE_URL is set)`);
     process.exit(0);
   }
   const quick = values.quick!;
+  const unknown = values.contenders?.split(',').filter((name) => !(CONTENDERS as readonly string[]).includes(name));
+  if (unknown?.length) throw new Error(`--contenders: no contender ${unknown.map((name) => JSON.stringify(name)).join(', ')} (known: ${CONTENDERS.join(', ')})`);
   const profileScenario = values['profile-scenario']!;
   if (profileScenario !== 'unified' && profileScenario !== 'batch') throw new Error(`--profile-scenario must be unified or batch, not ${JSON.stringify(profileScenario)}`);
+  const profileRate = values['profile-rate'] === undefined ? undefined : Number(values['profile-rate']);
+  if (profileRate !== undefined && !(Number.isInteger(profileRate) && profileRate > 0)) throw new Error(`--profile-rate must be a whole number of requests per second, not ${JSON.stringify(values['profile-rate'])}`);
   return {
     quick,
     // --quick must stay under two minutes, seeding its snapshot included (the first run, and after a change to
@@ -64,6 +70,11 @@ export function readOptions() {
     profileSubgraphs: values['profile-subgraphs']!,
     /** The load the profiles (this gateway's and the subgraphs') are taken under; it must be among --scenarios. */
     profileScenario: profileScenario as 'unified' | 'batch',
+    /**
+     * The request rate the gateway's profile is taken at (default: full load). At a fixed rate a request pays for
+     * wake-ups and timers that full load shares between requests, which the fixed-rate comparison measures.
+     */
+    profileRate,
     seed: 1,
     asOf: new Date().toISOString().slice(0, 10),
   };

@@ -97,7 +97,7 @@ export async function profileThis(
   let figures: Figures;
   let stoppedAfterMs = 0;
   try {
-    figures = await measure(c, scenario, ctx);
+    figures = await measure(c, scenario, ctx, { index: 0, series: '', rate: ctx.opts.profileRate });
     const measured = Date.now();
     await c.stop();
     stoppedAfterMs = Date.now() - measured;
@@ -110,7 +110,7 @@ export async function profileThis(
   return {
     scenario: scenario.name,
     command: `node ${nodeArgs.join(' ').replace(ROOT + '/', '')} --import tsx gateway/index.ts`,
-    note: `the ${ctx.opts.durationSec} s measured after a ${ctx.opts.warmupSec} s warm-up (start-up and warm-up left out), ${requests} requests (${figures.rps} rps under the profiler, ${figures.gatewayCpuMsPerRequest} ms CPU per request by /proc)`,
+    note: `the ${ctx.opts.durationSec} s measured after a ${ctx.opts.warmupSec} s warm-up (start-up and warm-up left out), ${requests} requests (${ctx.opts.profileRate ? `at a fixed ${ctx.opts.profileRate} rps: ` : ''}${figures.rps} rps under the profiler, ${figures.gatewayCpuMsPerRequest} ms CPU per request by /proc)`,
     ...summarizeProfile(file, { requests, window: { seconds: ctx.opts.durationSec, skipEndSeconds: stoppedAfterMs / 1000 } }),
   };
 }

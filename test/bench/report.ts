@@ -19,7 +19,7 @@ function splitDecodedTotal(results: BenchResults): number {
 }
 
 const LOAD_SCENARIOS: ScenarioName[] = ['unified', 'batch', 'statistics', 'verify'];
-const PEERS: ContenderName[] = ['apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'grafbaseRust', 'floor', 'floorAudited'];
+const PEERS: ContenderName[] = ['apolloGateway', 'hiveGateway', 'hiveGatewayRust', 'grafbaseRust', 'floor', 'floorAudited', 'floorSubgraphs'];
 
 const fmt = (x: number | null | undefined, digits = 1) => (x === null || x === undefined ? '–' : x.toFixed(digits));
 const times = (x: number | null | undefined) => (x === null || x === undefined ? '–' : `${x.toFixed(2)}x`);

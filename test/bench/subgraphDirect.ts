@@ -5,10 +5,12 @@
  *
  * Used twice: once by the orchestrator, before any load, to compute the expected answers from the seeded data
  * (independently of every contender's planner and executor), and as the `floor` contender on the embedded
- * default, where the databases live inside the subgraph processes and nothing else can read them.
+ * default, where the databases live inside the subgraph processes and nothing else can read them, and as
+ * `floorSubgraphs` on PostgreSQL: the least a Node gateway over these subgraphs does for a lookup (HTTP in, the three
+ * calls through the gateway's own HTTP client, JSON parsed, merged and written), with nothing of a gateway's own.
  */
-import { Agent, request } from 'node:http';
 import type { Authority } from '../../runtime/authority';
+import { createSubgraphAgent, postToSubgraph } from '../../gateway/resilience/subgraphClient';
 import { STATISTICS_FIELDS, VERIFY_FIELDS } from './operations';
 import { PRINCIPAL_HEADER, type BenchCaller, type PrincipalTokens } from './principals';
 
@@ -30,7 +32,7 @@ export type PersonAnswer = Json | null;
 export class SubgraphError extends Error {}
 
 export class SubgraphDirect {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  private readonly agent = createSubgraphAgent();
 
   constructor(
     private readonly urls: Record<Authority, string>,
@@ -82,30 +84,14 @@ export class SubgraphDirect {
   }
 
   close(): void {
-    this.agent.destroy();
+    void this.agent.destroy();
   }
 
   private async call(authority: Authority, caller: BenchCaller, query: string, variables: Json): Promise<Json> {
     const body = JSON.stringify({ query, variables });
-    const text = await new Promise<string>((resolve, reject) => {
-      const req = request(
-        this.urls[authority],
-        {
-          method: 'POST',
-          agent: this.agent,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), [PRINCIPAL_HEADER]: this.tokens[caller][authority] },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-    const parsed = JSON.parse(text) as { data?: Json; errors?: unknown[] };
+    const headers = { 'content-type': 'application/json', [PRINCIPAL_HEADER]: this.tokens[caller][authority] };
+    const answer = await postToSubgraph(this.agent, this.urls[authority], headers, body, 60_000);
+    const parsed = answer.body as { data?: Json; errors?: unknown[] };
     if (parsed.errors?.length || !parsed.data) throw new SubgraphError(`${authority}: ${JSON.stringify(parsed.errors ?? parsed)}`);
     return parsed.data;
   }
