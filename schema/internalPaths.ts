@@ -38,6 +38,15 @@ export const STATS_VERIFY_PATH = '/internal/statistics/verify';
  */
 export const REGISTRATION_CARD_PATH = '/internal/registrations/card';
 
+/**
+ * The ISA's one refusal of a presented card, whatever the reason (not in force, registered already, not matching):
+ * the registry refuses a card it has recorded already in the same words, so neither tells a clerk more.
+ */
+export const CARD_REFUSAL = {
+  code: 'RESIDENCE_CARD_MISMATCH',
+  message: 'The card is not in force, is registered already, or does not match the person',
+} as const;
+
 /** What the registry asks of the ISA about a presented card. */
 export interface RegistrationCardCheck {
   residenceCardNumber: string;

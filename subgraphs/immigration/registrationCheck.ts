@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DataSource } from 'typeorm';
-import { REGISTRATION_CARD_PATH, type RegistrationCardCheck } from '../../schema/internalPaths';
+import { CARD_REFUSAL, REGISTRATION_CARD_PATH, type RegistrationCardCheck } from '../../schema/internalPaths';
 import { HttpError } from '../../runtime/http';
 import { logInternalRead } from '../kit/internalAccess';
 import type { VerifyCaller } from '../kit/internalSignature';
@@ -50,11 +50,11 @@ export function registrationCheckRoute(db: DataSource, clock: () => string, veri
         card.residentClass === CLASS_OF_CATEGORY[ask.category];
       // The row names everything the answer depends on, its outcome, and the clerk's request it was asked for.
       await logInternalRead(db, 'immigration', call, 'resident-registration', CHECKED_ITEMS, [card?.myNumber ?? `card:${ask.residenceCardNumber}`], {
-        outcome: registrable ? 'ok' : 'rejected:RESIDENCE_CARD_MISMATCH',
+        outcome: registrable ? 'ok' : `rejected:${CARD_REFUSAL.code}`,
         requestId: ask.requestId,
       });
       if (!registrable) {
-        throw new HttpError(409, 'RESIDENCE_CARD_MISMATCH', 'The card is not in force, is registered already, or does not match the person');
+        throw new HttpError(409, CARD_REFUSAL.code, CARD_REFUSAL.message);
       }
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ registrable: true }));

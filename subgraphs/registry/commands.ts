@@ -4,6 +4,7 @@ import type { ResidentCategory, Sex } from '../../schema/codes';
 import { compareDates } from '../../schema/dates';
 import { isValidLocalGovernmentCode } from '../../schema/identifiers';
 import { municipality } from '../../schema/municipalities';
+import { CARD_REFUSAL } from '../../schema/internalPaths';
 import type { CommandRun } from '../kit/commands';
 import { userError } from '../kit/errors';
 import { enqueue } from '../kit/outbox';
@@ -88,7 +89,7 @@ export async function claimCode(
 ): Promise<{ code: string; recorded?: { myNumber: string; municipalityCode: string } }> {
   if ('card' in of) {
     const [holder] = (await db.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [of.card])) as Array<{ myNumber: string }>;
-    if (holder) throw cardRefused(run, holder.myNumber);
+    if (holder) refuseCard(run, holder.myNumber);
   }
   const claim = 'card' in of ? `card:${of.card}` : `request:${of.municipalityCode}:${of.requestKey}`;
   for (;;) {
@@ -103,13 +104,13 @@ export async function claimCode(
 }
 
 /**
- * A card recorded already: the ISA's own answer (subgraphs/immigration/registrationCheck.ts), one for every card
- * that may not be registered, so that the try tells the clerk no more than the ISA would. It is logged against
- * the holder's My Number, so their history shows it.
+ * Refuses a card recorded already with the ISA's own answer (CARD_REFUSAL), one for every card that may not be
+ * registered, so that the try tells the clerk no more than the ISA would; and logs the try against the holder's
+ * My Number, so their history shows it.
  */
-function cardRefused(run: CommandRun, holder: string): Error {
+function refuseCard(run: CommandRun, holder: string): never {
   run.subject = holder;
-  return userError('RESIDENCE_CARD_MISMATCH', 'The card is not in force, is registered already, or does not match the person', { authority: 'immigration' });
+  throw userError(CARD_REFUSAL.code, CARD_REFUSAL.message, { authority: 'immigration' });
 }
 
 /**
@@ -125,7 +126,7 @@ export async function registerResident(m: EntityManager, run: CommandRun, r: Reg
     [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
   )) as Array<{ id: number }>;
   if (!inserted) {
-    if (r.residenceCardNumber) throw cardRefused(run, myNumber);
+    if (r.residenceCardNumber) refuseCard(run, myNumber);
     // Another send of the same registration (its key's code, so J-LIS's number) recorded the resident first.
     const [same] = (await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND resident_record_code = $2`, [myNumber, residentRecordCode])) as unknown[];
     if (same) return;

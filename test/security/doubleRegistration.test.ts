@@ -5,6 +5,7 @@ import { callInternal } from '../../subgraphs/kit/internalCall';
 import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
 import { holding, refusingLogRows } from '../faults/holding';
+import { errorCodes } from './requests';
 
 const onPostgres = databaseKind === 'postgresql' ? test : test.skip;
 
@@ -83,7 +84,6 @@ async function jlisMunicipality(myNumber: string): Promise<string | null> {
 }
 
 const myNumberOf = (answer: { body: { data?: unknown } }) => (answer.body.data as { registerResident: { myNumber: string } }).registerResident.myNumber;
-const codes = (answer: { body: { errors?: Array<{ extensions?: { code?: unknown } }> } }) => answer.body.errors?.map((e) => e.extensions?.code);
 
 /**
  * A new arrival's registration by the first clerk that fails after J-LIS gave the number: the registry cannot write
@@ -94,7 +94,7 @@ async function failedAfterJlis(card: string) {
   const before = await counts();
   const numbersBefore = await jlisNumbers();
   const failed = await refusingLogRows(stack.dbs.registry, () => stack.query(clerk, REGISTER, input(holder)));
-  expect(codes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
+  expect(errorCodes(failed)).toEqual(['ACCESS_LOG_UNAVAILABLE']);
   expect(await counts()).toEqual({ residents: before.residents, numbers: before.numbers + 1 });
   const assigned = [...(await jlisNumbers())].filter((n) => !numbersBefore.has(n));
   expect(assigned).toHaveLength(1);
@@ -109,7 +109,7 @@ test('the same card registered three times at once: one resident, one My Number,
   expect(made).toHaveLength(1);
   const myNumber = myNumberOf(made[0]!);
   // Every refused try gets the ISA's one answer for a card that may not be registered, whoever refused it.
-  for (const refused of answers.filter((a) => a !== made[0])) expect(codes(refused)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+  for (const refused of answers.filter((a) => a !== made[0])) expect(errorCodes(refused)).toEqual(['RESIDENCE_CARD_MISMATCH']);
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   const [recorded] = await stack.dbs.registry.query(`SELECT my_number AS n FROM resident WHERE registered_with_card = $1`, [holder.card]);
   expect(recorded.n).toBe(myNumber);
@@ -120,7 +120,7 @@ test('a registration that failed after J-LIS gave the number gets that number wh
   const { holder, before, pending: kept } = await failedAfterJlis('EF23456789GH');
 
   const again = await stack.query(clerk, REGISTER, input(holder));
-  expect(codes(again)).toBeUndefined();
+  expect(errorCodes(again)).toBeUndefined();
   expect(myNumberOf(again)).toBe(kept);
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   await eventually(async () => (await isaNumber(holder.card)) === kept);
@@ -132,9 +132,9 @@ test('a registration that failed in one municipality and is made in another: one
   expect(await jlisMunicipality(pending)).toBeNull();
   const cardCounter = await stack.token('municipal-clerk', { municipality: '131041', purpose: 'my-number-card-issuance' });
   const issued = await stack.query(cardCounter, `mutation ($n: ID!) { issueMyNumberCard(myNumber: $n) { myNumber } }`, { n: pending });
-  expect(codes(issued)).toEqual(['PERSON_NOT_FOUND']);
+  expect(errorCodes(issued)).toEqual(['PERSON_NOT_FOUND']);
   const made = await stack.query(otherClerk, REGISTER, input(holder, '131016'));
-  expect(codes(made)).toBeUndefined();
+  expect(errorCodes(made)).toBeUndefined();
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   // J-LIS keeps the number under the municipality that recorded the resident (from the registry's event): its
   // clerks act for them, the first's do not.
@@ -160,9 +160,9 @@ onPostgres('two municipalities register one card at once: one resident, one numb
   const holder = await newArrival('ST56789012UV');
   const before = await counts();
   const [a, b] = await Promise.all([stack.query(clerk, REGISTER, input(holder)), stack.query(otherClerk, REGISTER, input(holder, '131016'))]);
-  const made = [a, b].filter((x) => codes(x) === undefined);
+  const made = [a, b].filter((x) => errorCodes(x) === undefined);
   expect(made).toHaveLength(1);
-  expect(codes(made[0] === a ? b : a)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+  expect(errorCodes(made[0] === a ? b : a)).toEqual(['RESIDENCE_CARD_MISMATCH']);
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
   const [{ municipality }] = await stack.dbs.registry.query(`SELECT municipality_code AS municipality FROM resident WHERE my_number = $1`, [myNumberOf(made[0]!)]);
   await eventually(async () => (await jlisMunicipality(myNumberOf(made[0]!))) === municipality);
@@ -180,9 +180,9 @@ onPostgres('a card recorded in one municipality is refused in another while the 
     const unknown = await stack.query(clerk, REGISTER, input({ ...holder, card: 'ZZ99999999ZZ' }));
     return { first, second, unknown };
   });
-  expect(codes(first)).toBeUndefined();
+  expect(errorCodes(first)).toBeUndefined();
   // The same answer as for a card the ISA refuses: the try tells the clerk nothing the ISA's answer would not.
-  expect(codes(second)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+  expect(errorCodes(second)).toEqual(['RESIDENCE_CARD_MISMATCH']);
   expect(second).toEqual(unknown);
   // It stopped before J-LIS: no number was assigned for it, and J-LIS keeps the first municipality's.
   expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
@@ -209,17 +209,17 @@ describe('a registration without a card, known by the key its counter chose', ()
     const before = await counts();
     const first = await stack.query(clerk, REGISTER, birth('a', 'counter-7f3a'));
     const again = await stack.query(clerk, REGISTER, birth('a', 'counter-7f3a'));
-    expect(codes(first)).toBeUndefined();
+    expect(errorCodes(first)).toBeUndefined();
     expect(again).toEqual(first);
     const atOnce = await Promise.all([1, 2, 3].map(() => stack.query(clerk, REGISTER, birth('b', 'counter-9b1c'))));
-    expect(atOnce.map(codes)).toEqual([undefined, undefined, undefined]);
+    expect(atOnce.map(errorCodes)).toEqual([undefined, undefined, undefined]);
     expect(new Set(atOnce.map(myNumberOf)).size).toBe(1);
     expect(await counts()).toEqual({ residents: before.residents + 2, numbers: before.numbers + 2 });
   });
 
   test('a key is letters, digits, - or _, at most 64', async () => {
     for (const key of ['', 'a b', 'x'.repeat(65), 'キー']) {
-      expect(codes(await stack.query(clerk, REGISTER, birth('c', key)))).toEqual(['BAD_USER_INPUT']);
+      expect(errorCodes(await stack.query(clerk, REGISTER, birth('c', key)))).toEqual(['BAD_USER_INPUT']);
     }
   });
 
@@ -227,7 +227,7 @@ describe('a registration without a card, known by the key its counter chose', ()
     const first = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
     await stack.dbs.registry.query(`UPDATE resident SET municipality_code = '131016' WHERE my_number = $1`, [myNumberOf(first)]);
     const again = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
-    expect(codes(again)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
+    expect(errorCodes(again)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
     expect(again.body.data).toBeNull();
   });
 });

@@ -3,6 +3,7 @@ import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
 import { persona } from '../personas';
 import { addressChange } from '../faults/addressChange';
 import { holding } from '../faults/holding';
+import { errorCodes } from './requests';
 
 /**
  * A change sent twice (a double click, a counter application that retries after a timeout, a replayed request), or
@@ -19,7 +20,6 @@ const MOVE_OUT = `mutation ($n: ID!, $d: String!, $on: Date!) { recordMoveOut(my
 const REPORT_LOST = `mutation ($c: String!) { reportResidenceCardLost(number: $c) { number } }`;
 const RENEW = `mutation ($n: ID!, $d: Date!) { renewPeriodOfStay(myNumber: $n, newExpiry: $d) { stayExpiresOn } }`;
 
-const codes = (answer: { body: { errors?: Array<{ extensions?: { code?: unknown } }> } }) => answer.body.errors?.map((e) => e.extensions?.code);
 
 /** Waits until `n` sessions of `db` wait for a lock (the requests sent are queued behind the held one, in order). */
 async function waiting(db: DataSource, n: number): Promise<void> {
@@ -40,8 +40,8 @@ afterAll(() => stack?.stop());
 test('a move within the municipality sent again is refused as made already, and recorded once', async () => {
   const person = await addressChange(stack, persona('specific_card').myNumber!);
   const before = await person.addresses();
-  expect(codes(await person.move('本町1-2-3'))).toBeUndefined();
-  expect(codes(await person.move(' 本町1-2-3 '))).toEqual(['SAME_ADDRESS']);
+  expect(errorCodes(await person.move('本町1-2-3'))).toBeUndefined();
+  expect(errorCodes(await person.move(' 本町1-2-3 '))).toEqual(['SAME_ADDRESS']);
   expect(await person.addresses()).toBe(before + 1);
 });
 
@@ -49,7 +49,7 @@ test('a move within the municipality sent twice at once is recorded once', async
   const person = await addressChange(stack, persona('separate_cards').myNumber!);
   const before = await person.addresses();
   const answers = await Promise.all([person.move('栄町4-5-6'), person.move('栄町4-5-6')]);
-  expect(answers.map(codes).sort()).toEqual([['SAME_ADDRESS'], undefined]);
+  expect(answers.map(errorCodes).sort()).toEqual([['SAME_ADDRESS'], undefined]);
   expect(await person.addresses()).toBe(before + 1);
 });
 
@@ -68,8 +68,8 @@ onPostgres('a move-out waiting behind a move is checked against that move, not t
     await waiting(stack.dbs.registry, 2);
     return [move, moveOut];
   }).then((pending) => Promise.all(pending));
-  expect(codes(moved)).toBeUndefined();
-  expect(codes(movedOut)).toEqual(['INVALID_DATE']);
+  expect(errorCodes(moved)).toBeUndefined();
+  expect(errorCodes(movedOut)).toEqual(['INVALID_DATE']);
   const [{ moveOut }] = await stack.dbs.registry.query(`SELECT move_out_on AS "moveOut" FROM resident WHERE id = $1`, [id]);
   expect(moveOut).toBeNull();
 });
@@ -90,8 +90,8 @@ onPostgres('a command naming the card and one naming the My Number of one person
     await waiting(stack.dbs.immigration, 2);
     return [report, renewal];
   }).then((pending) => Promise.all(pending));
-  expect(codes(lost)).toBeUndefined();
-  expect(codes(renewed)).toBeUndefined();
+  expect(errorCodes(lost)).toBeUndefined();
+  expect(errorCodes(renewed)).toBeUndefined();
   const [{ stay }] = await stack.dbs.immigration.query(`SELECT stay_expires_on::text AS stay FROM foreign_resident WHERE my_number = $1`, [myNumber]);
   expect(stay).toBe('2031-03-31');
 });

@@ -56,3 +56,8 @@ const LEAKS: ReadonlyArray<[string, RegExp]> = [
 export function leaks(text: string): string[] {
   return LEAKS.filter(([, pattern]) => pattern.test(text)).map(([what]) => what);
 }
+
+/** Every error's code in an answer, in order; undefined when it has no errors. */
+export function errorCodes(answer: { body?: { errors?: Array<{ extensions?: { code?: unknown } }> } }): unknown[] | undefined {
+  return answer.body?.errors?.map((e) => e.extensions?.code);
+}
