@@ -21,6 +21,8 @@ export interface Registration {
   municipalityCode: string;
   addressLine: string;
   registeredOn: string;
+  /** The key the counter sent the registration with (requestKeyArgument), if any. */
+  requestKey?: string;
 }
 
 /** Categories whose residents hold a residence card or certificate, whose number the record must carry. */
@@ -104,6 +106,28 @@ export async function claimCode(
 }
 
 /**
+ * The My Number of the card holder this very registration recorded: the same card and person, sent by the same
+ * municipality with the same key, the resident still that municipality's and not removed. A counter whose answer
+ * was lost sends again and gets the resident, where any other send of a recorded card gets the ISA's refusal: the
+ * key is known only to the counter that sent it, and the send must name the person as the first did, so the
+ * answer tells a clerk nothing their own first send did not.
+ */
+export async function sentBefore(db: DataSource | EntityManager, r: Registration & { residenceCardNumber: string; requestKey: string }): Promise<string | undefined> {
+  const [found] = (await db.query(
+    `SELECT my_number AS "myNumber" FROM resident
+     WHERE registered_with_card = $1 AND registration_request_key = $2 AND municipality_code = $3 AND removed_on IS NULL
+       AND birth_date = $4 AND sex = $5 AND resident_category = $6 AND family_name = $7 AND given_name = $8`,
+    [r.residenceCardNumber, registrationKey(r.municipalityCode, r.requestKey), r.municipalityCode, r.birthDate, r.sex, r.category, r.familyName.trim(), r.givenName.trim()],
+  )) as Array<{ myNumber: string }>;
+  return found?.myNumber;
+}
+
+/** How a card holder's registration key is kept: with the municipality that sent it, which a move-in changes not. */
+function registrationKey(municipalityCode: string, requestKey: string): string {
+  return `${municipalityCode}:${requestKey}`;
+}
+
+/**
  * Refuses a card recorded already with the ISA's own answer (CARD_REFUSAL), one for every card that may not be
  * registered, so that the try tells the clerk no more than the ISA would; and logs the try against the holder's
  * My Number, so their history shows it.
@@ -121,12 +145,17 @@ function refuseCard(run: CommandRun, holder: string): never {
 export async function registerResident(m: EntityManager, run: CommandRun, r: Registration, myNumber: string, residentRecordCode: string): Promise<void> {
   const [inserted] = (await m.query(
     `INSERT INTO resident (my_number, resident_record_code, registered_with_card, family_name, given_name, birth_date, sex,
-                           resident_category, municipality_code, registered_on)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING RETURNING id`,
-    [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn],
+                           resident_category, municipality_code, registered_on, registration_request_key)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING RETURNING id`,
+    [myNumber, residentRecordCode, r.residenceCardNumber, r.familyName.trim(), r.givenName.trim(), r.birthDate, r.sex, r.category, r.municipalityCode, r.registeredOn,
+     r.residenceCardNumber && r.requestKey ? registrationKey(r.municipalityCode, r.requestKey) : null],
   )) as Array<{ id: number }>;
   if (!inserted) {
-    if (r.residenceCardNumber) refuseCard(run, myNumber);
+    if (r.residenceCardNumber) {
+      // The same send, at the same time as this one, recorded the holder first.
+      if (r.requestKey && (await sentBefore(m, { ...r, residenceCardNumber: r.residenceCardNumber, requestKey: r.requestKey })) === myNumber) return;
+      refuseCard(run, myNumber);
+    }
     // Another send of the same registration (its key's code, so J-LIS's number) recorded the resident first.
     const [same] = (await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND resident_record_code = $2`, [myNumber, residentRecordCode])) as unknown[];
     if (same) return;

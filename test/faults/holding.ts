@@ -17,6 +17,16 @@ export async function holding<T>(db: DataSource, statement: string, params: unkn
   }
 }
 
+/** Waits until `n` sessions of `db`'s server queue for a lock (PostgreSQL: pg_locks), so an interleaving is certain. */
+export async function waitingForLocks(db: DataSource, n: number): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const [{ count }] = await db.query(`SELECT count(DISTINCT pid)::int AS count FROM pg_locks WHERE NOT granted`);
+    if (count >= n) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`${n} sessions never waited for a lock`);
+}
+
 /** Runs `work` while every row inserted into `db`'s access log is refused by a trigger (an operator's). */
 export async function refusingLogRows<T>(db: DataSource, work: () => Promise<T>): Promise<T> {
   await db.query(`CREATE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`);

@@ -4,7 +4,7 @@ import { eventsOptionsFor } from '../../subgraphs/kit/eventRoutes';
 import { callInternal } from '../../subgraphs/kit/internalCall';
 import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
 import { eventually, persona } from '../personas';
-import { holding, refusingLogRows } from '../faults/holding';
+import { holding, refusingLogRows, waitingForLocks } from '../faults/holding';
 import { errorCodes } from './requests';
 
 const onPostgres = databaseKind === 'postgresql' ? test : test.skip;
@@ -229,5 +229,88 @@ describe('a registration without a card, known by the key its counter chose', ()
     const again = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
     expect(errorCodes(again)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
     expect(again.body.data).toBeNull();
+  });
+});
+
+describe("a card holder's registration sent again with the key its counter chose", () => {
+  const keyed = (h: { card: string; birthDate: string; sex: string }, requestKey: string, municipalityCode = '131041') => ({
+    i: { ...input(h, municipalityCode).i, requestKey },
+  });
+  /** The registry's rows of the command against the holder, oldest first. */
+  const commandRows = async (myNumber: string) =>
+    ((await stack.dbs.registry.query(`SELECT outcome FROM access_log WHERE action = 'registerResident' AND subject = $1 ORDER BY id`, [myNumber])) as Array<{
+      outcome: string;
+    }>).map((r) => r.outcome);
+
+  test('after its answer was lost it answers with the resident; every other send of the card is refused as before', async () => {
+    const holder = await newArrival('CK12121212AA');
+    const before = await counts();
+    const first = await stack.query(clerk, REGISTER, keyed(holder, 'counter-5d1e'));
+    expect(errorCodes(first)).toBeUndefined();
+    const myNumber = myNumberOf(first);
+    // The ISA has heard of the registration, so it refuses the card from now on: the answer must not depend on it.
+    await eventually(async () => (await isaNumber(holder.card)) === myNumber);
+    const again = await stack.query(clerk, REGISTER, keyed(holder, 'counter-5d1e'));
+    expect(again).toEqual(first);
+    // The answer shows the resident: the holder's history shows it, as it shows the first send.
+    expect(await commandRows(myNumber)).toEqual(['ok', 'ok']);
+    // Without the key, with another, from another municipality with the same key, or naming the person otherwise:
+    // the ISA's one refusal, the same answer as for a card the ISA has never seen.
+    const unknown = await stack.query(clerk, REGISTER, keyed({ ...holder, card: 'ZZ88888888ZZ' }, 'counter-5d1e'));
+    expect(errorCodes(unknown)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+    const otherBirthDate = holder.birthDate === '1990-01-01' ? '1990-01-02' : '1990-01-01';
+    const refused = [
+      await stack.query(clerk, REGISTER, input(holder)),
+      await stack.query(clerk, REGISTER, keyed(holder, 'counter-0000')),
+      await stack.query(otherClerk, REGISTER, keyed(holder, 'counter-5d1e', '131016')),
+      await stack.query(clerk, REGISTER, keyed({ ...holder, birthDate: otherBirthDate }, 'counter-5d1e')),
+      await stack.query(clerk, REGISTER, { i: { ...keyed(holder, 'counter-5d1e').i, familyName: 'W' } }),
+    ];
+    for (const answer of refused) expect(answer).toEqual(unknown);
+    expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
+    expect(await commandRows(myNumber)).toEqual(['ok', 'ok']);
+  });
+
+  test('three sends at once with one key: one resident, and every send answered with them', async () => {
+    const holder = await newArrival('CK34343434BB');
+    const before = await counts();
+    const answers = await Promise.all([1, 2, 3].map(() => stack.query(clerk, REGISTER, keyed(holder, 'counter-8e2f'))));
+    expect(answers.map(errorCodes)).toEqual([undefined, undefined, undefined]);
+    expect(new Set(answers.map(myNumberOf)).size).toBe(1);
+    expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
+  });
+
+  onPostgres('three sends at once with one key, all past the first check before one records: each answered with the resident', async () => {
+    const holder = await newArrival('CK78787878DD');
+    const before = await counts();
+    // Another session keeps residents from being inserted, so all three sends pass the check before the ISA and
+    // queue at the insert; then one records the holder and the other two meet it inside their transaction.
+    const answers = await holding(stack.dbs.registry, `LOCK TABLE resident IN SHARE MODE`, [], async () => {
+      const pending = [1, 2, 3].map(() => stack.query(clerk, REGISTER, keyed(holder, 'counter-1f6d')));
+      await waitingForLocks(stack.dbs.registry, 3);
+      return pending;
+    }).then((pending) => Promise.all(pending));
+    expect(answers.map(errorCodes)).toEqual([undefined, undefined, undefined]);
+    expect(new Set(answers.map(myNumberOf)).size).toBe(1);
+    expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
+  });
+
+  test('sent again once the resident moved away, or was removed, it is refused as any recorded card is', async () => {
+    const moved = await newArrival('CK56565656CC');
+    const first = await stack.query(clerk, REGISTER, keyed(moved, 'counter-3a9b'));
+    expect(errorCodes(first)).toBeUndefined();
+    // A move-in to the other municipality: neither the first municipality nor the new one may replay the key.
+    await stack.dbs.registry.query(`UPDATE resident SET municipality_code = '131016' WHERE my_number = $1`, [myNumberOf(first)]);
+    const unknownHere = await stack.query(clerk, REGISTER, keyed({ ...moved, card: 'ZZ77777777ZZ' }, 'counter-3a9b'));
+    const unknownThere = await stack.query(otherClerk, REGISTER, keyed({ ...moved, card: 'ZZ77777777ZZ' }, 'counter-3a9b', '131016'));
+    expect(errorCodes(unknownHere)).toEqual(['RESIDENCE_CARD_MISMATCH']);
+    expect(await stack.query(clerk, REGISTER, keyed(moved, 'counter-3a9b'))).toEqual(unknownHere);
+    expect(await stack.query(otherClerk, REGISTER, keyed(moved, 'counter-3a9b', '131016'))).toEqual(unknownThere);
+
+    const removed = await newArrival('CK90909090EE');
+    const made = await stack.query(clerk, REGISTER, keyed(removed, 'counter-4b8c'));
+    expect(errorCodes(made)).toBeUndefined();
+    await stack.dbs.registry.query(`UPDATE resident SET removed_on = $2, removal_reason = 'DEPARTURE' WHERE my_number = $1`, [myNumberOf(made), TEST_TODAY]);
+    expect(await stack.query(clerk, REGISTER, keyed(removed, 'counter-4b8c'))).toEqual(unknownHere);
   });
 });

@@ -1,8 +1,7 @@
-import type { DataSource } from 'typeorm';
 import { databaseKind, startStack, TEST_TODAY, type Stack } from '../harness';
 import { persona } from '../personas';
 import { addressChange } from '../faults/addressChange';
-import { holding } from '../faults/holding';
+import { holding, waitingForLocks } from '../faults/holding';
 import { errorCodes } from './requests';
 
 /**
@@ -19,17 +18,6 @@ let officer: string;
 const MOVE_OUT = `mutation ($n: ID!, $d: String!, $on: Date!) { recordMoveOut(myNumber: $n, destinationMunicipalityCode: $d, movedOutOn: $on) { myNumber } }`;
 const REPORT_LOST = `mutation ($c: String!) { reportResidenceCardLost(number: $c) { number } }`;
 const RENEW = `mutation ($n: ID!, $d: Date!) { renewPeriodOfStay(myNumber: $n, newExpiry: $d) { stayExpiresOn } }`;
-
-
-/** Waits until `n` sessions of `db` wait for a lock (the requests sent are queued behind the held one, in order). */
-async function waiting(db: DataSource, n: number): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    const [{ count }] = await db.query(`SELECT count(DISTINCT pid)::int AS count FROM pg_locks WHERE NOT granted`);
-    if (count >= n) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`${n} sessions never waited for a lock`);
-}
 
 beforeAll(async () => {
   stack = await startStack({ persons: 20 });
@@ -63,9 +51,9 @@ onPostgres('a move-out waiting behind a move is checked against that move, not t
   // dated the day before, which predates the move once the move has been made.
   const [moved, movedOut] = await holding(stack.dbs.registry, `SELECT 1 FROM resident WHERE id = $1 FOR UPDATE`, [id], async () => {
     const move = person.move('緑町7-8-9');
-    await waiting(stack.dbs.registry, 1);
+    await waitingForLocks(stack.dbs.registry, 1);
     const moveOut = stack.query(clerk, MOVE_OUT, { n: myNumber, d: municipality === '131016' ? '131041' : '131016', on: dayBefore });
-    await waiting(stack.dbs.registry, 2);
+    await waitingForLocks(stack.dbs.registry, 2);
     return [move, moveOut];
   }).then((pending) => Promise.all(pending));
   expect(errorCodes(moved)).toBeUndefined();
@@ -85,9 +73,9 @@ onPostgres('a command naming the card and one naming the My Number of one person
   // waits for the card, and PostgreSQL would end one of them with a deadlock error.
   const [lost, renewed] = await holding(stack.dbs.immigration, `SELECT 1 FROM residence_card WHERE number = $1 FOR UPDATE`, [card], async () => {
     const report = stack.query(officer, REPORT_LOST, { c: card });
-    await waiting(stack.dbs.immigration, 1);
+    await waitingForLocks(stack.dbs.immigration, 1);
     const renewal = stack.query(officer, RENEW, { n: myNumber, d: '2031-03-31' });
-    await waiting(stack.dbs.immigration, 2);
+    await waitingForLocks(stack.dbs.immigration, 2);
     return [report, renewal];
   }).then((pending) => Promise.all(pending));
   expect(errorCodes(lost)).toBeUndefined();

@@ -2,10 +2,10 @@ import { municipality } from '../../../schema/municipalities';
 import type { RegistrationCardCheck } from '../../../schema/internalPaths';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
 import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
-import { runCommand } from '../../kit/commands';
+import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, claimCode, freshRecordCode, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimCode, freshRecordCode, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -41,6 +41,16 @@ function dateArgument(input: string): string {
   const parsed = parseDate(input);
   if (!parsed.ok) throw userError(parsed.code, 'Dates are written yyyy-mm-dd');
   return parsed.value;
+}
+
+/**
+ * A registration sent again after it was recorded, answered with its resident: the answer shows the resident, so
+ * it is logged as the first send was (an `ok` row of the command against them, in their history).
+ */
+async function answeredAgain(run: CommandRun, myNumber: string, ctx: RegistryContext): Promise<PersonPart> {
+  run.subject = myNumber;
+  await run.transaction(async () => undefined);
+  return personAfter(myNumber, ctx);
 }
 
 /** The person's registry part after a command committed (read afresh). */
@@ -87,16 +97,21 @@ export const resolvers = {
           // Until J-LIS assigns a My Number, the card names the person: a refused check is logged against it.
           run.subject = `card:${residenceCardNumber}`;
         }
+        const requestKey = input.requestKey == null ? undefined : requestKeyArgument(input.requestKey);
         const registration: Registration = {
           ...input,
           residenceCardNumber,
           birthDate: dateArgument(input.birthDate),
           registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
+          requestKey,
         };
         checkRegistration(ctx.principal, registration);
         const card = registration.residenceCardNumber;
-        const requestKey = input.requestKey == null ? undefined : requestKeyArgument(input.requestKey);
         if (card) {
+          // Sent again after it was recorded (its answer lost): the same answer, before the ISA, which by now may
+          // refuse the card as registered.
+          const recorded = requestKey ? await sentBefore(ctx.db, { ...registration, residenceCardNumber: card, requestKey }) : undefined;
+          if (recorded) return answeredAgain(run, recorded, ctx);
           const { birthDate, sex, category } = registration;
           await ctx.checkResidenceCard({ residenceCardNumber: card, birthDate, sex, category, requestId: ctx.principal.requestId });
         }
@@ -106,7 +121,7 @@ export const resolvers = {
           // Sent again after it was recorded: the same answer, while the resident is still the municipality's.
           run.subject = recorded.myNumber;
           if (recorded.municipalityCode !== ctx.principal.municipality) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
-          return personAfter(recorded.myNumber, ctx);
+          return answeredAgain(run, recorded.myNumber, ctx);
         }
         const myNumber = await ctx.assignMyNumber({
           residentRecordCode,
