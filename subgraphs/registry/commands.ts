@@ -88,7 +88,7 @@ export async function claimCode(
   db: DataSource,
   run: CommandRun,
   of: RegistrationClaim,
-): Promise<{ code: string; recorded?: { myNumber: string; municipalityCode: string } }> {
+): Promise<{ code: string; recorded?: { myNumber: string; municipalityCode: string; removed: boolean } }> {
   if ('card' in of) {
     const [holder] = (await db.query(`SELECT my_number AS "myNumber" FROM resident WHERE registered_with_card = $1`, [of.card])) as Array<{ myNumber: string }>;
     if (holder) refuseCard(run, holder.myNumber);
@@ -96,11 +96,14 @@ export async function claimCode(
   const claim = 'card' in of ? `card:${of.card}` : `request:${of.municipalityCode}:${of.requestKey}`;
   for (;;) {
     const [found] = (await db.query(
-      `SELECT c.resident_record_code AS code, r.my_number AS "myNumber", r.municipality_code AS "municipalityCode"
+      `SELECT c.resident_record_code AS code, r.my_number AS "myNumber", r.municipality_code AS "municipalityCode", r.removed_on IS NOT NULL AS removed
        FROM registration_claim c LEFT JOIN resident r ON r.resident_record_code = c.resident_record_code WHERE c.claim = $1`,
       [claim],
-    )) as Array<{ code: string; myNumber: string | null; municipalityCode: string }>;
-    if (found) return { code: found.code, recorded: found.myNumber ? { myNumber: found.myNumber, municipalityCode: found.municipalityCode } : undefined };
+    )) as Array<{ code: string; myNumber: string | null; municipalityCode: string; removed: boolean }>;
+    if (found) {
+      const { code, myNumber, municipalityCode, removed } = found;
+      return { code, recorded: myNumber ? { myNumber, municipalityCode, removed } : undefined };
+    }
     await db.query(`INSERT INTO registration_claim (claim, resident_record_code) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [claim, await freshRecordCode(db)]);
   }
 }
@@ -112,15 +115,18 @@ export async function claimCode(
  * key is known only to the counter that sent it, and the send must name the person as the first did, so the
  * answer tells a clerk nothing their own first send did not.
  */
-export async function sentBefore(db: DataSource | EntityManager, r: Registration & { residenceCardNumber: string; requestKey: string }): Promise<string | undefined> {
+export async function sentBefore(db: DataSource | EntityManager, r: KeyedCardRegistration, { hold = false } = {}): Promise<string | undefined> {
   const [found] = (await db.query(
     `SELECT my_number AS "myNumber" FROM resident
      WHERE registered_with_card = $1 AND registration_request_key = $2 AND municipality_code = $3 AND removed_on IS NULL
-       AND birth_date = $4 AND sex = $5 AND resident_category = $6 AND family_name = $7 AND given_name = $8`,
+       AND birth_date = $4 AND sex = $5 AND resident_category = $6 AND family_name = $7 AND given_name = $8${hold ? ' FOR SHARE' : ''}`,
     [r.residenceCardNumber, registrationKey(r.municipalityCode, r.requestKey), r.municipalityCode, r.birthDate, r.sex, r.category, r.familyName.trim(), r.givenName.trim()],
   )) as Array<{ myNumber: string }>;
   return found?.myNumber;
 }
+
+/** A card holder's registration sent with a key. */
+export type KeyedCardRegistration = Registration & { residenceCardNumber: string; requestKey: string };
 
 /** How a card holder's registration key is kept: with the municipality that sent it, which a move-in changes not. */
 function registrationKey(municipalityCode: string, requestKey: string): string {
@@ -132,7 +138,7 @@ function registrationKey(municipalityCode: string, requestKey: string): string {
  * registered, so that the try tells the clerk no more than the ISA would; and logs the try against the holder's
  * My Number, so their history shows it.
  */
-function refuseCard(run: CommandRun, holder: string): never {
+export function refuseCard(run: CommandRun, holder: string): never {
   run.subject = holder;
   throw userError(CARD_REFUSAL.code, CARD_REFUSAL.message, { authority: 'immigration' });
 }
@@ -151,11 +157,8 @@ export async function registerResident(m: EntityManager, run: CommandRun, r: Reg
      r.residenceCardNumber && r.requestKey ? registrationKey(r.municipalityCode, r.requestKey) : null],
   )) as Array<{ id: number }>;
   if (!inserted) {
-    if (r.residenceCardNumber) {
-      // The same send, at the same time as this one, recorded the holder first.
-      if (r.requestKey && (await sentBefore(m, { ...r, residenceCardNumber: r.residenceCardNumber, requestKey: r.requestKey })) === myNumber) return;
-      refuseCard(run, myNumber);
-    }
+    // Another send of the card recorded it first (the same send with its key is answered again by the resolver).
+    if (r.residenceCardNumber) refuseCard(run, myNumber);
     // Another send of the same registration (its key's code, so J-LIS's number) recorded the resident first.
     const [same] = (await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND resident_record_code = $2`, [myNumber, residentRecordCode])) as unknown[];
     if (same) return;

@@ -17,10 +17,13 @@ export async function holding<T>(db: DataSource, statement: string, params: unkn
   }
 }
 
-/** Waits until `n` sessions of `db`'s server queue for a lock (PostgreSQL: pg_locks), so an interleaving is certain. */
+/**
+ * Waits until `n` sessions of `db`'s server queue for a lock (PostgreSQL: pg_locks), so an interleaving is certain.
+ * Advisory locks are not counted: the relays and sequencers of every subgraph wait on those in turn.
+ */
 export async function waitingForLocks(db: DataSource, n: number): Promise<void> {
   for (let tries = 0; tries < 200; tries++) {
-    const [{ count }] = await db.query(`SELECT count(DISTINCT pid)::int AS count FROM pg_locks WHERE NOT granted`);
+    const [{ count }] = await db.query(`SELECT count(DISTINCT pid)::int AS count FROM pg_locks WHERE NOT granted AND locktype <> 'advisory'`);
     if (count >= n) return;
     await new Promise((r) => setTimeout(r, 25));
   }

@@ -223,12 +223,24 @@ describe('a registration without a card, known by the key its counter chose', ()
     }
   });
 
-  test('sent again after the resident moved to another municipality, it shows them no longer', async () => {
+  test('sent again after the resident moved to another municipality, or was removed, it shows them no longer', async () => {
     const first = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
     await stack.dbs.registry.query(`UPDATE resident SET municipality_code = '131016' WHERE my_number = $1`, [myNumberOf(first)]);
     const again = await stack.query(clerk, REGISTER, birth('d', 'counter-2c4e'));
     expect(errorCodes(again)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
     expect(again.body.data).toBeNull();
+    const made = await stack.query(clerk, REGISTER, birth('e', 'counter-6d0a'));
+    await stack.dbs.registry.query(`UPDATE resident SET removed_on = $2, removal_reason = 'DEATH' WHERE my_number = $1`, [myNumberOf(made), TEST_TODAY]);
+    const afterRemoval = await stack.query(clerk, REGISTER, birth('e', 'counter-6d0a'));
+    expect(errorCodes(afterRemoval)).toEqual(['RESIDENT_ALREADY_REGISTERED']);
+    expect(afterRemoval.body.data).toBeNull();
+  });
+
+  test("a send answered again is in the resident's history, as the first is", async () => {
+    const first = await stack.query(clerk, REGISTER, birth('f', 'counter-1e5b'));
+    expect(await stack.query(clerk, REGISTER, birth('f', 'counter-1e5b'))).toEqual(first);
+    const rows = await stack.dbs.registry.query(`SELECT outcome FROM access_log WHERE action = 'registerResident' AND subject = $1 ORDER BY id`, [myNumberOf(first)]);
+    expect(rows.map((r: { outcome: string }) => r.outcome)).toEqual(['ok', 'ok']);
   });
 });
 
@@ -265,6 +277,9 @@ describe("a card holder's registration sent again with the key its counter chose
       await stack.query(otherClerk, REGISTER, keyed(holder, 'counter-5d1e', '131016')),
       await stack.query(clerk, REGISTER, keyed({ ...holder, birthDate: otherBirthDate }, 'counter-5d1e')),
       await stack.query(clerk, REGISTER, { i: { ...keyed(holder, 'counter-5d1e').i, familyName: 'W' } }),
+      await stack.query(clerk, REGISTER, { i: { ...keyed(holder, 'counter-5d1e').i, givenName: 'V' } }),
+      await stack.query(clerk, REGISTER, keyed({ ...holder, sex: holder.sex === 'MALE' ? 'FEMALE' : 'MALE' }, 'counter-5d1e')),
+      await stack.query(clerk, REGISTER, { i: { ...keyed(holder, 'counter-5d1e').i, category: 'SPECIAL_PERMANENT' } }),
     ];
     for (const answer of refused) expect(answer).toEqual(unknown);
     expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
@@ -284,7 +299,7 @@ describe("a card holder's registration sent again with the key its counter chose
     const holder = await newArrival('CK78787878DD');
     const before = await counts();
     // Another session keeps residents from being inserted, so all three sends pass the check before the ISA and
-    // queue at the insert; then one records the holder and the other two meet it inside their transaction.
+    // queue at the insert; then one records the holder, and the other two, refused there, are answered again.
     const answers = await holding(stack.dbs.registry, `LOCK TABLE resident IN SHARE MODE`, [], async () => {
       const pending = [1, 2, 3].map(() => stack.query(clerk, REGISTER, keyed(holder, 'counter-1f6d')));
       await waitingForLocks(stack.dbs.registry, 3);

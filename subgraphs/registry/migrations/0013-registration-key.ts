@@ -6,16 +6,13 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * again from that municipality, after its answer was lost, is answered with the resident instead of the ISA's
  * refusal of a card registered already (registry/commands.ts, sentBefore). Residents recorded before this
  * migration, without a card or without a key have none. A nullable column without a default rewrites no row; its
- * check is added unvalidated and validated after, so the table is not locked against writes while it is scanned.
+ * check reads the table once, under the lock the migration holds (every row is null).
  */
 export class RegistrationKey1764288000013 implements MigrationInterface {
   name = 'RegistrationKey1764288000013';
 
   async up(q: QueryRunner): Promise<void> {
-    await q.query(`ALTER TABLE resident ADD COLUMN registration_request_key text`);
-    await q.query(`ALTER TABLE resident ADD CONSTRAINT registration_request_key_form
-                   CHECK (registration_request_key ~ '^[0-9]{6}:[A-Za-z0-9_-]{1,64}$') NOT VALID`);
-    await q.query(`ALTER TABLE resident VALIDATE CONSTRAINT registration_request_key_form`);
+    await q.query(`ALTER TABLE resident ADD COLUMN registration_request_key text CHECK (registration_request_key ~ '^[0-9]{6}:[A-Za-z0-9_-]{1,64}$')`);
   }
 
   async down(q: QueryRunner): Promise<void> {

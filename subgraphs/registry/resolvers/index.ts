@@ -1,11 +1,12 @@
 import { municipality } from '../../../schema/municipalities';
-import type { RegistrationCardCheck } from '../../../schema/internalPaths';
+import { GraphQLError } from 'graphql';
+import { CARD_REFUSAL, type RegistrationCardCheck } from '../../../schema/internalPaths';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
 import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
 import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, claimCode, freshRecordCode, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimCode, freshRecordCode, refuseCard, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, type KeyedCardRegistration, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -44,12 +45,47 @@ function dateArgument(input: string): string {
 }
 
 /**
- * A registration sent again after it was recorded, answered with its resident: the answer shows the resident, so
- * it is logged as the first send was (an `ok` row of the command against them, in their history).
+ * Records a resident: the ISA's check of a card, the registration's resident record code (one per card, or per
+ * key without a card), J-LIS's My Number for it, then the resident.
  */
-async function answeredAgain(run: CommandRun, myNumber: string, ctx: RegistryContext): Promise<PersonPart> {
+async function register(run: CommandRun, registration: Registration, ctx: RegistryContext): Promise<PersonPart> {
+  const card = registration.residenceCardNumber;
+  const { requestKey } = registration;
+  if (card) {
+    const { birthDate, sex, category } = registration;
+    await ctx.checkResidenceCard({ residenceCardNumber: card, birthDate, sex, category, requestId: ctx.principal.requestId });
+  }
+  const claim = card ? { card } : requestKey ? { municipalityCode: registration.municipalityCode, requestKey } : undefined;
+  const { code: residentRecordCode, recorded } = claim ? await claimCode(ctx.db, run, claim) : { code: await freshRecordCode(ctx.db) };
+  if (recorded) {
+    // Sent again after it was recorded: the same answer, while the resident is still the municipality's.
+    run.subject = recorded.myNumber;
+    if (recorded.municipalityCode !== ctx.principal.municipality || recorded.removed) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+    return answeredAgain(run, recorded.myNumber, ctx);
+  }
+  const myNumber = await ctx.assignMyNumber({
+    residentRecordCode,
+    birthDate: registration.birthDate,
+    municipalityCode: registration.municipalityCode,
+    assignedOn: registration.registeredOn,
+    requestId: ctx.principal.requestId,
+  });
   run.subject = myNumber;
-  await run.transaction(async () => undefined);
+  await run.transaction((m) => registerResident(m, run, registration, myNumber, residentRecordCode));
+  return personAfter(myNumber, ctx);
+}
+
+/**
+ * A registration sent again after it was recorded, answered with its resident: the answer shows the resident, so
+ * it is logged as the first send was (an `ok` row of the command against them, in their history). A card holder's
+ * send is checked again in that transaction, the resident held, so that a move or a removal committed since the
+ * first check is refused rather than shown.
+ */
+async function answeredAgain(run: CommandRun, myNumber: string, ctx: RegistryContext, sameSend?: KeyedCardRegistration): Promise<PersonPart> {
+  run.subject = myNumber;
+  await run.transaction(async (m) => {
+    if (sameSend && (await sentBefore(m, sameSend, { hold: true })) !== myNumber) refuseCard(run, myNumber);
+  });
   return personAfter(myNumber, ctx);
 }
 
@@ -107,32 +143,21 @@ export const resolvers = {
         };
         checkRegistration(ctx.principal, registration);
         const card = registration.residenceCardNumber;
-        if (card) {
-          // Sent again after it was recorded (its answer lost): the same answer, before the ISA, which by now may
-          // refuse the card as registered.
-          const recorded = requestKey ? await sentBefore(ctx.db, { ...registration, residenceCardNumber: card, requestKey }) : undefined;
-          if (recorded) return answeredAgain(run, recorded, ctx);
-          const { birthDate, sex, category } = registration;
-          await ctx.checkResidenceCard({ residenceCardNumber: card, birthDate, sex, category, requestId: ctx.principal.requestId });
+        if (!card || !requestKey) return register(run, registration, ctx);
+        // A card holder's send with its key, sent again (its answer lost, or at the same time as the first): answered
+        // with the resident it recorded, wherever the card is found recorded: before the ISA is asked, in the ISA's
+        // refusal, in the registry's own, or at the insert. Every other send of a recorded card is refused.
+        const sameSend = { ...registration, residenceCardNumber: card, requestKey };
+        const recorded = await sentBefore(ctx.db, sameSend);
+        if (recorded) return answeredAgain(run, recorded, ctx, sameSend);
+        try {
+          return await register(run, registration, ctx);
+        } catch (err) {
+          if (!(err instanceof GraphQLError) || err.extensions.code !== CARD_REFUSAL.code) throw err;
+          const recordedSince = await sentBefore(ctx.db, sameSend);
+          if (recordedSince) return answeredAgain(run, recordedSince, ctx, sameSend);
+          throw err;
         }
-        const claim = card ? { card } : requestKey ? { municipalityCode: registration.municipalityCode, requestKey } : undefined;
-        const { code: residentRecordCode, recorded } = claim ? await claimCode(ctx.db, run, claim) : { code: await freshRecordCode(ctx.db) };
-        if (recorded) {
-          // Sent again after it was recorded: the same answer, while the resident is still the municipality's.
-          run.subject = recorded.myNumber;
-          if (recorded.municipalityCode !== ctx.principal.municipality) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
-          return answeredAgain(run, recorded.myNumber, ctx);
-        }
-        const myNumber = await ctx.assignMyNumber({
-          residentRecordCode,
-          birthDate: registration.birthDate,
-          municipalityCode: registration.municipalityCode,
-          assignedOn: registration.registeredOn,
-          requestId: ctx.principal.requestId,
-        });
-        run.subject = myNumber;
-        await run.transaction((m) => registerResident(m, run, registration, myNumber, residentRecordCode));
-        return personAfter(myNumber, ctx);
       }),
     changeAddress: (_: unknown, args: { myNumber: string; municipalityCode: string; addressLine: string; movedOn: string }, ctx: RegistryContext) =>
       runCommand(ctx, MUTATION_POLICY, 'changeAddress', () => myNumberArgument(args.myNumber), async (run, myNumber) => {
