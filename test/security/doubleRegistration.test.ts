@@ -308,6 +308,30 @@ describe("a card holder's registration sent again with the key its counter chose
     expect(answers.map(errorCodes)).toEqual([undefined, undefined, undefined]);
     expect(new Set(answers.map(myNumberOf)).size).toBe(1);
     expect(await counts()).toEqual({ residents: before.residents + 1, numbers: before.numbers + 1 });
+    expect(await commandRows(myNumberOf(answers[0]!))).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  onPostgres('a replay checked while the resident moves away is refused, not shown', async () => {
+    const holder = await newArrival('CK13131313FF');
+    const first = await stack.query(clerk, REGISTER, keyed(holder, 'counter-7c2d'));
+    const myNumber = myNumberOf(first);
+    const unknown = await stack.query(clerk, REGISTER, keyed({ ...holder, card: 'ZZ66666666ZZ' }, 'counter-7c2d'));
+    // A move-in elsewhere, under way in another session: the replay's first check still sees the resident here, and
+    // its check in the transaction that would answer waits for the move, then sees it.
+    const move = stack.dbs.registry.createQueryRunner();
+    await move.connect();
+    let replay: ReturnType<typeof stack.query>;
+    try {
+      await move.query('BEGIN');
+      await move.query(`UPDATE resident SET municipality_code = '131016' WHERE my_number = $1`, [myNumber]);
+      replay = stack.query(clerk, REGISTER, keyed(holder, 'counter-7c2d'));
+      await waitingForLocks(stack.dbs.registry, 1);
+      await move.query('COMMIT');
+    } finally {
+      await move.release();
+    }
+    expect(await replay).toEqual(unknown);
+    expect(await commandRows(myNumber)).toEqual(['ok', 'rejected:RESIDENCE_CARD_MISMATCH']);
   });
 
   test('sent again once the resident moved away, or was removed, it is refused as any recorded card is', async () => {

@@ -1,12 +1,13 @@
 import { municipality } from '../../../schema/municipalities';
 import { GraphQLError } from 'graphql';
+import type { EntityManager } from 'typeorm';
 import { CARD_REFUSAL, type RegistrationCardCheck } from '../../../schema/internalPaths';
 import { parseDate, parseMyNumber, parseResidenceCardNumber } from '../../../schema/identifiers';
 import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '../../kit/accessHistory';
 import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, claimCode, freshRecordCode, refuseCard, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, type KeyedCardRegistration, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimCode, freshRecordCode, refuseCard, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -58,10 +59,21 @@ async function register(run: CommandRun, registration: Registration, ctx: Regist
   const claim = card ? { card } : requestKey ? { municipalityCode: registration.municipalityCode, requestKey } : undefined;
   const { code: residentRecordCode, recorded } = claim ? await claimCode(ctx.db, run, claim) : { code: await freshRecordCode(ctx.db) };
   if (recorded) {
+    // A card recorded since the registry's card check (another send won the race): refused as every recorded card
+    // is; the resolver answers the same send with its key again.
+    if (card) refuseCard(run, recorded.myNumber);
     // Sent again after it was recorded: the same answer, while the resident is still the municipality's.
     run.subject = recorded.myNumber;
-    if (recorded.municipalityCode !== ctx.principal.municipality || recorded.removed) throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
-    return answeredAgain(run, recorded.myNumber, ctx);
+    const alreadyRegistered = (): never => {
+      throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
+    };
+    if (recorded.municipalityCode !== ctx.principal.municipality || recorded.removed) alreadyRegistered();
+    const stillResident = async (m: EntityManager) =>
+      ((await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND municipality_code = $2 AND removed_on IS NULL FOR SHARE`, [
+        recorded.myNumber,
+        registration.municipalityCode,
+      ])) as unknown[]).length > 0;
+    return answeredAgain(run, recorded.myNumber, ctx, stillResident, alreadyRegistered);
   }
   const myNumber = await ctx.assignMyNumber({
     residentRecordCode,
@@ -77,14 +89,20 @@ async function register(run: CommandRun, registration: Registration, ctx: Regist
 
 /**
  * A registration sent again after it was recorded, answered with its resident: the answer shows the resident, so
- * it is logged as the first send was (an `ok` row of the command against them, in their history). A card holder's
- * send is checked again in that transaction, the resident held, so that a move or a removal committed since the
- * first check is refused rather than shown.
+ * it is logged as the first send was (an `ok` row of the command against them, in their history). What made it
+ * the same registration is checked again in that transaction, the resident held, so that a move or a removal
+ * committed since the first check is refused rather than shown.
  */
-async function answeredAgain(run: CommandRun, myNumber: string, ctx: RegistryContext, sameSend?: KeyedCardRegistration): Promise<PersonPart> {
+async function answeredAgain(
+  run: CommandRun,
+  myNumber: string,
+  ctx: RegistryContext,
+  stillTheSame: (m: EntityManager) => Promise<boolean>,
+  refuse: () => never,
+): Promise<PersonPart> {
   run.subject = myNumber;
   await run.transaction(async (m) => {
-    if (sameSend && (await sentBefore(m, sameSend, { hold: true })) !== myNumber) refuseCard(run, myNumber);
+    if (!(await stillTheSame(m))) refuse();
   });
   return personAfter(myNumber, ctx);
 }
@@ -133,29 +151,31 @@ export const resolvers = {
           // Until J-LIS assigns a My Number, the card names the person: a refused check is logged against it.
           run.subject = `card:${residenceCardNumber}`;
         }
-        const requestKey = input.requestKey == null ? undefined : requestKeyArgument(input.requestKey);
         const registration: Registration = {
           ...input,
           residenceCardNumber,
           birthDate: dateArgument(input.birthDate),
           registeredOn: input.registeredOn ? dateArgument(input.registeredOn) : ctx.today,
-          requestKey,
+          requestKey: undefined,
         };
         checkRegistration(ctx.principal, registration);
+        const requestKey = input.requestKey == null ? undefined : requestKeyArgument(input.requestKey);
+        registration.requestKey = requestKey;
         const card = registration.residenceCardNumber;
         if (!card || !requestKey) return register(run, registration, ctx);
         // A card holder's send with its key, sent again (its answer lost, or at the same time as the first): answered
         // with the resident it recorded, wherever the card is found recorded: before the ISA is asked, in the ISA's
         // refusal, in the registry's own, or at the insert. Every other send of a recorded card is refused.
         const sameSend = { ...registration, residenceCardNumber: card, requestKey };
+        const again = (myNumber: string) => answeredAgain(run, myNumber, ctx, async (m) => (await sentBefore(m, sameSend, { hold: true })) === myNumber, () => refuseCard(run, myNumber));
         const recorded = await sentBefore(ctx.db, sameSend);
-        if (recorded) return answeredAgain(run, recorded, ctx, sameSend);
+        if (recorded) return again(recorded);
         try {
           return await register(run, registration, ctx);
         } catch (err) {
           if (!(err instanceof GraphQLError) || err.extensions.code !== CARD_REFUSAL.code) throw err;
           const recordedSince = await sentBefore(ctx.db, sameSend);
-          if (recordedSince) return answeredAgain(run, recordedSince, ctx, sameSend);
+          if (recordedSince) return again(recordedSince);
           throw err;
         }
       }),
