@@ -221,6 +221,9 @@ describe('a registration without a card, known by the key its counter chose', ()
     for (const key of ['', 'a b', 'x'.repeat(65), 'キー']) {
       expect(errorCodes(await stack.query(clerk, REGISTER, birth('c', key)))).toEqual(['BAD_USER_INPUT']);
     }
+    // Another municipality's registration is refused for that first, whatever its key.
+    const elsewhere = { i: { ...birth('c', 'a b').i, municipalityCode: '131016' } };
+    expect(errorCodes(await stack.query(clerk, REGISTER, elsewhere))).toEqual(['FORBIDDEN']);
   });
 
   test('sent again after the resident moved to another municipality, or was removed, it shows them no longer', async () => {
