@@ -125,6 +125,15 @@ export async function sentBefore(db: DataSource | EntityManager, r: KeyedCardReg
   return found?.myNumber;
 }
 
+/** Whether the resident is still the municipality's and not removed, the row held until the transaction ends. */
+export async function stillResidentOf(m: EntityManager, myNumber: string, municipalityCode: string): Promise<boolean> {
+  const found: unknown[] = await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND municipality_code = $2 AND removed_on IS NULL FOR SHARE`, [
+    myNumber,
+    municipalityCode,
+  ]);
+  return found.length > 0;
+}
+
 /** A card holder's registration sent with a key. */
 export type KeyedCardRegistration = Registration & { residenceCardNumber: string; requestKey: string };
 

@@ -7,7 +7,7 @@ import { EMPTY_PAGE, historyWindow, type HistoryArgs, type HistoryEntry } from '
 import { runCommand, type CommandRun } from '../../kit/commands';
 import { userError } from '../../kit/errors';
 import type { SubgraphContext } from '../../kit/subgraph';
-import { changeAddress, checkRegistration, claimCode, freshRecordCode, refuseCard, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, type Registration } from '../commands';
+import { changeAddress, checkRegistration, claimCode, freshRecordCode, refuseCard, requestKeyArgument, recordMoveIn, recordMoveOut, registerResident, removeResident, sentBefore, stillResidentOf, type Registration } from '../commands';
 import { lookUp } from '../../kit/visibility';
 import type { AddressRow, Loaders, ResidentRow } from '../loaders';
 import { MUTATION_POLICY, PERSON_POLICY } from '../policy';
@@ -64,16 +64,12 @@ async function register(run: CommandRun, registration: Registration, ctx: Regist
     if (card) refuseCard(run, recorded.myNumber);
     // Sent again after it was recorded: the same answer, while the resident is still the municipality's.
     run.subject = recorded.myNumber;
+    const { myNumber } = recorded;
     const alreadyRegistered = (): never => {
       throw userError('RESIDENT_ALREADY_REGISTERED', 'This resident is already recorded');
     };
     if (recorded.municipalityCode !== ctx.principal.municipality || recorded.removed) alreadyRegistered();
-    const stillResident = async (m: EntityManager) =>
-      ((await m.query(`SELECT 1 FROM resident WHERE my_number = $1 AND municipality_code = $2 AND removed_on IS NULL FOR SHARE`, [
-        recorded.myNumber,
-        registration.municipalityCode,
-      ])) as unknown[]).length > 0;
-    return answeredAgain(run, recorded.myNumber, ctx, stillResident, alreadyRegistered);
+    return answeredAgain(run, myNumber, ctx, (m) => stillResidentOf(m, myNumber, registration.municipalityCode), alreadyRegistered);
   }
   const myNumber = await ctx.assignMyNumber({
     residentRecordCode,
